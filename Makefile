@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# In-kernel QUIC: top-level build. `make` builds the modules out of tree,
+# the userspace library and the tools; `make check` runs every test (unit
+# tests natively, selftests in a VM booted on the test kernel).
+
+DEB_KVER	:= 6.12.107+deb12-amd64
+KVER		?= $(shell uname -r)
+KDIR		?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
+			       /usr/src/linux-headers-$(DEB_KVER))
+# The kernel the VM boots; modules must match it (vermagic).
+VM_KVER		?= $(DEB_KVER)
+TOP		:= $(CURDIR)
+BUILD		:= $(TOP)/build
+PREFIX		?= /usr/local
+DESTDIR		?=
+CHECKPATCH	?= $(BUILD)/ksrc/scripts/checkpatch.pl
+
+# Files that must be checkpatch --strict clean: the kernel code and uapi.
+KERNEL_SRCS	= $(filter-out %.mod.c,$(wildcard net/quic/*.[ch] \
+			drivers/net/quic_offload/*.[ch] include/net/quic*.h \
+			include/uapi/linux/quic.h))
+
+KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m W=1 \
+		  KCFLAGS=-Werror
+
+all: modules tools
+
+modules:
+	$(KMAKE) modules
+
+lib:
+	$(MAKE) -C tools/lib/quic OUT=$(BUILD)/lib
+
+tools:
+	$(MAKE) -C tools/testing/selftests/net/quic OUT=$(BUILD)/selftests
+
+unit:
+	$(MAKE) -C tools/testing/unit OUT=$(BUILD)/unit
+
+fuzz:
+	$(MAKE) -C tools/testing/fuzz OUT=$(BUILD)/fuzz
+
+# TESTS=<pattern> selects tests by name (a grep -E pattern).
+check: all unit fuzz
+	scripts/check.sh
+
+# Run the main job: boot the VM, load the module, exercise a QUIC socket.
+demo: all
+	scripts/demo.sh
+
+$(CHECKPATCH):
+	scripts/get-kernel-scripts.sh $(BUILD)/ksrc
+
+checkpatch: $(CHECKPATCH)
+	$(CHECKPATCH) --strict --no-tree --max-line-length=80 \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		--file $(KERNEL_SRCS)
+
+sparse:
+	$(KMAKE) C=2 modules
+
+print-kernel-srcs:
+	@echo $(KERNEL_SRCS)
+
+clean-modules:
+	$(MAKE) -C $(KDIR) M=$(TOP) clean
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m INSTALL_MOD_DIR=updates \
+		modules_install
+	$(MAKE) -C tools/lib/quic OUT=$(BUILD)/lib PREFIX=$(PREFIX) \
+		DESTDIR=$(DESTDIR) install
+	install -D -m 0644 include/uapi/linux/quic.h \
+		$(DESTDIR)$(PREFIX)/include/linux/quic.h
+
+clean: clean-modules
+	rm -rf $(BUILD)
+
+.PHONY: all modules lib tools unit fuzz check demo checkpatch sparse \
+	print-kernel-srcs clean-modules install clean

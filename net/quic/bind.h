@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Local address ownership among QUIC sockets: bind(2) semantics, conflicts
+ * reported like UDP (EADDRINUSE unless both sockets set SO_REUSEADDR).
+ */
+#ifndef _NET_QUIC_BIND_H
+#define _NET_QUIC_BIND_H
+
+#include "socket.h"
+
+int quic_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+void quic_unbind(struct sock *sk);
+
+#endif /* _NET_QUIC_BIND_H */

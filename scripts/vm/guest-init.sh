@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the test VM, run from the host root (read-only 9p). Reads
+# /run/vm/config (written by vm-run.sh), loads the modules, runs each test
+# with a time limit, unloads the modules, saves the kernel log and powers
+# off. Every outcome goes to files under /run/vm/ for vm-report.sh.
+res=/run/vm
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 TERM=dumb
+# shellcheck source=/dev/null
+. $res/config
+export QUIC_REPO=$REPO QUIC_BUILD=$REPO/build QUIC_VM=1
+
+poweroff_now() {
+	sync
+	echo o > /proc/sysrq-trigger
+	sleep 30
+}
+trap poweroff_now EXIT
+
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm 2>/dev/null
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+hostname quic-vm
+ip link set lo up
+echo 1 > /proc/sys/kernel/sysrq
+dmesg -n 1
+
+# The UDP tunnel helpers are modules in Debian's kernel; load them first.
+: > $res/load.log
+for m in udp_tunnel ip6_udp_tunnel; do
+	modprobe $m >> $res/load.log 2>&1
+done
+load_rc=0
+for m in "${MODULES[@]}"; do
+	insmod "$REPO/$m" >> $res/load.log 2>&1 || load_rc=1
+done
+echo $load_rc > $res/load.rc
+
+i=0
+for t in "${TESTS[@]}"; do
+	i=$((i + 1))
+	echo "$t" > $res/out/$i.name
+	if [ $load_rc -ne 0 ]; then
+		echo 125 > $res/out/$i.rc
+		continue
+	fi
+	(cd "$REPO" && exec timeout -k 5 "$TEST_TIMEOUT" "./$t") \
+		> $res/out/$i.out 2>&1 < /dev/null
+	echo $? > $res/out/$i.rc
+done
+
+# Unload in reverse order; a leaked reference makes rmmod fail.
+: > $res/unload.log
+unload_rc=0
+for ((j = ${#MODULES[@]} - 1; j >= 0; j--)); do
+	name=$(basename "${MODULES[j]}" .ko)
+	if grep -q "^$name " /proc/modules; then
+		rmmod "$name" >> $res/unload.log 2>&1 || unload_rc=1
+	fi
+done
+echo $unload_rc > $res/unload.rc
+
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > $res/kmemleak.txt
+fi
+dmesg > $res/dmesg.txt
+echo done > $res/done

@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for the QUIC selftests, sourced by every test script. Tests
+# run inside the VM (scripts/vm/vm-run.sh) as root from the repository root.
+#
+# TAP: `tap_ok NAME`, `tap_fail NAME [why]`, `tap_check NAME CMD...` (ok when
+# CMD succeeds), `tap_skip NAME WHY`. Lines are unnumbered; the harness
+# numbers them. `tap_done` exits non-zero if anything failed.
+#
+# Topology: `topo_two_hosts [NETEM ARGS...]` makes two network namespaces,
+# $NS1 and $NS2, joined by a veth pair, with $ADDR1_V4/$ADDR2_V4 and
+# $ADDR1_V6/$ADDR2_V6; optional netem arguments apply to both directions
+# (e.g. `topo_two_hosts delay 10ms loss 1%`). `topo_cleanup` runs at exit.
+
+QUIC_REPO=${QUIC_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../../.." && pwd)}
+QUIC_BUILD=${QUIC_BUILD:-$QUIC_REPO/build}
+SELFTEST_BIN=$QUIC_BUILD/selftests
+SUITE=${SUITE:-$(basename "$0" .sh)}
+__tap_failed=0
+
+tap_ok() { echo "ok - $SUITE: $1"; }
+tap_fail() {
+	echo "not ok - $SUITE: $1"
+	[ -z "${2:-}" ] || echo "# $2"
+	__tap_failed=1
+}
+tap_skip() { echo "ok - $SUITE: $1 # SKIP $2"; }
+tap_check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		tap_ok "$name"
+	else
+		tap_fail "$name" "$(echo "$out" | tail -5 | tr '\n' ' ')"
+	fi
+}
+tap_done() { exit $__tap_failed; }
+
+# Fail the whole script early when a precondition is missing: a missing
+# tool is a set-up bug (.ci/run installs everything), never a skip.
+require() {
+	local c
+	for c in "$@"; do
+		command -v "$c" > /dev/null && continue
+		[ -e "$c" ] && continue
+		tap_fail "requires $c" "not installed or not built"
+		exit 1
+	done
+}
+
+NS1=quic-ns1-$$
+NS2=quic-ns2-$$
+ADDR1_V4=198.18.0.1
+ADDR2_V4=198.18.0.2
+ADDR1_V6=2001:db8::1
+ADDR2_V6=2001:db8::2
+
+topo_cleanup() {
+	ip netns del "$NS1" 2> /dev/null
+	ip netns del "$NS2" 2> /dev/null
+	return 0
+}
+
+topo_two_hosts() {
+	trap topo_cleanup EXIT
+	ip netns add "$NS1" && ip netns add "$NS2" || return 1
+	ip -n "$NS1" link set lo up
+	ip -n "$NS2" link set lo up
+	ip link add veth1 netns "$NS1" type veth peer name veth2 netns "$NS2" ||
+		return 1
+	ip -n "$NS1" addr add $ADDR1_V4/24 dev veth1
+	ip -n "$NS2" addr add $ADDR2_V4/24 dev veth2
+	ip -n "$NS1" addr add $ADDR1_V6/64 dev veth1 nodad
+	ip -n "$NS2" addr add $ADDR2_V6/64 dev veth2 nodad
+	ip -n "$NS1" link set veth1 up
+	ip -n "$NS2" link set veth2 up
+	if [ $# -gt 0 ]; then
+		tc -n "$NS1" qdisc add dev veth1 root netem "$@" || return 1
+		tc -n "$NS2" qdisc add dev veth2 root netem "$@" || return 1
+	fi
+}
+
+# Run a command in a namespace: in_ns NS CMD...
+in_ns() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+module_loaded() { grep -q "^$1 " /proc/modules; }
