@@ -34,7 +34,11 @@ mount -t 9p -o $opts,ro hostroot /newroot || exit 1
 for d in tmp run var/tmp; do mount -t tmpfs -o mode=1777 tmpfs /newroot/$d; done
 mkdir -p /newroot/run/vm
 mount -t 9p -o $opts results /newroot/run/vm || exit 1
+# The repository is a share of its own, mounted at its host path: a clone
+# under /tmp would otherwise be hidden by the guest's tmpfs.
 repo=$(sed -n 's/.*quic_repo=\([^ ]*\).*/\1/p' /proc/cmdline)
+mkdir -p "/newroot$repo" 2>/dev/null
+mount -t 9p -o $opts,ro repo "/newroot$repo" || exit 1
 for d in proc sys dev; do mount --move /$d /newroot/$d; done
 exec switch_root /newroot /bin/bash "$repo/scripts/vm/guest-init.sh"
 EOI

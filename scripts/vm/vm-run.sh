@@ -84,6 +84,7 @@ timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 slab_nomerge quic_repo=$repo" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$res",mount_tag=results,security_model=none,multidevs=remap \
+	-virtfs local,path="$repo",mount_tag=repo,security_model=none,readonly=on,multidevs=remap \
 	-nographic -no-reboot -nic none \
 	> "$work/console.log" 2>&1 < /dev/null
 qemu_rc=$?
