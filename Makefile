@@ -24,7 +24,7 @@ KERNEL_SRCS	= $(filter-out %.mod.c,$(wildcard net/quic/*.[ch] \
 KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m W=1 \
 		  KCFLAGS=-Werror
 
-all: modules tools
+all: modules lib tools
 
 modules:
 	$(KMAKE) modules
@@ -32,7 +32,7 @@ modules:
 lib:
 	$(MAKE) -C tools/lib/quic OUT=$(BUILD)/lib
 
-tools:
+tools: lib
 	$(MAKE) -C tools/testing/selftests/net/quic OUT=$(BUILD)/selftests
 
 unit:

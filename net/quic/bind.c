@@ -123,7 +123,14 @@ static void quic_bind_set_inet(struct sock *sk, const union quic_addr *addr)
 		sk->sk_bound_dev_if = addr->v6.sin6_scope_id;
 }
 
-static int __quic_bind(struct sock *sk, union quic_addr *addr)
+/**
+ * quic_bind_locked() - bind with the socket lock held (also autobind)
+ * @sk: socket, locked
+ * @addr: checked local address; a zero port becomes the ephemeral port
+ *
+ * Return: 0 or -errno, see quic_bind().
+ */
+int quic_bind_locked(struct sock *sk, union quic_addr *addr)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct net *net = sock_net(sk);
@@ -177,7 +184,7 @@ int quic_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 		return err;
 
 	lock_sock(sk);
-	err = __quic_bind(sk, &addr);
+	err = quic_bind_locked(sk, &addr);
 	release_sock(sk);
 	return err;
 }
@@ -194,9 +201,12 @@ void quic_unbind(struct sock *sk)
 
 	if (!qs->udp)
 		return;
-	mutex_lock(&quic_bind_mutex);
-	hash_del(&qs->bind_node);
-	mutex_unlock(&quic_bind_mutex);
+	/* Accepted sockets share the listener's port without owning it. */
+	if (!hlist_unhashed(&qs->bind_node)) {
+		mutex_lock(&quic_bind_mutex);
+		hash_del(&qs->bind_node);
+		mutex_unlock(&quic_bind_mutex);
+	}
 	quic_udp_sock_put(qs->udp);
 	qs->udp = NULL;
 }

@@ -7,24 +7,57 @@
 #include <linux/net.h>
 #include <linux/quic.h>
 
+#include "cid.h"
+#include "conn.h"
+#include "crypto.h"
 #include "protocol.h"
 #include "udp.h"
+
+static bool selftest;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest,
+		 "Check packet protection against the RFC 9001 vectors at load");
 
 static int __init quic_init(void)
 {
 	int err;
 
-	err = quic_protocol_init();
+	if (selftest) {
+		err = quic_crypto_selftest();
+		if (err)
+			return err;
+	}
+	err = quic_crypto_retry_init();
 	if (err)
 		return err;
+	err = quic_cid_init();
+	if (err)
+		goto err_retry;
+	err = quic_output_init();
+	if (err)
+		goto err_cid;
+	err = quic_protocol_init();
+	if (err)
+		goto err_output;
 	pr_info("QUIC transport registered (IPPROTO_QUIC %d)\n", IPPROTO_QUIC);
 	return 0;
+
+err_output:
+	quic_output_exit();
+err_cid:
+	quic_cid_exit();
+err_retry:
+	quic_crypto_retry_exit();
+	return err;
 }
 
 static void __exit quic_exit(void)
 {
 	quic_protocol_exit();
 	quic_udp_exit();
+	quic_output_exit();
+	quic_cid_exit();
+	quic_crypto_retry_exit();
 	pr_info("QUIC transport unregistered\n");
 }
 

@@ -11,56 +11,9 @@
 #include <net/ipv6.h>
 #include <net/transp_v6.h>
 
+#include "ops.h"
 #include "protocol.h"
 #include "socket.h"
-
-static int quic_not_yet(void)
-{
-	return -EOPNOTSUPP;
-}
-
-static int quic_connect(struct socket *sock, struct sockaddr *addr,
-			int addr_len, int flags)
-{
-	return quic_not_yet();
-}
-
-static int quic_listen(struct socket *sock, int backlog)
-{
-	return quic_not_yet();
-}
-
-static int quic_accept(struct socket *sock, struct socket *newsock,
-		       struct proto_accept_arg *arg)
-{
-	return quic_not_yet();
-}
-
-static int quic_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
-{
-	return quic_not_yet();
-}
-
-static int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
-			int flags)
-{
-	return quic_not_yet();
-}
-
-static int quic_shutdown(struct socket *sock, int how)
-{
-	return quic_not_yet();
-}
-
-/* Until a connection exists, getpeername() has nothing to report. */
-static int quic_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
-{
-	if (peer)
-		return -ENOTCONN;
-	if (sock->sk->sk_family == AF_INET6)
-		return inet6_getname(sock, uaddr, peer);
-	return inet_getname(sock, uaddr, peer);
-}
 
 #define QUIC_OPS_COMMON					\
 	.owner		= THIS_MODULE,			\
@@ -68,7 +21,7 @@ static int quic_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	.socketpair	= sock_no_socketpair,		\
 	.accept		= quic_accept,			\
 	.getname	= quic_getname,			\
-	.poll		= datagram_poll,		\
+	.poll		= quic_poll,			\
 	.listen		= quic_listen,			\
 	.shutdown	= quic_shutdown,		\
 	.setsockopt	= sock_common_setsockopt,	\

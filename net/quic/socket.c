@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * struct proto of QUIC sockets: life cycle (init, close, destroy) and the
- * entry points the inet layer calls. Connection state arrives in later
- * files; what is not implemented yet says so with EOPNOTSUPP.
+ * connection-level entry points the inet layer calls: connect, listen,
+ * accept, shutdown, socket options.
  */
 
-#include <linux/quic.h>
 #include <net/sock.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 
-#include "socket.h"
 #include "bind.h"
+#include "conn.h"
+#include "sockopt.h"
+#include "udp.h"
 
 static int quic_init_sock(struct sock *sk)
 {
@@ -20,6 +21,9 @@ static int quic_init_sock(struct sock *sk)
 
 	qs->udp = NULL;
 	INIT_HLIST_NODE(&qs->bind_node);
+	/* CID lookups find sockets under RCU without a reference. */
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	quic_conn_init(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	return 0;
 }
@@ -31,18 +35,41 @@ static void quic_destroy_sock(struct sock *sk)
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 
+static void quic_stop_listening(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (qs->udp && rcu_access_pointer(qs->udp->listener) == sk)
+		RCU_INIT_POINTER(qs->udp->listener, NULL);
+}
+
 static void quic_close(struct sock *sk, long timeout)
 {
+	struct quic_sock *qs = quic_sk(sk);
+
 	lock_sock(sk);
-	quic_unbind(sk);
+	if (sk->sk_state == QUIC_SS_LISTENING) {
+		quic_stop_listening(sk);
+	} else if (!qs->closing && sk->sk_state != QUIC_SS_CLOSED) {
+		/* Application close; code and phrase from the user, if any. */
+		qs->close_local.app = true;
+		quic_output_close(sk);
+	}
+	qs->closing = true;
+	inet_sk_set_state(sk, QUIC_SS_CLOSED);
 	sk->sk_shutdown = SHUTDOWN_MASK;
+	sk_stop_timer_sync(sk, &qs->loss_timer);
+	sk_stop_timer_sync(sk, &qs->ack_timer);
+	sk_stop_timer_sync(sk, &qs->idle_timer);
+	quic_conn_destroy(sk);
+	quic_unbind(sk);
 	release_sock(sk);
 	sk_common_release(sk);
 }
 
 /*
- * QUIC sockets are found through the bind table and, later, connection IDs,
- * never through the inet hash tables, so hash/unhash have nothing to do.
+ * QUIC sockets are found through the bind table and connection IDs, never
+ * through the inet hash tables, so hash/unhash have nothing to do.
  */
 static int quic_hash(struct sock *sk)
 {
@@ -55,13 +82,13 @@ static void quic_unhash(struct sock *sk)
 
 /*
  * Options of the IP layers (IP_TOS, IPV6_V6ONLY, ...) go to them; SOL_QUIC
- * options arrive with the connection code.
+ * options to sockopt.c.
  */
 static int quic_setsockopt(struct sock *sk, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
 	if (level == SOL_QUIC)
-		return -ENOPROTOOPT;
+		return quic_do_setsockopt(sk, optname, optval, optlen);
 	if (sk->sk_family == AF_INET6)
 		return ipv6_setsockopt(sk, level, optname, optval, optlen);
 	return ip_setsockopt(sk, level, optname, optval, optlen);
@@ -71,7 +98,7 @@ static int quic_getsockopt(struct sock *sk, int level, int optname,
 			   char __user *optval, int __user *optlen)
 {
 	if (level == SOL_QUIC)
-		return -ENOPROTOOPT;
+		return quic_do_getsockopt(sk, optname, optval, optlen);
 	if (sk->sk_family == AF_INET6)
 		return ipv6_getsockopt(sk, level, optname, optval, optlen);
 	return ip_getsockopt(sk, level, optname, optval, optlen);
@@ -85,6 +112,8 @@ static int quic_getsockopt(struct sock *sk, int level, int optname,
 	.bind		= quic_bind,				\
 	.setsockopt	= quic_setsockopt,			\
 	.getsockopt	= quic_getsockopt,			\
+	.backlog_rcv	= quic_backlog_rcv,			\
+	.release_cb	= quic_conn_release_cb,			\
 	.hash		= quic_hash,				\
 	.unhash		= quic_unhash
 

@@ -1,16 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The QUIC socket: what every IPPROTO_QUIC socket carries, for AF_INET and
- * AF_INET6 alike.
+ * The QUIC socket: one QUIC connection (or a listener) per socket, for
+ * AF_INET and AF_INET6 alike.
  *
- * Locking: fields are protected by the socket lock (lock_sock) unless their
- * comment says otherwise.
+ * Locking: everything here is protected by the socket lock. Softirq
+ * receive and timers take bh_lock_sock() and defer to the backlog or to
+ * release_cb when a process owns the socket, as TCP does.
  */
 #ifndef _NET_QUIC_SOCKET_H
 #define _NET_QUIC_SOCKET_H
 
+#include <linux/quic.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
+
+#include "ackrange.h"
+#include "cid.h"
+#include "crypto.h"
+#include "recovery.h"
+#include "stream.h"
+#include "streambuf.h"
+#include "tparam.h"
 
 struct quic_udp_sock;
 
@@ -21,6 +31,76 @@ union quic_addr {
 	struct sockaddr_in6	v6;
 };
 
+/* Packet number spaces (RFC 9000 12.3). */
+enum quic_space_id {
+	QUIC_SPACE_INITIAL,
+	QUIC_SPACE_HANDSHAKE,
+	QUIC_SPACE_APP,
+	QUIC_SPACE_MAX
+};
+
+/* Connection states kept in sk->sk_state (TCP values, for inet helpers). */
+enum {
+	QUIC_SS_CLOSED		= TCP_CLOSE,
+	QUIC_SS_LISTENING	= TCP_LISTEN,
+	QUIC_SS_ESTABLISHING	= TCP_SYN_SENT,
+	QUIC_SS_ESTABLISHED	= TCP_ESTABLISHED,
+};
+
+/* Limits of the option arguments (see the socket API contract). */
+#define QUIC_ALPN_MAX_LEN	128
+#define QUIC_TP_EXT_MAX_LEN	512
+#define QUIC_TOKEN_MAX_LEN	120
+#define QUIC_TICKET_MIN_LEN	64
+#define QUIC_TICKET_MAX_LEN	4096
+
+/* Largest datagram we build until path MTU discovery exists. */
+#define QUIC_MIN_UDP_PAYLOAD	1200
+/* Packets whose keys have not arrived yet, kept for a retry. */
+#define QUIC_MAX_UNDECRYPTABLE	8
+/* Bound on received TLS data buffered per level (CRYPTO_BUFFER_EXCEEDED). */
+#define QUIC_CRYPTO_RX_LIMIT	(64 * 1024)
+
+/* One packet number space: what we received and what we sent. */
+struct quic_space {
+	struct quic_ackrange_set	recv;
+	struct quic_recovery_space	sent;
+	struct quic_recvbuf		crypto_rx;
+	struct quic_sendbuf		crypto_tx;
+	u32	ack_eliciting_unacked;	/* received since our last ACK */
+	bool	ack_now;		/* send an ACK with the next flush */
+	bool	probe;			/* PTO: send an ack-eliciting packet */
+	bool	discarded;		/* keys dropped (RFC 9001 4.9) */
+};
+
+/* Why the connection ended, as sent or as received. */
+struct quic_close_info {
+	u64	errcode;
+	u64	frame;
+	u8	phrase[QUIC_CLOSE_PHRASE_BUFFER_SIZE];
+	u8	phrase_len;
+	bool	app;		/* application (0x1d) vs transport (0x1c) */
+};
+
+/* Control frames waiting to be sent (set again when their packet is lost). */
+enum quic_ctrl_pending {
+	QUIC_CTRL_HANDSHAKE_DONE	= BIT(0),
+	QUIC_CTRL_MAX_DATA		= BIT(1),
+	QUIC_CTRL_MAX_STREAMS_BIDI	= BIT(2),
+	QUIC_CTRL_MAX_STREAMS_UNI	= BIT(3),
+	QUIC_CTRL_DATA_BLOCKED		= BIT(4),
+	QUIC_CTRL_PING			= BIT(5),
+	QUIC_CTRL_CLOSE			= BIT(6),
+	QUIC_CTRL_NEW_CIDS		= BIT(7),
+};
+
+/* Work a timer or softirq could not do while the user owned the socket. */
+enum quic_deferred {
+	QUIC_DEFER_LOSS_TIMER,
+	QUIC_DEFER_ACK_TIMER,
+	QUIC_DEFER_IDLE_TIMER,
+};
+
 struct quic_sock {
 	/* Must be first: the inet layer casts struct sock to inet_sock. */
 	struct inet_sock	inet;
@@ -29,6 +109,55 @@ struct quic_sock {
 	struct quic_udp_sock	*udp;
 	union quic_addr		local;	/* as bound, port filled in */
 	struct hlist_node	bind_node;	/* bind table, see bind.c */
+	union quic_addr		peer;
+
+	bool			is_server;
+	bool			handshake_confirmed;
+	bool			closing;	/* CONNECTION_CLOSE seen */
+	u32			version;
+
+	struct list_head	scids;	/* quic_cid_entry, ours */
+	u64			scid_next_seq;
+	struct quic_dcid	dcid;	/* peer's CID we send to */
+	struct quic_cid		odcid;	/* client's first DCID */
+	struct quic_cid		initial_scid;	/* first SCID we used */
+
+	struct quic_space	space[QUIC_SPACE_MAX];
+	struct quic_crypto	crypto[QUIC_CRYPTO_MAX];	/* by level */
+	struct quic_rtt		rtt;
+	u32			pto_count;
+	u64			cwnd;		/* placeholder until CC lands */
+	u64			bytes_in_flight;
+
+	struct quic_tparams	local_tp;
+	struct quic_tparams	peer_tp;
+	bool			peer_tp_set;
+	struct quic_config	config;
+
+	struct quic_stream_table streams;
+	struct quic_fc		rx_fc;		/* MAX_DATA we granted */
+	u64			tx_max_data;	/* peer's MAX_DATA */
+	u64			tx_data;	/* new stream bytes sent */
+	u32			ctrl_pending;	/* enum quic_ctrl_pending */
+
+	struct quic_close_info	close_local;	/* sent, or set by user */
+	struct quic_close_info	close_peer;	/* received */
+
+	struct sk_buff_head	undecryptable;
+	/* Listener: client Initials waiting for accept(). */
+	struct sk_buff_head	accept_queue;
+
+	u8			alpn[QUIC_ALPN_MAX_LEN + 1];
+	u8			tp_ext[QUIC_TP_EXT_MAX_LEN];
+	u16			tp_ext_len;
+	u8			*ticket;	/* NEW_SESSION_TICKET data */
+	u16			ticket_len;
+	u32			events;		/* enabled QUIC_EVENT_* bits */
+
+	struct timer_list	loss_timer;	/* loss detection and PTO */
+	struct timer_list	ack_timer;	/* max_ack_delay */
+	struct timer_list	idle_timer;
+	unsigned long		deferred;	/* enum quic_deferred bits */
 };
 
 /* AF_INET6 sockets: struct ipv6_pinfo follows, found via ipv6_pinfo_offset. */
@@ -40,6 +169,23 @@ struct quic6_sock {
 static inline struct quic_sock *quic_sk(const struct sock *sk)
 {
 	return (struct quic_sock *)sk;
+}
+
+/* Control block of every skb on the receive path. */
+struct quic_skb_cb {
+	union quic_addr	peer;	/* source address of the datagram */
+	u8		level;	/* packets kept for later: their level */
+};
+
+static inline struct quic_skb_cb *quic_skb_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct quic_skb_cb) > sizeof(skb->cb));
+	return (struct quic_skb_cb *)skb->cb;
+}
+
+static inline u64 quic_now_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
 extern struct proto quic_prot;

@@ -8,6 +8,7 @@
 #include <linux/mutex.h>
 #include <net/udp_tunnel.h>
 
+#include "conn.h"
 #include "udp.h"
 
 /*
@@ -44,12 +45,7 @@ static bool quic_udp_addr_equal(const union quic_addr *a,
 /* Packets for QUIC arrive here, in softirq, under rcu_read_lock(). */
 static int quic_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	/*
-	 * No connection state exists yet to hand packets to: consume them
-	 * rather than let UDP queue them on a socket nobody reads.
-	 */
-	kfree_skb(skb);
-	return 0;
+	return quic_udp_rcv(sk, skb);
 }
 
 static int quic_udp_sock_create(struct net *net, union quic_addr *addr,

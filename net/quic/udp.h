@@ -16,6 +16,8 @@ struct quic_udp_sock {
 	struct net		*net;
 	union quic_addr		addr;	/* bound address, port filled in */
 	struct socket		*sock;
+	/* Listening QUIC socket that takes Initials for unknown CIDs. */
+	struct sock __rcu	*listener;
 	struct rcu_head		rcu;
 };
 

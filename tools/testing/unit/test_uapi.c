@@ -18,6 +18,7 @@
 
 #include "tap.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define SZ(type, n)	static_assert(sizeof(type) == (n), #type " size")
 #define OFF(type, field, n) \
 	static_assert(offsetof(type, field) == (n), #type "." #field " offset")
@@ -320,7 +321,7 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(layouts); i++) {
 		const struct layout *l = &layouts[i];
 
 		tap_result(l->got == l->want, "unit: uapi: %s == %zu",
@@ -328,7 +329,7 @@ int main(void)
 		if (l->got != l->want)
 			tap_diag("got %zu", l->got);
 	}
-	for (i = 0; i < sizeof(constants) / sizeof(constants[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(constants); i++) {
 		const struct constant *c = &constants[i];
 
 		tap_result(c->got == c->want, "unit: uapi: %s == %#llx",

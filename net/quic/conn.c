@@ -1,0 +1,781 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connection state: set-up and teardown, the handshake milestones (secrets,
+ * transport parameters, establishment, key discard), acknowledgments and
+ * loss recovery glue, a minimal congestion window, and timers.
+ *
+ * Context: socket lock held unless a function says otherwise.
+ */
+
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "conn.h"
+#include "frame.h"
+#include "udp.h"
+
+#define QUIC_DEF_IDLE_TIMEOUT_MS	30000
+#define QUIC_DEF_MAX_DATA		(4 * SZ_1M)
+#define QUIC_DEF_MAX_STREAM_DATA	SZ_1M
+#define QUIC_DEF_MAX_STREAMS		100
+#define QUIC_INITIAL_CWND		(10 * QUIC_MIN_UDP_PAYLOAD)
+#define QUIC_MIN_CWND			(2 * QUIC_MIN_UDP_PAYLOAD)
+
+static void quic_local_tparams_default(struct quic_sock *qs)
+{
+	struct quic_tparams *tp = &qs->local_tp;
+
+	quic_tparams_init_default(tp);
+	tp->max_idle_timeout = QUIC_DEF_IDLE_TIMEOUT_MS;
+	tp->initial_max_data = QUIC_DEF_MAX_DATA;
+	tp->initial_max_stream_data_bidi_local = QUIC_DEF_MAX_STREAM_DATA;
+	tp->initial_max_stream_data_bidi_remote = QUIC_DEF_MAX_STREAM_DATA;
+	tp->initial_max_stream_data_uni = QUIC_DEF_MAX_STREAM_DATA;
+	tp->initial_max_streams_bidi = QUIC_DEF_MAX_STREAMS;
+	tp->initial_max_streams_uni = QUIC_DEF_MAX_STREAMS;
+}
+
+/**
+ * quic_conn_init() - give a new socket its connection defaults
+ * @sk: socket (not yet visible to anyone)
+ */
+void quic_conn_init(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int i;
+
+	INIT_LIST_HEAD(&qs->scids);
+	skb_queue_head_init(&qs->undecryptable);
+	skb_queue_head_init(&qs->accept_queue);
+	qs->version = QUIC_VERSION_V1;
+	for (i = 0; i < QUIC_SPACE_MAX; i++) {
+		struct quic_space *sp = &qs->space[i];
+
+		quic_ackrange_init(&sp->recv);
+		quic_recovery_space_init(&sp->sent);
+		quic_recvbuf_init(&sp->crypto_rx, QUIC_CRYPTO_RX_LIMIT,
+				  QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED);
+		quic_sendbuf_init(&sp->crypto_tx);
+	}
+	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
+		quic_crypto_init(&qs->crypto[i], i == QUIC_CRYPTO_APP);
+	quic_rtt_init(&qs->rtt, 0);
+	qs->cwnd = QUIC_INITIAL_CWND;
+	quic_local_tparams_default(qs);
+	quic_stream_table_init(&qs->streams, false);
+	quic_conn_timers_init(sk);
+}
+
+static void quic_free_tx_pkt_cb(struct quic_sent_pkt *pkt, void *arg)
+{
+	struct quic_sock *qs = arg;
+
+	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
+	quic_tx_pkt_free(container_of(pkt, struct quic_tx_pkt, pkt));
+}
+
+/**
+ * quic_conn_discard_space() - drop a packet number space and its keys
+ * @sk: socket
+ * @space: QUIC_SPACE_INITIAL or QUIC_SPACE_HANDSHAKE
+ *
+ * RFC 9001 4.9 / RFC 9002 6.4: packets in flight in it no longer count.
+ */
+void quic_conn_discard_space(struct sock *sk, u8 space)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_space *sp = &qs->space[space];
+
+	if (sp->discarded)
+		return;
+	sp->discarded = true;
+	sp->ack_now = false;
+	sp->probe = false;
+	quic_recovery_discard(&sp->sent, quic_free_tx_pkt_cb, qs);
+	quic_recvbuf_free(&sp->crypto_rx);
+	quic_sendbuf_free(&sp->crypto_tx);
+	if (space != QUIC_SPACE_APP)
+		quic_crypto_free(&qs->crypto[quic_space_level(space)]);
+	qs->pto_count = 0;
+	quic_conn_arm_loss_timer(sk);
+}
+
+/**
+ * quic_conn_destroy() - free all connection state
+ * @sk: socket being destroyed; timers already stopped
+ */
+void quic_conn_destroy(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int i;
+
+	quic_cid_remove_all(&qs->scids);
+	for (i = 0; i < QUIC_SPACE_MAX; i++) {
+		struct quic_space *sp = &qs->space[i];
+
+		quic_recovery_discard(&sp->sent, quic_free_tx_pkt_cb, qs);
+		quic_recvbuf_free(&sp->crypto_rx);
+		quic_sendbuf_free(&sp->crypto_tx);
+	}
+	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
+		quic_crypto_free(&qs->crypto[i]);
+	quic_stream_table_free(&qs->streams);
+	skb_queue_purge(&qs->undecryptable);
+	skb_queue_purge(&qs->accept_queue);
+	kfree(qs->ticket);
+	qs->ticket = NULL;
+}
+
+/* Wake everyone waiting on the socket: readers, writers, pollers. */
+static void quic_conn_wake_all(struct sock *sk)
+{
+	sk->sk_state_change(sk);
+	sk->sk_data_ready(sk);
+	sk->sk_write_space(sk);
+}
+
+static void quic_conn_enter_closed(struct sock *sk, int err)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	qs->closing = true;
+	quic_conn_timers_stop(sk);
+	inet_sk_set_state(sk, QUIC_SS_CLOSED);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	if (err)
+		WRITE_ONCE(sk->sk_err, err);
+	quic_conn_wake_all(sk);
+}
+
+/**
+ * quic_conn_error() - close the connection on a protocol violation
+ * @sk: socket
+ * @errcode: transport error code (RFC 9000 20.1)
+ * @frame: type of the frame that caused it, 0 if none
+ *
+ * Sends CONNECTION_CLOSE and moves to the closed state; the user sees
+ * ECONNABORTED and can read the code with QUIC_SOCKOPT_CONNECTION_CLOSE.
+ */
+void quic_conn_error(struct sock *sk, u64 errcode, u64 frame)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (qs->closing)
+		return;
+	memset(&qs->close_local, 0, sizeof(qs->close_local));
+	qs->close_local.errcode = errcode;
+	qs->close_local.frame = frame;
+	quic_output_close(sk);
+	quic_conn_enter_closed(sk, ECONNABORTED);
+}
+
+/**
+ * quic_conn_peer_closed() - the peer sent CONNECTION_CLOSE
+ * @sk: socket
+ *
+ * RFC 9000 10.2.2: enter draining; nothing more is sent. Readers get
+ * what is already buffered, then end of file.
+ */
+void quic_conn_peer_closed(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int err = ECONNRESET;
+
+	/* A clean close (NO_ERROR, or application code 0) is not an error. */
+	if (!qs->close_peer.errcode)
+		err = 0;
+	quic_conn_enter_closed(sk, err);
+}
+
+/* Apply the peer's transport parameters to flow control and streams. */
+static void quic_conn_apply_peer_tparams(struct quic_sock *qs)
+{
+	struct quic_stream_table *t = &qs->streams;
+	struct quic_tparams *p = &qs->peer_tp;
+
+	qs->tx_max_data = p->initial_max_data;
+	t->peer_limit[0] = p->initial_max_streams_bidi;
+	t->peer_limit[1] = p->initial_max_streams_uni;
+	t->tx_window_bidi_local = p->initial_max_stream_data_bidi_local;
+	t->tx_window_bidi_remote = p->initial_max_stream_data_bidi_remote;
+	t->tx_window_uni = p->initial_max_stream_data_uni;
+}
+
+static void quic_conn_apply_local_tparams(struct quic_sock *qs)
+{
+	struct quic_stream_table *t = &qs->streams;
+	struct quic_tparams *p = &qs->local_tp;
+
+	quic_fc_init(&qs->rx_fc, p->initial_max_data);
+	t->local_limit[0] = p->initial_max_streams_bidi;
+	t->local_limit[1] = p->initial_max_streams_uni;
+	t->local_limit_sent[0] = t->local_limit[0];
+	t->local_limit_sent[1] = t->local_limit[1];
+	t->rx_window_bidi_local = p->initial_max_stream_data_bidi_local;
+	t->rx_window_bidi_remote = p->initial_max_stream_data_bidi_remote;
+	t->rx_window_uni = p->initial_max_stream_data_uni;
+}
+
+/**
+ * quic_conn_encode_local_tparams() - encode our transport parameters
+ * @sk: socket, connecting or accepted
+ *
+ * The encoding is what libquic sends in the TLS extension; from here on
+ * the values are fixed for the connection.
+ *
+ * Return: 0 or -errno.
+ */
+int quic_conn_encode_local_tparams(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_tparams *p = &qs->local_tp;
+	int len;
+
+	p->initial_scid.len = qs->initial_scid.len;
+	memcpy(p->initial_scid.data, qs->initial_scid.data,
+	       qs->initial_scid.len);
+	p->has_initial_scid = true;
+	if (qs->is_server) {
+		p->original_dcid.len = qs->odcid.len;
+		memcpy(p->original_dcid.data, qs->odcid.data, qs->odcid.len);
+		p->has_original_dcid = true;
+	}
+	len = quic_tparams_encode(qs->tp_ext, sizeof(qs->tp_ext), p,
+				  qs->is_server);
+	if (len < 0)
+		return len;
+	qs->tp_ext_len = len;
+	quic_conn_apply_local_tparams(qs);
+	return 0;
+}
+
+/**
+ * quic_conn_set_peer_tparams() - the peer's transport parameters arrived
+ * @sk: socket
+ * @buf: encoded parameters from the TLS extension
+ * @len: their length
+ *
+ * Invalid parameters close the connection with TRANSPORT_PARAMETER_ERROR
+ * (or PROTOCOL_VIOLATION for CIDs that do not match the wire).
+ *
+ * Return: 0, or -EINVAL after closing the connection.
+ */
+int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_tparam_wire_cids w = {};
+	u64 errcode = 0;
+
+	if (quic_tparams_decode(buf, len, !qs->is_server, &qs->peer_tp,
+				&errcode))
+		goto bad;
+	w.peer_scid.len = qs->dcid.cid.len;
+	memcpy(w.peer_scid.data, qs->dcid.cid.data, qs->dcid.cid.len);
+	w.odcid.len = qs->odcid.len;
+	memcpy(w.odcid.data, qs->odcid.data, qs->odcid.len);
+	if (quic_tparams_validate_cids(&qs->peer_tp, !qs->is_server, &w,
+				       &errcode))
+		goto bad;
+	qs->peer_tp_set = true;
+	quic_conn_apply_peer_tparams(qs);
+	quic_conn_check_established(sk);
+	return 0;
+bad:
+	quic_conn_error(sk, errcode ? errcode :
+			QUIC_TRANSPORT_ERROR_TRANSPORT_PARAM, 0);
+	return -EINVAL;
+}
+
+/**
+ * quic_conn_check_established() - enter ESTABLISHED when ready
+ * @sk: socket
+ *
+ * Established means both 1-RTT secrets and the peer's transport
+ * parameters are in (the socket API's rule); a server then sends
+ * HANDSHAKE_DONE.
+ */
+void quic_conn_check_established(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_crypto *app = &qs->crypto[QUIC_CRYPTO_APP];
+
+	if (sk->sk_state != QUIC_SS_ESTABLISHING || !qs->peer_tp_set ||
+	    !app->tx.ready || !app->rx.ready)
+		return;
+	inet_sk_set_state(sk, QUIC_SS_ESTABLISHED);
+	if (qs->is_server) {
+		qs->handshake_confirmed = true;
+		qs->ctrl_pending |= QUIC_CTRL_HANDSHAKE_DONE;
+	}
+	quic_conn_wake_all(sk);
+	quic_output_flush(sk);
+}
+
+/**
+ * quic_conn_install_secret() - QUIC_SOCKOPT_CRYPTO_SECRET from libquic
+ * @sk: socket
+ * @s: the secret, its level, direction and cipher
+ *
+ * Return: 0, -EINVAL for a bad level/cipher/length, or a crypto errno.
+ */
+int quic_conn_install_secret(struct sock *sk,
+			     const struct quic_crypto_secret *s)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_cipher_params cp;
+	struct quic_crypto *c;
+	int err;
+
+	if (s->level >= QUIC_CRYPTO_MAX || s->level == QUIC_CRYPTO_INITIAL ||
+	    s->level == QUIC_CRYPTO_EARLY)
+		return -EINVAL;
+	if (quic_cipher_params(s->type, &cp) ||
+	    cp.secret_len > sizeof(s->secret))
+		return -EINVAL;
+	c = &qs->crypto[s->level];
+	err = quic_crypto_set_secret(c, qs->version, s->type, s->secret,
+				     cp.secret_len, !!s->send);
+	if (err)
+		return err;
+	if (!s->send)
+		quic_input_retry_pending(sk);
+	quic_conn_check_established(sk);
+	quic_output_flush(sk);
+	return 0;
+}
+
+/* A minimal window until the congestion control issue lands: slow start,
+ * then one packet per window, halved on loss.
+ */
+static void quic_cc_on_acked(struct quic_sock *qs, u64 bytes)
+{
+	if (qs->cwnd < (QUIC_DEF_MAX_DATA << 2))
+		qs->cwnd += bytes;
+}
+
+static void quic_cc_on_lost(struct quic_sock *qs)
+{
+	qs->cwnd = max_t(u64, qs->cwnd / 2, QUIC_MIN_CWND);
+}
+
+static void quic_frames_acked(struct sock *sk, struct quic_tx_pkt *tp)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_space *sp = &qs->space[tp->space];
+	struct quic_stream *s;
+	int i;
+
+	for (i = 0; i < tp->nframes; i++) {
+		struct quic_tx_frame *f = &tp->frames[i];
+
+		switch (f->kind) {
+		case QUIC_TXF_CRYPTO:
+			quic_sendbuf_on_acked(&sp->crypto_tx, f->offset,
+					      f->len, false);
+			break;
+		case QUIC_TXF_STREAM:
+			s = quic_stream_find(&qs->streams, f->stream_id);
+			if (!s)
+				break;
+			quic_sendbuf_on_acked(&s->tx, f->offset, f->len,
+					      f->fin);
+			quic_stream_maybe_free(&qs->streams, s);
+			break;
+		}
+	}
+	/* Our ACK was received: no need to repeat what it covered. */
+	if (tp->has_ack)
+		quic_ackrange_remove_below(&sp->recv, tp->ack_largest + 1);
+	/* The client has seen HANDSHAKE_DONE: Handshake keys can go. */
+	if (tp->ctrl & QUIC_CTRL_HANDSHAKE_DONE)
+		quic_conn_discard_space(sk, QUIC_SPACE_HANDSHAKE);
+}
+
+static void quic_acked_cb(struct quic_sent_pkt *pkt, void *arg)
+{
+	struct quic_tx_pkt *tp = container_of(pkt, struct quic_tx_pkt, pkt);
+	struct sock *sk = arg;
+
+	quic_bytes_in_flight_sub(&quic_sk(sk)->bytes_in_flight, pkt);
+	quic_frames_acked(sk, tp);
+	quic_tx_pkt_free(tp);
+}
+
+static void quic_stream_requeue(struct quic_sock *qs, s64 id, bool ctrl)
+{
+	struct quic_stream *s = quic_stream_find(&qs->streams, id);
+
+	if (!s)
+		return;
+	if (ctrl)
+		list_move_tail(&s->ctrl_node, &qs->streams.ctrl_list);
+	else if (list_empty(&s->send_node))
+		list_add_tail(&s->send_node, &qs->streams.send_list);
+}
+
+/* Frames of a lost packet go back into their queues (RFC 9000 13.3). */
+static void quic_frames_lost(struct quic_sock *qs, struct quic_tx_pkt *tp)
+{
+	struct quic_space *sp = &qs->space[tp->space];
+	struct quic_stream *s;
+	int i;
+
+	for (i = 0; i < tp->nframes; i++) {
+		struct quic_tx_frame *f = &tp->frames[i];
+
+		s = quic_stream_find(&qs->streams, f->stream_id);
+		switch (f->kind) {
+		case QUIC_TXF_CRYPTO:
+			quic_sendbuf_on_lost(&sp->crypto_tx, f->offset, f->len,
+					     false);
+			break;
+		case QUIC_TXF_STREAM:
+			if (!s || s->reset_sent)
+				break;
+			quic_sendbuf_on_lost(&s->tx, f->offset, f->len, f->fin);
+			quic_stream_requeue(qs, f->stream_id, false);
+			break;
+		case QUIC_TXF_MAX_STREAM_DATA:
+			if (s) {
+				s->max_data_pending = true;
+				quic_stream_requeue(qs, f->stream_id, true);
+			}
+			break;
+		case QUIC_TXF_RESET_STREAM:
+			if (s) {
+				s->reset_pending = true;
+				quic_stream_requeue(qs, f->stream_id, true);
+			}
+			break;
+		case QUIC_TXF_STOP_SENDING:
+			if (s) {
+				s->stop_pending = true;
+				quic_stream_requeue(qs, f->stream_id, true);
+			}
+			break;
+		}
+	}
+	qs->ctrl_pending |= tp->ctrl & ~QUIC_CTRL_PING;
+}
+
+static void quic_lost_cb(struct quic_sent_pkt *pkt, void *arg)
+{
+	struct quic_tx_pkt *tp = container_of(pkt, struct quic_tx_pkt, pkt);
+	struct quic_sock *qs = arg;
+
+	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
+	quic_frames_lost(qs, tp);
+	quic_tx_pkt_free(tp);
+}
+
+int quic_conn_ack_range(struct sock *sk, u8 space, u64 start, u64 end,
+			struct quic_ack_result *res)
+{
+	return quic_recovery_on_ack_range(&quic_sk(sk)->space[space].sent,
+					  res, start, end, quic_acked_cb, sk);
+}
+
+static u64 quic_peer_max_ack_delay_us(struct quic_sock *qs)
+{
+	return qs->peer_tp_set ? qs->peer_tp.max_ack_delay * USEC_PER_MSEC :
+				 QUIC_TP_DEF_MAX_ACK_DELAY * USEC_PER_MSEC;
+}
+
+static void quic_detect_lost(struct sock *sk, u8 space)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_loss_result lr;
+
+	quic_recovery_detect_lost(&qs->space[space].sent, &qs->rtt,
+				  quic_now_us(), quic_lost_cb, qs, &lr);
+	if (lr.lost)
+		quic_cc_on_lost(qs);
+}
+
+/**
+ * quic_conn_on_ack() - finish processing an ACK frame
+ * @sk: socket
+ * @space: its packet number space
+ * @res: what the ranges acknowledged
+ * @delay: the frame's raw ACK Delay
+ * @err: set to a transport error code on failure
+ */
+void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
+		      u64 delay, u32 *err)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u64 delay_us = 0;
+
+	if (space == QUIC_SPACE_APP && qs->peer_tp_set)
+		delay_us = delay << qs->peer_tp.ack_delay_exponent;
+	quic_recovery_ack_done(&qs->space[space].sent, res, &qs->rtt,
+			       quic_now_us(), delay_us,
+			       quic_peer_max_ack_delay_us(qs),
+			       qs->handshake_confirmed);
+	if (res->newly_acked) {
+		qs->pto_count = 0;
+		quic_cc_on_acked(qs, res->acked_bytes);
+	}
+	quic_detect_lost(sk, space);
+	quic_conn_arm_loss_timer(sk);
+	sk->sk_write_space(sk);
+	*err = 0;
+}
+
+/**
+ * quic_conn_on_packet_sent() - a packet left: track it for recovery
+ * @sk: socket
+ * @tp: its record; owned by the recovery list from now on
+ */
+void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_space *sp = &qs->space[tp->space];
+
+	tp->pkt.time_sent_us = quic_now_us();
+	if (quic_recovery_on_sent(&sp->sent, &tp->pkt)) {
+		quic_tx_pkt_free(tp);
+		return;
+	}
+	quic_bytes_in_flight_add(&qs->bytes_in_flight, &tp->pkt);
+	if (tp->pkt.ack_eliciting)
+		quic_conn_touch_idle(sk);
+	/* RFC 9001 4.9.1: a client drops Initial keys once it sends a
+	 * Handshake packet.
+	 */
+	if (!qs->is_server && tp->space == QUIC_SPACE_HANDSHAKE)
+		quic_conn_discard_space(sk, QUIC_SPACE_INITIAL);
+}
+
+/* Earliest deadline (us) of loss detection or PTO, 0 for none. */
+static u64 quic_loss_deadline(struct quic_sock *qs, u8 *which, bool *pto)
+{
+	struct quic_space *hs = &qs->space[QUIC_SPACE_HANDSHAKE];
+	u64 t, best = 0;
+	u8 i;
+
+	for (i = 0; i < QUIC_SPACE_MAX; i++) {
+		t = qs->space[i].sent.loss_time_us;
+		if (!qs->space[i].discarded && t && (!best || t < best)) {
+			best = t;
+			*which = i;
+		}
+	}
+	*pto = false;
+	if (best)
+		return best;
+	for (i = 0; i < QUIC_SPACE_MAX; i++) {
+		if (qs->space[i].discarded)
+			continue;
+		/* RFC 9002 6.2.1: no 1-RTT PTO before confirmation while
+		 * handshake data is in flight.
+		 */
+		if (i == QUIC_SPACE_APP && !qs->handshake_confirmed &&
+		    hs->sent.ack_eliciting_in_flight)
+			continue;
+		t = quic_recovery_pto_time_us(&qs->space[i].sent, &qs->rtt,
+					      quic_peer_max_ack_delay_us(qs),
+					      qs->pto_count,
+					      i == QUIC_SPACE_APP);
+		if (t && (!best || t < best)) {
+			best = t;
+			*which = i;
+		}
+	}
+	*pto = true;
+	return best;
+}
+
+static void quic_timer_set_us(struct sock *sk, struct timer_list *t, u64 at)
+{
+	u64 now = quic_now_us();
+	unsigned long delay;
+
+	delay = at > now ? usecs_to_jiffies(at - now) : 0;
+	sk_reset_timer(sk, t, jiffies + delay + 1);
+}
+
+/* RFC 9002 6.2 SetLossDetectionTimer. */
+void quic_conn_arm_loss_timer(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	bool pto;
+	u64 at;
+	u8 sp;
+
+	if (qs->closing)
+		return;
+	at = quic_loss_deadline(qs, &sp, &pto);
+	if (!at) {
+		sk_stop_timer(sk, &qs->loss_timer);
+		return;
+	}
+	quic_timer_set_us(sk, &qs->loss_timer, at);
+}
+
+/* PTO: retransmit the oldest unacknowledged data of the space as probes. */
+static void quic_pto_probe(struct quic_sock *qs, u8 space)
+{
+	struct quic_space *sp = &qs->space[space];
+	struct quic_sent_pkt *pkt;
+	int n = 0;
+
+	list_for_each_entry(pkt, &sp->sent.sent, list) {
+		if (n++ == 2)
+			break;
+		quic_frames_lost(qs, container_of(pkt, struct quic_tx_pkt,
+						  pkt));
+	}
+	sp->probe = true;
+}
+
+static void quic_loss_timeout(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	bool pto;
+	u64 at;
+	u8 sp;
+
+	at = quic_loss_deadline(qs, &sp, &pto);
+	if (!at)
+		return;
+	if (at > quic_now_us()) {
+		quic_conn_arm_loss_timer(sk);
+		return;
+	}
+	if (!pto) {
+		quic_detect_lost(sk, sp);
+	} else {
+		qs->pto_count++;
+		quic_pto_probe(qs, sp);
+	}
+	quic_output_flush(sk);
+}
+
+void quic_conn_arm_ack_timer(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (!timer_pending(&qs->ack_timer))
+		sk_reset_timer(sk, &qs->ack_timer, jiffies +
+			       msecs_to_jiffies(qs->local_tp.max_ack_delay));
+}
+
+static void quic_ack_timeout(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (qs->space[QUIC_SPACE_APP].ack_eliciting_unacked)
+		qs->space[QUIC_SPACE_APP].ack_now = true;
+	quic_output_flush(sk);
+}
+
+/* RFC 9000 10.1: the smaller non-zero max_idle_timeout of both sides. */
+static u64 quic_idle_timeout_ms(struct quic_sock *qs)
+{
+	u64 local = qs->local_tp.max_idle_timeout, peer = 0;
+
+	if (qs->peer_tp_set)
+		peer = qs->peer_tp.max_idle_timeout;
+	if (!local || (peer && peer < local))
+		return peer;
+	return local;
+}
+
+void quic_conn_touch_idle(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u64 ms = quic_idle_timeout_ms(qs);
+
+	if (!ms || qs->closing)
+		return;
+	sk_reset_timer(sk, &qs->idle_timer, jiffies + msecs_to_jiffies(ms));
+}
+
+static void quic_idle_timeout(struct sock *sk)
+{
+	/* RFC 9000 10.1: close silently; the peer times out likewise. */
+	quic_conn_enter_closed(sk, ETIMEDOUT);
+}
+
+typedef void (*quic_timeout_fn)(struct sock *sk);
+
+static void quic_timer_run(struct sock *sk, int bit, quic_timeout_fn fn)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		if (!qs->closing)
+			fn(sk);
+	} else if (!test_and_set_bit(bit, &qs->deferred)) {
+		sock_hold(sk);	/* dropped in quic_conn_release_cb() */
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);	/* the pending timer's reference */
+}
+
+static void quic_loss_timer_fn(struct timer_list *t)
+{
+	struct quic_sock *qs = from_timer(qs, t, loss_timer);
+
+	quic_timer_run(&qs->inet.sk, QUIC_DEFER_LOSS_TIMER, quic_loss_timeout);
+}
+
+static void quic_ack_timer_fn(struct timer_list *t)
+{
+	struct quic_sock *qs = from_timer(qs, t, ack_timer);
+
+	quic_timer_run(&qs->inet.sk, QUIC_DEFER_ACK_TIMER, quic_ack_timeout);
+}
+
+static void quic_idle_timer_fn(struct timer_list *t)
+{
+	struct quic_sock *qs = from_timer(qs, t, idle_timer);
+
+	quic_timer_run(&qs->inet.sk, QUIC_DEFER_IDLE_TIMER, quic_idle_timeout);
+}
+
+/* proto .release_cb: run timer work deferred while the user held the lock. */
+void quic_conn_release_cb(struct sock *sk)
+{
+	static const quic_timeout_fn fns[] = {
+		[QUIC_DEFER_LOSS_TIMER]	= quic_loss_timeout,
+		[QUIC_DEFER_ACK_TIMER]	= quic_ack_timeout,
+		[QUIC_DEFER_IDLE_TIMER]	= quic_idle_timeout,
+	};
+	struct quic_sock *qs = quic_sk(sk);
+	int bit;
+
+	for (bit = 0; bit < ARRAY_SIZE(fns); bit++) {
+		if (!test_and_clear_bit(bit, &qs->deferred))
+			continue;
+		if (!qs->closing)
+			fns[bit](sk);
+		__sock_put(sk);
+	}
+}
+
+void quic_conn_timers_init(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	timer_setup(&qs->loss_timer, quic_loss_timer_fn, 0);
+	timer_setup(&qs->ack_timer, quic_ack_timer_fn, 0);
+	timer_setup(&qs->idle_timer, quic_idle_timer_fn, 0);
+}
+
+void quic_conn_timers_stop(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	sk_stop_timer(sk, &qs->loss_timer);
+	sk_stop_timer(sk, &qs->ack_timer);
+	sk_stop_timer(sk, &qs->idle_timer);
+}
+
+/* New data for the reader: wake it and any poller. */
+void quic_conn_data_ready(struct sock *sk)
+{
+	sk->sk_data_ready(sk);
+}

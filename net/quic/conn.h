@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The connection data path: the one header the receive path, the send
+ * path, frame handling, timers and the socket calls share.
+ *
+ * Context for everything here: the socket lock is held (process context,
+ * or softirq with bh_lock_sock() and no user owning the socket).
+ */
+#ifndef _NET_QUIC_CONN_H
+#define _NET_QUIC_CONN_H
+
+#include "socket.h"
+
+/* What a sent packet carried, to resend the frames (not the packet). */
+enum quic_tx_frame_kind {
+	QUIC_TXF_CRYPTO,
+	QUIC_TXF_STREAM,
+	QUIC_TXF_MAX_STREAM_DATA,
+	QUIC_TXF_RESET_STREAM,
+	QUIC_TXF_STOP_SENDING,
+};
+
+struct quic_tx_frame {
+	u8	kind;
+	bool	fin;
+	u32	len;
+	s64	stream_id;
+	u64	offset;
+};
+
+#define QUIC_TX_FRAMES_MAX	12
+
+struct quic_tx_pkt {
+	struct quic_sent_pkt	pkt;
+	u8			space;
+	u8			nframes;
+	bool			has_ack;
+	u32			ctrl;		/* enum quic_ctrl_pending */
+	u64			ack_largest;	/* largest pn our ACK covered */
+	struct quic_tx_frame	frames[QUIC_TX_FRAMES_MAX];
+};
+
+static inline u8 quic_space_level(u8 space)
+{
+	static const u8 level[QUIC_SPACE_MAX] = {
+		[QUIC_SPACE_INITIAL]	= QUIC_CRYPTO_INITIAL,
+		[QUIC_SPACE_HANDSHAKE]	= QUIC_CRYPTO_HANDSHAKE,
+		[QUIC_SPACE_APP]	= QUIC_CRYPTO_APP,
+	};
+
+	return level[space];
+}
+
+/* output.c */
+void quic_output_flush(struct sock *sk);
+void quic_output_close(struct sock *sk);
+void quic_tx_pkt_free(struct quic_tx_pkt *tp);
+int quic_output_init(void);
+void quic_output_exit(void);
+
+/* input.c */
+int quic_udp_rcv(struct sock *usk, struct sk_buff *skb);
+int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+void quic_input_retry_pending(struct sock *sk);
+void quic_input_datagram(struct sock *sk, struct sk_buff *skb);
+
+/* frames.c */
+int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
+			u32 len, bool *ack_eliciting);
+
+/* conn.c */
+void quic_conn_init(struct sock *sk);
+void quic_conn_destroy(struct sock *sk);
+void quic_conn_error(struct sock *sk, u64 errcode, u64 frame);
+void quic_conn_peer_closed(struct sock *sk);
+void quic_conn_check_established(struct sock *sk);
+void quic_conn_discard_space(struct sock *sk, u8 space);
+void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp);
+void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
+		      u64 delay, u32 *err);
+int quic_conn_ack_range(struct sock *sk, u8 space, u64 start, u64 end,
+			struct quic_ack_result *res);
+void quic_conn_arm_loss_timer(struct sock *sk);
+void quic_conn_arm_ack_timer(struct sock *sk);
+void quic_conn_touch_idle(struct sock *sk);
+void quic_conn_data_ready(struct sock *sk);
+int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len);
+int quic_conn_encode_local_tparams(struct sock *sk);
+int quic_conn_install_secret(struct sock *sk,
+			     const struct quic_crypto_secret *s);
+void quic_conn_release_cb(struct sock *sk);
+void quic_conn_timers_init(struct sock *sk);
+void quic_conn_timers_stop(struct sock *sk);
+
+#endif /* _NET_QUIC_CONN_H */

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Starting connections: connect() on a client, listen() and accept() on a
+ * server. Neither blocks on the handshake: libquic drives it afterwards
+ * over sendmsg/recvmsg on the returned socket.
+ */
+
+#include <net/inet_common.h>
+#include <net/sock.h>
+
+#include "bind.h"
+#include "conn.h"
+#include "header.h"
+#include "ops.h"
+#include "udp.h"
+
+static int quic_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
+			       int len, union quic_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (len < (int)sizeof(uaddr->sa_family))
+		return -EINVAL;
+	if (uaddr->sa_family != sk->sk_family)
+		return -EAFNOSUPPORT;
+	if (sk->sk_family == AF_INET) {
+		if (len < (int)sizeof(struct sockaddr_in))
+			return -EINVAL;
+		memcpy(&a->v4, uaddr, sizeof(a->v4));
+		if (!a->v4.sin_port || !a->v4.sin_addr.s_addr)
+			return -EINVAL;
+		return 0;
+	}
+	if (len < SIN6_LEN_RFC2133)
+		return -EINVAL;
+	memcpy(&a->v6, uaddr, min_t(int, len, sizeof(a->v6)));
+	if (!a->v6.sin6_port || ipv6_addr_any(&a->v6.sin6_addr))
+		return -EINVAL;
+	/* Mapped IPv4 peers would need the IPv4 output path; not yet. */
+	if (ipv6_addr_v4mapped(&a->v6.sin6_addr))
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+static int quic_autobind(struct sock *sk)
+{
+	union quic_addr any = {};
+
+	if (quic_sk(sk)->udp)
+		return 0;
+	any.sa.sa_family = sk->sk_family;
+	return quic_bind_locked(sk, &any);
+}
+
+/* Record the peer in inet_sock too, so getpeername() works. */
+static void quic_set_peer(struct sock *sk, const union quic_addr *peer)
+{
+	quic_sk(sk)->peer = *peer;
+	inet_sk(sk)->inet_dport = peer->v4.sin_port;
+	if (peer->sa.sa_family == AF_INET)
+		inet_sk(sk)->inet_daddr = peer->v4.sin_addr.s_addr;
+	else
+		sk->sk_v6_daddr = peer->v6.sin6_addr;
+}
+
+/* Issue our first source CID; random IDs collide essentially never. */
+static int quic_add_first_scid(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_cid cid;
+	int err, tries = 3;
+
+	do {
+		quic_cid_generate(&cid, QUIC_CID_LEN_DEFAULT);
+		err = quic_cid_add(&qs->scids, sk, &cid, 0);
+	} while (err == -EEXIST && --tries);
+	if (err)
+		return err;
+	qs->initial_scid = cid;
+	qs->scid_next_seq = 1;
+	return 0;
+}
+
+static int quic_connect_locked(struct sock *sk, struct sockaddr *uaddr,
+			       int len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	union quic_addr peer;
+	int err;
+
+	if (sk->sk_state == QUIC_SS_ESTABLISHING)
+		return -EALREADY;
+	if (sk->sk_state != QUIC_SS_CLOSED || qs->closing)
+		return -EISCONN;
+	err = quic_addr_from_user(sk, uaddr, len, &peer);
+	if (err)
+		return err;
+	err = quic_autobind(sk);
+	if (err)
+		return err;
+	qs->is_server = false;
+	quic_cid_generate(&qs->odcid, QUIC_CID_LEN_DEFAULT);
+	qs->dcid.cid = qs->odcid;
+	err = quic_add_first_scid(sk);
+	if (err)
+		return err;
+	err = quic_crypto_initial_keys(&qs->crypto[QUIC_CRYPTO_INITIAL],
+				       qs->version, qs->odcid.data,
+				       qs->odcid.len, false);
+	if (err)
+		goto err_cids;
+	err = quic_conn_encode_local_tparams(sk);
+	if (err)
+		goto err_cids;
+	quic_set_peer(sk, &peer);
+	inet_sk_set_state(sk, QUIC_SS_ESTABLISHING);
+	return 0;
+
+err_cids:
+	quic_cid_remove_all(&qs->scids);
+	return err;
+}
+
+int quic_connect(struct socket *sock, struct sockaddr *uaddr, int len,
+		 int flags)
+{
+	struct sock *sk = sock->sk;
+	int err;
+
+	lock_sock(sk);
+	err = quic_connect_locked(sk, uaddr, len);
+	release_sock(sk);
+	return err;
+}
+
+int quic_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct quic_sock *qs = quic_sk(sk);
+	int err = 0;
+
+	lock_sock(sk);
+	if (sk->sk_state == QUIC_SS_LISTENING) {
+		WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+		goto out;
+	}
+	err = -EINVAL;
+	if (sk->sk_state != QUIC_SS_CLOSED || qs->closing)
+		goto out;
+	err = quic_autobind(sk);
+	if (err)
+		goto out;
+	err = -EADDRINUSE;
+	if (rcu_access_pointer(qs->udp->listener))
+		goto out;
+	qs->is_server = true;
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	inet_sk_set_state(sk, QUIC_SS_LISTENING);
+	rcu_assign_pointer(qs->udp->listener, sk);
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* An inet socket like inet_create() would make, for an accepted connection. */
+static struct sock *quic_sk_alloc_child(struct sock *lsk, bool kern)
+{
+	struct inet_sock *inet;
+	struct sock *sk;
+
+	sk = sk_alloc(sock_net(lsk), lsk->sk_family, GFP_KERNEL,
+		      lsk->sk_prot, kern);
+	if (!sk)
+		return NULL;
+	/* Grafted onto @newsock only once the connection is set up. */
+	sock_init_data(NULL, sk);
+	sk->sk_type = lsk->sk_type;
+	sk->sk_protocol = IPPROTO_QUIC;
+	sk->sk_destruct = lsk->sk_destruct;
+	sk->sk_backlog_rcv = lsk->sk_backlog_rcv;
+	sk->sk_rcvbuf = READ_ONCE(lsk->sk_rcvbuf);
+	sk->sk_sndbuf = READ_ONCE(lsk->sk_sndbuf);
+	sk->sk_bound_dev_if = lsk->sk_bound_dev_if;
+	inet = inet_sk(sk);
+	inet->uc_ttl = -1;
+	inet->mc_ttl = 1;
+	inet->pmtudisc = IP_PMTUDISC_WANT;
+	if (sk->sk_family == AF_INET6) {
+		struct ipv6_pinfo *np;
+
+		np = (struct ipv6_pinfo *)((u8 *)sk +
+					   lsk->sk_prot->ipv6_pinfo_offset);
+		inet->pinet6 = np;
+		np->hop_limit = -1;
+		np->mcast_hops = IPV6_DEFAULT_MCASTHOPS;
+		np->pmtudisc = IPV6_PMTUDISC_WANT;
+		sk->sk_ipv6only = lsk->sk_ipv6only;
+	}
+	if (sk->sk_prot->init(sk)) {
+		sk_free(sk);
+		return NULL;
+	}
+	return sk;
+}
+
+/* Settings the listener's user chose carry over to each connection. */
+static void quic_child_inherit(struct sock *sk, struct sock *lsk)
+{
+	struct quic_sock *qs = quic_sk(sk), *ls = quic_sk(lsk);
+
+	qs->is_server = true;
+	qs->streams.is_server = true;
+	qs->local_tp = ls->local_tp;
+	qs->config = ls->config;
+	memcpy(qs->alpn, ls->alpn, sizeof(qs->alpn));
+	qs->udp = ls->udp;
+	refcount_inc(&qs->udp->refs);
+	qs->local = ls->local;
+	inet_sk(sk)->inet_sport = inet_sk(lsk)->inet_sport;
+	inet_sk(sk)->inet_num = inet_sk(lsk)->inet_num;
+	if (sk->sk_family == AF_INET)
+		inet_sk(sk)->inet_rcv_saddr = inet_sk(lsk)->inet_rcv_saddr;
+	else
+		sk->sk_v6_rcv_saddr = lsk->sk_v6_rcv_saddr;
+}
+
+/* Set up the server side of a connection from the client's Initial. */
+static int quic_child_start(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_packet_hdr h;
+	struct quic_cid odcid;
+	int err;
+
+	if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN_DEFAULT,
+				     &h) || h.type != QUIC_PACKET_INITIAL ||
+	    h.dcid_len < 8)	/* RFC 9000 7.2: at least 8 bytes */
+		return -EPROTO;
+	qs->version = h.version;
+	odcid.len = h.dcid_len;
+	memcpy(odcid.data, h.dcid, h.dcid_len);
+	qs->odcid = odcid;
+	qs->dcid.cid.len = h.scid_len;
+	memcpy(qs->dcid.cid.data, h.scid, h.scid_len);
+	err = quic_add_first_scid(sk);
+	if (err)
+		return err;
+	/* Retransmitted Initials still carry the client's chosen DCID. */
+	err = quic_cid_add(&qs->scids, sk, &odcid, U64_MAX);
+	if (err)
+		return err;
+	err = quic_crypto_initial_keys(&qs->crypto[QUIC_CRYPTO_INITIAL],
+				       qs->version, odcid.data, odcid.len,
+				       true);
+	if (err)
+		return err;
+	err = quic_conn_encode_local_tparams(sk);
+	if (err)
+		return err;
+	quic_set_peer(sk, &quic_skb_cb(skb)->peer);
+	inet_sk_set_state(sk, QUIC_SS_ESTABLISHING);
+	return 0;
+}
+
+static bool quic_accept_ready(struct sock *sk)
+{
+	return !skb_queue_empty(&quic_sk(sk)->accept_queue) ||
+	       sk->sk_state != QUIC_SS_LISTENING;
+}
+
+static struct sk_buff *quic_accept_wait(struct sock *sk, bool nonblock,
+					int *err)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	long timeo = sock_rcvtimeo(sk, nonblock);
+	struct sk_buff *skb = NULL;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	for (;;) {
+		*err = -EINVAL;
+		if (sk->sk_state != QUIC_SS_LISTENING)
+			break;
+		skb = __skb_dequeue(&quic_sk(sk)->accept_queue);
+		if (skb)
+			break;
+		*err = -EAGAIN;
+		if (!timeo)
+			break;
+		*err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			break;
+		sk_wait_event(sk, &timeo, quic_accept_ready(sk), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return skb;
+}
+
+int quic_accept(struct socket *sock, struct socket *newsock,
+		struct proto_accept_arg *arg)
+{
+	struct sock *sk = sock->sk, *nsk;
+	struct sk_buff *skb;
+	int err;
+
+	lock_sock(sk);
+	skb = quic_accept_wait(sk, arg->flags & O_NONBLOCK, &err);
+	if (!skb)
+		goto out;
+	err = -ENOMEM;
+	nsk = quic_sk_alloc_child(sk, arg->kern);
+	if (!nsk) {
+		kfree_skb(skb);
+		goto out;
+	}
+	quic_child_inherit(nsk, sk);
+	lock_sock(nsk);
+	err = quic_child_start(nsk, skb);
+	if (!err)
+		quic_input_datagram(nsk, skb);
+	else
+		kfree_skb(skb);
+	release_sock(nsk);
+	if (err) {
+		/* The child is not grafted: release it like a socket. */
+		sock_orphan(nsk);
+		nsk->sk_prot->close(nsk, 0);
+		goto out;
+	}
+	sock_graft(nsk, newsock);
+	newsock->state = SS_CONNECTED;
+out:
+	release_sock(sk);
+	return err;
+}

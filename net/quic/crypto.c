@@ -1,0 +1,862 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * QUIC packet protection on the kernel crypto API. keys.c decides every
+ * byte position and derives every key; this file only drives ciphers.
+ *
+ * Every transform is synchronous (CRYPTO_ALG_ASYNC masked out): packets are
+ * protected in process and softirq context and nothing here can wait for a
+ * completion.
+ */
+#include <crypto/aead.h>
+#include <crypto/hash.h>
+#include <crypto/skcipher.h>
+#include <crypto/utils.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+
+#include "crypto.h"
+
+/* A QUIC packet never exceeds one UDP datagram. */
+#define QUIC_CRYPTO_MAX_PKT	U16_MAX
+
+/* Packet numbers are at most 2^62 - 1 (RFC 9000 section 12.3). */
+#define QUIC_CRYPTO_PN_LIMIT	BIT_ULL(62)
+
+/*
+ * HMAC for keys.c. The shash is allocated on first use and freed when the
+ * derivation ends: keys are derived a handful of times per connection, so
+ * holding a transform per context would cost more than it saves.
+ */
+struct quic_crypto_hmac {
+	struct crypto_shash *tfm;
+	u8 hash;
+};
+
+static int quic_crypto_hmac(void *ctx, u8 hash, const u8 *key, u32 key_len,
+			    const u8 *data, u32 data_len, u8 *out)
+{
+	struct quic_crypto_hmac *h = ctx;
+	struct crypto_shash *tfm;
+	int err;
+
+	if (!h->tfm || h->hash != hash) {
+		tfm = crypto_alloc_shash(hash == QUIC_HASH_SHA384 ?
+					 "hmac(sha384)" : "hmac(sha256)", 0, 0);
+		if (IS_ERR(tfm))
+			return PTR_ERR(tfm);
+		if (h->tfm)
+			crypto_free_shash(h->tfm);
+		h->tfm = tfm;
+		h->hash = hash;
+	}
+	err = crypto_shash_setkey(h->tfm, key, key_len);
+	if (!err)
+		err = crypto_shash_tfm_digest(h->tfm, data, data_len, out);
+	return err;
+}
+
+static const struct quic_hmac_ops quic_crypto_hmac_ops = {
+	.hmac = quic_crypto_hmac,
+};
+
+static void quic_crypto_hmac_done(struct quic_crypto_hmac *h)
+{
+	if (h->tfm)
+		crypto_free_shash(h->tfm);
+	h->tfm = NULL;
+}
+
+static const char *quic_crypto_aead_name(u32 cipher)
+{
+	switch (cipher) {
+	case QUIC_CIPHER_AES_128_CCM:
+		return "ccm(aes)";
+	case QUIC_CIPHER_CHACHA20_POLY1305:
+		return "rfc7539(chacha20,poly1305)";
+	default:
+		return "gcm(aes)";
+	}
+}
+
+static void quic_crypto_key_clear(struct quic_crypto_key *k)
+{
+	if (k->req)
+		aead_request_free(k->req);
+	if (k->aead)
+		crypto_free_aead(k->aead);
+	memzero_explicit(k, sizeof(*k));
+}
+
+static void quic_crypto_dir_clear(struct quic_crypto_dir *d)
+{
+	quic_crypto_key_clear(&d->key[0]);
+	quic_crypto_key_clear(&d->key[1]);
+	if (d->hp)
+		crypto_free_sync_skcipher(d->hp);
+	memzero_explicit(d, sizeof(*d));
+}
+
+/* Keys @k for @pk; on failure @k keeps whatever it held. */
+static int quic_crypto_key_set(struct quic_crypto_key *k, u32 cipher,
+			       const struct quic_packet_keys *pk,
+			       const u8 *secret, u32 secret_len)
+{
+	struct aead_request *req;
+	struct crypto_aead *aead;
+	int err;
+
+	aead = crypto_alloc_aead(quic_crypto_aead_name(cipher), 0,
+				 CRYPTO_ALG_ASYNC);
+	if (IS_ERR(aead))
+		return PTR_ERR(aead);
+	err = crypto_aead_setkey(aead, pk->key, pk->key_len);
+	if (!err)
+		err = crypto_aead_setauthsize(aead, QUIC_TAG_LEN);
+	if (err)
+		goto free_aead;
+	req = aead_request_alloc(aead, GFP_KERNEL);
+	if (!req) {
+		err = -ENOMEM;
+		goto free_aead;
+	}
+	aead_request_set_callback(req, 0, NULL, NULL);
+	quic_crypto_key_clear(k);
+	k->aead = aead;
+	k->req = req;
+	memcpy(k->iv, pk->iv, QUIC_IV_LEN);
+	memcpy(k->secret, secret, secret_len);
+	return 0;
+
+free_aead:
+	crypto_free_aead(aead);
+	return err;
+}
+
+static int quic_crypto_hp_set(struct quic_crypto_dir *d,
+			      const struct quic_packet_keys *pk)
+{
+	struct crypto_sync_skcipher *hp;
+	const char *name = "ecb(aes)";
+	int err;
+
+	if (d->cipher == QUIC_CIPHER_CHACHA20_POLY1305)
+		name = "chacha20";
+	hp = crypto_alloc_sync_skcipher(name, 0, 0);
+	if (IS_ERR(hp))
+		return PTR_ERR(hp);
+	err = crypto_sync_skcipher_setkey(hp, pk->hp, pk->key_len);
+	if (err) {
+		crypto_free_sync_skcipher(hp);
+		return err;
+	}
+	d->hp = hp;
+	return 0;
+}
+
+/* Derive the phase after @phase into the other slot of @d. */
+static int quic_crypto_next_set(struct quic_crypto_dir *d, u8 phase,
+				struct quic_crypto_hmac *h)
+{
+	u8 secret[QUIC_SECRET_MAX_LEN];
+	struct quic_packet_keys pk;
+	int err;
+
+	err = quic_keys_next_secret(&quic_crypto_hmac_ops, h, d->version,
+				    d->cipher, d->key[phase].secret,
+				    d->secret_len, secret);
+	if (!err)
+		err = quic_keys_derive(&quic_crypto_hmac_ops, h, d->version,
+				       d->cipher, secret, d->secret_len, &pk);
+	if (!err)
+		err = quic_crypto_key_set(&d->key[!phase], d->cipher, &pk,
+					  secret, d->secret_len);
+	if (!err)
+		d->next_ready = true;
+	memzero_explicit(secret, sizeof(secret));
+	memzero_explicit(&pk, sizeof(pk));
+	return err;
+}
+
+/* Fill an empty @d from @secret; the caller clears @d on failure. */
+static int quic_crypto_dir_build(struct quic_crypto_dir *d, u32 version,
+				 u32 cipher, const u8 *secret, u32 len,
+				 u8 phase, bool with_next)
+{
+	struct quic_crypto_hmac h = {};
+	struct quic_packet_keys pk;
+	int err;
+
+	d->version = version;
+	d->cipher = cipher;
+	d->secret_len = len;
+	err = quic_keys_derive(&quic_crypto_hmac_ops, &h, version, cipher,
+			       secret, len, &pk);
+	if (!err)
+		err = quic_crypto_hp_set(d, &pk);
+	if (!err)
+		err = quic_crypto_key_set(&d->key[phase], cipher, &pk, secret,
+					  len);
+	/* 1-RTT: ready the next phase now, to recognise the peer's update */
+	if (!err && with_next)
+		err = quic_crypto_next_set(d, phase, &h);
+	memzero_explicit(&pk, sizeof(pk));
+	quic_crypto_hmac_done(&h);
+	return err;
+}
+
+/**
+ * quic_crypto_init() - prepare an empty context
+ * @c: context, zeroed here
+ * @one_rtt: @c will protect 1-RTT packets (key phases, plaintext mode)
+ *
+ * Context: any. No allocation.
+ */
+void quic_crypto_init(struct quic_crypto *c, bool one_rtt)
+{
+	memset(c, 0, sizeof(*c));
+	c->one_rtt = one_rtt;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_init);
+
+/**
+ * quic_crypto_set_plaintext() - switch 1-RTT protection off or on
+ * @c: a 1-RTT context
+ * @on: true when both endpoints sent disable_1rtt_encryption
+ *
+ * With @on, quic_crypto_encrypt() and quic_crypto_decrypt() leave 1-RTT
+ * packets as they are, and the packet builder reserves no tag room (see
+ * quic_crypto_tag_len()). Keys may still be installed; they are unused.
+ *
+ * Context: any; excludes the data path as key installation does.
+ * Return: 0, or -EINVAL if @c is not a 1-RTT context.
+ */
+int quic_crypto_set_plaintext(struct quic_crypto *c, bool on)
+{
+	if (!c->one_rtt)
+		return -EINVAL;
+	c->plaintext = on;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_set_plaintext);
+
+/**
+ * quic_crypto_tag_len() - tag room the packet builder leaves after payload
+ * @c: context
+ *
+ * Context: any.
+ * Return: QUIC_TAG_LEN, or 0 when @c is in plaintext mode.
+ */
+u32 quic_crypto_tag_len(const struct quic_crypto *c)
+{
+	return c->plaintext ? 0 : QUIC_TAG_LEN;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_tag_len);
+
+/**
+ * quic_crypto_set_secret() - install the keys of a traffic secret
+ * @c: context
+ * @version: QUIC_KEYS_VERSION_* (selects the HKDF labels)
+ * @cipher: QUIC_CIPHER_* of the negotiated TLS cipher suite
+ * @secret: traffic secret exported by TLS
+ * @len: length of @secret; must be the hash length of @cipher
+ * @send: install for sending (else for receiving)
+ *
+ * Derives key, IV and header protection key and allocates the transforms
+ * for that direction, in the slot of the current key phase. A 1-RTT
+ * context also derives the next key phase at once. Existing keys of that
+ * direction are replaced only once everything new is allocated, so on
+ * failure the direction keeps its old keys.
+ *
+ * Context: process context; allocates with GFP_KERNEL and may sleep. The
+ * caller excludes encrypt/decrypt on @c (socket lock).
+ * Return: 0; -EINVAL for an unknown version or cipher or a wrong @len;
+ * -ENOMEM or -ENOENT (cipher not available) from the crypto API.
+ */
+int quic_crypto_set_secret(struct quic_crypto *c, u32 version, u32 cipher,
+			   const u8 *secret, u32 len, bool send)
+{
+	struct quic_crypto_dir *d = send ? &c->tx : &c->rx;
+	struct quic_crypto_dir nd = {};
+	struct quic_cipher_params p;
+	int err;
+
+	if (!secret || quic_cipher_params(cipher, &p) || len != p.secret_len)
+		return -EINVAL;
+	err = quic_crypto_dir_build(&nd, version, cipher, secret, len,
+				    c->key_phase, c->one_rtt);
+	if (err) {
+		quic_crypto_dir_clear(&nd);
+		return err;
+	}
+	quic_crypto_dir_clear(d);
+	*d = nd;
+	d->ready = true;
+	memzero_explicit(&nd, sizeof(nd));
+	return 0;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_set_secret);
+
+/**
+ * quic_crypto_initial_keys() - install Initial keys for both directions
+ * @c: the Initial context
+ * @version: QUIC_KEYS_VERSION_* of the Initial packets
+ * @dcid: Destination Connection ID of the client's first Initial packet
+ * @dcid_len: length of @dcid, at most QUIC_KEYS_DCID_MAX_LEN
+ * @is_server: we are the server (send with the server secret)
+ *
+ * Also called again after a Retry or a compatible version change, which
+ * change the DCID or the version the keys derive from.
+ *
+ * Context: process context, may sleep; caller excludes the data path.
+ * Return: 0, or an error of quic_crypto_set_secret(); on error @c holds no
+ * keys at all, so a half-installed pair is never used.
+ */
+int quic_crypto_initial_keys(struct quic_crypto *c, u32 version,
+			     const u8 *dcid, u8 dcid_len, bool is_server)
+{
+	u8 client[QUIC_INITIAL_SECRET_LEN], server[QUIC_INITIAL_SECRET_LEN];
+	struct quic_crypto_hmac h = {};
+	int err;
+
+	err = quic_keys_initial_secrets(&quic_crypto_hmac_ops, &h, version,
+					dcid, dcid_len, client, server);
+	quic_crypto_hmac_done(&h);
+	if (!err)
+		err = quic_crypto_set_secret(c, version,
+					     QUIC_CIPHER_AES_128_GCM,
+					     is_server ? server : client,
+					     QUIC_INITIAL_SECRET_LEN, true);
+	if (!err)
+		err = quic_crypto_set_secret(c, version,
+					     QUIC_CIPHER_AES_128_GCM,
+					     is_server ? client : server,
+					     QUIC_INITIAL_SECRET_LEN, false);
+	if (err)
+		quic_crypto_free(c);
+	memzero_explicit(client, sizeof(client));
+	memzero_explicit(server, sizeof(server));
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_initial_keys);
+
+/*
+ * Key slot of a packet: short headers of a 1-RTT context name their phase
+ * in the key phase bit, everything else uses the current phase.
+ */
+static struct quic_crypto_key *quic_crypto_pick(const struct quic_crypto *c,
+						struct quic_crypto_dir *d,
+						u8 first)
+{
+	u8 phase = c->key_phase;
+
+	if (!d->ready)
+		return NULL;
+	if (c->one_rtt && !(first & QUIC_HP_LONG_HEADER))
+		phase = !!(first & QUIC_HP_KEY_PHASE);
+	return d->key[phase].aead ? &d->key[phase] : NULL;
+}
+
+/* The nonce in the form the AEAD template takes its IV. */
+static void quic_crypto_nonce(struct quic_crypto_dir *d,
+			      const struct quic_crypto_key *k, u64 pn)
+{
+	u8 *nonce = d->iv_buf;
+
+	memset(d->iv_buf, 0, sizeof(d->iv_buf));
+	if (d->cipher == QUIC_CIPHER_AES_128_CCM) {
+		/* ccm(aes): flags byte L' = 15 - nonce length - 1, nonce */
+		d->iv_buf[0] = 15 - QUIC_IV_LEN - 1;
+		nonce++;
+	}
+	quic_keys_nonce(k->iv, pn, nonce);
+}
+
+/*
+ * AEAD in place over a linear packet: the header is the AAD, @len is the
+ * plaintext (encrypt; the tag room follows it) or the ciphertext with its
+ * tag (decrypt).
+ */
+static int quic_crypto_aead(struct quic_crypto_dir *d,
+			    struct quic_crypto_key *k, u8 *pkt, u32 hdr_len,
+			    u32 len, u64 pn, bool enc)
+{
+	struct aead_request *req = k->req;
+	struct scatterlist sg;
+
+	quic_crypto_nonce(d, k, pn);
+	sg_init_one(&sg, pkt, hdr_len + len + (enc ? QUIC_TAG_LEN : 0));
+	aead_request_set_ad(req, hdr_len);
+	aead_request_set_crypt(req, &sg, &sg, len, d->iv_buf);
+	return enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+}
+
+/*
+ * Header protection mask into @d->hp_buf (RFC 9001 5.4.3, 5.4.4): AES-ECB
+ * of the sample, or ChaCha20 of zeros with the sample as counter || nonce,
+ * which is exactly the IV layout of the "chacha20" skcipher.
+ */
+static int quic_crypto_hp_mask(struct quic_crypto_dir *d, const u8 *sample)
+{
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, d->hp);
+	u32 len = QUIC_HP_SAMPLE_LEN;
+	struct scatterlist sg;
+	u8 *iv = NULL;
+	int err;
+
+	if (d->cipher == QUIC_CIPHER_CHACHA20_POLY1305) {
+		memcpy(d->iv_buf, sample, QUIC_HP_SAMPLE_LEN);
+		iv = d->iv_buf;
+		memset(d->hp_buf, 0, QUIC_HP_MASK_LEN);
+		len = QUIC_HP_MASK_LEN;
+	} else {
+		memcpy(d->hp_buf, sample, QUIC_HP_SAMPLE_LEN);
+	}
+	sg_init_one(&sg, d->hp_buf, len);
+	skcipher_request_set_sync_tfm(req, d->hp);
+	skcipher_request_set_callback(req, 0, NULL, NULL);
+	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
+	err = crypto_skcipher_encrypt(req);
+	skcipher_request_zero(req);
+	return err;
+}
+
+/* Offsets of a packet to protect agree with each other and its header. */
+static bool quic_crypto_tx_layout_ok(const u8 *pkt, u32 hdr_len,
+				     u32 pn_offset, u32 pn_len,
+				     u32 payload_len)
+{
+	if (!pn_len || pn_len > QUIC_HP_PN_MAX_LEN || !pn_offset ||
+	    pn_offset > QUIC_CRYPTO_MAX_PKT || hdr_len != pn_offset + pn_len)
+		return false;
+	if (hdr_len > QUIC_CRYPTO_MAX_PKT - QUIC_TAG_LEN ||
+	    payload_len > QUIC_CRYPTO_MAX_PKT - QUIC_TAG_LEN - hdr_len)
+		return false;
+	return (pkt[0] & QUIC_HP_PN_LEN_MASK) + 1 == pn_len;
+}
+
+/**
+ * quic_crypto_encrypt() - protect one packet in place
+ * @c: context holding send keys
+ * @pkt: linear buffer: plaintext header (packet number written), payload,
+ *	then QUIC_TAG_LEN bytes of room for the tag (none in plaintext mode)
+ * @hdr_len: header length, @pn_offset + @pn_len
+ * @pn_offset: offset of the packet number field
+ * @pn_len: packet number length; must match the low bits of @pkt[0]
+ * @payload_len: plaintext payload length
+ * @pn: full packet number (for the nonce)
+ *
+ * AEAD-seals the payload with the header as AAD and the nonce IV ^ @pn,
+ * writes the tag after it, then applies header protection from the sample
+ * at @pn_offset + 4. The key phase is taken from @pkt[0] (short headers of
+ * a 1-RTT context), so the header decides the keys, as on a NIC.
+ *
+ * Context: process or softirq; no allocation, no sleeping. The caller
+ * serialises the TX side of @c.
+ * Return: 0; -EINVAL for inconsistent offsets or a packet too short to be
+ * sampled (@pn_len + @payload_len < 4: pad it); -ENOKEY when no key is
+ * installed for that phase; another error of the crypto API. On error the
+ * buffer content is undefined.
+ */
+int quic_crypto_encrypt(struct quic_crypto *c, u8 *pkt, u32 hdr_len,
+			u32 pn_offset, u32 pn_len, u32 payload_len, u64 pn)
+{
+	struct quic_crypto_dir *d = &c->tx;
+	struct quic_crypto_key *k;
+	int err;
+
+	if (!quic_crypto_tx_layout_ok(pkt, hdr_len, pn_offset, pn_len,
+				      payload_len))
+		return -EINVAL;
+	if (c->plaintext)
+		return 0;
+	if (!quic_hp_sample_fits(pn_offset,
+				 hdr_len + payload_len + QUIC_TAG_LEN))
+		return -EINVAL;
+	k = quic_crypto_pick(c, d, pkt[0]);
+	if (!k)
+		return -ENOKEY;
+	err = quic_crypto_aead(d, k, pkt, hdr_len, payload_len, pn, true);
+	if (!err)
+		err = quic_crypto_hp_mask(d, pkt + pn_offset +
+					  QUIC_HP_SAMPLE_SKIP);
+	if (!err)
+		quic_hp_apply_mask(pkt, pn_offset, pn_len, d->hp_buf);
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_encrypt);
+
+/* RFC 9000 A.3: the packet number closest to the next one expected. */
+static u64 quic_crypto_pn_decode(u64 largest_pn, u32 truncated, u32 pn_len)
+{
+	u64 win = 1ULL << (pn_len * 8), hwin = win / 2;
+	u64 expected = largest_pn + 1;
+	u64 candidate;
+
+	candidate = (expected & ~(win - 1)) | truncated;
+	if (candidate + hwin <= expected &&
+	    candidate < QUIC_CRYPTO_PN_LIMIT - win)
+		return candidate + win;
+	if (candidate > expected + hwin && candidate >= win)
+		return candidate - win;
+	return candidate;
+}
+
+/* Fill @ri from an unprotected header. */
+static void quic_crypto_rx_header(const struct quic_crypto *c, const u8 *pkt,
+				  u32 pn_offset, u32 pn_len, u64 largest_pn,
+				  struct quic_crypto_rx *ri)
+{
+	u32 truncated = quic_hp_pn_get(pkt + pn_offset, pn_len);
+
+	ri->pn_len = pn_len;
+	ri->hdr_len = pn_offset + pn_len;
+	ri->pn = quic_crypto_pn_decode(largest_pn, truncated, pn_len);
+	if (c->one_rtt && !(pkt[0] & QUIC_HP_LONG_HEADER))
+		ri->key_phase = !!(pkt[0] & QUIC_HP_KEY_PHASE);
+}
+
+static int quic_crypto_decrypt_plain(const struct quic_crypto *c,
+				     const u8 *pkt, u32 pkt_len,
+				     u32 pn_offset, u64 largest_pn,
+				     struct quic_crypto_rx *ri)
+{
+	u32 pn_len;
+
+	if (!pn_offset || pn_offset >= pkt_len ||
+	    pkt_len > QUIC_CRYPTO_MAX_PKT)
+		return -EINVAL;
+	pn_len = (pkt[0] & QUIC_HP_PN_LEN_MASK) + 1;
+	if (pkt_len - pn_offset < pn_len)
+		return -EINVAL;
+	quic_crypto_rx_header(c, pkt, pn_offset, pn_len, largest_pn, ri);
+	ri->payload_len = pkt_len - ri->hdr_len;
+	return 0;
+}
+
+/**
+ * quic_crypto_decrypt() - open one received packet in place
+ * @c: context holding receive keys
+ * @pkt: the packet, linear; for a coalesced datagram only this packet
+ * @pkt_len: length of this packet up to the end of its tag (for long
+ *	headers, @pn_offset plus the Length field)
+ * @pn_offset: offset of the packet number field
+ * @largest_pn: largest packet number processed in this space, U64_MAX when
+ *	none yet, to decode the truncated packet number (RFC 9000 A.3)
+ * @ri: filled on success
+ *
+ * Checks that the header protection sample lies inside the packet before
+ * any crypto, removes header protection, decodes the packet number, picks
+ * the keys of the key phase bit (1-RTT) and opens the AEAD in place. On
+ * success the header in @pkt is unprotected (the caller checks the reserved
+ * bits) and the plaintext follows it. A packet that opens with the next
+ * key phase sets @ri->key_update; the caller then runs
+ * quic_crypto_key_update_commit().
+ *
+ * Context: process or softirq; no allocation, no sleeping. The caller
+ * serialises the RX side of @c.
+ * Return: 0; -EINVAL for a packet too short to sample or for bad offsets;
+ * -ENOKEY when no key is installed for its phase; -EBADMSG when
+ * authentication fails. On any error header protection may already have
+ * been removed: the buffer is garbage and the packet must be dropped.
+ */
+int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
+			u32 pn_offset, u64 largest_pn,
+			struct quic_crypto_rx *ri)
+{
+	struct quic_crypto_dir *d = &c->rx;
+	struct quic_crypto_key *k;
+	u32 pn_len;
+	int err;
+
+	memset(ri, 0, sizeof(*ri));
+	if (c->plaintext)
+		return quic_crypto_decrypt_plain(c, pkt, pkt_len, pn_offset,
+						 largest_pn, ri);
+	if (!quic_hp_sample_fits(pn_offset, pkt_len) ||
+	    pkt_len > QUIC_CRYPTO_MAX_PKT)
+		return -EINVAL;
+	if (!d->ready)
+		return -ENOKEY;
+	err = quic_crypto_hp_mask(d, pkt + pn_offset + QUIC_HP_SAMPLE_SKIP);
+	if (err)
+		return err;
+	pn_len = quic_hp_remove_mask(pkt, pn_offset, d->hp_buf);
+	quic_crypto_rx_header(c, pkt, pn_offset, pn_len, largest_pn, ri);
+	k = quic_crypto_pick(c, d, pkt[0]);
+	if (!k)
+		return -ENOKEY;
+	err = quic_crypto_aead(d, k, pkt, ri->hdr_len, pkt_len - ri->hdr_len,
+			       ri->pn, false);
+	if (err)
+		return err;
+	ri->payload_len = pkt_len - ri->hdr_len - QUIC_TAG_LEN;
+	ri->key_update = c->one_rtt && ri->key_phase != c->key_phase &&
+			 d->next_ready;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_decrypt);
+
+static int quic_crypto_prepare(struct quic_crypto_dir *d, u8 phase,
+			       struct quic_crypto_hmac *h)
+{
+	if (d->next_ready)
+		return 0;
+	return quic_crypto_next_set(d, phase, h);
+}
+
+/**
+ * quic_crypto_key_update() - derive the next key phase, both directions
+ * @c: 1-RTT context with keys installed for both directions
+ *
+ * After a commit, the slot of the other phase still holds the previous
+ * keys so that delayed packets of the old phase can be opened (RFC 9001
+ * 6.5). Calling this discards them and puts the next phase in that slot.
+ * It is a no-op for a direction whose next phase is already prepared.
+ * Typically run about three PTOs after a commit.
+ *
+ * Context: process context, may sleep; caller excludes the data path.
+ * Return: 0; -EINVAL if @c is not a 1-RTT context; -ENOKEY if a direction
+ * has no keys; a crypto API error (that direction keeps its old keys).
+ */
+int quic_crypto_key_update(struct quic_crypto *c)
+{
+	struct quic_crypto_hmac h = {};
+	int err;
+
+	if (!c->one_rtt)
+		return -EINVAL;
+	if (!c->tx.ready || !c->rx.ready)
+		return -ENOKEY;
+	err = quic_crypto_prepare(&c->tx, c->key_phase, &h);
+	if (!err)
+		err = quic_crypto_prepare(&c->rx, c->key_phase, &h);
+	quic_crypto_hmac_done(&h);
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_key_update);
+
+/**
+ * quic_crypto_key_update_commit() - switch both directions to the next phase
+ * @c: 1-RTT context whose next phase is prepared in both directions
+ *
+ * Used both to start a key update and to follow the peer's (after
+ * quic_crypto_decrypt() reported @key_update). From now on the packet
+ * builder writes the new @c->key_phase; the previous keys stay for late
+ * packets until quic_crypto_key_update() prepares the following phase.
+ *
+ * Context: any; no allocation. Caller excludes the data path.
+ * Return: 0; -EINVAL if @c is not a 1-RTT context; -ENOKEY if the next
+ * phase is not prepared in both directions.
+ */
+int quic_crypto_key_update_commit(struct quic_crypto *c)
+{
+	if (!c->one_rtt)
+		return -EINVAL;
+	if (!c->tx.ready || !c->rx.ready || !c->tx.next_ready ||
+	    !c->rx.next_ready)
+		return -ENOKEY;
+	c->key_phase = !c->key_phase;
+	c->tx.next_ready = false;
+	c->rx.next_ready = false;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_key_update_commit);
+
+/**
+ * quic_crypto_free() - drop all keys and transforms of a context
+ * @c: context; may hold no keys
+ *
+ * Secrets and keys are wiped. @c stays usable: it keeps its 1-RTT and
+ * plaintext settings and can be given new keys.
+ *
+ * Context: process context (transforms are freed). Caller excludes the
+ * data path.
+ */
+void quic_crypto_free(struct quic_crypto *c)
+{
+	quic_crypto_dir_clear(&c->tx);
+	quic_crypto_dir_clear(&c->rx);
+	c->key_phase = 0;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_free);
+
+/*
+ * Retry integrity (RFC 9001 5.8): AES-128-GCM with a constant key per
+ * version. A server may have to answer floods of Initials with Retries from
+ * softirq, so the keyed transforms exist for the module's lifetime and a
+ * tag costs one GFP_ATOMIC allocation, never a transform allocation.
+ */
+static const u32 quic_retry_versions[] = {
+	QUIC_KEYS_VERSION_1,
+	QUIC_KEYS_VERSION_2,
+};
+
+static struct crypto_aead *quic_retry_aead[ARRAY_SIZE(quic_retry_versions)];
+static DEFINE_MUTEX(quic_retry_lock);
+static u32 quic_retry_users;
+
+static void quic_crypto_retry_free(void)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(quic_retry_aead); i++) {
+		if (quic_retry_aead[i])
+			crypto_free_aead(quic_retry_aead[i]);
+		WRITE_ONCE(quic_retry_aead[i], NULL);
+	}
+}
+
+static int quic_crypto_retry_alloc(u32 i)
+{
+	struct crypto_aead *aead;
+	const u8 *key, *nonce;
+	int err;
+
+	err = quic_keys_retry(quic_retry_versions[i], &key, &nonce);
+	if (err)
+		return err;
+	aead = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(aead))
+		return PTR_ERR(aead);
+	err = crypto_aead_setkey(aead, key, QUIC_RETRY_KEY_LEN);
+	if (!err)
+		err = crypto_aead_setauthsize(aead, QUIC_TAG_LEN);
+	if (err) {
+		crypto_free_aead(aead);
+		return err;
+	}
+	WRITE_ONCE(quic_retry_aead[i], aead);
+	return 0;
+}
+
+/**
+ * quic_crypto_retry_init() - set up Retry integrity transforms
+ *
+ * Reference counted: each successful call is paired with one
+ * quic_crypto_retry_exit(). Module init calls it once; the self-test takes
+ * its own reference.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a crypto API error.
+ */
+int quic_crypto_retry_init(void)
+{
+	int err = 0;
+	u32 i;
+
+	mutex_lock(&quic_retry_lock);
+	if (quic_retry_users) {
+		quic_retry_users++;
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(quic_retry_versions) && !err; i++)
+		err = quic_crypto_retry_alloc(i);
+	if (err)
+		quic_crypto_retry_free();
+	else
+		quic_retry_users = 1;
+out:
+	mutex_unlock(&quic_retry_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_retry_init);
+
+/**
+ * quic_crypto_retry_exit() - drop a reference taken by quic_crypto_retry_init
+ *
+ * Context: process context. No Retry tag may be in progress when the last
+ * reference goes (module exit).
+ */
+void quic_crypto_retry_exit(void)
+{
+	mutex_lock(&quic_retry_lock);
+	if (quic_retry_users && !--quic_retry_users)
+		quic_crypto_retry_free();
+	mutex_unlock(&quic_retry_lock);
+}
+EXPORT_SYMBOL_GPL(quic_crypto_retry_exit);
+
+static struct crypto_aead *quic_crypto_retry_tfm(u32 version)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(quic_retry_versions); i++)
+		if (quic_retry_versions[i] == version)
+			return READ_ONCE(quic_retry_aead[i]);
+	return NULL;
+}
+
+/**
+ * quic_crypto_retry_tag() - Retry Integrity Tag of a Retry pseudo-packet
+ * @version: QUIC_KEYS_VERSION_* of the Retry packet
+ * @pseudo: ODCID length, ODCID, then the Retry packet without its tag
+ * @len: length of @pseudo
+ * @tag: output, QUIC_TAG_LEN bytes
+ *
+ * Context: any (softirq included); allocates with GFP_ATOMIC. Needs
+ * quic_crypto_retry_init().
+ * Return: 0; -EINVAL for a bad length or unknown version; -ENOKEY if not
+ * initialised; -ENOMEM.
+ */
+int quic_crypto_retry_tag(u32 version, const u8 *pseudo, u32 len, u8 *tag)
+{
+	struct aead_request *req;
+	struct crypto_aead *aead;
+	struct scatterlist sg;
+	const u8 *key, *nonce;
+	u8 *buf;
+	int err;
+
+	if (!len || len > QUIC_CRYPTO_MAX_PKT ||
+	    quic_keys_retry(version, &key, &nonce))
+		return -EINVAL;
+	aead = quic_crypto_retry_tfm(version);
+	if (!aead)
+		return -ENOKEY;
+	/* The buffer: pseudo-packet (AAD), tag, then the nonce. */
+	buf = kmalloc(len + QUIC_TAG_LEN + QUIC_IV_LEN, GFP_ATOMIC);
+	req = aead_request_alloc(aead, GFP_ATOMIC);
+	err = -ENOMEM;
+	if (buf && req) {
+		memcpy(buf, pseudo, len);
+		memcpy(buf + len + QUIC_TAG_LEN, nonce, QUIC_IV_LEN);
+		sg_init_one(&sg, buf, len + QUIC_TAG_LEN);
+		aead_request_set_callback(req, 0, NULL, NULL);
+		aead_request_set_ad(req, len);
+		aead_request_set_crypt(req, &sg, &sg, 0,
+				       buf + len + QUIC_TAG_LEN);
+		err = crypto_aead_encrypt(req);
+		if (!err)
+			memcpy(tag, buf + len, QUIC_TAG_LEN);
+	}
+	if (req)
+		aead_request_free(req);
+	kfree(buf);
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_retry_tag);
+
+/**
+ * quic_crypto_retry_verify() - check the tag of a received Retry packet
+ * @version: QUIC_KEYS_VERSION_* of the Retry packet
+ * @pseudo: as for quic_crypto_retry_tag()
+ * @len: length of @pseudo
+ * @tag: the tag received, QUIC_TAG_LEN bytes
+ *
+ * Context: any; allocates with GFP_ATOMIC.
+ * Return: 0 if the tag is right; -EBADMSG if not; errors as
+ * quic_crypto_retry_tag().
+ */
+int quic_crypto_retry_verify(u32 version, const u8 *pseudo, u32 len,
+			     const u8 *tag)
+{
+	u8 want[QUIC_TAG_LEN];
+	int err;
+
+	err = quic_crypto_retry_tag(version, pseudo, len, want);
+	if (!err && crypto_memneq(want, tag, QUIC_TAG_LEN))
+		err = -EBADMSG;
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_retry_verify);

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Self-test of QUIC packet protection through the kernel crypto API, run at
+ * module load on request: the RFC 9001 / RFC 9369 Appendix A packets byte
+ * for byte, AES-256-GCM and AES-128-CCM against GnuTLS-made vectors, key
+ * updates in both directions, Retry tags, plaintext mode, hostile lengths.
+ * The vectors are shared with the userspace unit test (crypto_vectors.h).
+ */
+#include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "crypto.h"
+#include "crypto_vectors.h"
+
+#define QUIC_ST_PAYLOAD		20	/* short header test payload */
+#define QUIC_ST_PKT_LEN		(3 + QUIC_ST_PAYLOAD + QUIC_TAG_LEN)
+
+/* Two endpoints' contexts; heap-allocated as scatterlists point into them. */
+struct quic_st_pair {
+	struct quic_crypto a;
+	struct quic_crypto b;
+};
+
+static int quic_st_fail(const char *name, const char *what, int err)
+{
+	pr_err("crypto self-test: %s: %s (%d)\n", name, what, err);
+	return -EINVAL;
+}
+
+/* Install both directions of @c with one secret; enough for a commit. */
+static int quic_st_both(struct quic_crypto *c, u32 version, u32 cipher,
+			const u8 *secret)
+{
+	struct quic_cipher_params p;
+	int err;
+
+	err = quic_cipher_params(cipher, &p);
+	if (!err)
+		err = quic_crypto_set_secret(c, version, cipher, secret,
+					     p.secret_len, true);
+	if (!err)
+		err = quic_crypto_set_secret(c, version, cipher, secret,
+					     p.secret_len, false);
+	return err;
+}
+
+/* Sender keys in @s, receiver keys in @r, as vector @v describes. */
+static int quic_st_keys(const struct quic_vec_packet *v, struct quic_crypto *s,
+			struct quic_crypto *r)
+{
+	int err;
+	u32 i;
+
+	if (v->initial) {
+		err = quic_crypto_initial_keys(s, v->version, quic_vec_dcid,
+					       sizeof(quic_vec_dcid),
+					       v->server);
+		if (!err && memcmp(s->tx.key[0].secret, v->secret, 32))
+			err = -EPROTO;
+		return err ?: quic_crypto_initial_keys(r, v->version,
+						       quic_vec_dcid,
+						       sizeof(quic_vec_dcid),
+						       !v->server);
+	}
+	err = quic_st_both(s, v->version, v->cipher, v->secret);
+	if (!err)
+		err = quic_st_both(r, v->version, v->cipher, v->secret);
+	for (i = 0; i < v->key_updates && !err; i++)
+		err = quic_crypto_key_update(s) ?:
+		      quic_crypto_key_update_commit(s);
+	return err;
+}
+
+/* What the receiver learnt matches the vector. */
+static bool quic_st_rx_ok(const struct quic_vec_packet *v, const u8 *pkt,
+			  const struct quic_crypto_rx *ri)
+{
+	u32 hdr_len = v->pn_offset + v->pn_len;
+	u8 phase = v->key_updates & 1;
+
+	return ri->pn == v->pn && ri->pn_len == v->pn_len &&
+	       ri->hdr_len == hdr_len && ri->payload_len == v->padded_len &&
+	       ri->key_phase == phase && ri->key_update == !!phase &&
+	       !memcmp(pkt, v->hdr, hdr_len) &&
+	       !memcmp(pkt + hdr_len, v->payload, v->payload_len);
+}
+
+static int quic_st_packet_run(const struct quic_vec_packet *v,
+			      struct quic_st_pair *p, u8 *pkt)
+{
+	u32 hdr_len = v->pn_offset + v->pn_len;
+	struct quic_crypto_rx ri;
+	int err;
+
+	err = quic_st_keys(v, &p->a, &p->b);
+	if (err)
+		return quic_st_fail(v->name, "installing keys", err);
+	memcpy(pkt, v->hdr, hdr_len);
+	memcpy(pkt + hdr_len, v->payload, v->payload_len);
+	err = quic_crypto_encrypt(&p->a, pkt, hdr_len, v->pn_offset,
+				  v->pn_len, v->padded_len, v->pn);
+	if (err || memcmp(pkt, v->packet, v->packet_len))
+		return quic_st_fail(v->name, "protected bytes differ", err);
+	err = quic_crypto_decrypt(&p->b, pkt, v->packet_len, v->pn_offset,
+				  v->largest_pn, &ri);
+	if (err || !quic_st_rx_ok(v, pkt, &ri))
+		return quic_st_fail(v->name, "unprotect", err);
+	memcpy(pkt, v->packet, v->packet_len);
+	pkt[v->packet_len - 1] ^= 0x01;
+	err = quic_crypto_decrypt(&p->b, pkt, v->packet_len, v->pn_offset,
+				  v->largest_pn, &ri);
+	if (err != -EBADMSG)
+		return quic_st_fail(v->name, "tampered packet opened", err);
+	return 0;
+}
+
+static int quic_st_packet(const struct quic_vec_packet *v,
+			  struct quic_st_pair *p)
+{
+	bool one_rtt = !(v->hdr[0] & QUIC_HP_LONG_HEADER);
+	u8 *pkt;
+	int err;
+
+	pkt = kzalloc(v->packet_len, GFP_KERNEL);
+	if (!pkt)
+		return -ENOMEM;
+	quic_crypto_init(&p->a, one_rtt);
+	quic_crypto_init(&p->b, one_rtt);
+	err = quic_st_packet_run(v, p, pkt);
+	quic_crypto_free(&p->a);
+	quic_crypto_free(&p->b);
+	kfree(pkt);
+	return err;
+}
+
+/* Protect a 1-RTT short header packet (2-byte pn) in @from's phase @kp. */
+static int quic_st_send(struct quic_crypto *from, u8 *pkt, u64 pn, u8 kp)
+{
+	pkt[0] = 0x41 | (kp ? QUIC_HP_KEY_PHASE : 0);
+	pkt[1] = (pn >> 8) & 0xff;
+	pkt[2] = pn & 0xff;
+	memset(pkt + 3, 0x01, QUIC_ST_PAYLOAD);
+	return quic_crypto_encrypt(from, pkt, 3, 1, 2, QUIC_ST_PAYLOAD, pn);
+}
+
+static int quic_st_recv(struct quic_crypto *to, u8 *pkt, u64 pn, u8 kp,
+			bool update)
+{
+	struct quic_crypto_rx ri;
+	int err;
+
+	err = quic_crypto_decrypt(to, pkt, QUIC_ST_PKT_LEN, 1, pn - 1, &ri);
+	if (err)
+		return err;
+	if (ri.pn != pn || ri.key_phase != kp || ri.key_update != update ||
+	    ri.payload_len != QUIC_ST_PAYLOAD || pkt[3] != 0x01)
+		return -EPROTO;
+	return update ? quic_crypto_key_update_commit(to) : 0;
+}
+
+/* A packet from @from in phase @kp reaches @to; @update: @to sees one. */
+static int quic_st_hop(struct quic_crypto *from, struct quic_crypto *to,
+		       u8 *pkt, u64 pn, u8 kp, bool update)
+{
+	return quic_st_send(from, pkt, pn, kp) ?:
+	       quic_st_recv(to, pkt, pn, kp, update);
+}
+
+/*
+ * RFC 9001 section 6: A starts an update, B follows it on the first packet
+ * of the new phase, a delayed old-phase packet still opens, a second
+ * update needs the next phase prepared first.
+ */
+static int quic_st_key_update_run(struct quic_st_pair *p, u8 *pkt)
+{
+	struct quic_crypto *a = &p->a, *b = &p->b;
+	int err;
+
+	err = quic_crypto_set_secret(a, 1, QUIC_CIPHER_CHACHA20_POLY1305,
+				     quic_vec_chacha_secret, 32, true) ?:
+	      quic_crypto_set_secret(b, 1, QUIC_CIPHER_CHACHA20_POLY1305,
+				     quic_vec_chacha_secret, 32, false) ?:
+	      quic_crypto_set_secret(b, 1, QUIC_CIPHER_CHACHA20_POLY1305,
+				     quic_vec_v1_chacha_ku, 32, true) ?:
+	      quic_crypto_set_secret(a, 1, QUIC_CIPHER_CHACHA20_POLY1305,
+				     quic_vec_v1_chacha_ku, 32, false);
+	if (err)
+		return quic_st_fail("key update", "installing keys", err);
+	if (memcmp(a->tx.key[1].secret, quic_vec_v1_chacha_ku, 32))
+		return quic_st_fail("key update", "next secret (ku)", -EPROTO);
+	err = quic_st_hop(a, b, pkt, 1, 0, false) ?:
+	      quic_crypto_key_update_commit(a) ?:
+	      quic_st_hop(a, b, pkt, 10, 1, true) ?:
+	      quic_st_hop(b, a, pkt, 20, 1, false) ?:
+	      quic_st_hop(a, b, pkt, 9, 0, false);
+	if (err)
+		return quic_st_fail("key update", "first update", err);
+	if (quic_crypto_key_update_commit(a) != -ENOKEY)
+		return quic_st_fail("key update", "commit unprepared", -EPROTO);
+	err = quic_crypto_key_update(a) ?: quic_crypto_key_update(b) ?:
+	      quic_crypto_key_update_commit(b) ?:
+	      quic_st_hop(b, a, pkt, 21, 0, true) ?:
+	      quic_st_hop(a, b, pkt, 11, 0, false);
+	if (err)
+		return quic_st_fail("key update", "second update", err);
+	err = quic_st_send(b, pkt, 22, 0);
+	pkt[QUIC_ST_PKT_LEN - 1] ^= 0x80;
+	if (err || quic_st_recv(a, pkt, 22, 0, false) != -EBADMSG)
+		return quic_st_fail("key update", "tampered packet", err);
+	return 0;
+}
+
+static int quic_st_key_update(struct quic_st_pair *p)
+{
+	u8 *pkt;
+	int err;
+
+	pkt = kzalloc(QUIC_ST_PKT_LEN, GFP_KERNEL);
+	if (!pkt)
+		return -ENOMEM;
+	quic_crypto_init(&p->a, true);
+	quic_crypto_init(&p->b, true);
+	err = quic_st_key_update_run(p, pkt);
+	quic_crypto_free(&p->a);
+	quic_crypto_free(&p->b);
+	kfree(pkt);
+	return err;
+}
+
+/* disable_1rtt_encryption: identity, and RFC 9000 A.3's decode example. */
+static int quic_st_plaintext(struct quic_st_pair *p, u8 *pkt)
+{
+	struct quic_crypto_rx ri;
+	int err;
+
+	quic_crypto_init(&p->a, false);
+	if (quic_crypto_set_plaintext(&p->a, true) != -EINVAL)
+		return quic_st_fail("plaintext", "allowed on Initial", 0);
+	quic_crypto_init(&p->a, true);
+	err = quic_crypto_set_plaintext(&p->a, true);
+	if (err || quic_crypto_tag_len(&p->a))
+		return quic_st_fail("plaintext", "enable", err);
+	pkt[0] = 0x41;
+	pkt[1] = 0x9b;
+	pkt[2] = 0x32;
+	pkt[3] = 0x01;
+	err = quic_crypto_encrypt(&p->a, pkt, 3, 1, 2, 1, 0xa82f9b32);
+	if (err || pkt[0] != 0x41 || pkt[1] != 0x9b || pkt[3] != 0x01)
+		return quic_st_fail("plaintext", "encrypt not identity", err);
+	err = quic_crypto_decrypt(&p->a, pkt, 4, 1, 0xa82f30ea, &ri);
+	if (err || ri.pn != 0xa82f9b32 || ri.payload_len != 1 ||
+	    ri.hdr_len != 3)
+		return quic_st_fail("plaintext", "decrypt / pn decode", err);
+	if (quic_crypto_decrypt(&p->a, pkt, 2, 1, 0, &ri) != -EINVAL)
+		return quic_st_fail("plaintext", "short packet", 0);
+	return 0;
+}
+
+/* Packets and arguments that must be refused before any crypto runs. */
+static int quic_st_reject_run(struct quic_crypto *c, u8 *pkt)
+{
+	static const u8 secret[48];
+	struct quic_crypto_rx ri;
+	u8 dcid[21] = {};
+
+	pkt[0] = 0x41;
+	if (quic_crypto_decrypt(c, pkt, 40, 1, 0, &ri) != -ENOKEY ||
+	    quic_crypto_encrypt(c, pkt, 3, 1, 2, 20, 0) != -ENOKEY)
+		return quic_st_fail("reject", "no keys", 0);
+	if (quic_crypto_set_secret(c, 1, 50, secret, 32, true) != -EINVAL ||
+	    quic_crypto_set_secret(c, 1, 51, secret, 48, true) != -EINVAL ||
+	    quic_crypto_set_secret(c, 7, 51, secret, 32, true) != -EINVAL ||
+	    quic_crypto_initial_keys(c, 1, dcid, 21, false) != -EINVAL)
+		return quic_st_fail("reject", "bad secret accepted", 0);
+	if (quic_crypto_key_update(c) != -EINVAL ||
+	    quic_crypto_key_update_commit(c) != -EINVAL)
+		return quic_st_fail("reject", "key update outside 1-RTT", 0);
+	if (quic_crypto_initial_keys(c, 1, quic_vec_dcid, 8, true))
+		return quic_st_fail("reject", "initial keys", 0);
+	pkt[0] = 0xc1;
+	if (quic_crypto_decrypt(c, pkt, 20 + 19, 20, 0, &ri) != -EINVAL ||
+	    quic_crypto_decrypt(c, pkt, 40, 0, 0, &ri) != -EINVAL ||
+	    quic_crypto_decrypt(c, pkt, 0x10000, 1, 0, &ri) != -EINVAL ||
+	    quic_crypto_encrypt(c, pkt, 22, 20, 2, 1, 0) != -EINVAL ||
+	    quic_crypto_encrypt(c, pkt, 6, 5, 1, 16, 0) != -EINVAL ||
+	    quic_crypto_encrypt(c, pkt, 25, 20, 5, 16, 0) != -EINVAL ||
+	    quic_crypto_encrypt(c, pkt, 21, 20, 2, 16, 0) != -EINVAL ||
+	    quic_crypto_encrypt(c, pkt, 22, 20, 2, U32_MAX - 8, 0) != -EINVAL)
+		return quic_st_fail("reject", "bad layout accepted", 0);
+	if (quic_crypto_retry_tag(7, pkt, 20, pkt + 20) != -EINVAL ||
+	    quic_crypto_retry_tag(1, pkt, 0, pkt + 20) != -EINVAL)
+		return quic_st_fail("reject", "bad retry input", 0);
+	return 0;
+}
+
+static int quic_st_reject(struct quic_st_pair *p)
+{
+	u8 *pkt;
+	int err;
+
+	pkt = kzalloc(64, GFP_KERNEL);
+	if (!pkt)
+		return -ENOMEM;
+	quic_crypto_init(&p->a, false);
+	err = quic_st_reject_run(&p->a, pkt);
+	quic_crypto_free(&p->a);
+	if (!err)
+		err = quic_st_plaintext(p, pkt);
+	quic_crypto_free(&p->a);
+	kfree(pkt);
+	return err;
+}
+
+static int quic_st_retry_one(const struct quic_vec_retry *v)
+{
+	u32 len = 1 + sizeof(quic_vec_dcid) + v->len - QUIC_TAG_LEN;
+	const u8 *want = v->packet + v->len - QUIC_TAG_LEN;
+	u8 pseudo[64], tag[QUIC_TAG_LEN];
+	int err;
+
+	if (len > sizeof(pseudo))
+		return quic_st_fail(v->name, "vector too long", 0);
+	pseudo[0] = sizeof(quic_vec_dcid);
+	memcpy(pseudo + 1, quic_vec_dcid, sizeof(quic_vec_dcid));
+	memcpy(pseudo + 1 + sizeof(quic_vec_dcid), v->packet,
+	       v->len - QUIC_TAG_LEN);
+	err = quic_crypto_retry_tag(v->version, pseudo, len, tag);
+	if (err || memcmp(tag, want, QUIC_TAG_LEN))
+		return quic_st_fail(v->name, "tag differs", err);
+	err = quic_crypto_retry_verify(v->version, pseudo, len, want);
+	if (err)
+		return quic_st_fail(v->name, "verify", err);
+	pseudo[len - 1] ^= 0x01;
+	err = quic_crypto_retry_verify(v->version, pseudo, len, want);
+	if (err != -EBADMSG)
+		return quic_st_fail(v->name, "tampered Retry verified", err);
+	return 0;
+}
+
+static int quic_st_retry(void)
+{
+	int err;
+	u32 i;
+
+	err = quic_crypto_retry_init();
+	if (err)
+		return quic_st_fail("retry", "init", err);
+	for (i = 0; i < ARRAY_SIZE(quic_vec_retries) && !err; i++)
+		err = quic_st_retry_one(&quic_vec_retries[i]);
+	quic_crypto_retry_exit();
+	return err;
+}
+
+/**
+ * quic_crypto_selftest() - check packet protection against known answers
+ *
+ * Logs the first mismatch with pr_err().
+ *
+ * Context: process context (module init), may sleep.
+ * Return: 0 if everything matched, -EINVAL otherwise (-ENOMEM if the test
+ * could not allocate its buffers).
+ */
+int quic_crypto_selftest(void)
+{
+	struct quic_st_pair *p;
+	int err = 0;
+	u32 i;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(quic_vec_packets) && !err; i++)
+		err = quic_st_packet(&quic_vec_packets[i], p);
+	if (!err)
+		err = quic_st_key_update(p);
+	if (!err)
+		err = quic_st_reject(p);
+	if (!err)
+		err = quic_st_retry();
+	kfree(p);
+	if (!err)
+		pr_info("crypto self-test: %zu packets, key update, retry: ok\n",
+			ARRAY_SIZE(quic_vec_packets));
+	return err;
+}

@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What received frames do to a connection. The codec (frame.c) has already
+ * rejected malformed encodings; here frames are checked against connection
+ * state and any violation closes the connection with the RFC's error code.
+ *
+ * Context: socket lock held.
+ */
+
+#include "conn.h"
+#include "frame.h"
+
+/* A frame handler returns 0 or a transport error code to close with. */
+typedef u32 (*quic_frame_handler)(struct sock *sk, u8 space,
+				  const struct quic_frame *f);
+
+static void quic_stream_mark_readable(struct quic_sock *qs,
+				      struct quic_stream *s)
+{
+	if (list_empty(&s->read_node) &&
+	    (quic_recvbuf_readable(&s->rx) || quic_recvbuf_fin_reached(&s->rx)))
+		list_add_tail(&s->read_node, &qs->streams.readable);
+}
+
+static u32 quic_rx_ack(struct sock *sk, u8 space, const struct quic_frame *f)
+{
+	struct quic_ack_result res;
+	struct quic_ack_iter it;
+	u64 start, end;
+	u32 err = 0;
+	int ret;
+
+	quic_ack_iter_init(&it, &f->ack);
+	quic_recovery_ack_begin(&quic_sk(sk)->space[space].sent, &res);
+	while ((ret = quic_ack_range_next(&it, &start, &end)) > 0) {
+		if (quic_conn_ack_range(sk, space, start, end, &res))
+			return res.err ? res.err :
+			       QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+	}
+	if (ret < 0)
+		return QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
+	quic_conn_on_ack(sk, space, &res, f->ack.delay, &err);
+	return err;
+}
+
+static u32 quic_rx_crypto(struct sock *sk, u8 space,
+			  const struct quic_frame *f)
+{
+	struct quic_space *sp = &quic_sk(sk)->space[space];
+	u32 err = 0;
+	int ret;
+
+	ret = quic_recvbuf_insert(&sp->crypto_rx, f->crypto.offset,
+				  f->crypto.data, f->crypto.len, false, &err);
+	if (ret == -ENOMEM)
+		return QUIC_TRANSPORT_ERROR_INTERNAL;
+	if (ret)
+		return err;
+	if (quic_recvbuf_readable(&sp->crypto_rx))
+		quic_conn_data_ready(sk);
+	return 0;
+}
+
+static u32 quic_rx_stream(struct sock *sk, u8 space,
+			  const struct quic_frame *f)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream *s;
+	u32 err;
+	u64 delta;
+	int ret;
+
+	ret = quic_stream_get_peer(&qs->streams, f->stream.stream_id, true,
+				   &s, &err);
+	if (ret == -ENOMEM)
+		return QUIC_TRANSPORT_ERROR_INTERNAL;
+	if (ret)
+		return err;
+	if (!s || s->rx.reset)
+		return 0;
+	delta = quic_recvbuf_fc_delta(&s->rx, f->stream.offset,
+				      f->stream.len);
+	if (!quic_fc_recv_check(&qs->rx_fc, delta))
+		return QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+	ret = quic_recvbuf_insert(&s->rx, f->stream.offset, f->stream.data,
+				  f->stream.len, f->stream.fin, &err);
+	if (ret == -ENOMEM)
+		return QUIC_TRANSPORT_ERROR_INTERNAL;
+	if (ret)
+		return err;
+	quic_fc_add(&qs->rx_fc, delta);
+	quic_stream_mark_readable(qs, s);
+	if (!list_empty(&s->read_node))
+		quic_conn_data_ready(sk);
+	return 0;
+}
+
+static u32 quic_rx_reset_stream(struct sock *sk, u8 space,
+				const struct quic_frame *f)
+{
+	const struct quic_frame_reset_stream *r = &f->reset_stream;
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream *s;
+	u32 err;
+	u64 delta;
+	int ret;
+
+	ret = quic_stream_get_peer(&qs->streams, r->stream_id, true, &s, &err);
+	if (ret == -ENOMEM)
+		return QUIC_TRANSPORT_ERROR_INTERNAL;
+	if (ret)
+		return err;
+	if (!s || s->rx.reset)
+		return 0;
+	delta = quic_recvbuf_fc_delta(&s->rx, r->final_size, 0);
+	if (!quic_fc_recv_check(&qs->rx_fc, delta))
+		return QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+	if (quic_recvbuf_reset(&s->rx, r->final_size, &err))
+		return err;
+	quic_fc_add(&qs->rx_fc, delta);
+	s->reset_code = r->app_error;
+	/* The reader learns of the reset from its next recvmsg(). */
+	if (list_empty(&s->read_node))
+		list_add_tail(&s->read_node, &qs->streams.readable);
+	quic_conn_data_ready(sk);
+	return 0;
+}
+
+static u32 quic_rx_stop_sending(struct sock *sk, u8 space,
+				const struct quic_frame *f)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream *s;
+	u32 err;
+	int ret;
+
+	ret = quic_stream_get_peer(&qs->streams, f->stop_sending.stream_id,
+				   false, &s, &err);
+	if (ret == -ENOMEM)
+		return QUIC_TRANSPORT_ERROR_INTERNAL;
+	if (ret)
+		return err;
+	/* RFC 9000 3.5: answer with RESET_STREAM carrying the same code. */
+	if (s && !s->reset_sent && !quic_sendbuf_all_acked(&s->tx)) {
+		s->reset_pending = true;
+		s->reset_code = f->stop_sending.app_error;
+		list_del_init(&s->send_node);
+		list_move_tail(&s->ctrl_node, &qs->streams.ctrl_list);
+	}
+	return 0;
+}
+
+static u32 quic_rx_max_data(struct sock *sk, u8 space,
+			    const struct quic_frame *f)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (f->max_data.max > qs->tx_max_data) {
+		qs->tx_max_data = f->max_data.max;
+		sk->sk_write_space(sk);
+	}
+	return 0;
+}
+
+static u32 quic_rx_max_stream_data(struct sock *sk, u8 space,
+				   const struct quic_frame *f)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream *s;
+	u32 err;
+	int ret;
+
+	ret = quic_stream_get_peer(&qs->streams,
+				   f->max_stream_data.stream_id, false, &s,
+				   &err);
+	if (ret == -ENOMEM)
+		return QUIC_TRANSPORT_ERROR_INTERNAL;
+	if (ret)
+		return err;
+	if (s && f->max_stream_data.max > s->tx_max) {
+		s->tx_max = f->max_stream_data.max;
+		if (list_empty(&s->send_node))
+			list_add_tail(&s->send_node, &qs->streams.send_list);
+		sk->sk_write_space(sk);
+	}
+	return 0;
+}
+
+static u32 quic_rx_max_streams(struct sock *sk, u8 space,
+			       const struct quic_frame *f)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	bool uni = f->type == QUIC_FRAME_MAX_STREAMS_UNI;
+
+	if (f->max_streams.max > qs->streams.peer_limit[uni]) {
+		qs->streams.peer_limit[uni] = f->max_streams.max;
+		sk->sk_write_space(sk);
+	}
+	return 0;
+}
+
+static u32 quic_rx_stream_data_blocked(struct sock *sk, u8 space,
+				       const struct quic_frame *f)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream *s;
+	u32 err;
+	int ret;
+
+	/* Informational, but the stream must be one the peer may send on. */
+	ret = quic_stream_get_peer(&qs->streams,
+				   f->stream_data_blocked.stream_id, true, &s,
+				   &err);
+	if (ret == -ENOMEM)
+		return QUIC_TRANSPORT_ERROR_INTERNAL;
+	return ret ? err : 0;
+}
+
+static u32 quic_rx_streams_blocked(struct sock *sk, u8 space,
+				   const struct quic_frame *f)
+{
+	return 0;
+}
+
+static u32 quic_rx_new_cid(struct sock *sk, u8 space,
+			   const struct quic_frame *f)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	/* A peer using zero-length CIDs cannot issue others (19.15). */
+	if (!qs->dcid.cid.len)
+		return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+	/*
+	 * Only the handshake CID is used for now, so extra CIDs need not be
+	 * stored; retire_prior_to would force us onto a new one.
+	 */
+	if (f->new_cid.retire_prior_to > qs->dcid.seq)
+		return QUIC_TRANSPORT_ERROR_CONNECTION_ID_LIMIT;
+	return 0;
+}
+
+static u32 quic_rx_retire_cid(struct sock *sk, u8 space,
+			      const struct quic_frame *f)
+{
+	/* RFC 9000 19.16: retiring a sequence number never sent. */
+	if (f->retire_cid.seq >= quic_sk(sk)->scid_next_seq)
+		return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+	return 0;
+}
+
+static u32 quic_rx_ignore(struct sock *sk, u8 space,
+			  const struct quic_frame *f)
+{
+	return 0;
+}
+
+static u32 quic_rx_close(struct sock *sk, u8 space,
+			 const struct quic_frame *f)
+{
+	struct quic_close_info *ci = &quic_sk(sk)->close_peer;
+
+	ci->errcode = f->close.error;
+	ci->frame = f->close.frame_type;
+	ci->app = f->type == QUIC_FRAME_CONNECTION_CLOSE_APP;
+	ci->phrase_len = min_t(u32, f->close.reason_len,
+			       sizeof(ci->phrase) - 1);
+	memcpy(ci->phrase, f->close.reason, ci->phrase_len);
+	ci->phrase[ci->phrase_len] = 0;
+	quic_conn_peer_closed(sk);
+	return 0;
+}
+
+static u32 quic_rx_handshake_done(struct sock *sk, u8 space,
+				  const struct quic_frame *f)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	/* RFC 9000 19.20: a server receiving it must close. */
+	if (qs->is_server)
+		return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+	if (!qs->handshake_confirmed) {
+		qs->handshake_confirmed = true;
+		quic_conn_discard_space(sk, QUIC_SPACE_HANDSHAKE);
+	}
+	return 0;
+}
+
+static u32 quic_rx_new_token(struct sock *sk, u8 space,
+			     const struct quic_frame *f)
+{
+	return quic_sk(sk)->is_server ?
+	       QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION : 0;
+}
+
+static u32 quic_rx_datagram(struct sock *sk, u8 space,
+			    const struct quic_frame *f)
+{
+	/* RFC 9221 3: DATAGRAM without having advertised support. */
+	if (!quic_sk(sk)->local_tp.max_datagram_frame_size)
+		return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+	return 0;
+}
+
+static quic_frame_handler quic_frame_handler_for(u64 type)
+{
+	if (quic_frame_is_stream(type))
+		return quic_rx_stream;
+	switch (type) {
+	case QUIC_FRAME_PADDING:
+	case QUIC_FRAME_PING:
+	case QUIC_FRAME_DATA_BLOCKED:
+	case QUIC_FRAME_PATH_CHALLENGE:
+	case QUIC_FRAME_PATH_RESPONSE:
+		return quic_rx_ignore;
+	case QUIC_FRAME_ACK:
+	case QUIC_FRAME_ACK_ECN:
+		return quic_rx_ack;
+	case QUIC_FRAME_RESET_STREAM:
+		return quic_rx_reset_stream;
+	case QUIC_FRAME_STOP_SENDING:
+		return quic_rx_stop_sending;
+	case QUIC_FRAME_CRYPTO:
+		return quic_rx_crypto;
+	case QUIC_FRAME_NEW_TOKEN:
+		return quic_rx_new_token;
+	case QUIC_FRAME_MAX_DATA:
+		return quic_rx_max_data;
+	case QUIC_FRAME_MAX_STREAM_DATA:
+		return quic_rx_max_stream_data;
+	case QUIC_FRAME_MAX_STREAMS_BIDI:
+	case QUIC_FRAME_MAX_STREAMS_UNI:
+		return quic_rx_max_streams;
+	case QUIC_FRAME_STREAM_DATA_BLOCKED:
+		return quic_rx_stream_data_blocked;
+	case QUIC_FRAME_STREAMS_BLOCKED_BIDI:
+	case QUIC_FRAME_STREAMS_BLOCKED_UNI:
+		return quic_rx_streams_blocked;
+	case QUIC_FRAME_NEW_CONNECTION_ID:
+		return quic_rx_new_cid;
+	case QUIC_FRAME_RETIRE_CONNECTION_ID:
+		return quic_rx_retire_cid;
+	case QUIC_FRAME_CONNECTION_CLOSE:
+	case QUIC_FRAME_CONNECTION_CLOSE_APP:
+		return quic_rx_close;
+	case QUIC_FRAME_HANDSHAKE_DONE:
+		return quic_rx_handshake_done;
+	case QUIC_FRAME_DATAGRAM:
+	case QUIC_FRAME_DATAGRAM_LEN:
+		return quic_rx_datagram;
+	}
+	return NULL;
+}
+
+static const enum quic_frame_pkt_type quic_space_pkt_type[QUIC_SPACE_MAX] = {
+	[QUIC_SPACE_INITIAL]	= QUIC_FRAME_PKT_INITIAL,
+	[QUIC_SPACE_HANDSHAKE]	= QUIC_FRAME_PKT_HANDSHAKE,
+	[QUIC_SPACE_APP]	= QUIC_FRAME_PKT_1RTT,
+};
+
+/**
+ * quic_frames_process() - act on every frame of a decrypted packet payload
+ * @sk: socket
+ * @space: packet number space the packet was in
+ * @payload: decrypted payload
+ * @len: its length
+ * @ack_eliciting: set if any frame was ack-eliciting
+ *
+ * On the first violation the connection is closed with its error code
+ * (quic_conn_error()) and the rest of the packet is ignored.
+ *
+ * Return: 0, or -EPROTO after closing the connection.
+ */
+int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
+			u32 len, bool *ack_eliciting)
+{
+	quic_frame_handler handler;
+	struct quic_frame f;
+	u32 err;
+	int n;
+
+	*ack_eliciting = false;
+	if (!len) {
+		/* RFC 9000 12.4: a packet with no frames. */
+		quic_conn_error(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0);
+		return -EPROTO;
+	}
+	while (len) {
+		n = quic_frame_decode(payload, len, &f);
+		if (n < 0) {
+			quic_conn_error(sk, f.err, 0);
+			return -EPROTO;
+		}
+		if (!quic_frame_allowed(f.type, quic_space_pkt_type[space])) {
+			quic_conn_error(sk,
+					QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION,
+					f.type);
+			return -EPROTO;
+		}
+		handler = quic_frame_handler_for(f.type);
+		err = handler ? handler(sk, space, &f) :
+				QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
+		if (err) {
+			quic_conn_error(sk, err, f.type);
+			return -EPROTO;
+		}
+		if (quic_frame_ack_eliciting(f.type))
+			*ack_eliciting = true;
+		payload += n;
+		len -= n;
+	}
+	return 0;
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive path: find the socket a datagram belongs to, split coalesced
+ * packets, remove protection in one step per packet, and hand payloads to
+ * the frame handlers.
+ *
+ * Offload design point: quic_packet_unprotect() is the only place a packet
+ * is decrypted; a packet a device already decrypted will skip it.
+ */
+
+#include <linux/skbuff.h>
+#include <net/udp.h>
+
+#include "conn.h"
+#include "header.h"
+#include "udp.h"
+
+/* Remember where the datagram came from before it may wait in a backlog. */
+static void quic_skb_save_peer(struct sk_buff *skb)
+{
+	struct quic_skb_cb *cb = quic_skb_cb(skb);
+	struct udphdr *uh = udp_hdr(skb);
+
+	memset(&cb->peer, 0, sizeof(cb->peer));
+	if (ip_hdr(skb)->version == 4) {
+		cb->peer.v4.sin_family = AF_INET;
+		cb->peer.v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		cb->peer.v4.sin_port = uh->source;
+		return;
+	}
+	cb->peer.v6.sin6_family = AF_INET6;
+	cb->peer.v6.sin6_addr = ipv6_hdr(skb)->saddr;
+	cb->peer.v6.sin6_port = uh->source;
+	if (ipv6_addr_type(&cb->peer.v6.sin6_addr) & IPV6_ADDR_LINKLOCAL)
+		cb->peer.v6.sin6_scope_id = inet6_iif(skb);
+}
+
+static struct sock *quic_lookup_listener(struct quic_udp_sock *us,
+					 const u8 *data, u32 len)
+{
+	struct sock *sk;
+
+	/* Only a long header Initial may start a connection. */
+	if (len < QUIC_MIN_UDP_PAYLOAD || !(data[0] & QUIC_HDR_FORM_LONG))
+		return NULL;
+	sk = rcu_dereference(us->listener);
+	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt))
+		sk = NULL;
+	return sk;
+}
+
+static void quic_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		quic_input_datagram(sk, skb);
+	else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf)))
+		kfree_skb(skb);
+	bh_unlock_sock(sk);
+}
+
+/**
+ * quic_udp_rcv() - a UDP datagram arrived on a QUIC tunnel socket
+ * @usk: the UDP socket
+ * @skb: the datagram, data at the UDP header
+ *
+ * Context: softirq, rcu_read_lock() held by UDP.
+ * Return: 0 (always consumed).
+ */
+int quic_udp_rcv(struct sock *usk, struct sk_buff *skb)
+{
+	struct quic_udp_sock *us = rcu_dereference_sk_user_data(usk);
+	const u8 *dcid;
+	struct sock *sk;
+	u8 dcid_len;
+
+	if (!us || skb_linearize(skb))
+		goto drop;
+	quic_skb_save_peer(skb);
+	__skb_pull(skb, sizeof(struct udphdr));
+	if (quic_packet_peek_dcid(skb->data, skb->len, QUIC_CID_LEN_DEFAULT,
+				  &dcid, &dcid_len))
+		goto drop;
+	sk = quic_cid_lookup(sock_net(usk), dcid, dcid_len);
+	if (!sk)
+		sk = quic_lookup_listener(us, skb->data, skb->len);
+	if (!sk)
+		goto drop;
+	quic_deliver(sk, skb);
+	sock_put(sk);
+	return 0;
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* proto .backlog_rcv: datagrams that arrived while the user held the lock. */
+int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	quic_input_datagram(sk, skb);
+	return 0;
+}
+
+static int quic_packet_space(const struct quic_packet_hdr *h)
+{
+	switch (h->type) {
+	case QUIC_PACKET_INITIAL:
+		return QUIC_SPACE_INITIAL;
+	case QUIC_PACKET_HANDSHAKE:
+		return QUIC_SPACE_HANDSHAKE;
+	case QUIC_PACKET_1RTT:
+		return QUIC_SPACE_APP;
+	}
+	return -1;	/* 0-RTT (not offered), Retry, VN: not handled yet */
+}
+
+/* Keys for this packet are not installed yet: keep a copy for later. */
+static void quic_keep_undecryptable(struct sock *sk, const u8 *pkt, u32 len,
+				    u8 level)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sk_buff *copy;
+
+	if (skb_queue_len(&qs->undecryptable) >= QUIC_MAX_UNDECRYPTABLE)
+		return;
+	copy = alloc_skb(len, GFP_ATOMIC);
+	if (!copy)
+		return;
+	skb_put_data(copy, pkt, len);
+	quic_skb_cb(copy)->level = level;
+	__skb_queue_tail(&qs->undecryptable, copy);
+}
+
+/* The one decryption step; see the file comment. */
+static int quic_packet_unprotect(struct quic_sock *qs, u8 space, u8 *pkt,
+				 const struct quic_packet_hdr *h,
+				 struct quic_crypto_rx *ri)
+{
+	struct quic_space *sp = &qs->space[space];
+	u64 largest = sp->recv.has_largest ? sp->recv.largest : U64_MAX;
+
+	return quic_crypto_decrypt(&qs->crypto[quic_space_level(space)], pkt,
+				   h->len, h->pn_offset, largest, ri);
+}
+
+static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
+			      bool ack_eliciting)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_space *sp = &qs->space[space];
+
+	quic_ackrange_add(&sp->recv, pn, ktime_get_ns());
+	quic_conn_touch_idle(sk);
+	if (!ack_eliciting)
+		return;
+	sp->ack_eliciting_unacked++;
+	/* RFC 9000 13.2.1: handshake packets and reordering are acked at
+	 * once; 1-RTT packets every second one or after max_ack_delay.
+	 */
+	if (space != QUIC_SPACE_APP || sp->ack_eliciting_unacked >= 2 ||
+	    quic_ackrange_out_of_order(&sp->recv))
+		sp->ack_now = true;
+	else
+		quic_conn_arm_ack_timer(sk);
+	/* RFC 9001 4.9.1: a server drops Initial keys on its first
+	 * Handshake packet; the client's address is then validated.
+	 */
+	if (qs->is_server && space == QUIC_SPACE_HANDSHAKE)
+		quic_conn_discard_space(sk, QUIC_SPACE_INITIAL);
+}
+
+static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
+			      u8 *pkt)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_crypto_rx ri;
+	bool ack_eliciting;
+	int space, err;
+	u8 level;
+
+	space = quic_packet_space(h);
+	if (space < 0 || qs->space[space].discarded)
+		return;
+	if (h->long_header && h->version != qs->version)
+		return;
+	level = quic_space_level(space);
+	if (!qs->crypto[level].rx.ready) {
+		quic_keep_undecryptable(sk, pkt, h->len, level);
+		return;
+	}
+	if (quic_packet_unprotect(qs, space, pkt, h, &ri))
+		return;	/* not authentic: drop silently (RFC 9001 5.2) */
+	if (quic_packet_hdr_finish(h, pkt) == -EPROTO) {
+		/* Reserved bits set in an authentic packet (17.2, 17.3.1). */
+		quic_conn_error(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0);
+		return;
+	}
+	if (quic_ackrange_contains(&qs->space[space].recv, ri.pn))
+		return;	/* duplicate (RFC 9000 12.3) */
+	if (ri.key_update)
+		quic_crypto_key_update_commit(&qs->crypto[level]);
+	/* The client switches to the server's chosen CID (RFC 9000 7.2). */
+	if (!qs->is_server && space == QUIC_SPACE_INITIAL &&
+	    !qs->space[space].recv.has_largest) {
+		qs->dcid.cid.len = h->scid_len;
+		memcpy(qs->dcid.cid.data, h->scid, h->scid_len);
+	}
+	err = quic_frames_process(sk, space, pkt + ri.hdr_len, ri.payload_len,
+				  &ack_eliciting);
+	if (err)
+		return;
+	quic_after_packet(sk, space, ri.pn, ack_eliciting);
+}
+
+static void quic_input_payload(struct sock *sk, u8 *data, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_datagram_iter it;
+	struct quic_packet_hdr h;
+	const u8 *pkt;
+
+	quic_datagram_iter_init(&it, data, len, QUIC_CID_LEN_DEFAULT);
+	while (quic_datagram_next_packet(&it, &h, &pkt) > 0) {
+		quic_input_packet(sk, &h, (u8 *)pkt);
+		if (qs->closing)
+			break;
+	}
+}
+
+/**
+ * quic_input_retry_pending() - process packets kept for missing keys
+ * @sk: socket, locked
+ *
+ * Called when receive keys are installed.
+ */
+void quic_input_retry_pending(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sk_buff_head retry;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&retry);
+	skb_queue_splice_init(&qs->undecryptable, &retry);
+	while ((skb = __skb_dequeue(&retry))) {
+		if (!qs->closing)
+			quic_input_payload(sk, skb->data, skb->len);
+		kfree_skb(skb);
+	}
+	quic_output_flush(sk);
+}
+
+static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	u32 backlog = READ_ONCE(sk->sk_max_ack_backlog);
+
+	if (skb_queue_len(&qs->accept_queue) >= backlog) {
+		kfree_skb(skb);
+		return;
+	}
+	__skb_queue_tail(&qs->accept_queue, skb);
+	sk->sk_data_ready(sk);
+}
+
+/**
+ * quic_input_datagram() - process one received datagram on its socket
+ * @sk: socket, locked (owned, or bh-locked with no owner)
+ * @skb: datagram, data at the QUIC payload; consumed
+ */
+void quic_input_datagram(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (sk->sk_state == QUIC_SS_LISTENING) {
+		quic_listener_rcv(sk, skb);
+		return;
+	}
+	if (qs->closing || sk->sk_state == QUIC_SS_CLOSED) {
+		kfree_skb(skb);
+		return;
+	}
+	quic_input_payload(sk, skb->data, skb->len);
+	kfree_skb(skb);
+	if (!qs->closing)
+		quic_output_flush(sk);
+}

@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Data calls of QUIC sockets: sendmsg/recvmsg with the stream and handshake
+ * cmsgs of the socket API, poll, shutdown and getname.
+ *
+ * One recvmsg() returns data of one stream (or one handshake level) only,
+ * with a cmsg saying which; a sendmsg() without a cmsg writes to the stream
+ * used last, so plain read()/write() work after QUIC_SOCKOPT_STREAM_OPEN.
+ */
+
+#include <linux/poll.h>
+#include <net/inet_common.h>
+#include <net/sock.h>
+
+#include "conn.h"
+#include "ops.h"
+
+#define QUIC_STREAM_FLAGS	(MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN | \
+				 MSG_QUIC_STREAM_UNI | \
+				 MSG_QUIC_STREAM_DONTWAIT | \
+				 MSG_QUIC_STREAM_SNDBLOCK)
+
+struct quic_send_args {
+	struct quic_stream_info		sinfo;
+	struct quic_handshake_info	hinfo;
+	bool				has_sinfo;
+	bool				has_hinfo;
+};
+
+static int quic_parse_cmsgs(struct msghdr *msg, struct quic_send_args *a)
+{
+	struct cmsghdr *c;
+
+	for_each_cmsghdr(c, msg) {
+		if (!CMSG_OK(msg, c))
+			return -EINVAL;
+		if (c->cmsg_level != SOL_QUIC)
+			return -EINVAL;
+		switch (c->cmsg_type) {
+		case QUIC_STREAM_INFO:
+			if (c->cmsg_len != CMSG_LEN(sizeof(a->sinfo)))
+				return -EINVAL;
+			memcpy(&a->sinfo, CMSG_DATA(c), sizeof(a->sinfo));
+			a->has_sinfo = true;
+			break;
+		case QUIC_HANDSHAKE_INFO:
+			if (c->cmsg_len != CMSG_LEN(sizeof(a->hinfo)))
+				return -EINVAL;
+			memcpy(&a->hinfo, CMSG_DATA(c), sizeof(a->hinfo));
+			a->has_hinfo = true;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (a->has_sinfo && a->has_hinfo)
+		return -EINVAL;
+	return 0;
+}
+
+typedef bool (*quic_wait_cond)(struct sock *sk, void *arg);
+
+/* Sleep until @cond holds, an error, a signal or the timeout. */
+static int quic_wait(struct sock *sk, long *timeo, quic_wait_cond cond,
+		     void *arg)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	for (;;) {
+		if (sk->sk_err) {
+			err = -sock_error(sk);
+			break;
+		}
+		if (cond(sk, arg))
+			break;
+		if (sk->sk_shutdown & SEND_SHUTDOWN ||
+		    quic_sk(sk)->closing) {
+			err = -EPIPE;
+			break;
+		}
+		err = -EAGAIN;
+		if (!*timeo)
+			break;
+		err = sock_intr_errno(*timeo);
+		if (signal_pending(current))
+			break;
+		err = 0;
+		sk_wait_event(sk, timeo, cond(sk, arg) || sk->sk_err ||
+			      quic_sk(sk)->closing, &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+static u8 quic_level_space(u8 level)
+{
+	if (level == QUIC_CRYPTO_INITIAL)
+		return QUIC_SPACE_INITIAL;
+	if (level == QUIC_CRYPTO_HANDSHAKE)
+		return QUIC_SPACE_HANDSHAKE;
+	return QUIC_SPACE_APP;
+}
+
+/* Copy @len bytes from the user into a send buffer, chunk by chunk. */
+static int quic_sendbuf_fill(struct quic_sendbuf *sb, struct msghdr *msg,
+			     u32 len, bool fin)
+{
+	u32 done = 0, n;
+	u8 *p;
+
+	while (done < len) {
+		n = len - done;
+		p = quic_sendbuf_reserve(sb, &n);
+		if (!p)
+			return done ? done : -ENOMEM;
+		if (copy_from_iter(p, n, &msg->msg_iter) != n) {
+			quic_sendbuf_commit(sb, 0, false);
+			return done ? done : -EFAULT;
+		}
+		done += n;
+		quic_sendbuf_commit(sb, n, fin && done == len);
+	}
+	if (!len && fin)
+		quic_sendbuf_commit(sb, 0, true);
+	return done;
+}
+
+static int quic_send_handshake(struct sock *sk, struct msghdr *msg,
+			       size_t len, const struct quic_send_args *a)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u8 level = a->hinfo.crypto_level;
+	struct quic_space *sp;
+	int n;
+
+	if (level != QUIC_CRYPTO_INITIAL && level != QUIC_CRYPTO_HANDSHAKE &&
+	    level != QUIC_CRYPTO_APP)
+		return -EINVAL;
+	if (sk->sk_state != QUIC_SS_ESTABLISHING &&
+	    sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	if (len > QUIC_CRYPTO_RX_LIMIT)
+		return -EMSGSIZE;
+	sp = &qs->space[quic_level_space(level)];
+	if (sp->discarded)
+		return -EINVAL;
+	n = quic_sendbuf_fill(&sp->crypto_tx, msg, len, false);
+	if (n < 0)
+		return n;
+	/* libquic marks all but the last piece of a flight with MSG_MORE. */
+	if (!(msg->msg_flags & MSG_MORE))
+		quic_output_flush(sk);
+	return n;
+}
+
+struct quic_open_arg {
+	s64	id;
+	int	err;
+	struct quic_stream *s;
+};
+
+static bool quic_stream_openable(struct sock *sk, void *arg)
+{
+	struct quic_open_arg *o = arg;
+
+	o->err = quic_stream_open_local(&quic_sk(sk)->streams, o->id, &o->s);
+	return o->err != -EAGAIN;
+}
+
+static int quic_send_stream_get(struct sock *sk, const struct quic_send_args *a,
+				u32 flags, long *timeo, struct quic_stream **sp)
+{
+	struct quic_stream_table *t = &quic_sk(sk)->streams;
+	struct quic_open_arg o = { .id = t->last_active };
+	long wait = (flags & MSG_QUIC_STREAM_DONTWAIT) ? 0 : *timeo;
+	int err;
+
+	if (a->has_sinfo)
+		o.id = a->sinfo.stream_id;
+	if (o.id == -1 && a->has_sinfo)
+		o.id = quic_stream_next_local_id(t,
+						 flags & MSG_QUIC_STREAM_UNI);
+	if (o.id < 0)
+		return -EINVAL;
+	if (!quic_stream_id_local(t, o.id)) {
+		*sp = quic_stream_find(t, o.id);
+		return *sp && (*sp)->can_send ? 0 : -EINVAL;
+	}
+	err = quic_wait(sk, &wait, quic_stream_openable, &o);
+	if (err)
+		return err;
+	if (o.err)
+		return o.err;
+	*sp = o.s;
+	return 0;
+}
+
+static bool quic_send_room(struct sock *sk, void *arg)
+{
+	return quic_stream_mem(&quic_sk(sk)->streams) <
+	       READ_ONCE(sk->sk_sndbuf);
+}
+
+static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
+			    const struct quic_send_args *a)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	u32 flags = msg->msg_flags | (a->has_sinfo ? a->sinfo.stream_flags : 0);
+	bool fin = flags & MSG_QUIC_STREAM_FIN;
+	struct quic_stream *s;
+	size_t done = 0;
+	int err, n;
+
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return qs->closing ? -EPIPE : -ENOTCONN;
+	err = quic_send_stream_get(sk, a, flags, &timeo, &s);
+	if (err)
+		return err;
+	if (s->tx.fin || s->reset_sent || s->reset_pending)
+		return -EPIPE;
+	qs->streams.last_active = s->id;
+	do {
+		err = quic_wait(sk, &timeo, quic_send_room, NULL);
+		if (err)
+			break;
+		/* The wait may have let the connection or stream end. */
+		s = quic_stream_find(&qs->streams, s->id);
+		if (!s || s->reset_pending || s->reset_sent) {
+			err = -EPIPE;
+			break;
+		}
+		n = quic_sendbuf_fill(&s->tx, msg,
+				      min_t(size_t, len - done, 64 * 1024),
+				      fin && len - done <= 64 * 1024);
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		done += n;
+		if (list_empty(&s->send_node))
+			list_add_tail(&s->send_node, &qs->streams.send_list);
+		quic_output_flush(sk);
+	} while (done < len);
+	if (!len && fin && !err) {
+		quic_sendbuf_commit(&s->tx, 0, true);
+		if (list_empty(&s->send_node))
+			list_add_tail(&s->send_node, &qs->streams.send_list);
+		quic_output_flush(sk);
+	}
+	return done ? done : err;
+}
+
+int quic_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct quic_send_args a = {};
+	struct sock *sk = sock->sk;
+	int err;
+
+	if (msg->msg_flags & MSG_QUIC_DATAGRAM)
+		return -EOPNOTSUPP;	/* RFC 9221 support comes later */
+	err = quic_parse_cmsgs(msg, &a);
+	if (err)
+		return err;
+	if (a.has_sinfo && a.sinfo.stream_flags & ~QUIC_STREAM_FLAGS)
+		return -EINVAL;
+	lock_sock(sk);
+	if (a.has_hinfo)
+		err = quic_send_handshake(sk, msg, len, &a);
+	else
+		err = quic_send_stream(sk, msg, len, &a);
+	release_sock(sk);
+	return err;
+}
+
+/* Handshake data first, so libquic sees it before any stream data. */
+static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
+			       size_t len, int flags)
+{
+	static const u8 levels[] = { QUIC_CRYPTO_INITIAL,
+				     QUIC_CRYPTO_HANDSHAKE };
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_handshake_info hi;
+	struct quic_recvbuf *rb;
+	u32 i, n, done = 0;
+	const u8 *p;
+
+	for (i = 0; i < ARRAY_SIZE(levels); i++) {
+		rb = &qs->space[quic_level_space(levels[i])].crypto_rx;
+		if (qs->space[quic_level_space(levels[i])].discarded ||
+		    !quic_recvbuf_readable(rb))
+			continue;
+		while (done < len && (p = quic_recvbuf_peek(rb, &n))) {
+			n = min_t(u32, n, len - done);
+			if (copy_to_iter(p, n, &msg->msg_iter) != n)
+				return done ? done : -EFAULT;
+			if (!(flags & MSG_PEEK))
+				quic_recvbuf_consume(rb, n);
+			done += n;
+			if (flags & MSG_PEEK)
+				break;
+		}
+		hi.crypto_level = levels[i];
+		put_cmsg(msg, SOL_QUIC, QUIC_HANDSHAKE_INFO, sizeof(hi), &hi);
+		return done;
+	}
+	return -EAGAIN;
+}
+
+/* Give back flow-control credit for what the reader consumed. */
+static void quic_recv_credit(struct sock *sk, struct quic_stream *s, u32 n)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	bool send = false;
+	u64 max;
+
+	quic_fc_consumed(&qs->rx_fc, n);
+	if (quic_fc_window_update(&qs->rx_fc, qs->local_tp.initial_max_data,
+				  &max)) {
+		qs->ctrl_pending |= QUIC_CTRL_MAX_DATA;
+		send = true;
+	}
+	if (s && quic_recvbuf_window_update(&s->rx, s->rx_window, &max)) {
+		s->max_data_pending = true;
+		list_move_tail(&s->ctrl_node, &qs->streams.ctrl_list);
+		send = true;
+	}
+	if (send)
+		quic_output_flush(sk);
+}
+
+static void quic_recv_stream_done(struct sock *sk, struct quic_stream *s)
+{
+	struct quic_stream_table *t = &quic_sk(sk)->streams;
+	u64 bidi = t->local_limit[0], uni = t->local_limit[1];
+
+	s->recv_done = true;
+	quic_stream_maybe_free(t, s);
+	/* A finished peer stream made room: tell the peer (MAX_STREAMS). */
+	if (t->local_limit[0] != bidi)
+		quic_sk(sk)->ctrl_pending |= QUIC_CTRL_MAX_STREAMS_BIDI;
+	if (t->local_limit[1] != uni)
+		quic_sk(sk)->ctrl_pending |= QUIC_CTRL_MAX_STREAMS_UNI;
+}
+
+static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
+			    int flags)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream_info si = {};
+	u32 n, done = 0;
+	struct quic_stream *s;
+	const u8 *p;
+
+	s = list_first_entry_or_null(&qs->streams.readable, struct quic_stream,
+				     read_node);
+	if (!s)
+		return -EAGAIN;
+	while (done < len && (p = quic_recvbuf_peek(&s->rx, &n))) {
+		n = min_t(u32, n, len - done);
+		if (copy_to_iter(p, n, &msg->msg_iter) != n)
+			return done ? done : -EFAULT;
+		done += n;
+		if (flags & MSG_PEEK)
+			break;
+		quic_recvbuf_consume(&s->rx, n);
+	}
+	si.stream_id = s->id;
+	if (!(flags & MSG_PEEK)) {
+		if (quic_recvbuf_fin_reached(&s->rx) || s->rx.reset)
+			si.stream_flags |= MSG_QUIC_STREAM_FIN;
+		if (!quic_recvbuf_readable(&s->rx))
+			list_del_init(&s->read_node);
+	}
+	put_cmsg(msg, SOL_QUIC, QUIC_STREAM_INFO, sizeof(si), &si);
+	if (si.stream_flags & MSG_QUIC_STREAM_FIN)
+		msg->msg_flags |= MSG_QUIC_STREAM_FIN;
+	if (!(flags & MSG_PEEK)) {
+		quic_recv_credit(sk, s, done);
+		if (si.stream_flags & MSG_QUIC_STREAM_FIN)
+			quic_recv_stream_done(sk, s);
+	}
+	return done;
+}
+
+static bool quic_readable(struct sock *sk, void *arg)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int i;
+
+	for (i = QUIC_SPACE_INITIAL; i <= QUIC_SPACE_HANDSHAKE; i++)
+		if (!qs->space[i].discarded &&
+		    quic_recvbuf_readable(&qs->space[i].crypto_rx))
+			return true;
+	return !list_empty(&qs->streams.readable);
+}
+
+int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		 int flags)
+{
+	struct sock *sk = sock->sk;
+	long timeo;
+	int err;
+
+	if (flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_WAITALL | MSG_TRUNC |
+		      MSG_CMSG_CLOEXEC | MSG_NOSIGNAL | MSG_ERRQUEUE))
+		return -EOPNOTSUPP;
+	if (flags & MSG_ERRQUEUE)
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	for (;;) {
+		err = -ENOTCONN;
+		if (sk->sk_state == QUIC_SS_LISTENING)
+			break;
+		err = quic_recv_handshake(sk, msg, len, flags);
+		if (err != -EAGAIN)
+			break;
+		err = quic_recv_stream(sk, msg, len, flags);
+		if (err != -EAGAIN)
+			break;
+		/* Nothing buffered: error, end of file, or wait. */
+		if (sk->sk_err) {
+			err = -sock_error(sk);
+			break;
+		}
+		if (quic_sk(sk)->closing || sk->sk_shutdown & RCV_SHUTDOWN) {
+			err = 0;
+			break;
+		}
+		if (sk->sk_state == QUIC_SS_CLOSED) {
+			err = -ENOTCONN;
+			break;
+		}
+		err = quic_wait(sk, &timeo, quic_readable, NULL);
+		if (err)
+			break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+__poll_t quic_poll(struct file *file, struct socket *sock,
+		   struct poll_table_struct *wait)
+{
+	struct sock *sk = sock->sk;
+	struct quic_sock *qs = quic_sk(sk);
+	u8 state = inet_sk_state_load(sk);
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	if (state == QUIC_SS_LISTENING)
+		return skb_queue_empty_lockless(&qs->accept_queue) ?
+		       0 : EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK)
+		mask |= EPOLLHUP;
+	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (quic_readable(sk, NULL))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if ((state == QUIC_SS_ESTABLISHED || state == QUIC_SS_ESTABLISHING) &&
+	    quic_send_room(sk, NULL))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+/* QUIC has no half-close of a connection: any shutdown closes it. */
+int quic_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	struct quic_sock *qs = quic_sk(sk);
+
+	if ((how & ~SHUTDOWN_MASK) || how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	lock_sock(sk);
+	if (sk->sk_state == QUIC_SS_LISTENING) {
+		release_sock(sk);
+		return -ENOTCONN;
+	}
+	if (!qs->closing && sk->sk_state != QUIC_SS_CLOSED) {
+		qs->close_local.app = true;
+		quic_output_close(sk);
+		qs->closing = true;
+		quic_conn_timers_stop(sk);
+		inet_sk_set_state(sk, QUIC_SS_CLOSED);
+	}
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return 0;
+}
+
+int quic_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	struct quic_sock *qs = quic_sk(sock->sk);
+
+	if (peer && !qs->peer.sa.sa_family)
+		return -ENOTCONN;
+	if (sock->sk->sk_family == AF_INET6)
+		return inet6_getname(sock, uaddr, peer);
+	return inet_getname(sock, uaddr, peer);
+}

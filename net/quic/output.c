@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Send path: fill datagrams with packets (coalescing Initial, Handshake and
+ * 1-RTT packets, RFC 9000 12.2), fill packets with frames, protect each
+ * packet in one step, and hand the datagram to the UDP tunnel.
+ *
+ * Offload design point: a packet is laid out completely (header in clear,
+ * payload, room for the AEAD tag) before quic_packet_protect() runs, and
+ * that step needs only the key context, the buffer and the offsets. A NIC,
+ * or a software fallback below the stack, can run the same step on each
+ * segment of a GSO super-packet instead.
+ */
+
+#include <linux/slab.h>
+#include <net/udp_tunnel.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+
+#include "conn.h"
+#include "frame.h"
+#include "header.h"
+#include "pnum.h"
+#include "udp.h"
+
+#define QUIC_TX_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
+				 sizeof(struct udphdr))
+/* Bound on a frame header before its data: type, stream ID, offset, len. */
+#define QUIC_STREAM_HDR_MAX	(1 + 8 + 8 + 4)
+/* Datagrams one flush may send, so a flush never runs unbounded. */
+#define QUIC_FLUSH_BURST	64
+
+static struct kmem_cache *quic_tx_pkt_cache;
+
+/* A packet being filled: payload goes at buf[pos] up to buf[limit]. */
+struct quic_pkt_builder {
+	u8			*buf;
+	u32			pos;
+	u32			limit;
+	bool			ack_eliciting;
+	struct quic_tx_pkt	*tp;
+};
+
+static bool quic_space_has_tx_keys(struct quic_sock *qs, u8 space)
+{
+	return !qs->space[space].discarded &&
+	       qs->crypto[quic_space_level(space)].tx.ready;
+}
+
+static bool quic_sendbuf_pending(struct quic_sendbuf *sb, u64 max)
+{
+	u64 off;
+	bool fin;
+	u32 len;
+
+	return quic_sendbuf_next(sb, max, 1024, &off, &len, &fin);
+}
+
+static u64 quic_conn_credit(struct quic_sock *qs)
+{
+	return qs->tx_max_data > qs->tx_data ?
+	       qs->tx_max_data - qs->tx_data : 0;
+}
+
+static bool quic_cwnd_open(struct quic_sock *qs)
+{
+	return qs->bytes_in_flight + QUIC_MIN_UDP_PAYLOAD <= qs->cwnd;
+}
+
+static bool quic_app_pending(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return false;
+	if (qs->ctrl_pending || !list_empty(&qs->streams.ctrl_list))
+		return true;
+	return !list_empty(&qs->streams.send_list) && quic_cwnd_open(qs);
+}
+
+static bool quic_space_pending(struct sock *sk, u8 space)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_space *sp = &qs->space[space];
+
+	if (!quic_space_has_tx_keys(qs, space))
+		return false;
+	if (sp->ack_now || sp->probe)
+		return true;
+	if (quic_sendbuf_pending(&sp->crypto_tx, U64_MAX))
+		return true;
+	return space == QUIC_SPACE_APP && quic_app_pending(sk);
+}
+
+static bool quic_builder_add_frame(struct quic_pkt_builder *b,
+				   const struct quic_frame *f)
+{
+	int n = quic_frame_encode(b->buf + b->pos, b->limit - b->pos, f);
+
+	if (n <= 0)
+		return false;
+	b->pos += n;
+	if (quic_frame_ack_eliciting(f->type))
+		b->ack_eliciting = true;
+	return true;
+}
+
+static struct quic_tx_frame *quic_builder_record(struct quic_pkt_builder *b,
+						 u8 kind, s64 id)
+{
+	struct quic_tx_frame *f;
+
+	if (b->tp->nframes >= QUIC_TX_FRAMES_MAX)
+		return NULL;
+	f = &b->tp->frames[b->tp->nframes++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->stream_id = id;
+	return f;
+}
+
+static void quic_write_ack(struct sock *sk, u8 space,
+			   struct quic_pkt_builder *b)
+{
+	struct quic_ack_range r[QUIC_ACKRANGE_MAX];
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_space *sp = &qs->space[space];
+	u32 i, n = 0, encoded;
+	u64 delay = 0;
+	int len;
+
+	for (i = 0; i < sp->recv.count && i < QUIC_ACKRANGE_MAX; i++) {
+		if (quic_ackrange_get(&sp->recv, i, &r[n].start, &r[n].end))
+			break;
+		n++;
+	}
+	if (!n)
+		return;
+	/* Delay is only meaningful, and only scaled, in 1-RTT packets. */
+	if (space == QUIC_SPACE_APP) {
+		delay = div_u64(ktime_get_ns() - sp->recv.largest_recv_ns,
+				NSEC_PER_USEC);
+		delay >>= qs->local_tp.ack_delay_exponent;
+	}
+	len = quic_frame_ack_encode(b->buf + b->pos, b->limit - b->pos, r, n,
+				    delay, NULL, &encoded);
+	if (len <= 0)
+		return;
+	b->pos += len;
+	b->tp->has_ack = true;
+	b->tp->ack_largest = r[0].end;
+	sp->ack_now = false;
+	sp->ack_eliciting_unacked = 0;
+}
+
+static void quic_write_crypto(struct sock *sk, u8 space,
+			      struct quic_pkt_builder *b)
+{
+	struct quic_sendbuf *sb = &quic_sk(sk)->space[space].crypto_tx;
+	struct quic_tx_frame *rec;
+	u32 avail, len;
+	u64 off;
+	bool fin;
+	int h;
+
+	for (;;) {
+		avail = b->limit - b->pos;
+		if (avail <= QUIC_STREAM_HDR_MAX)
+			return;
+		if (!quic_sendbuf_next(sb, U64_MAX, avail - QUIC_STREAM_HDR_MAX,
+				       &off, &len, &fin) || !len)
+			return;
+		rec = quic_builder_record(b, QUIC_TXF_CRYPTO, 0);
+		if (!rec)
+			return;
+		h = quic_frame_crypto_hdr_encode(b->buf + b->pos, avail, off,
+						 len);
+		if (h <= 0 || quic_sendbuf_copy(sb, off, b->buf + b->pos + h,
+						len)) {
+			b->tp->nframes--;
+			return;
+		}
+		quic_sendbuf_mark_sent(sb, off, len, false);
+		rec->offset = off;
+		rec->len = len;
+		b->pos += h + len;
+		b->ack_eliciting = true;
+	}
+}
+
+/* Connection-level control frames; a bit is cleared once written. */
+static void quic_write_conn_ctrl(struct sock *sk, struct quic_pkt_builder *b)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_frame f = {};
+	u32 done = 0;
+
+	if (qs->ctrl_pending & QUIC_CTRL_HANDSHAKE_DONE) {
+		f.type = QUIC_FRAME_HANDSHAKE_DONE;
+		if (quic_builder_add_frame(b, &f))
+			done |= QUIC_CTRL_HANDSHAKE_DONE;
+	}
+	if (qs->ctrl_pending & QUIC_CTRL_MAX_DATA) {
+		f.type = QUIC_FRAME_MAX_DATA;
+		f.max_data.max = qs->rx_fc.max;
+		if (quic_builder_add_frame(b, &f))
+			done |= QUIC_CTRL_MAX_DATA;
+	}
+	if (qs->ctrl_pending & QUIC_CTRL_MAX_STREAMS_BIDI) {
+		f.type = QUIC_FRAME_MAX_STREAMS_BIDI;
+		f.max_streams.max = qs->streams.local_limit[0];
+		if (quic_builder_add_frame(b, &f))
+			done |= QUIC_CTRL_MAX_STREAMS_BIDI;
+	}
+	if (qs->ctrl_pending & QUIC_CTRL_MAX_STREAMS_UNI) {
+		f.type = QUIC_FRAME_MAX_STREAMS_UNI;
+		f.max_streams.max = qs->streams.local_limit[1];
+		if (quic_builder_add_frame(b, &f))
+			done |= QUIC_CTRL_MAX_STREAMS_UNI;
+	}
+	if (qs->ctrl_pending & QUIC_CTRL_DATA_BLOCKED) {
+		f.type = QUIC_FRAME_DATA_BLOCKED;
+		f.data_blocked.max = qs->tx_max_data;
+		if (quic_builder_add_frame(b, &f))
+			done |= QUIC_CTRL_DATA_BLOCKED;
+	}
+	if (qs->ctrl_pending & QUIC_CTRL_PING) {
+		f.type = QUIC_FRAME_PING;
+		if (quic_builder_add_frame(b, &f))
+			done |= QUIC_CTRL_PING;
+	}
+	qs->ctrl_pending &= ~done;
+	b->tp->ctrl |= done;
+}
+
+static bool quic_write_stream_ctrl_one(struct quic_pkt_builder *b,
+				       struct quic_stream *s)
+{
+	struct quic_frame f = {};
+
+	if (s->max_data_pending) {
+		f.type = QUIC_FRAME_MAX_STREAM_DATA;
+		f.max_stream_data.stream_id = s->id;
+		f.max_stream_data.max = s->rx.max_offset;
+		if (!quic_builder_record(b, QUIC_TXF_MAX_STREAM_DATA, s->id))
+			return false;
+		if (!quic_builder_add_frame(b, &f)) {
+			b->tp->nframes--;
+			return false;
+		}
+		s->max_data_pending = false;
+	}
+	if (s->reset_pending) {
+		f.type = QUIC_FRAME_RESET_STREAM;
+		f.reset_stream.stream_id = s->id;
+		f.reset_stream.app_error = s->reset_code;
+		f.reset_stream.final_size = s->tx.sent_offset;
+		if (!quic_builder_record(b, QUIC_TXF_RESET_STREAM, s->id))
+			return false;
+		if (!quic_builder_add_frame(b, &f)) {
+			b->tp->nframes--;
+			return false;
+		}
+		s->reset_pending = false;
+		s->reset_sent = true;
+	}
+	if (s->stop_pending) {
+		f.type = QUIC_FRAME_STOP_SENDING;
+		f.stop_sending.stream_id = s->id;
+		f.stop_sending.app_error = s->stop_code;
+		if (!quic_builder_record(b, QUIC_TXF_STOP_SENDING, s->id))
+			return false;
+		if (!quic_builder_add_frame(b, &f)) {
+			b->tp->nframes--;
+			return false;
+		}
+		s->stop_pending = false;
+	}
+	if (s->blocked_pending) {
+		f.type = QUIC_FRAME_STREAM_DATA_BLOCKED;
+		f.stream_data_blocked.stream_id = s->id;
+		f.stream_data_blocked.max = s->tx_max;
+		if (!quic_builder_add_frame(b, &f))
+			return false;
+		s->blocked_pending = false;
+	}
+	return true;
+}
+
+static void quic_write_stream_ctrl(struct sock *sk,
+				   struct quic_pkt_builder *b)
+{
+	struct quic_stream_table *t = &quic_sk(sk)->streams;
+	struct quic_stream *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &t->ctrl_list, ctrl_node) {
+		if (!quic_write_stream_ctrl_one(b, s))
+			return;
+		list_del_init(&s->ctrl_node);
+	}
+}
+
+/* One STREAM frame from @s; false when the packet is full. */
+static bool quic_write_stream_one(struct sock *sk, struct quic_stream *s,
+				  struct quic_pkt_builder *b)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u64 limit, off, sent_before = s->tx.sent_offset;
+	struct quic_tx_frame *rec;
+	u32 avail, len;
+	bool fin;
+	int h;
+
+	avail = b->limit - b->pos;
+	if (avail <= QUIC_STREAM_HDR_MAX)
+		return false;
+	limit = min(s->tx_max, sent_before + quic_conn_credit(qs));
+	if (!quic_sendbuf_next(&s->tx, limit, avail - QUIC_STREAM_HDR_MAX,
+			       &off, &len, &fin)) {
+		if (quic_sendbuf_blocked_at(&s->tx, s->tx_max)) {
+			s->blocked_pending = true;
+			list_move_tail(&s->ctrl_node, &qs->streams.ctrl_list);
+		} else if (quic_sendbuf_blocked_at(&s->tx, limit)) {
+			qs->ctrl_pending |= QUIC_CTRL_DATA_BLOCKED;
+		}
+		list_del_init(&s->send_node);
+		return true;
+	}
+	rec = quic_builder_record(b, QUIC_TXF_STREAM, s->id);
+	if (!rec)
+		return false;
+	h = quic_frame_stream_hdr_encode(b->buf + b->pos, avail, s->id, off,
+					 len, fin, true);
+	if (h <= 0 ||
+	    (len && quic_sendbuf_copy(&s->tx, off, b->buf + b->pos + h, len))) {
+		b->tp->nframes--;
+		return false;
+	}
+	quic_sendbuf_mark_sent(&s->tx, off, len, fin);
+	if (off + len > sent_before)
+		qs->tx_data += off + len - max(off, sent_before);
+	rec->offset = off;
+	rec->len = len;
+	rec->fin = fin;
+	b->pos += h + len;
+	b->ack_eliciting = true;
+	/* Round robin: the next packet starts with the next stream. */
+	list_move_tail(&s->send_node, &qs->streams.send_list);
+	return true;
+}
+
+static void quic_write_streams(struct sock *sk, struct quic_pkt_builder *b)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream *s;
+	u32 budget = 64;
+
+	while (budget-- && !list_empty(&qs->streams.send_list)) {
+		s = list_first_entry(&qs->streams.send_list,
+				     struct quic_stream, send_node);
+		if (!quic_write_stream_one(sk, s, b))
+			return;
+	}
+}
+
+/*
+ * The one step that turns a laid-out packet into a protected one: AEAD over
+ * the payload with the header as associated data, then header protection.
+ */
+static int quic_packet_protect(struct quic_crypto *c, u8 *pkt,
+			       const struct quic_packet_layout *l,
+			       u32 payload_len, u64 pn)
+{
+	return quic_crypto_encrypt(c, pkt, l->hdr_len, l->pn_offset,
+				   l->pn_len, payload_len, pn);
+}
+
+static void quic_fill_desc(struct quic_sock *qs, u8 space, u64 pn,
+			   struct quic_packet_desc *d)
+{
+	struct quic_space *sp = &qs->space[space];
+	struct quic_cid_entry *scid;
+	u64 largest = sp->sent.largest_acked;
+
+	memset(d, 0, sizeof(*d));
+	d->version = qs->version;
+	d->dcid = qs->dcid.cid.data;
+	d->dcid_len = qs->dcid.cid.len;
+	scid = list_first_entry_or_null(&qs->scids, struct quic_cid_entry,
+					list);
+	if (scid) {
+		d->scid = scid->cid.data;
+		d->scid_len = scid->cid.len;
+	}
+	d->pn = pn;
+	d->pn_len = quic_pnum_encode_len(pn, largest);
+	d->length_len = 2;
+	if (space == QUIC_SPACE_INITIAL)
+		d->type = QUIC_PACKET_INITIAL;
+	else if (space == QUIC_SPACE_HANDSHAKE)
+		d->type = QUIC_PACKET_HANDSHAKE;
+	else
+		d->type = QUIC_PACKET_1RTT;
+	d->key_phase = qs->crypto[QUIC_CRYPTO_APP].key_phase;
+}
+
+/* Frames of one space, in priority order. */
+static void quic_write_frames(struct sock *sk, u8 space,
+			      struct quic_pkt_builder *b)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_space *sp = &qs->space[space];
+	struct quic_frame ping = { .type = QUIC_FRAME_PING };
+
+	if (sp->ack_now || (sp->recv.count && sp->ack_eliciting_unacked))
+		quic_write_ack(sk, space, b);
+	quic_write_crypto(sk, space, b);
+	if (space == QUIC_SPACE_APP &&
+	    sk->sk_state == QUIC_SS_ESTABLISHED) {
+		quic_write_conn_ctrl(sk, b);
+		quic_write_stream_ctrl(sk, b);
+		if (quic_cwnd_open(qs))
+			quic_write_streams(sk, b);
+	}
+	if (sp->probe && !b->ack_eliciting)
+		quic_builder_add_frame(b, &ping);
+	sp->probe = false;
+}
+
+typedef void (*quic_frames_writer)(struct sock *sk, u8 space,
+				   struct quic_pkt_builder *b);
+
+/**
+ * quic_build_packet() - lay out, fill and protect one packet
+ * @sk: socket
+ * @space: packet number space
+ * @buf: where the packet starts
+ * @room: bytes available for it
+ * @pad: fill @room completely with PADDING (client Initial datagrams)
+ * @write: puts the frames in
+ * @tp: record of what it carries
+ *
+ * Return: packet length, 0 if there was nothing to put in it, or -errno.
+ */
+static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
+			     bool pad, quic_frames_writer write,
+			     struct quic_tx_pkt *tp)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_crypto *c = &qs->crypto[quic_space_level(space)];
+	u32 tag = quic_crypto_tag_len(c), payload_len;
+	struct quic_space *sp = &qs->space[space];
+	struct quic_pkt_builder b = { .buf = buf, .tp = tp };
+	struct quic_packet_layout l;
+	struct quic_packet_desc d;
+	u64 pn = sp->sent.next_pn;
+	int err;
+
+	quic_fill_desc(qs, space, pn, &d);
+	if (space == QUIC_SPACE_APP)
+		err = quic_packet_build_short_header(buf, room, &d, &l);
+	else
+		err = quic_packet_build_long_header(buf, room, &d, &l);
+	if (err < 0 || room < l.hdr_len + tag + QUIC_HDR_SAMPLE_LEN)
+		return 0;
+	b.pos = l.hdr_len;
+	b.limit = room - tag;
+	write(sk, space, &b);
+	if (b.pos == l.hdr_len)
+		return 0;
+	/* Header protection samples 16 bytes from pn_offset + 4. */
+	while (b.pos < l.pn_offset + 4 + QUIC_HDR_SAMPLE_LEN - tag ||
+	       (pad && b.pos < b.limit))
+		buf[b.pos++] = 0;	/* PADDING */
+	payload_len = b.pos - l.hdr_len;
+	if (space != QUIC_SPACE_APP) {
+		err = quic_packet_set_length(buf, &l, b.pos + tag);
+		if (err)
+			return err;
+	}
+	err = quic_packet_protect(c, buf, &l, payload_len, pn);
+	if (err)
+		return err;
+
+	tp->space = space;
+	tp->pkt.pn = pn;
+	tp->pkt.size = b.pos + tag;
+	tp->pkt.ack_eliciting = b.ack_eliciting;
+	tp->pkt.in_flight = b.ack_eliciting || pad;
+	return b.pos + tag;
+}
+
+static int quic_xmit_v4(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sock *usk = qs->udp->sock->sk;
+	struct net *net = sock_net(sk);
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = ip_route_output_ports(net, &fl4, NULL, qs->peer.v4.sin_addr.s_addr,
+				   qs->local.v4.sin_addr.s_addr,
+				   qs->peer.v4.sin_port, qs->local.v4.sin_port,
+				   IPPROTO_UDP, 0, sk->sk_bound_dev_if);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return PTR_ERR(rt);
+	}
+	/* QUIC datagrams must not be fragmented (RFC 9000 14). */
+	udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, 0,
+			    ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
+			    qs->local.v4.sin_port, qs->peer.v4.sin_port,
+			    false, false);
+	return 0;
+}
+
+static int quic_xmit_v6(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sock *usk = qs->udp->sock->sk;
+	struct dst_entry *dst;
+	struct flowi6 fl6 = {
+		.flowi6_proto	= IPPROTO_UDP,
+		.flowi6_oif	= sk->sk_bound_dev_if,
+		.daddr		= qs->peer.v6.sin6_addr,
+		.saddr		= qs->local.v6.sin6_addr,
+		.fl6_sport	= qs->local.v6.sin6_port,
+		.fl6_dport	= qs->peer.v6.sin6_port,
+	};
+
+	if (!fl6.flowi6_oif)
+		fl6.flowi6_oif = qs->peer.v6.sin6_scope_id;
+	dst = ip6_dst_lookup_flow(sock_net(sk), usk, &fl6, NULL);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return PTR_ERR(dst);
+	}
+	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl6.saddr, &fl6.daddr,
+			     0, ip6_dst_hoplimit(dst), 0,
+			     qs->local.v6.sin6_port, qs->peer.v6.sin6_port,
+			     false);
+	return 0;
+}
+
+static int quic_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	if (quic_sk(sk)->peer.sa.sa_family == AF_INET6)
+		return quic_xmit_v6(sk, skb);
+	return quic_xmit_v4(sk, skb);
+}
+
+static struct quic_tx_pkt *quic_tx_pkt_alloc(void)
+{
+	return kmem_cache_zalloc(quic_tx_pkt_cache, GFP_ATOMIC);
+}
+
+/* Build one datagram; returns bytes of QUIC payload, 0 if nothing to send. */
+static int quic_build_datagram(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_tx_pkt *tps[QUIC_SPACE_MAX] = {};
+	u32 room = QUIC_MIN_UDP_PAYLOAD, used = 0;
+	bool has_initial = false, pad;
+	int space, last = -1, n;
+
+	for (space = 0; space < QUIC_SPACE_MAX; space++)
+		if (quic_space_pending(sk, space))
+			last = space;
+	if (last < 0)
+		return 0;
+	for (space = 0; space <= last; space++) {
+		if (!quic_space_pending(sk, space))
+			continue;
+		tps[space] = quic_tx_pkt_alloc();
+		if (!tps[space])
+			break;
+		if (space == QUIC_SPACE_INITIAL)
+			has_initial = true;
+		/* RFC 9000 14.1: datagrams carrying Initial packets are
+		 * padded to 1200 bytes; pad inside the last packet.
+		 */
+		pad = has_initial && space == last;
+		n = quic_build_packet(sk, space, skb->data + used, room - used,
+				      pad, quic_write_frames, tps[space]);
+		if (n <= 0) {
+			kmem_cache_free(quic_tx_pkt_cache, tps[space]);
+			tps[space] = NULL;
+			continue;
+		}
+		used += n;
+	}
+	for (space = 0; space < QUIC_SPACE_MAX; space++)
+		if (tps[space])
+			quic_conn_on_packet_sent(sk, tps[space]);
+	return used;
+}
+
+/**
+ * quic_output_flush() - send everything that is ready to go
+ * @sk: socket, locked
+ *
+ * Sends ACKs, handshake data, control frames and stream data as allowed by
+ * keys, flow control and the congestion window, up to a burst limit; the
+ * next ACK or timer continues.
+ */
+void quic_output_flush(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sk_buff *skb;
+	int i, n;
+
+	if (!qs->udp || !qs->peer.sa.sa_family)
+		return;
+	for (i = 0; i < QUIC_FLUSH_BURST; i++) {
+		skb = alloc_skb(QUIC_TX_HEADROOM + QUIC_MIN_UDP_PAYLOAD,
+				GFP_ATOMIC);
+		if (!skb)
+			break;
+		skb_reserve(skb, QUIC_TX_HEADROOM);
+		n = quic_build_datagram(sk, skb);
+		if (n <= 0) {
+			kfree_skb(skb);
+			break;
+		}
+		skb_put(skb, n);
+		skb_set_owner_w(skb, sk);
+		if (quic_xmit(sk, skb))
+			break;
+	}
+	quic_conn_arm_loss_timer(sk);
+}
+
+/*
+ * An application close may only travel in 1-RTT packets; elsewhere it
+ * becomes a transport close with APPLICATION_ERROR and no reason, so the
+ * application's code does not leak before the peer is authenticated.
+ */
+static void quic_write_close(struct sock *sk, u8 space,
+			     struct quic_pkt_builder *b)
+{
+	struct quic_close_info *ci = &quic_sk(sk)->close_local;
+	struct quic_frame f = {
+		.type = QUIC_FRAME_CONNECTION_CLOSE,
+		.close.error = ci->errcode,
+		.close.frame_type = ci->frame,
+		.close.reason = ci->phrase,
+		.close.reason_len = ci->phrase_len,
+	};
+
+	if (ci->app && space == QUIC_SPACE_APP) {
+		f.type = QUIC_FRAME_CONNECTION_CLOSE_APP;
+	} else if (ci->app) {
+		f.close.error = QUIC_TRANSPORT_ERROR_APPLICATION;
+		f.close.frame_type = 0;
+		f.close.reason_len = 0;
+	}
+	quic_builder_add_frame(b, &f);
+}
+
+/**
+ * quic_output_close() - send CONNECTION_CLOSE in every space with keys
+ * @sk: socket, locked
+ *
+ * Before the handshake completes the peer may not have 1-RTT or even
+ * Handshake keys, so the frame goes in each space we can write
+ * (RFC 9000 10.2.3). The packets are not tracked: a lost close is not
+ * retransmitted, the peer's idle timer ends the connection instead.
+ */
+void quic_output_close(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_tx_pkt tp;
+	struct sk_buff *skb;
+	bool pad;
+	u32 used = 0;
+	u8 space;
+	int n;
+
+	if (!qs->udp || !qs->peer.sa.sa_family)
+		return;
+	skb = alloc_skb(QUIC_TX_HEADROOM + QUIC_MIN_UDP_PAYLOAD, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, QUIC_TX_HEADROOM);
+	for (space = 0; space < QUIC_SPACE_MAX; space++) {
+		if (!quic_space_has_tx_keys(qs, space))
+			continue;
+		memset(&tp, 0, sizeof(tp));
+		/* A client pads its Initial when nothing follows it. */
+		pad = space == QUIC_SPACE_INITIAL && !qs->is_server &&
+		      !quic_space_has_tx_keys(qs, QUIC_SPACE_HANDSHAKE) &&
+		      !quic_space_has_tx_keys(qs, QUIC_SPACE_APP);
+		n = quic_build_packet(sk, space, skb->data + used,
+				      QUIC_MIN_UDP_PAYLOAD - used, pad,
+				      quic_write_close, &tp);
+		if (n <= 0)
+			continue;
+		qs->space[space].sent.next_pn++;
+		used += n;
+	}
+	if (!used) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_put(skb, used);
+	skb_set_owner_w(skb, sk);
+	quic_xmit(sk, skb);
+}
+
+int quic_output_init(void)
+{
+	quic_tx_pkt_cache = kmem_cache_create("quic_tx_pkt",
+					      sizeof(struct quic_tx_pkt), 0,
+					      0, NULL);
+	return quic_tx_pkt_cache ? 0 : -ENOMEM;
+}
+
+void quic_output_exit(void)
+{
+	kmem_cache_destroy(quic_tx_pkt_cache);
+}
+
+/* Used by conn.c to free a record the recovery code handed back. */
+void quic_tx_pkt_free(struct quic_tx_pkt *tp)
+{
+	kmem_cache_free(quic_tx_pkt_cache, tp);
+}

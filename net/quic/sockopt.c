@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SOL_QUIC socket options (draft-lxin-quic-socket-apis). Option structs of
+ * another size are accepted through their common prefix, so binaries built
+ * against an older or newer header keep working.
+ *
+ * Context: process context; each handler runs with the socket lock held.
+ */
+
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "conn.h"
+#include "sockopt.h"
+
+/* Copy a user struct of any length into @dst, zero-filling the rest. */
+static int quic_opt_in(void *dst, u32 size, sockptr_t optval, u32 optlen,
+		       u32 min)
+{
+	if (optlen < min)
+		return -EINVAL;
+	memset(dst, 0, size);
+	return copy_from_sockptr(dst, optval, min_t(u32, size, optlen)) ?
+	       -EFAULT : 0;
+}
+
+/*
+ * Copy out through a bounce buffer: option data lives inside the socket's
+ * slab object, which hardened usercopy rightly refuses to expose directly.
+ */
+static int quic_opt_out(char __user *optval, int __user *optlen,
+			const void *src, u32 size, u32 len)
+{
+	void *tmp = NULL;
+	int err = 0;
+
+	len = min(len, size);
+	if (len) {
+		tmp = kmemdup(src, len, GFP_KERNEL);
+		if (!tmp)
+			return -ENOMEM;
+	}
+	if (put_user(len, optlen) || (len && copy_to_user(optval, tmp, len)))
+		err = -EFAULT;
+	kfree(tmp);
+	return err;
+}
+
+static bool quic_conn_started(const struct sock *sk)
+{
+	return sk->sk_state != QUIC_SS_CLOSED &&
+	       sk->sk_state != QUIC_SS_LISTENING;
+}
+
+static int quic_set_secret(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	struct quic_crypto_secret s;
+	int err;
+
+	err = quic_opt_in(&s, sizeof(s), optval, optlen, sizeof(s));
+	if (err)
+		return err;
+	if (sk->sk_state != QUIC_SS_ESTABLISHING)
+		return -ENOTCONN;
+	err = quic_conn_install_secret(sk, &s);
+	memzero_explicit(&s, sizeof(s));
+	return err;
+}
+
+static int quic_set_tp_ext(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	u8 *buf;
+	int err;
+
+	if (!optlen || optlen > QUIC_TP_EXT_MAX_LEN)
+		return -EINVAL;
+	if (sk->sk_state != QUIC_SS_ESTABLISHING || quic_sk(sk)->peer_tp_set)
+		return -EINVAL;
+	buf = memdup_sockptr(optval, optlen);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = quic_conn_set_peer_tparams(sk, buf, optlen);
+	kfree(buf);
+	return err;
+}
+
+/* ALPN list: comma-separated names, each 1..255 bytes, at most 128 total. */
+static int quic_set_alpn(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u8 buf[QUIC_ALPN_MAX_LEN + 1];
+	u32 i, start = 0;
+
+	if (!optlen || optlen > QUIC_ALPN_MAX_LEN)
+		return -EINVAL;
+	if (copy_from_sockptr(buf, optval, optlen))
+		return -EFAULT;
+	buf[optlen] = 0;
+	if (buf[optlen - 1] == 0)
+		optlen--;
+	for (i = 0; i <= optlen; i++) {
+		if (i < optlen && buf[i] != ',')
+			continue;
+		if (i == start)
+			return -EINVAL;	/* empty name */
+		start = i + 1;
+	}
+	memcpy(qs->alpn, buf, optlen);
+	qs->alpn[optlen] = 0;
+	return 0;
+}
+
+static int quic_set_ticket(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u8 *buf;
+
+	if (optlen < QUIC_TICKET_MIN_LEN || optlen > QUIC_TICKET_MAX_LEN)
+		return -EINVAL;
+	buf = memdup_sockptr(optval, optlen);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	kfree(qs->ticket);
+	qs->ticket = buf;
+	qs->ticket_len = optlen;
+	return 0;
+}
+
+static int quic_set_config(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_config c;
+	int err;
+
+	err = quic_opt_in(&c, sizeof(c), optval, optlen, sizeof(c.version));
+	if (err)
+		return err;
+	if (c.congestion_control_algo >= QUIC_CONG_ALG_MAX)
+		return -EINVAL;
+	if (c.version && c.version != QUIC_VERSION_V1 &&
+	    c.version != QUIC_VERSION_V2)
+		return -EINVAL;
+	if (c.certificate_request > 2)
+		return -EINVAL;
+	if (quic_conn_started(sk))
+		return -EISCONN;
+	qs->config = c;
+	if (c.version)
+		qs->version = c.version;
+	if (c.initial_smoothed_rtt)
+		quic_rtt_init(&qs->rtt, c.initial_smoothed_rtt);
+	return 0;
+}
+
+/* The uapi struct in microseconds; the wire and quic_tparams in ms. */
+static int quic_tp_from_user(struct quic_tparams *p,
+			     const struct quic_transport_param *u)
+{
+	if ((u->max_udp_payload_size &&
+	     u->max_udp_payload_size < QUIC_TP_MIN_MAX_UDP_PAYLOAD_SIZE) ||
+	    u->ack_delay_exponent > QUIC_TP_MAX_ACK_DELAY_EXPONENT ||
+	    u->max_ack_delay / USEC_PER_MSEC > QUIC_TP_MAX_MAX_ACK_DELAY ||
+	    (u->active_connection_id_limit &&
+	     u->active_connection_id_limit < QUIC_TP_DEF_ACTIVE_CID_LIMIT))
+		return -EINVAL;
+	if (u->max_udp_payload_size)
+		p->max_udp_payload_size = u->max_udp_payload_size;
+	if (u->active_connection_id_limit)
+		p->active_connection_id_limit = u->active_connection_id_limit;
+	if (u->ack_delay_exponent)
+		p->ack_delay_exponent = u->ack_delay_exponent;
+	if (u->max_ack_delay)
+		p->max_ack_delay = u->max_ack_delay / USEC_PER_MSEC;
+	if (u->max_idle_timeout)
+		p->max_idle_timeout = u->max_idle_timeout / USEC_PER_MSEC;
+	if (u->max_streams_bidi)
+		p->initial_max_streams_bidi = u->max_streams_bidi;
+	if (u->max_streams_uni)
+		p->initial_max_streams_uni = u->max_streams_uni;
+	if (u->max_data)
+		p->initial_max_data = u->max_data;
+	if (u->max_stream_data_bidi_local)
+		p->initial_max_stream_data_bidi_local =
+			u->max_stream_data_bidi_local;
+	if (u->max_stream_data_bidi_remote)
+		p->initial_max_stream_data_bidi_remote =
+			u->max_stream_data_bidi_remote;
+	if (u->max_stream_data_uni)
+		p->initial_max_stream_data_uni = u->max_stream_data_uni;
+	p->max_datagram_frame_size = u->max_datagram_frame_size;
+	p->disable_active_migration = u->disable_active_migration;
+	p->grease_quic_bit = u->grease_quic_bit;
+	p->disable_1rtt_encryption = u->disable_1rtt_encryption;
+	return 0;
+}
+
+static void quic_tp_to_user(const struct quic_tparams *p,
+			    struct quic_transport_param *u)
+{
+	u->disable_active_migration = p->disable_active_migration;
+	u->grease_quic_bit = p->grease_quic_bit;
+	u->stateless_reset = p->has_stateless_reset_token;
+	u->disable_1rtt_encryption = p->disable_1rtt_encryption;
+	u->active_connection_id_limit = min_t(u64,
+					      p->active_connection_id_limit,
+					      U8_MAX);
+	u->ack_delay_exponent = p->ack_delay_exponent;
+	u->max_datagram_frame_size = min_t(u64, p->max_datagram_frame_size,
+					   U16_MAX);
+	u->max_udp_payload_size = min_t(u64, p->max_udp_payload_size,
+					U16_MAX);
+	u->max_idle_timeout = min_t(u64, p->max_idle_timeout * USEC_PER_MSEC,
+				    U32_MAX);
+	u->max_ack_delay = p->max_ack_delay * USEC_PER_MSEC;
+	u->max_streams_bidi = min_t(u64, p->initial_max_streams_bidi, U16_MAX);
+	u->max_streams_uni = min_t(u64, p->initial_max_streams_uni, U16_MAX);
+	u->max_data = p->initial_max_data;
+	u->max_stream_data_bidi_local = p->initial_max_stream_data_bidi_local;
+	u->max_stream_data_bidi_remote = p->initial_max_stream_data_bidi_remote;
+	u->max_stream_data_uni = p->initial_max_stream_data_uni;
+}
+
+static int quic_set_tp(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	struct quic_transport_param u;
+	struct quic_tparams p;
+	int err;
+
+	err = quic_opt_in(&u, sizeof(u), optval, optlen, sizeof(u.remote));
+	if (err)
+		return err;
+	if (u.remote)
+		return -EINVAL;	/* the peer's are read-only */
+	if (quic_conn_started(sk))
+		return -EISCONN;
+	p = quic_sk(sk)->local_tp;
+	err = quic_tp_from_user(&p, &u);
+	if (!err)
+		quic_sk(sk)->local_tp = p;
+	return err;
+}
+
+static int quic_set_close(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	struct quic_close_info *ci = &quic_sk(sk)->close_local;
+	struct quic_connection_close c;
+	int err;
+
+	err = quic_opt_in(&c, sizeof(c), optval, optlen, sizeof(c.errcode));
+	if (err)
+		return err;
+	memset(ci, 0, sizeof(*ci));
+	ci->app = true;
+	ci->errcode = c.errcode;
+	ci->phrase_len = strnlen(c.phrase, sizeof(c.phrase) - 1);
+	memcpy(ci->phrase, c.phrase, ci->phrase_len);
+	return 0;
+}
+
+static int quic_set_errinfo(struct sock *sk, int optname, sockptr_t optval,
+			    u32 optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_errinfo e;
+	struct quic_stream *s;
+	int err;
+
+	err = quic_opt_in(&e, sizeof(e), optval, optlen, sizeof(e));
+	if (err)
+		return err;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	s = quic_stream_find(&qs->streams, e.stream_id);
+	if (!s)
+		return -EINVAL;
+	if (optname == QUIC_SOCKOPT_STREAM_RESET) {
+		if (!s->can_send || s->reset_sent)
+			return -EINVAL;
+		s->reset_pending = true;
+		s->reset_code = e.errcode;
+		list_del_init(&s->send_node);
+	} else {
+		if (!s->can_recv)
+			return -EINVAL;
+		s->stop_pending = true;
+		s->stop_code = e.errcode;
+	}
+	list_move_tail(&s->ctrl_node, &qs->streams.ctrl_list);
+	quic_output_flush(sk);
+	return 0;
+}
+
+static int quic_set_token(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	if (optlen > QUIC_TOKEN_MAX_LEN)
+		return -EINVAL;
+	/* Address validation tokens are not used by the core yet. */
+	return -EOPNOTSUPP;
+}
+
+/**
+ * quic_do_setsockopt() - SOL_QUIC setsockopt
+ * @sk: socket, not locked
+ * @optname: QUIC_SOCKOPT_*
+ * @optval: argument
+ * @optlen: its length
+ *
+ * Return: 0 or -errno: EINVAL for bad arguments, EOPNOTSUPP for options
+ * not implemented yet, ENOPROTOOPT for unknown ones.
+ */
+int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+		       unsigned int optlen)
+{
+	int err;
+
+	lock_sock(sk);
+	switch (optname) {
+	case QUIC_SOCKOPT_CRYPTO_SECRET:
+		err = quic_set_secret(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
+		err = quic_set_tp_ext(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_ALPN:
+		err = quic_set_alpn(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_SESSION_TICKET:
+		err = quic_set_ticket(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CONFIG:
+		err = quic_set_config(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TRANSPORT_PARAM:
+		err = quic_set_tp(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CONNECTION_CLOSE:
+		err = quic_set_close(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_STREAM_RESET:
+	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
+		err = quic_set_errinfo(sk, optname, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TOKEN:
+		err = quic_set_token(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_EVENT:
+	case QUIC_SOCKOPT_CONNECTION_ID:
+	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
+	case QUIC_SOCKOPT_KEY_UPDATE:
+		err = -EOPNOTSUPP;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+static int quic_get_stream_open(struct sock *sk, char __user *optval,
+				int __user *optlen, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_stream_info si;
+	struct quic_stream *s;
+	int err;
+
+	if (len < sizeof(si))
+		return -EINVAL;
+	if (copy_from_user(&si, optval, sizeof(si)))
+		return -EFAULT;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	if (si.stream_id == -1)
+		si.stream_id =
+			quic_stream_next_local_id(&qs->streams,
+						  si.stream_flags &
+						  MSG_QUIC_STREAM_UNI);
+	err = quic_stream_open_local(&qs->streams, si.stream_id, &s);
+	if (err)
+		return err;
+	qs->streams.last_active = s->id;
+	return quic_opt_out(optval, optlen, &si, sizeof(si), len);
+}
+
+static int quic_get_close(struct sock *sk, char __user *optval,
+			  int __user *optlen, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_close_info *ci = &qs->close_local;
+	struct quic_connection_close c = {};
+
+	if (qs->closing && (qs->close_peer.errcode ||
+			    qs->close_peer.phrase_len))
+		ci = &qs->close_peer;
+	c.errcode = ci->errcode;
+	c.frame = ci->frame;
+	memcpy(c.phrase, ci->phrase, ci->phrase_len);
+	return quic_opt_out(optval, optlen, &c, sizeof(c), len);
+}
+
+static int quic_get_ticket(struct sock *sk, char __user *optval,
+			   int __user *optlen, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (qs->is_server || sk->sk_state == QUIC_SS_LISTENING) {
+		/* Servers hand out the key that protects their tickets. */
+		if (!qs->ticket) {
+			qs->ticket = kmalloc(QUIC_TICKET_MIN_LEN, GFP_KERNEL);
+			if (!qs->ticket)
+				return -ENOMEM;
+			get_random_bytes(qs->ticket, QUIC_TICKET_MIN_LEN);
+			qs->ticket_len = QUIC_TICKET_MIN_LEN;
+		}
+	}
+	if (len < qs->ticket_len)
+		return -EINVAL;
+	return quic_opt_out(optval, optlen, qs->ticket, qs->ticket_len, len);
+}
+
+static int quic_getopt(struct sock *sk, int optname, char __user *optval,
+		       int __user *optlen, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_transport_param tp = {};
+
+	switch (optname) {
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
+		if (!qs->tp_ext_len)
+			return -EINVAL;
+		if (len < qs->tp_ext_len)
+			return -EINVAL;
+		return quic_opt_out(optval, optlen, qs->tp_ext, qs->tp_ext_len,
+				    len);
+	case QUIC_SOCKOPT_ALPN:
+		return quic_opt_out(optval, optlen, qs->alpn,
+				    strlen(qs->alpn), len);
+	case QUIC_SOCKOPT_TOKEN:
+		/* libquic learns the role from this failing on servers. */
+		if (qs->is_server || sk->sk_state == QUIC_SS_LISTENING)
+			return -EINVAL;
+		return quic_opt_out(optval, optlen, NULL, 0, 0);
+	case QUIC_SOCKOPT_SESSION_TICKET:
+		return quic_get_ticket(sk, optval, optlen, len);
+	case QUIC_SOCKOPT_CONFIG:
+		qs->config.version = qs->version;
+		return quic_opt_out(optval, optlen, &qs->config,
+				    sizeof(qs->config), len);
+	case QUIC_SOCKOPT_TRANSPORT_PARAM:
+		if (len && copy_from_user(&tp.remote, optval, 1))
+			return -EFAULT;
+		if (tp.remote && !qs->peer_tp_set)
+			return -ENOTCONN;
+		quic_tp_to_user(tp.remote ? &qs->peer_tp : &qs->local_tp, &tp);
+		tp.remote = !!tp.remote;
+		return quic_opt_out(optval, optlen, &tp, sizeof(tp), len);
+	case QUIC_SOCKOPT_CONNECTION_CLOSE:
+		return quic_get_close(sk, optval, optlen, len);
+	case QUIC_SOCKOPT_STREAM_OPEN:
+		return quic_get_stream_open(sk, optval, optlen, len);
+	case QUIC_SOCKOPT_EVENT:
+	case QUIC_SOCKOPT_CONNECTION_ID:
+	case QUIC_SOCKOPT_CRYPTO_SECRET:
+	case QUIC_SOCKOPT_STREAM_PEELOFF:
+		return -EOPNOTSUPP;
+	}
+	return -ENOPROTOOPT;
+}
+
+/**
+ * quic_do_getsockopt() - SOL_QUIC getsockopt
+ * @sk: socket, not locked
+ * @optname: QUIC_SOCKOPT_*
+ * @optval: user buffer
+ * @optlen: in: its size; out: bytes written
+ *
+ * Return: 0 or -errno (EINVAL for a short buffer).
+ */
+int quic_do_getsockopt(struct sock *sk, int optname, char __user *optval,
+		       int __user *optlen)
+{
+	int len, err;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	lock_sock(sk);
+	err = quic_getopt(sk, optname, optval, optlen, len);
+	release_sock(sk);
+	return err;
+}

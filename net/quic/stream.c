@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stream table: creation of streams by us and by the peer under the
+ * limits each side granted (MAX_STREAMS), the ID rules of RFC 9000 2.1,
+ * and freeing streams once both directions are finished.
+ *
+ * Context: all functions run with the socket lock held (process context or
+ * softirq with the socket not owned by a user).
+ */
+
+#include <linux/slab.h>
+
+#include "stream.h"
+
+/* Index of a stream among those of its type: IDs are (index << 2) | type. */
+static u64 quic_stream_index(s64 id)
+{
+	return (u64)id >> 2;
+}
+
+void quic_stream_table_init(struct quic_stream_table *t, bool is_server)
+{
+	memset(t, 0, sizeof(*t));
+	hash_init(t->hash);
+	INIT_LIST_HEAD(&t->send_list);
+	INIT_LIST_HEAD(&t->readable);
+	INIT_LIST_HEAD(&t->ctrl_list);
+	t->is_server = is_server;
+	t->last_active = -1;
+}
+
+struct quic_stream *quic_stream_find(struct quic_stream_table *t, s64 id)
+{
+	struct quic_stream *s;
+
+	hash_for_each_possible(t->hash, s, node, (u64)id)
+		if (s->id == id)
+			return s;
+	return NULL;
+}
+
+static void quic_stream_free(struct quic_stream *s)
+{
+	hash_del(&s->node);
+	list_del(&s->send_node);
+	list_del(&s->read_node);
+	list_del(&s->ctrl_node);
+	quic_sendbuf_free(&s->tx);
+	quic_recvbuf_free(&s->rx);
+	kfree(s);
+}
+
+/* Windows each side starts with depend on who opened the stream. */
+static void quic_stream_set_windows(struct quic_stream_table *t,
+				    struct quic_stream *s, bool local)
+{
+	if (quic_stream_id_uni(s->id)) {
+		s->tx_max = t->tx_window_uni;
+		s->rx_window = t->rx_window_uni;
+	} else if (local) {
+		s->tx_max = t->tx_window_bidi_remote;
+		s->rx_window = t->rx_window_bidi_local;
+	} else {
+		s->tx_max = t->tx_window_bidi_local;
+		s->rx_window = t->rx_window_bidi_remote;
+	}
+	s->rx_max_sent = s->rx_window;
+}
+
+static struct quic_stream *quic_stream_create(struct quic_stream_table *t,
+					      s64 id, bool local)
+{
+	bool uni = quic_stream_id_uni(id);
+	struct quic_stream *s;
+
+	s = kzalloc(sizeof(*s), GFP_ATOMIC);
+	if (!s)
+		return NULL;
+	s->id = id;
+	s->can_send = !uni || local;
+	s->can_recv = !uni || !local;
+	INIT_LIST_HEAD(&s->send_node);
+	INIT_LIST_HEAD(&s->read_node);
+	INIT_LIST_HEAD(&s->ctrl_node);
+	quic_sendbuf_init(&s->tx);
+	quic_stream_set_windows(t, s, local);
+	/* Exceeding our advertised window is FLOW_CONTROL_ERROR (0x03). */
+	quic_recvbuf_init(&s->rx, s->rx_window,
+			  QUIC_TRANSPORT_ERROR_FLOW_CONTROL);
+	s->recv_done = !s->can_recv;
+	hash_add(t->hash, &s->node, (u64)id);
+	return s;
+}
+
+/**
+ * quic_stream_next_local_id() - the ID the next stream we open would get
+ * @t: stream table
+ * @uni: unidirectional
+ */
+s64 quic_stream_next_local_id(const struct quic_stream_table *t, bool uni)
+{
+	s64 type = (t->is_server ? QUIC_STREAM_TYPE_SERVER_MASK : 0) |
+		   (uni ? QUIC_STREAM_TYPE_UNI_MASK : 0);
+
+	return (s64)(t->local_opened[uni] << 2) | type;
+}
+
+/**
+ * quic_stream_open_local() - open (or find) a stream we initiate
+ * @t: stream table
+ * @id: stream ID, which must be of our type
+ * @sp: the stream
+ *
+ * Opening a stream opens every lower-numbered stream of its type too
+ * (RFC 9000 2.1); they get objects when first used.
+ *
+ * Return: 0; -EINVAL for a peer-type ID that the peer has not opened;
+ * -EAGAIN when the peer's MAX_STREAMS forbids it (the caller waits or
+ * fails, per MSG_QUIC_STREAM_DONTWAIT); -ENOMEM.
+ */
+int quic_stream_open_local(struct quic_stream_table *t, s64 id,
+			   struct quic_stream **sp)
+{
+	bool uni = quic_stream_id_uni(id);
+	u64 idx = quic_stream_index(id);
+	struct quic_stream *s;
+
+	if (id < 0)
+		return -EINVAL;
+	s = quic_stream_find(t, id);
+	if (s) {
+		*sp = s;
+		return 0;
+	}
+	if (!quic_stream_id_local(t, id)) {
+		/* A peer stream that was opened, finished and freed. */
+		return -EINVAL;
+	}
+	if (idx < t->local_opened[uni])
+		return -EINVAL;	/* ours, finished and freed */
+	if (idx >= t->peer_limit[uni])
+		return -EAGAIN;
+	s = quic_stream_create(t, id, true);
+	if (!s)
+		return -ENOMEM;
+	t->local_opened[uni] = idx + 1;
+	*sp = s;
+	return 0;
+}
+
+/**
+ * quic_stream_get_peer() - the stream a received frame refers to
+ * @t: stream table
+ * @id: stream ID from the frame
+ * @sending: the frame carries data the peer sends (STREAM, RESET_STREAM,
+ *	STREAM_DATA_BLOCKED) rather than feedback on data we send
+ *	(MAX_STREAM_DATA, STOP_SENDING)
+ * @sp: the stream, or NULL if it was already finished and freed (the frame
+ *	is then ignored)
+ * @err: transport error code on failure
+ *
+ * Return: 0, or -EPROTO with @err STREAM_STATE_ERROR (a frame for a
+ * direction that does not exist, or for a stream of ours not yet opened)
+ * or STREAM_LIMIT_ERROR (beyond what we allowed); -ENOMEM.
+ */
+int quic_stream_get_peer(struct quic_stream_table *t, s64 id, bool sending,
+			 struct quic_stream **sp, u32 *err)
+{
+	bool uni = quic_stream_id_uni(id);
+	bool local = quic_stream_id_local(t, id);
+	u64 idx = quic_stream_index(id);
+	struct quic_stream *s;
+
+	*sp = NULL;
+	*err = QUIC_TRANSPORT_ERROR_STREAM_STATE;
+	/* Data from the peer on our unidirectional stream, or feedback on
+	 * its own: both directions that do not exist.
+	 */
+	if (uni && local == sending)
+		return -EPROTO;
+	s = quic_stream_find(t, id);
+	if (s) {
+		*sp = s;
+		return 0;
+	}
+	if (local)
+		return idx < t->local_opened[uni] ? 0 : -EPROTO;
+	if (idx >= t->local_limit[uni]) {
+		*err = QUIC_TRANSPORT_ERROR_STREAM_LIMIT;
+		return -EPROTO;
+	}
+	if (idx < t->peer_opened[uni])
+		return 0;	/* finished and freed: ignore the frame */
+	s = quic_stream_create(t, id, false);
+	if (!s)
+		return -ENOMEM;
+	t->peer_opened[uni] = idx + 1;
+	*sp = s;
+	return 0;
+}
+
+/**
+ * quic_stream_maybe_free() - free a stream both of whose halves are done
+ * @t: stream table
+ * @s: stream
+ *
+ * Done means: everything we sent was acknowledged (or we reset it), and
+ * the user read the peer's data to the end (or a reset). A finished peer
+ * stream makes room for one more (MAX_STREAMS), see the caller.
+ */
+void quic_stream_maybe_free(struct quic_stream_table *t,
+			    struct quic_stream *s)
+{
+	bool send_done = !s->can_send || s->reset_sent ||
+			 quic_sendbuf_all_acked(&s->tx);
+
+	if (!send_done || !s->recv_done)
+		return;
+	if (!quic_stream_id_local(t, s->id))
+		t->local_limit[quic_stream_id_uni(s->id)]++;
+	if (t->last_active == s->id)
+		t->last_active = -1;
+	quic_stream_free(s);
+}
+
+/* Memory held by all stream buffers, for socket accounting. */
+u64 quic_stream_mem(const struct quic_stream_table *t)
+{
+	struct quic_stream *s;
+	u64 mem = 0;
+	int bkt;
+
+	hash_for_each(t->hash, bkt, s, node)
+		mem += s->tx.mem + s->rx.mem;
+	return mem;
+}
+
+void quic_stream_table_free(struct quic_stream_table *t)
+{
+	struct hlist_node *tmp;
+	struct quic_stream *s;
+	int bkt;
+
+	hash_for_each_safe(t->hash, bkt, tmp, s, node)
+		quic_stream_free(s);
+}

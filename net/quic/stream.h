@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * QUIC streams (RFC 9000 2-4): the per-connection table, stream ID rules
+ * and stream limits. Data itself lives in each stream's send and receive
+ * buffers (streambuf.c).
+ */
+#ifndef _NET_QUIC_STREAM_H
+#define _NET_QUIC_STREAM_H
+
+#include <linux/hashtable.h>
+#include <linux/list.h>
+#include <linux/quic.h>
+
+#include "streambuf.h"
+
+#define QUIC_STREAM_HASH_BITS	6
+
+struct quic_stream {
+	struct hlist_node	node;		/* table hash by id */
+	struct list_head	send_node;	/* table send_list */
+	struct list_head	read_node;	/* table readable */
+	struct list_head	ctrl_node;	/* table ctrl_list */
+	s64			id;
+	struct quic_sendbuf	tx;
+	struct quic_recvbuf	rx;
+	u64			tx_max;		/* peer's MAX_STREAM_DATA */
+	u64			rx_window;	/* credit we keep granting */
+	u64			rx_max_sent;	/* last MAX_STREAM_DATA sent */
+	bool			can_send;	/* we may send on it */
+	bool			can_recv;	/* the peer may send on it */
+	bool			max_data_pending;	/* MAX_STREAM_DATA */
+	bool			blocked_pending; /* STREAM_DATA_BLOCKED */
+	bool			reset_pending;		/* RESET_STREAM */
+	bool			stop_pending;		/* STOP_SENDING */
+	bool			reset_sent;
+	bool			recv_done;	/* FIN or reset read by user */
+	u32			reset_code;
+	u32			stop_code;
+};
+
+struct quic_stream_table {
+	DECLARE_HASHTABLE(hash, QUIC_STREAM_HASH_BITS);
+	struct list_head	send_list;	/* streams with data to send */
+	struct list_head	readable;	/* streams with data to read */
+	struct list_head	ctrl_list;	/* with control frames */
+	u64	local_opened[2];	/* [uni] streams we opened */
+	u64	peer_limit[2];		/* [uni] peer's MAX_STREAMS */
+	u64	peer_opened[2];		/* [uni] streams the peer opened */
+	u64	local_limit[2];		/* [uni] MAX_STREAMS we granted */
+	u64	local_limit_sent[2];
+	u64	tx_window_bidi_local;	/* peer's initial_max_stream_data_* */
+	u64	tx_window_bidi_remote;
+	u64	tx_window_uni;
+	u64	rx_window_bidi_local;	/* ours */
+	u64	rx_window_bidi_remote;
+	u64	rx_window_uni;
+	s64	last_active;		/* target of write() without a cmsg */
+	bool	is_server;
+};
+
+static inline bool quic_stream_id_uni(s64 id)
+{
+	return id & QUIC_STREAM_TYPE_UNI_MASK;
+}
+
+static inline bool quic_stream_id_local(const struct quic_stream_table *t,
+					s64 id)
+{
+	return !!(id & QUIC_STREAM_TYPE_SERVER_MASK) == t->is_server;
+}
+
+void quic_stream_table_init(struct quic_stream_table *t, bool is_server);
+void quic_stream_table_free(struct quic_stream_table *t);
+struct quic_stream *quic_stream_find(struct quic_stream_table *t, s64 id);
+int quic_stream_open_local(struct quic_stream_table *t, s64 id,
+			   struct quic_stream **sp);
+int quic_stream_get_peer(struct quic_stream_table *t, s64 id, bool sending,
+			 struct quic_stream **sp, u32 *err);
+s64 quic_stream_next_local_id(const struct quic_stream_table *t, bool uni);
+void quic_stream_maybe_free(struct quic_stream_table *t,
+			    struct quic_stream *s);
+u64 quic_stream_mem(const struct quic_stream_table *t);
+
+#endif /* _NET_QUIC_STREAM_H */

@@ -1,0 +1,847 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the QUIC stream byte buffers (net/quic/streambuf.c):
+ * reassembly, final-size and flow-control errors, window updates, the send
+ * side's transmit/ack/loss cycle, memory accounting and allocation failure.
+ */
+#include <stdlib.h>
+
+/* Allocation hook: fail_after allocations succeed, then all fail. */
+static long fail_after = -1;
+static long live_allocs;
+static long total_allocs;
+
+static void *test_alloc(size_t n)
+{
+	if (!fail_after)
+		return NULL;
+	if (fail_after > 0)
+		fail_after--;
+	live_allocs++;
+	total_allocs++;
+	return malloc(n);
+}
+
+static void test_free(void *p)
+{
+	if (p)
+		live_allocs--;
+	free(p);
+}
+
+#define quic_sb_alloc(n)	test_alloc(n)
+#define quic_sb_free(p)		test_free(p)
+
+#include "tap.h"
+#include "../../../net/quic/streambuf.c"
+
+#define T(ok, ...) tap_result(!!(ok), "unit: streambuf: " __VA_ARGS__)
+
+static u64 rng_state;
+
+static u32 rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (u32)(rng_state >> 16);
+}
+
+static u32 rnd_range(u32 lo, u32 hi)
+{
+	return lo + rnd() % (hi - lo + 1);
+}
+
+static void fill_pattern(u8 *b, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (u8)rnd();
+}
+
+static int ins(struct quic_recvbuf *rb, u64 off, const u8 *d, u32 len,
+	       bool fin, u32 *err)
+{
+	return quic_recvbuf_insert(rb, off, d, len, fin, err);
+}
+
+static bool read_eq(struct quic_recvbuf *rb, const u8 *want, u32 n)
+{
+	u8 *buf = malloc(n + 1);
+	u32 got;
+	bool ok;
+
+	got = quic_recvbuf_read(rb, buf, n + 1);
+	ok = got == n && (!n || !memcmp(buf, want, n));
+	free(buf);
+	return ok;
+}
+
+static void test_in_order(void)
+{
+	struct quic_recvbuf rb;
+	u8 data[300];
+	u32 err;
+	bool ok;
+
+	fill_pattern(data, sizeof(data));
+	quic_recvbuf_init(&rb, 1000, QUIC_SB_ERR_FLOW_CONTROL);
+	ok = !ins(&rb, 0, data, 100, false, &err) &&
+	     !ins(&rb, 100, data + 100, 100, false, &err) &&
+	     !ins(&rb, 200, data + 200, 100, true, &err);
+	T(ok && quic_recvbuf_readable(&rb) == 300 && rb.highest == 300,
+	  "in-order segments are readable");
+	T(rb.mem > 300 && !quic_recvbuf_fin_reached(&rb),
+	  "mem counts data and headers; fin not reached before reading");
+	T(read_eq(&rb, data, 300), "in-order bytes read back exactly");
+	T(quic_recvbuf_fin_reached(&rb) && rb.mem == 0 && !live_allocs,
+	  "fin reached after reading; mem back to 0");
+	quic_recvbuf_free(&rb);
+}
+
+static void test_out_of_order(void)
+{
+	struct quic_recvbuf rb;
+	u8 data[300];
+	u32 err;
+	bool ok;
+
+	fill_pattern(data, sizeof(data));
+	quic_recvbuf_init(&rb, 1000, QUIC_SB_ERR_FLOW_CONTROL);
+	ok = !ins(&rb, 200, data + 200, 100, true, &err) &&
+	     !ins(&rb, 100, data + 100, 100, false, &err);
+	T(ok && quic_recvbuf_readable(&rb) == 0 && rb.fin_known &&
+	  rb.highest == 300, "gap at the start: nothing readable yet");
+	T(!ins(&rb, 0, data, 100, false, &err) &&
+	  quic_recvbuf_readable(&rb) == 300, "filling the gap makes all readable");
+	T(read_eq(&rb, data, 300) && quic_recvbuf_fin_reached(&rb),
+	  "out-of-order bytes read back exactly");
+	T(rb.mem == 0 && !live_allocs, "out-of-order: mem back to 0");
+	quic_recvbuf_free(&rb);
+}
+
+static void test_overlap(void)
+{
+	struct quic_recvbuf rb;
+	u8 data[400], buf[64];
+	u64 mem;
+	u32 err;
+	bool ok;
+
+	fill_pattern(data, sizeof(data));
+	quic_recvbuf_init(&rb, 1000, QUIC_SB_ERR_FLOW_CONTROL);
+	ok = !ins(&rb, 100, data + 100, 50, false, &err) &&
+	     !ins(&rb, 200, data + 200, 50, false, &err);
+	mem = rb.mem;
+	ok = ok && !ins(&rb, 100, data + 100, 50, false, &err) &&
+	     !ins(&rb, 110, data + 110, 20, false, &err) &&
+	     !ins(&rb, 200, data + 200, 50, false, &err);
+	T(ok && rb.mem == mem, "exact and contained duplicates add no memory");
+	ok = !ins(&rb, 120, data + 120, 100, false, &err);
+	T(ok && rb.highest == 250, "overlap bridging two chunks accepted");
+	ok = !ins(&rb, 50, data + 50, 300, false, &err);
+	T(ok && rb.mem <= 300 + 4 * 64 + 512,
+	  "overlap over everything keeps a single copy");
+	T(!ins(&rb, 0, data, 60, false, &err) &&
+	  quic_recvbuf_readable(&rb) == 350, "prefix fills the stream to 350");
+	T(quic_recvbuf_read(&rb, buf, 40) == 40 && !memcmp(buf, data, 40),
+	  "partial read");
+	mem = rb.mem;
+	T(!ins(&rb, 0, data, 40, false, &err) && rb.mem == mem &&
+	  quic_recvbuf_readable(&rb) == 310,
+	  "data below the read offset is ignored");
+	T(!ins(&rb, 30, data + 30, 370, true, &err) &&
+	  read_eq(&rb, data + 40, 360), "overlap across the read offset");
+	T(quic_recvbuf_fin_reached(&rb) && !rb.mem && !live_allocs,
+	  "overlap: fin reached, mem back to 0");
+	quic_recvbuf_free(&rb);
+}
+
+static void test_peek_consume(void)
+{
+	struct quic_recvbuf rb;
+	u8 data[9000], out[9000];
+	const u8 *p;
+	u32 err, n, done = 0;
+	int runs = 0;
+
+	fill_pattern(data, sizeof(data));
+	quic_recvbuf_init(&rb, 10000, QUIC_SB_ERR_FLOW_CONTROL);
+	T(!quic_recvbuf_peek(&rb, &n) && !n, "peek on empty buffer");
+	T(!ins(&rb, 0, data, sizeof(data), true, &err),
+	  "large frame split over several chunks");
+	while ((p = quic_recvbuf_peek(&rb, &n))) {
+		n = n > 1000 ? 1000 : n;
+		memcpy(out + done, p, n);
+		quic_recvbuf_consume(&rb, n);
+		done += n;
+		runs++;
+	}
+	T(done == sizeof(data) && !memcmp(out, data, done) && runs > 9,
+	  "peek/consume returns every byte in runs");
+	T(quic_recvbuf_fin_reached(&rb) && !rb.mem && !live_allocs,
+	  "peek/consume frees chunks");
+	quic_recvbuf_consume(&rb, 100);
+	T(rb.read_off == sizeof(data), "consume is clamped to available data");
+	quic_recvbuf_free(&rb);
+}
+
+/* Segments covering [0, n) with overlap, in random order, random reads. */
+static bool permute_once(u32 n, u32 maxseg)
+{
+	u64 *seg_off = malloc(sizeof(u64) * 4 * n);
+	u32 *seg_len = malloc(sizeof(u32) * 4 * n);
+	u8 *data = malloc(n), *out = malloc(n);
+	u32 nseg = 0, i, j, pos = 0, got = 0, err;
+	struct quic_recvbuf rb;
+	bool ok = true;
+
+	fill_pattern(data, n);
+	while (pos < n) {
+		u32 len = rnd_range(1, maxseg);
+		u32 back = rnd() % 4 ? 0 : rnd_range(0, pos < 20 ? pos : 20);
+
+		if (len > n - pos)
+			len = n - pos;
+		seg_off[nseg] = pos - back;
+		seg_len[nseg++] = len + back;
+		pos += len;
+		if (!(rnd() % 5)) {	/* a duplicate somewhere */
+			seg_off[nseg] = seg_off[nseg - 1];
+			seg_len[nseg] = seg_len[nseg - 1];
+			nseg++;
+		}
+	}
+	for (i = nseg - 1; i > 0; i--) {
+		u64 to;
+		u32 tl;
+
+		j = rnd() % (i + 1);
+		to = seg_off[i];
+		tl = seg_len[i];
+		seg_off[i] = seg_off[j];
+		seg_len[i] = seg_len[j];
+		seg_off[j] = to;
+		seg_len[j] = tl;
+	}
+	quic_recvbuf_init(&rb, n, QUIC_SB_ERR_FLOW_CONTROL);
+	for (i = 0; i < nseg && ok; i++) {
+		bool fin = seg_off[i] + seg_len[i] == n;
+
+		ok = !ins(&rb, seg_off[i], data + seg_off[i], seg_len[i], fin,
+			  &err);
+		if (!(rnd() % 3))
+			got += quic_recvbuf_read(&rb, out + got,
+						 rnd_range(0, n - got));
+	}
+	got += quic_recvbuf_read(&rb, out + got, n - got);
+	ok = ok && got == n && !memcmp(out, data, n) &&
+	     quic_recvbuf_fin_reached(&rb) && !rb.mem && !live_allocs;
+	quic_recvbuf_free(&rb);
+	free(seg_off);
+	free(seg_len);
+	free(data);
+	free(out);
+	return ok;
+}
+
+static void test_permutations(void)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < 300; i++)
+		if (!permute_once(rnd_range(1, 6000), rnd_range(1, 1500)))
+			bad++;
+	T(!bad, "300 random permutations of overlapping segments reassemble (%d bad)",
+	  bad);
+	for (i = 0, bad = 0; i < 50; i++)
+		if (!permute_once(rnd_range(1, 400), 3))
+			bad++;
+	T(!bad, "50 permutations of 1-3 byte segments reassemble (%d bad)", bad);
+}
+
+static void test_small_frames(void)
+{
+	struct quic_recvbuf rb;
+	u8 data[2000];
+	u32 err, i;
+	bool ok = true;
+
+	fill_pattern(data, sizeof(data));
+	quic_recvbuf_init(&rb, 4000, QUIC_SB_ERR_FLOW_CONTROL);
+	total_allocs = 0;
+	for (i = 0; i < sizeof(data); i++)
+		ok = ok && !ins(&rb, i, data + i, 1, false, &err);
+	T(ok && total_allocs < 100 && quic_recvbuf_readable(&rb) == 2000,
+	  "in-order 1-byte frames coalesce into chunk slack (%ld allocs)",
+	  total_allocs);
+	T(read_eq(&rb, data, 2000) && !rb.mem && !live_allocs,
+	  "coalesced bytes read back exactly");
+	/* Scattered single bytes: every allocation shows in mem. */
+	for (i = 1; i < 2000; i += 2)
+		ok = ok && !ins(&rb, 2000 + i, data + i, 1, false, &err);
+	T(ok && rb.mem >= 1000 * (sizeof(struct quic_sb_chunk) + 1) &&
+	  rb.mem <= 1000 * 64, "scattered bytes charged with headers (%llu)",
+	  (unsigned long long)rb.mem);
+	for (i = 0; i < 2000; i += 2)
+		ok = ok && !ins(&rb, 2000 + i, data + i, 1, false, &err);
+	T(ok && read_eq(&rb, data, 2000) && !rb.mem && !live_allocs,
+	  "filled holes read back; mem back to 0");
+	quic_recvbuf_free(&rb);
+}
+
+static void test_final_size(void)
+{
+	struct quic_recvbuf rb;
+	u8 d[100] = { 0 };
+	u64 mem, high;
+	u32 err;
+	int ret;
+
+	quic_recvbuf_init(&rb, 1000, QUIC_SB_ERR_FLOW_CONTROL);
+	ins(&rb, 0, d, 50, false, &err);
+	ret = ins(&rb, 0, d, 40, true, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FINAL_SIZE && !rb.fin_known,
+	  "FIN below data already received: FINAL_SIZE_ERROR");
+	T(!ins(&rb, 50, d, 50, true, &err) && rb.final_size == 100,
+	  "FIN sets the final size");
+	T(!ins(&rb, 100, NULL, 0, true, &err) && !ins(&rb, 60, d, 40, true, &err),
+	  "repeated FIN with the same final size accepted");
+	T(!ins(&rb, 90, d, 10, false, &err) && !ins(&rb, 100, NULL, 0, false, &err),
+	  "data ending at the final size accepted");
+	high = rb.highest;
+	mem = rb.mem;
+	ret = ins(&rb, 95, d, 10, false, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FINAL_SIZE,
+	  "data beyond the final size: FINAL_SIZE_ERROR");
+	ret = ins(&rb, 50, d, 60, true, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FINAL_SIZE,
+	  "larger final size: FINAL_SIZE_ERROR");
+	ret = ins(&rb, 50, d, 40, true, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FINAL_SIZE,
+	  "smaller final size: FINAL_SIZE_ERROR");
+	T(rb.highest == high && rb.mem == mem && rb.final_size == 100,
+	  "rejected frames leave the buffer unchanged");
+	ret = quic_recvbuf_reset(&rb, 99, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FINAL_SIZE && !rb.reset,
+	  "RESET_STREAM changing the final size: FINAL_SIZE_ERROR");
+	T(!quic_recvbuf_reset(&rb, 100, &err) && rb.reset && !rb.mem &&
+	  !live_allocs, "RESET_STREAM with the same final size drops data");
+	T(!ins(&rb, 0, d, 100, true, &err) && !rb.mem && !quic_recvbuf_readable(&rb),
+	  "data after reset is checked and dropped");
+	T(!quic_recvbuf_fin_reached(&rb), "a reset stream never reaches fin");
+	quic_recvbuf_free(&rb);
+
+	quic_recvbuf_init(&rb, 1000, QUIC_SB_ERR_FLOW_CONTROL);
+	ins(&rb, 200, d, 10, false, &err);
+	ret = quic_recvbuf_reset(&rb, 150, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FINAL_SIZE,
+	  "RESET_STREAM below highest received: FINAL_SIZE_ERROR");
+	ret = quic_recvbuf_reset(&rb, 1001, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FLOW_CONTROL,
+	  "RESET_STREAM beyond the limit: FLOW_CONTROL_ERROR");
+	T(quic_recvbuf_fc_delta(&rb, 500, 0) == 290 &&
+	  !quic_recvbuf_reset(&rb, 500, &err) && rb.highest == 500,
+	  "RESET_STREAM final size counts towards flow control");
+	ret = ins(&rb, 500, d, 1, false, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FINAL_SIZE,
+	  "data past a reset's final size: FINAL_SIZE_ERROR");
+	quic_recvbuf_free(&rb);
+
+	quic_recvbuf_init(&rb, 1000, QUIC_SB_ERR_FLOW_CONTROL);
+	T(!ins(&rb, 0, NULL, 0, true, &err) && quic_recvbuf_fin_reached(&rb),
+	  "empty stream with FIN reaches fin at once");
+	quic_recvbuf_free(&rb);
+}
+
+static void test_limits(void)
+{
+	struct quic_recvbuf rb;
+	u8 d[100] = { 0 };
+	u32 err;
+	int ret;
+
+	quic_recvbuf_init(&rb, 100, QUIC_SB_ERR_FLOW_CONTROL);
+	T(!ins(&rb, 50, d, 50, false, &err), "data up to the limit accepted");
+	ret = ins(&rb, 51, d, 50, false, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FLOW_CONTROL && rb.highest == 100,
+	  "one byte beyond the limit: FLOW_CONTROL_ERROR");
+	ret = ins(&rb, 100, NULL, 0, true, &err);
+	T(!ret && rb.final_size == 100, "FIN at the limit accepted");
+	quic_recvbuf_free(&rb);
+
+	quic_recvbuf_init(&rb, 64, QUIC_SB_ERR_CRYPTO_BUFFER_EXCEEDED);
+	ret = ins(&rb, 60, d, 5, false, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_CRYPTO_BUFFER_EXCEEDED,
+	  "CRYPTO buffer limit reports CRYPTO_BUFFER_EXCEEDED");
+	quic_recvbuf_free(&rb);
+
+	quic_recvbuf_init(&rb, U64_MAX, QUIC_SB_ERR_FLOW_CONTROL);
+	ret = ins(&rb, QUIC_SB_MAX_OFFSET, d, 1, false, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FRAME_ENCODING,
+	  "offset + len past 2^62 - 1: FRAME_ENCODING_ERROR");
+	ret = ins(&rb, U64_MAX - 5, d, 10, false, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FRAME_ENCODING,
+	  "wrapping offset + len: FRAME_ENCODING_ERROR");
+	ret = quic_recvbuf_reset(&rb, QUIC_SB_MAX_OFFSET + 1, &err);
+	T(ret == -EPROTO && err == QUIC_SB_ERR_FRAME_ENCODING,
+	  "RESET_STREAM final size past 2^62 - 1: FRAME_ENCODING_ERROR");
+	T(!ins(&rb, QUIC_SB_MAX_OFFSET - 1, d, 1, true, &err) &&
+	  rb.final_size == QUIC_SB_MAX_OFFSET, "final size of exactly 2^62 - 1");
+	T(quic_recvbuf_fc_delta(&rb, U64_MAX, 10) == U64_MAX - rb.highest,
+	  "fc_delta saturates");
+	quic_recvbuf_free(&rb);
+	T(!live_allocs, "limits: no allocation left");
+}
+
+static void test_window(void)
+{
+	struct quic_recvbuf rb;
+	u8 d[200] = { 0 }, buf[200];
+	struct quic_fc fc;
+	u64 nm = 0;
+	u32 err;
+
+	quic_recvbuf_init(&rb, 100, QUIC_SB_ERR_FLOW_CONTROL);
+	ins(&rb, 0, d, 100, false, &err);
+	T(!quic_recvbuf_window_update(&rb, 100, &nm), "no update before reading");
+	quic_recvbuf_read(&rb, buf, 49);
+	T(!quic_recvbuf_window_update(&rb, 100, &nm) && rb.max_offset == 100,
+	  "no update below half a window consumed");
+	quic_recvbuf_read(&rb, buf, 1);
+	T(quic_recvbuf_window_update(&rb, 100, &nm) && nm == 150 &&
+	  rb.max_offset == 150, "update to read offset + window at half window");
+	T(!quic_recvbuf_window_update(&rb, 100, &nm),
+	  "no second update right after");
+	T(!ins(&rb, 100, d, 50, false, &err), "peer may use the new credit");
+	quic_recvbuf_read(&rb, buf, 100);
+	T(quic_recvbuf_window_update(&rb, 100, &nm) && nm == 250,
+	  "update after reading further");
+	T(quic_recvbuf_window_update(&rb, 300, &nm) && nm == 450,
+	  "a larger window grows the limit");
+	ins(&rb, 150, d, 10, true, &err);
+	quic_recvbuf_read(&rb, buf, 200);
+	T(!quic_recvbuf_window_update(&rb, 1000, &nm),
+	  "no update once the final size is known");
+	quic_recvbuf_free(&rb);
+
+	quic_recvbuf_init(&rb, 10, QUIC_SB_ERR_FLOW_CONTROL);
+	rb.read_off = QUIC_SB_MAX_OFFSET - 5;
+	T(quic_recvbuf_window_update(&rb, 100, &nm) && nm == QUIC_SB_MAX_OFFSET,
+	  "window update capped at 2^62 - 1");
+	quic_recvbuf_free(&rb);
+
+	quic_fc_init(&fc, 1000);
+	T(quic_fc_recv_check(&fc, 1000) && !quic_fc_recv_check(&fc, 1001),
+	  "fc: check against the connection limit");
+	quic_fc_add(&fc, 600);
+	T(quic_fc_recv_check(&fc, 400) && !quic_fc_recv_check(&fc, 401) &&
+	  quic_fc_avail(&fc) == 400, "fc: credit shrinks with received data");
+	quic_fc_consumed(&fc, 499);
+	T(!quic_fc_window_update(&fc, 1000, &nm), "fc: no MAX_DATA below half");
+	quic_fc_consumed(&fc, 1);
+	T(quic_fc_window_update(&fc, 1000, &nm) && nm == 1500 && fc.max == 1500,
+	  "fc: MAX_DATA at half window");
+	T(!quic_fc_update_max(&fc, 1200) && fc.max == 1500 &&
+	  quic_fc_update_max(&fc, 2000) && quic_fc_avail(&fc) == 1400,
+	  "fc: limits never shrink");
+	quic_fc_add(&fc, 5000);
+	T(!quic_fc_avail(&fc) && !quic_fc_recv_check(&fc, 0),
+	  "fc: over the limit means no credit");
+}
+
+static void test_recv_enomem(void)
+{
+	struct quic_recvbuf rb;
+	u8 data[12000], out[12000];
+	u64 mem, high;
+	u32 err;
+	long live;
+	int ret;
+
+	fill_pattern(data, sizeof(data));
+	quic_recvbuf_init(&rb, sizeof(data), QUIC_SB_ERR_FLOW_CONTROL);
+	ins(&rb, 100, data + 100, 50, false, &err);
+	ins(&rb, 300, data + 300, 50, false, &err);
+	ins(&rb, 11000, data + 11000, 100, false, &err);
+	mem = rb.mem;
+	high = rb.highest;
+	live = live_allocs;
+	fail_after = 0;
+	ret = ins(&rb, 0, data, 12000, true, &err);
+	T(ret == -ENOMEM && rb.mem == mem && rb.highest == high &&
+	  !rb.fin_known && live_allocs == live,
+	  "failed allocation: -ENOMEM, state unchanged");
+	fail_after = 2;
+	ret = ins(&rb, 0, data, 12000, true, &err);
+	T(ret == -ENOMEM && rb.mem == mem && rb.highest == high &&
+	  !rb.fin_known && live_allocs == live && !quic_recvbuf_readable(&rb),
+	  "allocation failing mid-frame: nothing kept, nothing leaked");
+	fail_after = -1;
+	T(!ins(&rb, 0, data, 12000, true, &err) &&
+	  quic_recvbuf_read(&rb, out, sizeof(out)) == sizeof(out) &&
+	  !memcmp(out, data, sizeof(out)) && !rb.mem && !live_allocs,
+	  "retry after failure reassembles the stream");
+	quic_recvbuf_free(&rb);
+
+	quic_recvbuf_init(&rb, sizeof(data), QUIC_SB_ERR_FLOW_CONTROL);
+	ins(&rb, 0, data, 5000, false, &err);
+	ins(&rb, 6000, data + 6000, 10, false, &err);
+	quic_recvbuf_free(&rb);
+	T(!rb.mem && !live_allocs && !rb.head,
+	  "free releases buffered chunks");
+}
+
+/* ---- send side ---- */
+
+struct pkt {
+	u64 off;
+	u32 len;
+	bool fin;
+};
+
+static bool write_random(struct quic_sendbuf *sb, const u8 *data, u32 n)
+{
+	u32 pos = 0;
+
+	while (pos < n) {
+		u32 len = rnd_range(1, 3000);
+		bool fin;
+
+		if (len > n - pos)
+			len = n - pos;
+		fin = pos + len == n;
+		if (rnd() % 2) {
+			if (quic_sendbuf_append(sb, data + pos, len, fin))
+				return false;
+			pos += len;
+			continue;
+		}
+		while (len) {
+			u32 room = len;
+			u8 *p = quic_sendbuf_reserve(sb, &room);
+
+			if (!p || !room || room > len)
+				return false;
+			memcpy(p, data + pos, room);
+			pos += room;
+			len -= room;
+			quic_sendbuf_commit(sb, room, fin && !len);
+		}
+	}
+	if (!n)
+		return !quic_sendbuf_append(sb, NULL, 0, true);
+	return true;
+}
+
+/*
+ * Drive a sender and a receiver over a lossy, reordering path. Every frame
+ * the receiver accepts comes from next() + copy(); loss is decided with the
+ * seeded generator. Returns true if the receiver got exactly @data.
+ */
+static long retx_frames;
+
+static bool transfer(u32 n, u32 loss_pct, u32 window, bool spurious)
+{
+	struct pkt *fl = malloc(sizeof(*fl) * 4096);
+	u8 *data = malloc(n + 1), *out = malloc(n + 1), *frame;
+	u64 peer_max = window, off, nm;
+	struct quic_recvbuf rb;
+	struct quic_sendbuf sb;
+	u32 nfl = 0, len, err, got = 0, rounds = 0;
+	bool fin, ok = true;
+
+	frame = malloc(1500);
+	fill_pattern(data, n);
+	quic_sendbuf_init(&sb);
+	quic_recvbuf_init(&rb, window, QUIC_SB_ERR_FLOW_CONTROL);
+	ok = write_random(&sb, data, n);
+	while (ok && !quic_sendbuf_all_acked(&sb) && rounds++ < 200000) {
+		/* Send a few frames. */
+		while (nfl < 4096 && rnd() % 4 &&
+		       quic_sendbuf_next(&sb, peer_max, rnd_range(1, 1400),
+					 &off, &len, &fin)) {
+			if (off < sb.sent_offset)
+				retx_frames++;
+			if (quic_sendbuf_copy(&sb, off, frame, len)) {
+				ok = false;
+				break;
+			}
+			if (len > 1 && !(rnd() % 8)) {
+				len = rnd_range(1, len - 1);
+				fin = false;
+			}
+			quic_sendbuf_mark_sent(&sb, off, len, fin);
+			fl[nfl].off = off;
+			fl[nfl].len = len;
+			fl[nfl++].fin = fin;
+			/* The wire: a lost frame is never seen by the peer. */
+			if (rnd() % 100 < loss_pct) {
+				fl[nfl - 1].len |= 0x80000000u;
+				continue;
+			}
+			if (ins(&rb, off, frame, len, fin, &err))
+				ok = false;
+		}
+		if (!nfl) {
+			if (!quic_sendbuf_next(&sb, peer_max, 1400, &off, &len,
+					       &fin) &&
+			    !quic_sendbuf_blocked_at(&sb, peer_max))
+				break;
+		} else {
+			/* Resolve one in-flight frame, in random order. */
+			u32 i = rnd() % nfl;
+			struct pkt p = fl[i];
+			bool lost = p.len & 0x80000000u;
+
+			p.len &= ~0x80000000u;
+			fl[i] = fl[--nfl];
+			if (lost) {
+				quic_sendbuf_on_lost(&sb, p.off, p.len, p.fin);
+			} else if (spurious && !(rnd() % 4)) {
+				quic_sendbuf_on_lost(&sb, p.off, p.len, p.fin);
+				quic_sendbuf_on_acked(&sb, p.off, p.len, p.fin);
+			} else {
+				quic_sendbuf_on_acked(&sb, p.off, p.len, p.fin);
+			}
+		}
+		/* The application reads now and then; credit follows. */
+		if (!(rnd() % 3))
+			got += quic_recvbuf_read(&rb, out + got, n + 1 - got);
+		if (quic_recvbuf_window_update(&rb, window, &nm))
+			peer_max = nm;
+	}
+	got += quic_recvbuf_read(&rb, out + got, n + 1 - got);
+	ok = ok && quic_sendbuf_all_acked(&sb) && got == n &&
+	     !memcmp(out, data, n) && quic_recvbuf_fin_reached(&rb) &&
+	     !sb.mem && !rb.mem && !live_allocs;
+	if (!ok)
+		tap_diag("lossy path n=%u loss=%u window=%u: got %u acked %llu/%llu",
+			 n, loss_pct, window, got,
+			 (unsigned long long)sb.acked_offset,
+			 (unsigned long long)sb.write_offset);
+	quic_sendbuf_free(&sb);
+	quic_recvbuf_free(&rb);
+	free(fl);
+	free(data);
+	free(out);
+	free(frame);
+	return ok;
+}
+
+static void test_transfer(void)
+{
+	int i, bad = 0;
+
+	T(transfer(50000, 0, 1 << 20, false), "lossless transfer delivers every byte");
+	T(transfer(0, 20, 1000, false), "empty stream: FIN alone is delivered");
+	for (i = 0; i < 40; i++)
+		if (!transfer(rnd_range(1, 60000), rnd_range(1, 40),
+			      rnd_range(2000, 70000), i & 1))
+			bad++;
+	T(!bad && retx_frames > 1000,
+	  "40 lossy transfers with reordering and flow control (%d bad, %ld resent)",
+	  bad, retx_frames);
+	for (i = 0, bad = 0; i < 10; i++)
+		if (!transfer(rnd_range(100, 20000), 70, 100000, true))
+			bad++;
+	T(!bad, "10 transfers at 70%% loss with spurious losses (%d bad)", bad);
+}
+
+static void test_send_flow_control(void)
+{
+	struct quic_sendbuf sb;
+	u8 data[1000];
+	u64 off;
+	u32 len;
+	bool fin;
+
+	fill_pattern(data, sizeof(data));
+	quic_sendbuf_init(&sb);
+	T(!quic_sendbuf_next(&sb, 100, 1000, &off, &len, &fin) &&
+	  !quic_sendbuf_blocked_at(&sb, 0), "empty buffer has nothing to send");
+	quic_sendbuf_append(&sb, data, 1000, true);
+	T(quic_sendbuf_next(&sb, 300, 1000, &off, &len, &fin) && off == 0 &&
+	  len == 300 && !fin, "new data limited by peer max");
+	quic_sendbuf_mark_sent(&sb, off, len, fin);
+	T(!quic_sendbuf_next(&sb, 300, 1000, &off, &len, &fin) &&
+	  quic_sendbuf_blocked_at(&sb, 300), "at the limit: blocked");
+	quic_sendbuf_on_lost(&sb, 100, 50, false);
+	T(quic_sendbuf_next(&sb, 300, 1000, &off, &len, &fin) && off == 100 &&
+	  len == 50, "retransmission allowed while blocked");
+	quic_sendbuf_mark_sent(&sb, off, len, fin);
+	T(quic_sendbuf_next(&sb, 1000, 400, &off, &len, &fin) && off == 300 &&
+	  len == 400 && !fin, "raised limit: new data capped by max_len");
+	quic_sendbuf_mark_sent(&sb, off, len, fin);
+	T(quic_sendbuf_next(&sb, 1000, 400, &off, &len, &fin) && off == 700 &&
+	  len == 300 && fin, "last range carries FIN");
+	quic_sendbuf_mark_sent(&sb, off, len, fin);
+	T(!quic_sendbuf_next(&sb, 1000, 400, &off, &len, &fin) &&
+	  !quic_sendbuf_blocked_at(&sb, 1000), "all sent: nothing more");
+	quic_sendbuf_on_acked(&sb, 0, 1000, false);
+	T(!quic_sendbuf_all_acked(&sb) && !sb.mem && !live_allocs,
+	  "bytes acked, FIN not yet: chunks freed, not all acked");
+	quic_sendbuf_on_lost(&sb, 700, 300, true);
+	T(quic_sendbuf_next(&sb, 1000, 400, &off, &len, &fin) && off == 1000 &&
+	  !len && fin, "lost FIN resent alone when its bytes were acked");
+	quic_sendbuf_mark_sent(&sb, off, len, fin);
+	quic_sendbuf_on_acked(&sb, off, len, fin);
+	T(quic_sendbuf_all_acked(&sb), "all acked after the FIN is acked");
+	quic_sendbuf_free(&sb);
+}
+
+static void test_send_fin_only(void)
+{
+	struct quic_sendbuf sb;
+	u8 data[10] = "0123456789", buf[10];
+	u64 off;
+	u32 len;
+	bool fin;
+
+	quic_sendbuf_init(&sb);
+	quic_sendbuf_append(&sb, data, 10, false);
+	quic_sendbuf_next(&sb, 100, 100, &off, &len, &fin);
+	quic_sendbuf_mark_sent(&sb, off, len, fin);
+	T(!fin && !quic_sendbuf_next(&sb, 100, 100, &off, &len, &fin),
+	  "open stream: no FIN");
+	T(!quic_sendbuf_append(&sb, NULL, 0, true) &&
+	  quic_sendbuf_next(&sb, 10, 100, &off, &len, &fin) && off == 10 &&
+	  !len && fin, "FIN after all data goes alone, even at the limit");
+	T(quic_sendbuf_append(&sb, data, 1, false) == -EPIPE &&
+	  !quic_sendbuf_append(&sb, NULL, 0, true) &&
+	  !quic_sendbuf_reserve(&sb, &len), "no writes after FIN");
+	quic_sendbuf_mark_sent(&sb, off, len, fin);
+	T(!quic_sendbuf_copy(&sb, 3, buf, 7) && !memcmp(buf, data + 3, 7) &&
+	  quic_sendbuf_copy(&sb, 3, buf, 8) == -EINVAL,
+	  "copy within data; beyond it fails");
+	quic_sendbuf_on_acked(&sb, 10, 0, true);
+	quic_sendbuf_on_acked(&sb, 5, 5, false);
+	T(!quic_sendbuf_all_acked(&sb) && sb.mem, "hole at the start: not done");
+	quic_sendbuf_on_acked(&sb, 0, 5, false);
+	T(quic_sendbuf_all_acked(&sb) && !sb.mem && !live_allocs,
+	  "hole filled: all acked, mem 0");
+	T(quic_sendbuf_copy(&sb, 0, buf, 1) == -EINVAL,
+	  "acked bytes can no longer be copied");
+	quic_sendbuf_free(&sb);
+}
+
+/* More holes than QUIC_SB_RANGES in both sets, then complete. */
+static void test_send_ranges_overflow(void)
+{
+	struct quic_sendbuf sb;
+	struct quic_recvbuf rb;
+	u8 data[4000], out[4000], frame[100];
+	u32 i, len, err;
+	bool fin, ok = true;
+	u64 off;
+
+	fill_pattern(data, sizeof(data));
+	quic_sendbuf_init(&sb);
+	quic_recvbuf_init(&rb, 4000, QUIC_SB_ERR_FLOW_CONTROL);
+	quic_sendbuf_append(&sb, data, 4000, true);
+	for (i = 0; i < 100; i++) {
+		quic_sendbuf_next(&sb, 4000, 40, &off, &len, &fin);
+		quic_sendbuf_copy(&sb, off, frame, len);
+		quic_sendbuf_mark_sent(&sb, off, len, fin);
+	}
+	/* Odd frames acked (50 holes), even ones lost (50 ranges). */
+	for (i = 1; i < 100; i += 2) {
+		quic_sendbuf_on_acked(&sb, i * 40, 40, i == 99);
+		ins(&rb, i * 40, data + i * 40, 40, i == 99, &err);
+	}
+	for (i = 0; i < 100; i += 2)
+		quic_sendbuf_on_lost(&sb, i * 40, 40, false);
+	T(sb.nacked <= QUIC_SB_RANGES && sb.nlost <= QUIC_SB_RANGES &&
+	  sb.fin_acked, "range sets stay bounded");
+	while (quic_sendbuf_next(&sb, 4000, 100, &off, &len, &fin)) {
+		quic_sendbuf_copy(&sb, off, frame, len);
+		quic_sendbuf_mark_sent(&sb, off, len, fin);
+		ok = ok && !ins(&rb, off, frame, len, fin, &err);
+		quic_sendbuf_on_acked(&sb, off, len, fin);
+	}
+	T(ok && quic_sendbuf_all_acked(&sb) && !sb.mem && !sb.nlost,
+	  "overflowing range sets still end all acked");
+	T(quic_recvbuf_read(&rb, out, 4000) == 4000 && !memcmp(out, data, 4000) &&
+	  quic_recvbuf_fin_reached(&rb) && !live_allocs,
+	  "overflowing range sets lose no data");
+	quic_sendbuf_free(&sb);
+	quic_recvbuf_free(&rb);
+}
+
+static void test_send_enomem(void)
+{
+	struct quic_sendbuf sb;
+	u8 data[10000], buf[10000];
+	u64 mem;
+	u32 len;
+	long live;
+
+	fill_pattern(data, sizeof(data));
+	quic_sendbuf_init(&sb);
+	quic_sendbuf_append(&sb, data, 100, false);
+	mem = sb.mem;
+	live = live_allocs;
+	fail_after = 1;
+	T(quic_sendbuf_append(&sb, data + 100, 9000, true) == -ENOMEM &&
+	  sb.write_offset == 100 && sb.mem == mem && !sb.fin &&
+	  live_allocs == live, "append failing mid-way: nothing appended");
+	fail_after = 0;
+	len = 5000;
+	T(quic_sendbuf_reserve(&sb, &len) && len == sb.tail->cap - sb.tail->len,
+	  "reserve offers the tail's room without allocating");
+	quic_sendbuf_commit(&sb, 0, false);
+	sb.tail->len = sb.tail->cap;	/* pretend the tail is full */
+	sb.write_offset = sb.tail->offset + sb.tail->len;
+	len = 5000;
+	T(!quic_sendbuf_reserve(&sb, &len) && sb.mem == mem && !sb.spare,
+	  "reserve without memory gives NULL");
+	fail_after = -1;
+	T(quic_sendbuf_reserve(&sb, &len) && sb.spare && sb.mem > mem,
+	  "reserve of a new chunk keeps it aside");
+	quic_sendbuf_commit(&sb, 0, false);
+	T(!sb.spare && sb.mem == mem && live_allocs == live,
+	  "commit of nothing releases the reserved chunk");
+	sb.tail->len = 100;
+	sb.write_offset = 100;
+	T(!quic_sendbuf_append(&sb, data + 100, 9900, true) &&
+	  !quic_sendbuf_copy(&sb, 0, buf, 10000) && !memcmp(buf, data, 10000),
+	  "retry appends; copy spans chunks");
+	T(sb.mem <= 10000 + 4 * 256, "send mem near data size (%llu)",
+	  (unsigned long long)sb.mem);
+	quic_sendbuf_free(&sb);
+	T(!sb.mem && !live_allocs, "sendbuf free releases everything");
+
+	quic_sendbuf_init(&sb);
+	sb.write_offset = QUIC_SB_MAX_OFFSET - 5;
+	len = 10;
+	T(quic_sendbuf_append(&sb, data, 6, false) == -EFBIG &&
+	  quic_sendbuf_reserve(&sb, &len) && len == 5,
+	  "stream length capped at 2^62 - 1");
+	quic_sendbuf_commit(&sb, 5, true);
+	T(sb.write_offset == QUIC_SB_MAX_OFFSET && !quic_sendbuf_reserve(&sb, &len),
+	  "nothing fits past 2^62 - 1");
+	quic_sendbuf_free(&sb);
+	T(!live_allocs, "no allocation left");
+}
+
+int main(void)
+{
+	rng_state = 0x9e3779b97f4a7c15ULL;
+	test_in_order();
+	test_out_of_order();
+	test_overlap();
+	test_peek_consume();
+	test_permutations();
+	test_small_frames();
+	test_final_size();
+	test_limits();
+	test_window();
+	test_recv_enomem();
+	test_transfer();
+	test_send_flow_control();
+	test_send_fin_only();
+	test_send_ranges_overflow();
+	test_send_enomem();
+	return tap_exit();
+}
