@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "conn.h"
+#include "event.h"
 #include "frame.h"
 #include "udp.h"
 
@@ -46,6 +47,7 @@ void quic_conn_init(struct sock *sk)
 
 	INIT_LIST_HEAD(&qs->scids);
 	skb_queue_head_init(&qs->undecryptable);
+	skb_queue_head_init(&qs->event_queue);
 	skb_queue_head_init(&qs->accept_queue);
 	qs->version = QUIC_VERSION_V1;
 	for (i = 0; i < QUIC_SPACE_MAX; i++) {
@@ -121,6 +123,7 @@ void quic_conn_destroy(struct sock *sk)
 		quic_crypto_free(&qs->crypto[i]);
 	quic_stream_table_free(&qs->streams);
 	skb_queue_purge(&qs->undecryptable);
+	skb_queue_purge(&qs->event_queue);
 	skb_queue_purge(&qs->accept_queue);
 	kfree(qs->ticket);
 	qs->ticket = NULL;
@@ -181,6 +184,13 @@ void quic_conn_peer_closed(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 	int err = ECONNRESET;
 
+	struct quic_connection_close ev = {
+		.errcode = qs->close_peer.errcode,
+		.frame = qs->close_peer.frame,
+	};
+
+	memcpy(ev.phrase, qs->close_peer.phrase, qs->close_peer.phrase_len);
+	quic_event_queue(sk, QUIC_EVENT_CONNECTION_CLOSE, &ev, sizeof(ev));
 	/* A clean close (NO_ERROR, or application code 0) is not an error. */
 	if (!qs->close_peer.errcode)
 		err = 0;
@@ -358,6 +368,19 @@ static void quic_cc_on_lost(struct quic_sock *qs)
 	qs->cwnd = max_t(u64, qs->cwnd / 2, QUIC_MIN_CWND);
 }
 
+static void quic_stream_data_acked(struct sock *sk, struct quic_stream *s,
+				   const struct quic_tx_frame *f)
+{
+	quic_sendbuf_on_acked(&s->tx, f->offset, f->len, f->fin);
+	if (quic_sendbuf_all_acked(&s->tx) && !s->send_done) {
+		s->send_done = true;
+		quic_event_stream_update(sk, s->id,
+					 QUIC_STREAM_SEND_STATE_RECVD, 0,
+					 s->tx.write_offset);
+	}
+	quic_stream_maybe_free(&quic_sk(sk)->streams, s);
+}
+
 static void quic_frames_acked(struct sock *sk, struct quic_tx_pkt *tp)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -375,11 +398,8 @@ static void quic_frames_acked(struct sock *sk, struct quic_tx_pkt *tp)
 			break;
 		case QUIC_TXF_STREAM:
 			s = quic_stream_find(&qs->streams, f->stream_id);
-			if (!s)
-				break;
-			quic_sendbuf_on_acked(&s->tx, f->offset, f->len,
-					      f->fin);
-			quic_stream_maybe_free(&qs->streams, s);
+			if (s)
+				quic_stream_data_acked(sk, s, f);
 			break;
 		}
 	}

@@ -8,6 +8,7 @@
  */
 
 #include "conn.h"
+#include "event.h"
 #include "frame.h"
 
 /* A frame handler returns 0 or a transport error code to close with. */
@@ -119,6 +120,8 @@ static u32 quic_rx_reset_stream(struct sock *sk, u8 space,
 		return err;
 	quic_fc_add(&qs->rx_fc, delta);
 	s->reset_code = r->app_error;
+	quic_event_stream_update(sk, s->id, QUIC_STREAM_RECV_STATE_RESET_RECVD,
+				 r->app_error, r->final_size);
 	/* The reader learns of the reset from its next recvmsg(). */
 	if (list_empty(&s->read_node))
 		list_add_tail(&s->read_node, &qs->streams.readable);
@@ -155,10 +158,19 @@ static u32 quic_rx_max_data(struct sock *sk, u8 space,
 {
 	struct quic_sock *qs = quic_sk(sk);
 
-	if (f->max_data.max > qs->tx_max_data) {
-		qs->tx_max_data = f->max_data.max;
-		sk->sk_write_space(sk);
-	}
+	struct quic_stream *s;
+	int bkt;
+
+	if (f->max_data.max <= qs->tx_max_data)
+		return 0;
+	qs->tx_max_data = f->max_data.max;
+	/* Streams held back by connection credit may send again; the send
+	 * path drops those that have nothing to send.
+	 */
+	hash_for_each(qs->streams.hash, bkt, s, node)
+		if (s->can_send && list_empty(&s->send_node))
+			list_add_tail(&s->send_node, &qs->streams.send_list);
+	sk->sk_write_space(sk);
 	return 0;
 }
 

@@ -169,6 +169,12 @@ static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
 		quic_conn_discard_space(sk, QUIC_SPACE_INITIAL);
 }
 
+/* Below the floor means acknowledged long ago: treat as a duplicate. */
+static bool quic_pn_seen(const struct quic_ackrange_set *set, u64 pn)
+{
+	return pn < set->floor || quic_ackrange_contains(set, pn);
+}
+
 static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 			      u8 *pkt)
 {
@@ -195,7 +201,7 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 		quic_conn_error(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0);
 		return;
 	}
-	if (quic_ackrange_contains(&qs->space[space].recv, ri.pn))
+	if (quic_pn_seen(&qs->space[space].recv, ri.pn))
 		return;	/* duplicate (RFC 9000 12.3) */
 	if (ri.key_update)
 		quic_crypto_key_update_commit(&qs->crypto[level]);

@@ -70,7 +70,7 @@ static int quic_wait(struct sock *sk, long *timeo, quic_wait_cond cond,
 	add_wait_queue(sk_sleep(sk), &wait);
 	for (;;) {
 		if (sk->sk_err) {
-			err = -sock_error(sk);
+			err = sock_error(sk);
 			break;
 		}
 		if (cond(sk, arg))
@@ -199,7 +199,7 @@ static int quic_send_stream_get(struct sock *sk, const struct quic_send_args *a,
 
 static bool quic_send_room(struct sock *sk, void *arg)
 {
-	return quic_stream_mem(&quic_sk(sk)->streams) <
+	return quic_stream_tx_mem(&quic_sk(sk)->streams) <
 	       READ_ONCE(sk->sk_sndbuf);
 }
 
@@ -261,6 +261,8 @@ int quic_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 
 	if (msg->msg_flags & MSG_QUIC_DATAGRAM)
 		return -EOPNOTSUPP;	/* RFC 9221 support comes later */
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
 	err = quic_parse_cmsgs(msg, &a);
 	if (err)
 		return err;
@@ -345,6 +347,29 @@ static void quic_recv_stream_done(struct sock *sk, struct quic_stream *s)
 		quic_sk(sk)->ctrl_pending |= QUIC_CTRL_MAX_STREAMS_UNI;
 }
 
+static int quic_recv_event(struct sock *sk, struct msghdr *msg, size_t len,
+			   int flags)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sk_buff *skb;
+	u32 n;
+
+	skb = skb_peek(&qs->event_queue);
+	if (!skb)
+		return -EAGAIN;
+	n = min_t(u32, skb->len, len);
+	if (copy_to_iter(skb->data, n, &msg->msg_iter) != n)
+		return -EFAULT;
+	msg->msg_flags |= MSG_QUIC_NOTIFICATION;
+	if (n < skb->len)
+		msg->msg_flags |= MSG_TRUNC;
+	if (!(flags & MSG_PEEK)) {
+		__skb_unlink(skb, &qs->event_queue);
+		kfree_skb(skb);
+	}
+	return n;
+}
+
 static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 			    int flags)
 {
@@ -394,7 +419,8 @@ static bool quic_readable(struct sock *sk, void *arg)
 		if (!qs->space[i].discarded &&
 		    quic_recvbuf_readable(&qs->space[i].crypto_rx))
 			return true;
-	return !list_empty(&qs->streams.readable);
+	return !list_empty(&qs->streams.readable) ||
+	       !skb_queue_empty_lockless(&qs->event_queue);
 }
 
 int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
@@ -418,12 +444,15 @@ int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		err = quic_recv_handshake(sk, msg, len, flags);
 		if (err != -EAGAIN)
 			break;
+		err = quic_recv_event(sk, msg, len, flags);
+		if (err != -EAGAIN)
+			break;
 		err = quic_recv_stream(sk, msg, len, flags);
 		if (err != -EAGAIN)
 			break;
 		/* Nothing buffered: error, end of file, or wait. */
 		if (sk->sk_err) {
-			err = -sock_error(sk);
+			err = sock_error(sk);
 			break;
 		}
 		if (quic_sk(sk)->closing || sk->sk_shutdown & RCV_SHUTDOWN) {

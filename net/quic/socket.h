@@ -144,10 +144,13 @@ struct quic_sock {
 	struct quic_close_info	close_peer;	/* received */
 
 	struct sk_buff_head	undecryptable;
+	struct sk_buff_head	event_queue;	/* see event.c */
 	/* Listener: client Initials waiting for accept(). */
 	struct sk_buff_head	accept_queue;
 
 	u8			alpn[QUIC_ALPN_MAX_LEN + 1];
+	u8			token[QUIC_TOKEN_MAX_LEN];
+	u8			token_len;
 	u8			tp_ext[QUIC_TP_EXT_MAX_LEN];
 	u16			tp_ext_len;
 	u8			*ticket;	/* NEW_SESSION_TICKET data */

@@ -12,7 +12,12 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "event.h"
 #include "sockopt.h"
+
+#define QUIC_RTO_MIN_US			100000
+#define QUIC_RTO_MAX_US			6000000
+#define QUIC_MIN_PROBE_TIMEOUT_US	5000000
 
 /* Copy a user struct of any length into @dst, zero-filling the rest. */
 static int quic_opt_in(void *dst, u32 size, sockptr_t optval, u32 optlen,
@@ -143,6 +148,18 @@ static int quic_set_config(struct sock *sk, sockptr_t optval, u32 optlen)
 		return -EINVAL;
 	if (c.certificate_request > 2)
 		return -EINVAL;
+	/* Limits of the draft: QUIC_RTO_MIN/MAX, QUIC_MIN_PROBE_TIMEOUT. */
+	if (c.initial_smoothed_rtt &&
+	    (c.initial_smoothed_rtt < QUIC_RTO_MIN_US ||
+	     c.initial_smoothed_rtt >= QUIC_RTO_MAX_US))
+		return -EINVAL;
+	if (c.plpmtud_probe_interval &&
+	    c.plpmtud_probe_interval < QUIC_MIN_PROBE_TIMEOUT_US)
+		return -EINVAL;
+	if (c.payload_cipher_type &&
+	    (c.payload_cipher_type < QUIC_CIPHER_AES_128_GCM ||
+	     c.payload_cipher_type > QUIC_CIPHER_CHACHA20_POLY1305))
+		return -EINVAL;
 	if (quic_conn_started(sk))
 		return -EISCONN;
 	qs->config = c;
@@ -250,6 +267,10 @@ static int quic_set_close(struct sock *sk, sockptr_t optval, u32 optlen)
 	err = quic_opt_in(&c, sizeof(c), optval, optlen, sizeof(c.errcode));
 	if (err)
 		return err;
+	/* A phrase that fills the buffer must still be a C string. */
+	if (optlen >= sizeof(c) &&
+	    strnlen(c.phrase, sizeof(c.phrase)) == sizeof(c.phrase))
+		return -EINVAL;
 	memset(ci, 0, sizeof(*ci));
 	ci->app = true;
 	ci->errcode = c.errcode;
@@ -291,12 +312,38 @@ static int quic_set_errinfo(struct sock *sk, int optname, sockptr_t optval,
 	return 0;
 }
 
+static int quic_set_event(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	struct quic_event_option ev;
+	int err;
+
+	err = quic_opt_in(&ev, sizeof(ev), optval, optlen, sizeof(ev));
+	if (err)
+		return err;
+	return quic_event_set(sk, ev.type, ev.on);
+}
+
+/*
+ * A client keeps a NEW_TOKEN token to offer on its next connection; the
+ * core does not send tokens in Initial packets yet (no Retry support).
+ */
 static int quic_set_token(struct sock *sk, sockptr_t optval, u32 optlen)
 {
+	struct quic_sock *qs = quic_sk(sk);
+	u8 *buf;
+
 	if (optlen > QUIC_TOKEN_MAX_LEN)
 		return -EINVAL;
-	/* Address validation tokens are not used by the core yet. */
-	return -EOPNOTSUPP;
+	if (qs->is_server || sk->sk_state == QUIC_SS_LISTENING)
+		return -EINVAL;
+	/* Through a bounce buffer: hardened usercopy guards slab objects. */
+	buf = memdup_sockptr(optval, optlen);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	memcpy(qs->token, buf, optlen);
+	qs->token_len = optlen;
+	kfree(buf);
+	return 0;
 }
 
 /**
@@ -345,6 +392,8 @@ int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		err = quic_set_token(sk, optval, optlen);
 		break;
 	case QUIC_SOCKOPT_EVENT:
+		err = quic_set_event(sk, optval, optlen);
+		break;
 	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
 	case QUIC_SOCKOPT_KEY_UPDATE:
@@ -391,6 +440,8 @@ static int quic_get_close(struct sock *sk, char __user *optval,
 	struct quic_close_info *ci = &qs->close_local;
 	struct quic_connection_close c = {};
 
+	if (len < sizeof(c.errcode))
+		return -EINVAL;
 	if (qs->closing && (qs->close_peer.errcode ||
 			    qs->close_peer.phrase_len))
 		ci = &qs->close_peer;
@@ -420,6 +471,45 @@ static int quic_get_ticket(struct sock *sk, char __user *optval,
 	return quic_opt_out(optval, optlen, qs->ticket, qs->ticket_len, len);
 }
 
+static int quic_get_event(struct sock *sk, char __user *optval,
+			  int __user *optlen, u32 len)
+{
+	struct quic_event_option ev;
+
+	if (len < sizeof(ev))
+		return -EINVAL;
+	if (copy_from_user(&ev, optval, sizeof(ev)))
+		return -EFAULT;
+	if (ev.type == QUIC_EVENT_NONE || ev.type >= QUIC_EVENT_MAX)
+		return -EINVAL;
+	ev.on = quic_event_enabled(sk, ev.type);
+	return quic_opt_out(optval, optlen, &ev, sizeof(ev), len);
+}
+
+/*
+ * For tests: which cipher a level's send key uses. The secret itself
+ * never leaves the kernel.
+ */
+static int quic_get_secret(struct sock *sk, char __user *optval,
+			   int __user *optlen, u32 len)
+{
+	struct quic_crypto_secret s;
+	struct quic_crypto *c;
+
+	if (len < sizeof(s))
+		return -EINVAL;
+	if (copy_from_user(&s, optval, sizeof(s)))
+		return -EFAULT;
+	if (s.level >= QUIC_CRYPTO_MAX)
+		return -EINVAL;
+	c = &quic_sk(sk)->crypto[s.level];
+	if (!(s.send ? c->tx.ready : c->rx.ready))
+		return -ENOKEY;
+	s.type = s.send ? c->tx.cipher : c->rx.cipher;
+	memset(s.secret, 0, sizeof(s.secret));
+	return quic_opt_out(optval, optlen, &s, sizeof(s), len);
+}
+
 static int quic_getopt(struct sock *sk, int optname, char __user *optval,
 		       int __user *optlen, u32 len)
 {
@@ -435,21 +525,31 @@ static int quic_getopt(struct sock *sk, int optname, char __user *optval,
 		return quic_opt_out(optval, optlen, qs->tp_ext, qs->tp_ext_len,
 				    len);
 	case QUIC_SOCKOPT_ALPN:
+		/* A truncated list would name other protocols: refuse. */
+		if (len < strlen(qs->alpn))
+			return -EINVAL;
 		return quic_opt_out(optval, optlen, qs->alpn,
 				    strlen(qs->alpn), len);
 	case QUIC_SOCKOPT_TOKEN:
 		/* libquic learns the role from this failing on servers. */
 		if (qs->is_server || sk->sk_state == QUIC_SS_LISTENING)
 			return -EINVAL;
-		return quic_opt_out(optval, optlen, NULL, 0, 0);
+		if (len < qs->token_len)
+			return -EINVAL;
+		return quic_opt_out(optval, optlen, qs->token, qs->token_len,
+				    len);
 	case QUIC_SOCKOPT_SESSION_TICKET:
 		return quic_get_ticket(sk, optval, optlen, len);
 	case QUIC_SOCKOPT_CONFIG:
+		if (len < sizeof(qs->config.version))
+			return -EINVAL;
 		qs->config.version = qs->version;
 		return quic_opt_out(optval, optlen, &qs->config,
 				    sizeof(qs->config), len);
 	case QUIC_SOCKOPT_TRANSPORT_PARAM:
-		if (len && copy_from_user(&tp.remote, optval, 1))
+		if (!len)
+			return -EINVAL;
+		if (copy_from_user(&tp.remote, optval, 1))
 			return -EFAULT;
 		if (tp.remote && !qs->peer_tp_set)
 			return -ENOTCONN;
@@ -461,8 +561,10 @@ static int quic_getopt(struct sock *sk, int optname, char __user *optval,
 	case QUIC_SOCKOPT_STREAM_OPEN:
 		return quic_get_stream_open(sk, optval, optlen, len);
 	case QUIC_SOCKOPT_EVENT:
-	case QUIC_SOCKOPT_CONNECTION_ID:
+		return quic_get_event(sk, optval, optlen, len);
 	case QUIC_SOCKOPT_CRYPTO_SECRET:
+		return quic_get_secret(sk, optval, optlen, len);
+	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_STREAM_PEELOFF:
 		return -EOPNOTSUPP;
 	}

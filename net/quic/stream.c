@@ -20,7 +20,12 @@ static u64 quic_stream_index(s64 id)
 
 void quic_stream_table_init(struct quic_stream_table *t, bool is_server)
 {
+	int i, j;
+
 	memset(t, 0, sizeof(*t));
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			quic_ackrange_init(&t->freed[i][j]);
 	hash_init(t->hash);
 	INIT_LIST_HEAD(&t->send_list);
 	INIT_LIST_HEAD(&t->readable);
@@ -37,6 +42,15 @@ struct quic_stream *quic_stream_find(struct quic_stream_table *t, s64 id)
 		if (s->id == id)
 			return s;
 	return NULL;
+}
+
+static bool quic_stream_freed(struct quic_stream_table *t, s64 id)
+{
+	struct quic_ackrange_set *set;
+
+	set = &t->freed[quic_stream_id_uni(id)][!quic_stream_id_local(t, id)];
+	return quic_stream_index(id) < set->floor ||
+	       quic_ackrange_contains(set, quic_stream_index(id));
 }
 
 static void quic_stream_free(struct quic_stream *s)
@@ -132,18 +146,15 @@ int quic_stream_open_local(struct quic_stream_table *t, s64 id,
 		*sp = s;
 		return 0;
 	}
-	if (!quic_stream_id_local(t, id)) {
-		/* A peer stream that was opened, finished and freed. */
+	/* A peer stream not open, or any stream finished and freed. */
+	if (!quic_stream_id_local(t, id) || quic_stream_freed(t, id))
 		return -EINVAL;
-	}
-	if (idx < t->local_opened[uni])
-		return -EINVAL;	/* ours, finished and freed */
 	if (idx >= t->peer_limit[uni])
 		return -EAGAIN;
 	s = quic_stream_create(t, id, true);
 	if (!s)
 		return -ENOMEM;
-	t->local_opened[uni] = idx + 1;
+	t->local_opened[uni] = max(t->local_opened[uni], idx + 1);
 	*sp = s;
 	return 0;
 }
@@ -183,18 +194,21 @@ int quic_stream_get_peer(struct quic_stream_table *t, s64 id, bool sending,
 		*sp = s;
 		return 0;
 	}
+	/* Feedback on a stream of ours we opened but have no object for
+	 * (freed, or implicitly opened and unused) is ignored.
+	 */
 	if (local)
 		return idx < t->local_opened[uni] ? 0 : -EPROTO;
 	if (idx >= t->local_limit[uni]) {
 		*err = QUIC_TRANSPORT_ERROR_STREAM_LIMIT;
 		return -EPROTO;
 	}
-	if (idx < t->peer_opened[uni])
+	if (quic_stream_freed(t, id))
 		return 0;	/* finished and freed: ignore the frame */
 	s = quic_stream_create(t, id, false);
 	if (!s)
 		return -ENOMEM;
-	t->peer_opened[uni] = idx + 1;
+	t->peer_opened[uni] = max(t->peer_opened[uni], idx + 1);
 	*sp = s;
 	return 0;
 }
@@ -216,6 +230,9 @@ void quic_stream_maybe_free(struct quic_stream_table *t,
 
 	if (!send_done || !s->recv_done)
 		return;
+	quic_ackrange_add(&t->freed[quic_stream_id_uni(s->id)]
+				   [!quic_stream_id_local(t, s->id)],
+			  quic_stream_index(s->id), 0);
 	if (!quic_stream_id_local(t, s->id))
 		t->local_limit[quic_stream_id_uni(s->id)]++;
 	if (t->last_active == s->id)
@@ -223,15 +240,15 @@ void quic_stream_maybe_free(struct quic_stream_table *t,
 	quic_stream_free(s);
 }
 
-/* Memory held by all stream buffers, for socket accounting. */
-u64 quic_stream_mem(const struct quic_stream_table *t)
+/* Memory held by the send buffers of all streams, charged to sk_sndbuf. */
+u64 quic_stream_tx_mem(const struct quic_stream_table *t)
 {
 	struct quic_stream *s;
 	u64 mem = 0;
 	int bkt;
 
 	hash_for_each(t->hash, bkt, s, node)
-		mem += s->tx.mem + s->rx.mem;
+		mem += s->tx.mem;
 	return mem;
 }
 

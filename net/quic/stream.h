@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <linux/quic.h>
 
+#include "ackrange.h"
 #include "streambuf.h"
 
 #define QUIC_STREAM_HASH_BITS	6
@@ -34,6 +35,7 @@ struct quic_stream {
 	bool			stop_pending;		/* STOP_SENDING */
 	bool			reset_sent;
 	bool			recv_done;	/* FIN or reset read by user */
+	bool			send_done;	/* all data acknowledged */
 	u32			reset_code;
 	u32			stop_code;
 };
@@ -54,6 +56,13 @@ struct quic_stream_table {
 	u64	rx_window_bidi_local;	/* ours */
 	u64	rx_window_bidi_remote;
 	u64	rx_window_uni;
+	/*
+	 * Indexes of finished, freed streams by [uni][peer]. Opening a stream
+	 * opens every lower one of its type (RFC 9000 2.1) without creating
+	 * objects; this tells "freed" from "opened but not used yet". Very
+	 * old entries may be forgotten: they then count as freed.
+	 */
+	struct quic_ackrange_set freed[2][2];
 	s64	last_active;		/* target of write() without a cmsg */
 	bool	is_server;
 };
@@ -79,6 +88,6 @@ int quic_stream_get_peer(struct quic_stream_table *t, s64 id, bool sending,
 s64 quic_stream_next_local_id(const struct quic_stream_table *t, bool uni);
 void quic_stream_maybe_free(struct quic_stream_table *t,
 			    struct quic_stream *s);
-u64 quic_stream_mem(const struct quic_stream_table *t);
+u64 quic_stream_tx_mem(const struct quic_stream_table *t);
 
 #endif /* _NET_QUIC_STREAM_H */

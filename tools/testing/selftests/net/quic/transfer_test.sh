@@ -1,0 +1,166 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# QUIC data transfer between two hosts over IPv4 and IPv6: many concurrent
+# bidirectional streams echoed back, one long stream, and unidirectional
+# streams; every stream's SHA-256 must be the same at both ends.
+#
+# Sizes can be scaled down for slow machines: TRANSFER_STREAMS (100),
+# TRANSFER_BYTES (1 MiB per stream and direction), TRANSFER_ONE_BYTES
+# (10 MiB), TRANSFER_UNI_STREAMS (50), TRANSFER_UNI_BYTES (256 KiB),
+# TRANSFER_TIMEOUT (seconds per transfer, 150).
+# shellcheck disable=SC2317,SC2119 # functions run through check()
+SUITE=transfer
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+xfer=$SELFTEST_BIN/xfer
+mkcerts=$(dirname "$0")/mkcerts.sh
+require "$xfer" "$mkcerts" psktool certtool ip timeout
+
+STREAMS=${TRANSFER_STREAMS:-100}
+BYTES=${TRANSFER_BYTES:-1048576}
+ONE_BYTES=${TRANSFER_ONE_BYTES:-10485760}
+UNI_STREAMS=${TRANSFER_UNI_STREAMS:-50}
+UNI_BYTES=${TRANSFER_UNI_BYTES:-262144}
+T=${TRANSFER_TIMEOUT:-150}
+work=$(mktemp -d /tmp/quic-transfer.XXXXXX)
+port=4530
+SRV_PID=
+
+# start_server NAME ARGS...: xfer -s in $NS2 logging to $work/NAME.srv;
+# returns once it listens ($! is timeout(1): ip netns exec execs).
+start_server() {
+	local name=$1
+	shift
+	srv_log=$work/$name.srv
+	ip netns exec "$NS2" timeout -k 5 $((T + 10)) "$xfer" -s \
+		--timeout $((T + 10)) "$@" > "$srv_log" 2>&1 &
+	SRV_PID=$!
+	for _ in $(seq 100); do
+		grep -q '^listening on' "$srv_log" && return 0
+		kill -0 "$SRV_PID" 2> /dev/null || break
+		sleep 0.1
+	done
+	echo "server did not start listening: $(tail -3 "$srv_log" | tr '\n' ' ')"
+	stop_server
+	return 1
+}
+
+stop_server() {
+	[ -n "$SRV_PID" ] || return 0
+	kill "$SRV_PID" 2> /dev/null
+	wait "$SRV_PID" 2> /dev/null
+	SRV_PID=
+}
+
+cleanup() {
+	stop_server
+	topo_cleanup
+	rm -rf "$work"
+}
+
+check() {	# check NAME CMD...: one TAP line; CMD's output says why not
+	local name=$1
+	shift
+	if "$@" > "$work/why" 2>&1; then
+		tap_ok "$name"
+	else
+		tap_fail "$name" "$(tail -5 "$work/why" | tr '\n' ' ')"
+	fi
+}
+
+why() {	# why LOG: what went wrong, in a few words
+	grep -E 'error|failed|incomplete|mismatch|differs|status' "$1" |
+		head -4 | tr '\n' ' '
+}
+
+stream_lines() {	# stream_lines LOG tx|rx: "id bytes sha256", sorted
+	sed -n "s/^stream \([0-9]*\) $2 \([0-9]*\) sha256 \([0-9a-f]*\)\$/\1 \2 \3/p" \
+		"$1" | sort -n
+}
+
+# transfer NAME ADDR COUNT BIDI CLIENT-ARGS...: one connection; both ends
+# exit 0; the server's per-stream hashes equal the client's, on COUNT
+# streams, and with BIDI (1) the echoes' hashes too.
+transfer() {
+	local name=$1 addr=$2 count=$3 bidi=$4 rc srv tx rx bad
+	shift 4
+	port=$((port + 1))
+	start_server "$name" -a "$addr" -p "$port" --psk "$work/creds/psk.txt" ||
+		return 1
+	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c -a "$addr" \
+		-p "$port" --psk "$work/creds/psk.txt" --timeout "$T" \
+		--close-code 7 --close-phrase "transfer done" "$@" \
+		> "$work/$name.cli" 2>&1
+	rc=$?
+	cli_log=$work/$name.cli
+	if [ "$rc" != 0 ]; then
+		echo "client exit $rc: $(why "$cli_log")"
+		stop_server
+		return 1
+	fi
+	wait "$SRV_PID"
+	rc=$?
+	SRV_PID=
+	[ "$rc" = 0 ] || { echo "server exit $rc: $(why "$srv_log")"; return 1; }
+
+	srv=$(stream_lines "$srv_log" rx)
+	tx=$(stream_lines "$cli_log" tx)
+	rx=$(stream_lines "$cli_log" rx)
+	[ "$(echo "$srv" | grep -c .)" = "$count" ] || {
+		echo "server reports $(echo "$srv" | grep -c .) streams, expected $count; missing: $(diff <(echo "$tx" | cut -d' ' -f2) <(echo "$srv" | cut -d' ' -f2) | grep '^[<>]' | tr '\n' ' ')"
+		grep -v sha256 "$srv_log" | tail -5 | sed 's/^/# srv: /' >&3
+		grep -v sha256 "$cli_log" | tail -5 | sed 's/^/# cli: /' >&3
+		return 1
+	}
+	if [ "$srv" != "$tx" ]; then
+		bad=$(diff <(echo "$tx") <(echo "$srv") | grep -c '^>')
+		echo "$bad streams differ between client tx and server rx, e.g.: $(diff <(echo "$tx") <(echo "$srv") | grep '^[<>]' | head -2 | tr '\n' ' ')"
+		return 1
+	fi
+	if [ "$bidi" = 1 ] && [ "$rx" != "$tx" ]; then
+		bad=$(diff <(echo "$tx") <(echo "$rx") | grep -c '^>')
+		echo "$bad echoed streams differ from what the client sent"
+		return 1
+	fi
+	grep -qx 'close errcode 7 phrase transfer done' "$srv_log" || {
+		echo "server saw no close 7 \"transfer done\": $(grep '^close' "$srv_log" | tr '\n' ' ')"
+		return 1
+	}
+	echo "# $name: $(grep -E '^(OK|FAIL):' "$cli_log")" >&3
+}
+
+mib() {	# human size for the TAP line
+	if [ $(($1 % 1048576)) = 0 ]; then
+		echo "$(($1 / 1048576)) MiB"
+	else
+		echo "$(($1 / 1024)) KiB"
+	fi
+}
+
+if ! "$mkcerts" "$work/creds" > "$work/mkcerts.log" 2>&1; then
+	tap_fail "test credentials from mkcerts.sh" "$(tail -3 "$work/mkcerts.log")"
+	rm -rf "$work"
+	tap_done
+fi
+if ! topo_two_hosts; then
+	tap_fail "two-host topology"
+	rm -rf "$work"
+	tap_done
+fi
+trap cleanup EXIT
+exec 3>&1	# transfer() reports its rate here, past check()'s capture
+
+for fam in 4 6; do
+	if [ $fam = 4 ]; then addr=$ADDR2_V4; else addr=$ADDR2_V6; fi
+	check "IPv$fam: $STREAMS concurrent bidirectional streams x $(mib "$BYTES") each way, SHA-256 equal at both ends" \
+		transfer "v$fam-streams" "$addr" "$STREAMS" 1 \
+		--streams "$STREAMS" --bytes "$BYTES"
+	check "IPv$fam: one stream of $(mib "$ONE_BYTES") each way, SHA-256 equal at both ends" \
+		transfer "v$fam-one" "$addr" 1 1 --one-stream "$ONE_BYTES" \
+		--chunk 65536
+	# The server also reports the client's closing echo on stream 0.
+	check "IPv$fam: $UNI_STREAMS unidirectional streams x $(mib "$UNI_BYTES"), SHA-256 equal at both ends" \
+		transfer "v$fam-uni" "$addr" $((UNI_STREAMS + 1)) 0 --uni \
+		--streams "$UNI_STREAMS" --bytes "$UNI_BYTES" --open sendmsg
+done
+tap_done
