@@ -19,6 +19,12 @@ poweroff_now() {
 }
 trap poweroff_now EXIT
 
+# devtmpfs lacks these; bash process substitution needs /dev/fd.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+mkdir -p /dev/shm
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm 2>/dev/null
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
