@@ -11,6 +11,7 @@
  * segment of a GSO super-packet instead.
  */
 
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <net/udp_tunnel.h>
 #include <net/ip6_route.h>
@@ -28,6 +29,13 @@
 #define QUIC_STREAM_HDR_MAX	(1 + 8 + 8 + 4)
 /* Datagrams one flush may send, so a flush never runs unbounded. */
 #define QUIC_FLUSH_BURST	64
+/* Datagrams per UDP GSO super-packet (64 KiB of IP payload at most). */
+#define QUIC_GSO_MAX_SEGS	16
+
+static bool gso;
+module_param(gso, bool, 0644);
+MODULE_PARM_DESC(gso, "Send runs of full-size 1-RTT datagrams as UDP GSO "
+		      "super-packets (off: slower under qemu TCG so far)");
 
 static struct kmem_cache *quic_tx_pkt_cache;
 
@@ -37,6 +45,7 @@ struct quic_pkt_builder {
 	u32			pos;
 	u32			limit;
 	bool			ack_eliciting;
+	bool			fill;	/* pad a nearly full packet to the brim */
 	struct quic_tx_pkt	*tp;
 };
 
@@ -445,6 +454,7 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 			     bool pad, quic_frames_writer write,
 			     struct quic_tx_pkt *tp)
 {
+	bool fill = space == QUIC_SPACE_APP && READ_ONCE(gso);
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_crypto *c = &qs->crypto[quic_space_level(space)];
 	u32 tag = quic_crypto_tag_len(c), payload_len;
@@ -467,6 +477,11 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 	write(sk, space, &b);
 	if (b.pos == l.hdr_len)
 		return 0;
+	/* A packet the data filled becomes exactly full-size, so runs of
+	 * them can share one GSO super-packet; a few bytes of PADDING.
+	 */
+	if (fill && b.limit - b.pos <= QUIC_STREAM_HDR_MAX)
+		pad = true;
 	/* Header protection samples 16 bytes from pn_offset + 4. */
 	while (b.pos < l.pn_offset + 4 + QUIC_HDR_SAMPLE_LEN - tag ||
 	       (pad && b.pos < b.limit))
@@ -553,8 +568,11 @@ static struct quic_tx_pkt *quic_tx_pkt_alloc(void)
 	return kmem_cache_zalloc(quic_tx_pkt_cache, GFP_ATOMIC);
 }
 
-/* Build one datagram; returns bytes of QUIC payload, 0 if nothing to send. */
-static int quic_build_datagram(struct sock *sk, struct sk_buff *skb)
+/*
+ * Build one datagram at @buf; returns its length, 0 if nothing to send.
+ * @app_only: set if it holds a single 1-RTT packet (may join a GSO run).
+ */
+static int quic_build_datagram(struct sock *sk, u8 *buf, bool *app_only)
 {
 	struct quic_tx_pkt *tps[QUIC_SPACE_MAX] = {};
 	u32 room = QUIC_MIN_UDP_PAYLOAD, used = 0;
@@ -578,7 +596,7 @@ static int quic_build_datagram(struct sock *sk, struct sk_buff *skb)
 		 * padded to 1200 bytes; pad inside the last packet.
 		 */
 		pad = has_initial && space == last;
-		n = quic_build_packet(sk, space, skb->data + used, room - used,
+		n = quic_build_packet(sk, space, buf + used, room - used,
 				      pad, quic_write_frames, tps[space]);
 		if (n <= 0) {
 			kmem_cache_free(quic_tx_pkt_cache, tps[space]);
@@ -587,10 +605,50 @@ static int quic_build_datagram(struct sock *sk, struct sk_buff *skb)
 		}
 		used += n;
 	}
+	*app_only = tps[QUIC_SPACE_APP] && !tps[QUIC_SPACE_INITIAL] &&
+		    !tps[QUIC_SPACE_HANDSHAKE];
 	for (space = 0; space < QUIC_SPACE_MAX; space++)
 		if (tps[space])
 			quic_conn_on_packet_sent(sk, tps[space]);
 	return used;
+}
+
+/*
+ * Make @skb a UDP GSO super-packet of @segs datagrams of @size bytes (the
+ * last may be shorter). The UDP header udp_tunnel_xmit_skb() pushes goes
+ * right before skb->data; the checksum is completed per segment.
+ */
+static void quic_skb_set_gso(struct sk_buff *skb, u32 segs, u32 size)
+{
+	skb_shinfo(skb)->gso_size = size;
+	skb_shinfo(skb)->gso_segs = segs;
+	skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) - sizeof(struct udphdr);
+	skb->csum_offset = offsetof(struct udphdr, check);
+}
+
+/*
+ * Fill @skb with datagrams: one, or a run of full-size 1-RTT-only ones
+ * that leave as a single GSO super-packet.
+ */
+static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max)
+{
+	u32 segs = 0;
+	bool app_only;
+	int n;
+
+	while (segs < max) {
+		n = quic_build_datagram(sk, skb_tail_pointer(skb), &app_only);
+		if (n <= 0)
+			break;
+		skb_put(skb, n);
+		segs++;
+		/* Only the last segment of a run may be short. */
+		if (!app_only || n != QUIC_MIN_UDP_PAYLOAD)
+			break;
+	}
+	return segs;
 }
 
 /**
@@ -604,23 +662,26 @@ static int quic_build_datagram(struct sock *sk, struct sk_buff *skb)
 void quic_output_flush(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	u32 i, segs, max;
 	struct sk_buff *skb;
-	int i, n;
 
 	if (!qs->udp || !qs->peer.sa.sa_family)
 		return;
-	for (i = 0; i < QUIC_FLUSH_BURST; i++) {
-		skb = alloc_skb(QUIC_TX_HEADROOM + QUIC_MIN_UDP_PAYLOAD,
+	for (i = 0; i < QUIC_FLUSH_BURST; i += segs) {
+		max = READ_ONCE(gso) ? min(QUIC_GSO_MAX_SEGS,
+					   QUIC_FLUSH_BURST - i) : 1;
+		skb = alloc_skb(QUIC_TX_HEADROOM + max * QUIC_MIN_UDP_PAYLOAD,
 				GFP_ATOMIC);
 		if (!skb)
 			break;
 		skb_reserve(skb, QUIC_TX_HEADROOM);
-		n = quic_build_datagram(sk, skb);
-		if (n <= 0) {
+		segs = quic_build_batch(sk, skb, max);
+		if (!segs) {
 			kfree_skb(skb);
 			break;
 		}
-		skb_put(skb, n);
+		if (segs > 1)
+			quic_skb_set_gso(skb, segs, QUIC_MIN_UDP_PAYLOAD);
 		skb_set_owner_w(skb, sk);
 		if (quic_xmit(sk, skb))
 			break;
