@@ -34,8 +34,8 @@
 
 static bool gso;
 module_param(gso, bool, 0644);
-MODULE_PARM_DESC(gso, "Send runs of full-size 1-RTT datagrams as UDP GSO "
-		      "super-packets (off: slower under qemu TCG so far)");
+/* Off by default: slower under qemu TCG so far (see the perf work). */
+MODULE_PARM_DESC(gso, "Send full-size 1-RTT datagram runs as UDP GSO");
 
 static struct kmem_cache *quic_tx_pkt_cache;
 
@@ -45,7 +45,6 @@ struct quic_pkt_builder {
 	u32			pos;
 	u32			limit;
 	bool			ack_eliciting;
-	bool			fill;	/* pad a nearly full packet to the brim */
 	struct quic_tx_pkt	*tp;
 };
 
