@@ -371,14 +371,18 @@ static void quic_cc_on_lost(struct quic_sock *qs)
 static void quic_stream_data_acked(struct sock *sk, struct quic_stream *s,
 				   const struct quic_tx_frame *f)
 {
+	struct quic_stream_table *t = &quic_sk(sk)->streams;
+	u64 mem = s->tx.mem;
+
 	quic_sendbuf_on_acked(&s->tx, f->offset, f->len, f->fin);
+	quic_stream_tx_account(t, s, mem);
 	if (quic_sendbuf_all_acked(&s->tx) && !s->send_done) {
 		s->send_done = true;
 		quic_event_stream_update(sk, s->id,
 					 QUIC_STREAM_SEND_STATE_RECVD, 0,
 					 s->tx.write_offset);
 	}
-	quic_stream_maybe_free(&quic_sk(sk)->streams, s);
+	quic_stream_maybe_free(t, s);
 }
 
 static void quic_frames_acked(struct sock *sk, struct quic_tx_pkt *tp)
@@ -705,10 +709,17 @@ static u64 quic_idle_timeout_ms(struct quic_sock *qs)
 void quic_conn_touch_idle(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	u64 ms = quic_idle_timeout_ms(qs);
+	u64 ms = quic_idle_timeout_ms(qs), pto_ms;
 
 	if (!ms || qs->closing)
 		return;
+	/* RFC 9000 10.1: never less than three current PTOs (backoff
+	 * included), or loss alone would look like an idle peer.
+	 */
+	pto_ms = quic_pto_us(&qs->rtt, quic_peer_max_ack_delay_us(qs),
+			     qs->pto_count, true);
+	pto_ms = div_u64(3 * pto_ms, USEC_PER_MSEC);
+	ms = max(ms, pto_ms);
 	sk_reset_timer(sk, &qs->idle_timer, jiffies + msecs_to_jiffies(ms));
 }
 
@@ -794,8 +805,29 @@ void quic_conn_timers_stop(struct sock *sk)
 	sk_stop_timer(sk, &qs->idle_timer);
 }
 
+/**
+ * quic_conn_update_rx_ready() - recompute whether recvmsg() has something
+ * @sk: socket
+ *
+ * Waiting readers and poll() read ->rx_ready without the socket lock; the
+ * buffers it summarises may only be walked with the lock held.
+ */
+void quic_conn_update_rx_ready(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	bool ready = !list_empty(&qs->streams.readable) ||
+		     !skb_queue_empty(&qs->event_queue);
+	int i;
+
+	for (i = QUIC_SPACE_INITIAL; i <= QUIC_SPACE_HANDSHAKE && !ready; i++)
+		ready = !qs->space[i].discarded &&
+			quic_recvbuf_readable(&qs->space[i].crypto_rx);
+	WRITE_ONCE(qs->rx_ready, ready);
+}
+
 /* New data for the reader: wake it and any poller. */
 void quic_conn_data_ready(struct sock *sk)
 {
+	WRITE_ONCE(quic_sk(sk)->rx_ready, true);
 	sk->sk_data_ready(sk);
 }

@@ -84,6 +84,7 @@ void quic_conn_arm_loss_timer(struct sock *sk);
 void quic_conn_arm_ack_timer(struct sock *sk);
 void quic_conn_touch_idle(struct sock *sk);
 void quic_conn_data_ready(struct sock *sk);
+void quic_conn_update_rx_ready(struct sock *sk);
 int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len);
 int quic_conn_encode_local_tparams(struct sock *sk);
 int quic_conn_install_secret(struct sock *sk,

@@ -53,7 +53,7 @@ void quic_event_queue(struct sock *sk, u8 type, const void *data, u32 len)
 	skb_put_u8(skb, type);
 	skb_put_data(skb, data, len);
 	__skb_queue_tail(&qs->event_queue, skb);
-	sk->sk_data_ready(sk);
+	quic_conn_data_ready(sk);
 }
 
 void quic_event_stream_update(struct sock *sk, s64 id, u8 state,

@@ -18,6 +18,9 @@ typedef u32 (*quic_frame_handler)(struct sock *sk, u8 space,
 static void quic_stream_mark_readable(struct quic_sock *qs,
 				      struct quic_stream *s)
 {
+	/* Once the reader has seen the end, duplicates must not repeat it. */
+	if (s->recv_done)
+		return;
 	if (list_empty(&s->read_node) &&
 	    (quic_recvbuf_readable(&s->rx) || quic_recvbuf_fin_reached(&s->rx)))
 		list_add_tail(&s->read_node, &qs->streams.readable);
@@ -77,7 +80,7 @@ static u32 quic_rx_stream(struct sock *sk, u8 space,
 		return QUIC_TRANSPORT_ERROR_INTERNAL;
 	if (ret)
 		return err;
-	if (!s || s->rx.reset)
+	if (!s || s->rx.reset || s->recv_done)
 		return 0;
 	delta = quic_recvbuf_fc_delta(&s->rx, f->stream.offset,
 				      f->stream.len);

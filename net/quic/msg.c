@@ -155,51 +155,62 @@ static int quic_send_handshake(struct sock *sk, struct msghdr *msg,
 	return n;
 }
 
-struct quic_open_arg {
-	s64	id;
-	int	err;
-	struct quic_stream *s;
-};
-
-static bool quic_stream_openable(struct sock *sk, void *arg)
+/* Wait condition: evaluated without the socket lock, so read-only. */
+static bool quic_stream_limit_raised(struct sock *sk, void *arg)
 {
-	struct quic_open_arg *o = arg;
+	struct quic_stream_table *t = &quic_sk(sk)->streams;
+	s64 id = *(s64 *)arg;
 
-	o->err = quic_stream_open_local(&quic_sk(sk)->streams, o->id, &o->s);
-	return o->err != -EAGAIN;
+	return READ_ONCE(t->peer_limit[quic_stream_id_uni(id)]) >
+	       ((u64)id >> 2);
+}
+
+/* Open a stream of ours, waiting for the peer's MAX_STREAMS if allowed. */
+static int quic_stream_open_wait(struct sock *sk, s64 id, long *timeo,
+				 struct quic_stream **sp)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int err;
+
+	for (;;) {
+		err = quic_stream_open_local(&qs->streams, id, sp);
+		if (err != -EAGAIN)
+			return err;
+		/* The peer's MAX_STREAMS holds us back (RFC 9000 4.6). */
+		qs->ctrl_pending |= quic_stream_id_uni(id) ?
+				    QUIC_CTRL_STREAMS_BLOCKED_UNI :
+				    QUIC_CTRL_STREAMS_BLOCKED_BIDI;
+		quic_output_flush(sk);
+		err = quic_wait(sk, timeo, quic_stream_limit_raised, &id);
+		if (err)
+			return err;
+	}
 }
 
 static int quic_send_stream_get(struct sock *sk, const struct quic_send_args *a,
 				u32 flags, long *timeo, struct quic_stream **sp)
 {
 	struct quic_stream_table *t = &quic_sk(sk)->streams;
-	struct quic_open_arg o = { .id = t->last_active };
 	long wait = (flags & MSG_QUIC_STREAM_DONTWAIT) ? 0 : *timeo;
-	int err;
+	s64 id = t->last_active;
 
 	if (a->has_sinfo)
-		o.id = a->sinfo.stream_id;
-	if (o.id == -1 && a->has_sinfo)
-		o.id = quic_stream_next_local_id(t,
-						 flags & MSG_QUIC_STREAM_UNI);
-	if (o.id < 0)
+		id = a->sinfo.stream_id;
+	if (id == -1 && a->has_sinfo)
+		id = quic_stream_next_local_id(t, flags & MSG_QUIC_STREAM_UNI);
+	if (id < 0)
 		return -EINVAL;
-	if (!quic_stream_id_local(t, o.id)) {
-		*sp = quic_stream_find(t, o.id);
+	if (!quic_stream_id_local(t, id)) {
+		*sp = quic_stream_find(t, id);
 		return *sp && (*sp)->can_send ? 0 : -EINVAL;
 	}
-	err = quic_wait(sk, &wait, quic_stream_openable, &o);
-	if (err)
-		return err;
-	if (o.err)
-		return o.err;
-	*sp = o.s;
-	return 0;
+	return quic_stream_open_wait(sk, id, &wait, sp);
 }
 
+/* Wait condition and poll: read without the socket lock. */
 static bool quic_send_room(struct sock *sk, void *arg)
 {
-	return quic_stream_tx_mem(&quic_sk(sk)->streams) <
+	return READ_ONCE(quic_sk(sk)->streams.tx_mem) <
 	       READ_ONCE(sk->sk_sndbuf);
 }
 
@@ -213,6 +224,7 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	struct quic_stream *s;
 	size_t done = 0;
 	int err, n;
+	u64 mem;
 
 	if (sk->sk_state != QUIC_SS_ESTABLISHED)
 		return qs->closing ? -EPIPE : -ENOTCONN;
@@ -232,9 +244,11 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 			err = -EPIPE;
 			break;
 		}
+		mem = s->tx.mem;
 		n = quic_sendbuf_fill(&s->tx, msg,
 				      min_t(size_t, len - done, 64 * 1024),
 				      fin && len - done <= 64 * 1024);
+		quic_stream_tx_account(&qs->streams, s, mem);
 		if (n < 0) {
 			err = n;
 			break;
@@ -410,17 +424,10 @@ static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	return done;
 }
 
+/* Wait condition and poll: read without the socket lock. */
 static bool quic_readable(struct sock *sk, void *arg)
 {
-	struct quic_sock *qs = quic_sk(sk);
-	int i;
-
-	for (i = QUIC_SPACE_INITIAL; i <= QUIC_SPACE_HANDSHAKE; i++)
-		if (!qs->space[i].discarded &&
-		    quic_recvbuf_readable(&qs->space[i].crypto_rx))
-			return true;
-	return !list_empty(&qs->streams.readable) ||
-	       !skb_queue_empty_lockless(&qs->event_queue);
+	return READ_ONCE(quic_sk(sk)->rx_ready);
 }
 
 int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
@@ -438,6 +445,7 @@ int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	lock_sock(sk);
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	for (;;) {
+		quic_conn_update_rx_ready(sk);
 		err = -ENOTCONN;
 		if (sk->sk_state == QUIC_SS_LISTENING)
 			break;
@@ -467,6 +475,7 @@ int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		if (err)
 			break;
 	}
+	quic_conn_update_rx_ready(sk);
 	release_sock(sk);
 	return err;
 }

@@ -231,6 +231,18 @@ static void quic_write_conn_ctrl(struct sock *sk, struct quic_pkt_builder *b)
 		if (quic_builder_add_frame(b, &f))
 			done |= QUIC_CTRL_DATA_BLOCKED;
 	}
+	if (qs->ctrl_pending & QUIC_CTRL_STREAMS_BLOCKED_BIDI) {
+		f.type = QUIC_FRAME_STREAMS_BLOCKED_BIDI;
+		f.streams_blocked.max = qs->streams.peer_limit[0];
+		if (quic_builder_add_frame(b, &f))
+			done |= QUIC_CTRL_STREAMS_BLOCKED_BIDI;
+	}
+	if (qs->ctrl_pending & QUIC_CTRL_STREAMS_BLOCKED_UNI) {
+		f.type = QUIC_FRAME_STREAMS_BLOCKED_UNI;
+		f.streams_blocked.max = qs->streams.peer_limit[1];
+		if (quic_builder_add_frame(b, &f))
+			done |= QUIC_CTRL_STREAMS_BLOCKED_UNI;
+	}
 	if (qs->ctrl_pending & QUIC_CTRL_PING) {
 		f.type = QUIC_FRAME_PING;
 		if (quic_builder_add_frame(b, &f))

@@ -92,6 +92,8 @@ enum quic_ctrl_pending {
 	QUIC_CTRL_PING			= BIT(5),
 	QUIC_CTRL_CLOSE			= BIT(6),
 	QUIC_CTRL_NEW_CIDS		= BIT(7),
+	QUIC_CTRL_STREAMS_BLOCKED_BIDI	= BIT(8),
+	QUIC_CTRL_STREAMS_BLOCKED_UNI	= BIT(9),
 };
 
 /* Work a timer or softirq could not do while the user owned the socket. */
@@ -156,6 +158,7 @@ struct quic_sock {
 	u8			*ticket;	/* NEW_SESSION_TICKET data */
 	u16			ticket_len;
 	u32			events;		/* enabled QUIC_EVENT_* bits */
+	bool			rx_ready;	/* quic_conn_update_rx_ready */
 
 	struct timer_list	loss_timer;	/* loss detection and PTO */
 	struct timer_list	ack_timer;	/* max_ack_delay */

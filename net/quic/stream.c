@@ -53,8 +53,10 @@ static bool quic_stream_freed(struct quic_stream_table *t, s64 id)
 	       quic_ackrange_contains(set, quic_stream_index(id));
 }
 
-static void quic_stream_free(struct quic_stream *s)
+static void quic_stream_free(struct quic_stream_table *t,
+			     struct quic_stream *s)
 {
+	WRITE_ONCE(t->tx_mem, t->tx_mem - s->tx.mem);
 	hash_del(&s->node);
 	list_del(&s->send_node);
 	list_del(&s->read_node);
@@ -237,19 +239,7 @@ void quic_stream_maybe_free(struct quic_stream_table *t,
 		t->local_limit[quic_stream_id_uni(s->id)]++;
 	if (t->last_active == s->id)
 		t->last_active = -1;
-	quic_stream_free(s);
-}
-
-/* Memory held by the send buffers of all streams, charged to sk_sndbuf. */
-u64 quic_stream_tx_mem(const struct quic_stream_table *t)
-{
-	struct quic_stream *s;
-	u64 mem = 0;
-	int bkt;
-
-	hash_for_each(t->hash, bkt, s, node)
-		mem += s->tx.mem;
-	return mem;
+	quic_stream_free(t, s);
 }
 
 void quic_stream_table_free(struct quic_stream_table *t)
@@ -259,5 +249,5 @@ void quic_stream_table_free(struct quic_stream_table *t)
 	int bkt;
 
 	hash_for_each_safe(t->hash, bkt, tmp, s, node)
-		quic_stream_free(s);
+		quic_stream_free(t, s);
 }

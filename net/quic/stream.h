@@ -64,6 +64,8 @@ struct quic_stream_table {
 	 */
 	struct quic_ackrange_set freed[2][2];
 	s64	last_active;		/* target of write() without a cmsg */
+	/* Send buffer bytes; read locklessly by writers waiting for room. */
+	u64	tx_mem;
 	bool	is_server;
 };
 
@@ -88,6 +90,12 @@ int quic_stream_get_peer(struct quic_stream_table *t, s64 id, bool sending,
 s64 quic_stream_next_local_id(const struct quic_stream_table *t, bool uni);
 void quic_stream_maybe_free(struct quic_stream_table *t,
 			    struct quic_stream *s);
-u64 quic_stream_tx_mem(const struct quic_stream_table *t);
+/* Charge a change of @s's send buffer memory since it was @before. */
+static inline void quic_stream_tx_account(struct quic_stream_table *t,
+					  const struct quic_stream *s,
+					  u64 before)
+{
+	WRITE_ONCE(t->tx_mem, t->tx_mem + s->tx.mem - before);
+}
 
 #endif /* _NET_QUIC_STREAM_H */
