@@ -26,6 +26,20 @@ static void quic_stream_mark_readable(struct quic_sock *qs,
 		list_add_tail(&s->read_node, &qs->streams.readable);
 }
 
+/* The stream a frame names, or the error code to close with. */
+static u32 quic_rx_stream_get(struct sock *sk, u64 id, bool sending,
+			      struct quic_stream **s)
+{
+	u32 err;
+	int ret;
+
+	ret = quic_stream_get_peer(&quic_sk(sk)->streams, id, sending, s,
+				   &err);
+	if (ret == -ENOMEM)
+		return QUIC_TRANSPORT_ERROR_INTERNAL;
+	return ret ? err : 0;
+}
+
 static u32 quic_rx_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 {
 	struct quic_ack_result res;
@@ -74,11 +88,8 @@ static u32 quic_rx_stream(struct sock *sk, u8 space,
 	u64 delta;
 	int ret;
 
-	ret = quic_stream_get_peer(&qs->streams, f->stream.stream_id, true,
-				   &s, &err);
-	if (ret == -ENOMEM)
-		return QUIC_TRANSPORT_ERROR_INTERNAL;
-	if (ret)
+	err = quic_rx_stream_get(sk, f->stream.stream_id, true, &s);
+	if (err)
 		return err;
 	if (!s || s->rx.reset || s->recv_done)
 		return 0;
@@ -107,12 +118,9 @@ static u32 quic_rx_reset_stream(struct sock *sk, u8 space,
 	struct quic_stream *s;
 	u32 err;
 	u64 delta;
-	int ret;
 
-	ret = quic_stream_get_peer(&qs->streams, r->stream_id, true, &s, &err);
-	if (ret == -ENOMEM)
-		return QUIC_TRANSPORT_ERROR_INTERNAL;
-	if (ret)
+	err = quic_rx_stream_get(sk, r->stream_id, true, &s);
+	if (err)
 		return err;
 	if (!s || s->rx.reset)
 		return 0;
@@ -138,13 +146,9 @@ static u32 quic_rx_stop_sending(struct sock *sk, u8 space,
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_stream *s;
 	u32 err;
-	int ret;
 
-	ret = quic_stream_get_peer(&qs->streams, f->stop_sending.stream_id,
-				   false, &s, &err);
-	if (ret == -ENOMEM)
-		return QUIC_TRANSPORT_ERROR_INTERNAL;
-	if (ret)
+	err = quic_rx_stream_get(sk, f->stop_sending.stream_id, false, &s);
+	if (err)
 		return err;
 	/* RFC 9000 3.5: answer with RESET_STREAM carrying the same code. */
 	if (s && !s->reset_sent && !quic_sendbuf_all_acked(&s->tx)) {
@@ -183,14 +187,9 @@ static u32 quic_rx_max_stream_data(struct sock *sk, u8 space,
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_stream *s;
 	u32 err;
-	int ret;
 
-	ret = quic_stream_get_peer(&qs->streams,
-				   f->max_stream_data.stream_id, false, &s,
-				   &err);
-	if (ret == -ENOMEM)
-		return QUIC_TRANSPORT_ERROR_INTERNAL;
-	if (ret)
+	err = quic_rx_stream_get(sk, f->max_stream_data.stream_id, false, &s);
+	if (err)
 		return err;
 	if (s && f->max_stream_data.max > s->tx_max) {
 		s->tx_max = f->max_stream_data.max;
@@ -217,18 +216,11 @@ static u32 quic_rx_max_streams(struct sock *sk, u8 space,
 static u32 quic_rx_stream_data_blocked(struct sock *sk, u8 space,
 				       const struct quic_frame *f)
 {
-	struct quic_sock *qs = quic_sk(sk);
 	struct quic_stream *s;
-	u32 err;
-	int ret;
 
 	/* Informational, but the stream must be one the peer may send on. */
-	ret = quic_stream_get_peer(&qs->streams,
-				   f->stream_data_blocked.stream_id, true, &s,
-				   &err);
-	if (ret == -ENOMEM)
-		return QUIC_TRANSPORT_ERROR_INTERNAL;
-	return ret ? err : 0;
+	return quic_rx_stream_get(sk, f->stream_data_blocked.stream_id, true,
+				  &s);
 }
 
 static u32 quic_rx_streams_blocked(struct sock *sk, u8 space,
