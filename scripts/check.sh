@@ -7,13 +7,13 @@
 #
 # Environment: TESTS (grep -E pattern on test paths such as unit/test_frame,
 # fuzz/fuzz_packet, selftests/bind_test.sh), FUZZ_SECONDS (per target,
-# default 15), TEST_TIMEOUT (per selftest, default 300), VM_RESULTS (keep
+# default 10), TEST_TIMEOUT (per selftest, default 300), VM_RESULTS (keep
 # the VM's logs in this directory), VERBOSE=1 (print selftest output).
 set -u
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=$repo/build
 pattern=${TESTS:-.}
-fuzz_seconds=${FUZZ_SECONDS:-15}
+fuzz_seconds=${FUZZ_SECONDS:-10}
 selected() { echo "$1" | grep -qE -- "$pattern"; }
 
 run_unit() {

@@ -50,6 +50,8 @@ void quic_conn_init(struct sock *sk)
 	skb_queue_head_init(&qs->event_queue);
 	skb_queue_head_init(&qs->accept_queue);
 	qs->version = QUIC_VERSION_V1;
+	/* Closing the socket is an application close unless set otherwise. */
+	qs->close_local.app = true;
 	for (i = 0; i < QUIC_SPACE_MAX; i++) {
 		struct quic_space *sp = &qs->space[i];
 

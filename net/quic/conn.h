@@ -63,6 +63,7 @@ int quic_udp_rcv(struct sock *usk, struct sk_buff *skb);
 int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_input_retry_pending(struct sock *sk);
 void quic_input_datagram(struct sock *sk, struct sk_buff *skb);
+void quic_input_deliver(struct sock *sk, struct sk_buff *skb);
 
 /* frames.c */
 int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,

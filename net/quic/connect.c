@@ -295,39 +295,104 @@ static struct sk_buff *quic_accept_wait(struct sock *sk, bool nonblock,
 	return skb;
 }
 
+/*
+ * A queued Initial whose DCID now belongs to a connection (a client's
+ * retransmission, queued before accept() created that connection) goes
+ * there instead of starting another one.
+ */
+static bool quic_accept_redirect(struct sock *lsk, struct sk_buff *skb)
+{
+	const u8 *dcid;
+	struct sock *sk;
+	u8 len;
+
+	if (quic_packet_peek_dcid(skb->data, skb->len, QUIC_CID_LEN_DEFAULT,
+				  &dcid, &len))
+		return false;
+	sk = quic_cid_lookup(sock_net(lsk), dcid, len);
+	if (!sk)
+		return false;
+	local_bh_disable();
+	quic_input_deliver(sk, skb);
+	local_bh_enable();
+	sock_put(sk);
+	return true;
+}
+
+static void quic_accept_redirect_queued(struct sock *lsk)
+{
+	struct sk_buff_head *q = &quic_sk(lsk)->accept_queue;
+	struct sk_buff *skb, *tmp;
+
+	skb_queue_walk_safe(q, skb, tmp) {
+		__skb_unlink(skb, q);
+		if (!quic_accept_redirect(lsk, skb))
+			__skb_queue_tail(q, skb);
+	}
+}
+
+/* Drop a child that never became a connection, without a word on the wire. */
+static void quic_child_discard(struct sock *nsk)
+{
+	quic_sk(nsk)->closing = true;
+	sock_orphan(nsk);
+	nsk->sk_prot->close(nsk, 0);
+}
+
+/*
+ * Make a connection from a queued Initial. NULL if the packet did not
+ * authenticate (Initial keys come from its own DCID, so junk cannot) or
+ * set-up failed: the caller then tries the next one.
+ */
+static struct sock *quic_accept_one(struct sock *sk, struct sk_buff *skb,
+				    bool kern)
+{
+	struct sock *nsk;
+	bool ok;
+
+	nsk = quic_sk_alloc_child(sk, kern);
+	if (!nsk) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	quic_child_inherit(nsk, sk);
+	lock_sock_nested(nsk, SINGLE_DEPTH_NESTING);
+	if (quic_child_start(nsk, skb)) {
+		kfree_skb(skb);
+		ok = false;
+	} else {
+		quic_input_datagram(nsk, skb);
+		ok = quic_sk(nsk)->space[QUIC_SPACE_INITIAL].recv.has_largest &&
+		     !quic_sk(nsk)->closing;
+	}
+	release_sock(nsk);
+	if (!ok) {
+		quic_child_discard(nsk);
+		return NULL;
+	}
+	return nsk;
+}
+
 int quic_accept(struct socket *sock, struct socket *newsock,
 		struct proto_accept_arg *arg)
 {
-	struct sock *sk = sock->sk, *nsk;
+	struct sock *sk = sock->sk, *nsk = NULL;
 	struct sk_buff *skb;
 	int err;
 
 	lock_sock(sk);
-	skb = quic_accept_wait(sk, arg->flags & O_NONBLOCK, &err);
-	if (!skb)
-		goto out;
-	err = -ENOMEM;
-	nsk = quic_sk_alloc_child(sk, arg->kern);
-	if (!nsk) {
-		kfree_skb(skb);
-		goto out;
+	while (!nsk) {
+		skb = quic_accept_wait(sk, arg->flags & O_NONBLOCK, &err);
+		if (!skb)
+			goto out;
+		if (quic_accept_redirect(sk, skb))
+			continue;
+		nsk = quic_accept_one(sk, skb, arg->kern);
 	}
-	quic_child_inherit(nsk, sk);
-	lock_sock(nsk);
-	err = quic_child_start(nsk, skb);
-	if (!err)
-		quic_input_datagram(nsk, skb);
-	else
-		kfree_skb(skb);
-	release_sock(nsk);
-	if (err) {
-		/* The child is not grafted: release it like a socket. */
-		sock_orphan(nsk);
-		nsk->sk_prot->close(nsk, 0);
-		goto out;
-	}
+	quic_accept_redirect_queued(sk);
 	sock_graft(nsk, newsock);
 	newsock->state = SS_CONNECTED;
+	err = 0;
 out:
 	release_sock(sk);
 	return err;

@@ -49,7 +49,14 @@ static struct sock *quic_lookup_listener(struct quic_udp_sock *us,
 	return sk;
 }
 
-static void quic_deliver(struct sock *sk, struct sk_buff *skb)
+/**
+ * quic_input_deliver() - hand a datagram to its socket, or to its backlog
+ * @sk: socket
+ * @skb: datagram, data at the QUIC payload
+ *
+ * Context: BH disabled.
+ */
+void quic_input_deliver(struct sock *sk, struct sk_buff *skb)
 {
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
@@ -74,7 +81,10 @@ int quic_udp_rcv(struct sock *usk, struct sk_buff *skb)
 	struct sock *sk;
 	u8 dcid_len;
 
-	if (!us || skb_linearize(skb))
+	/* Decryption is in place: never write into data a packet socket
+	 * or another clone still shares.
+	 */
+	if (!us || skb_linearize(skb) || skb_unclone(skb, GFP_ATOMIC))
 		goto drop;
 	quic_skb_save_peer(skb);
 	__skb_pull(skb, sizeof(struct udphdr));
@@ -86,7 +96,7 @@ int quic_udp_rcv(struct sock *usk, struct sk_buff *skb)
 		sk = quic_lookup_listener(us, skb->data, skb->len);
 	if (!sk)
 		goto drop;
-	quic_deliver(sk, skb);
+	quic_input_deliver(sk, skb);
 	sock_put(sk);
 	return 0;
 drop:
@@ -255,13 +265,26 @@ void quic_input_retry_pending(struct sock *sk)
 	quic_output_flush(sk);
 }
 
+/* Only what could start a connection waits for accept(). */
+static bool quic_listener_acceptable(struct sk_buff *skb)
+{
+	struct quic_packet_hdr h;
+
+	if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN_DEFAULT,
+				     &h))
+		return false;
+	/* RFC 9000 7.2: a client's first DCID has at least 8 bytes. */
+	return h.type == QUIC_PACKET_INITIAL && h.dcid_len >= 8 &&
+	       quic_version_supported(h.version);
+}
+
 static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	u32 backlog = READ_ONCE(sk->sk_max_ack_backlog);
 	struct quic_sock *qs = quic_sk(sk);
 
-	u32 backlog = READ_ONCE(sk->sk_max_ack_backlog);
-
-	if (skb_queue_len(&qs->accept_queue) >= backlog) {
+	if (!quic_listener_acceptable(skb) ||
+	    skb_queue_len(&qs->accept_queue) >= backlog) {
 		kfree_skb(skb);
 		return;
 	}

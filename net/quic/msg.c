@@ -520,7 +520,6 @@ int quic_shutdown(struct socket *sock, int how)
 		return -ENOTCONN;
 	}
 	if (!qs->closing && sk->sk_state != QUIC_SS_CLOSED) {
-		qs->close_local.app = true;
 		quic_output_close(sk);
 		qs->closing = true;
 		quic_conn_timers_stop(sk);

@@ -272,7 +272,11 @@ static int quic_set_close(struct sock *sk, sockptr_t optval, u32 optlen)
 	    strnlen(c.phrase, sizeof(c.phrase)) == sizeof(c.phrase))
 		return -EINVAL;
 	memset(ci, 0, sizeof(*ci));
-	ci->app = true;
+	/* 0x100 + TLS alert is a transport error (RFC 9001 4.8): libquic
+	 * reports handshake failures that way.
+	 */
+	ci->app = c.errcode < QUIC_TRANSPORT_ERROR_CRYPTO ||
+		  c.errcode > QUIC_TRANSPORT_ERROR_CRYPTO + 0xff;
 	ci->errcode = c.errcode;
 	ci->phrase_len = strnlen(c.phrase, sizeof(c.phrase) - 1);
 	memcpy(ci->phrase, c.phrase, ci->phrase_len);
