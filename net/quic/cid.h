@@ -15,9 +15,6 @@
 #include "header.h"
 
 #define QUIC_CID_LEN_DEFAULT	8
-#define QUIC_RESET_TOKEN_LEN	16
-/* Source CIDs a socket keeps issued at once (RFC 9000 5.1.1). */
-#define QUIC_CID_MAX_ISSUED	8
 
 struct quic_cid {
 	u8	len;
@@ -38,8 +35,6 @@ struct quic_cid_entry {
 struct quic_dcid {
 	struct quic_cid	cid;
 	u64		seq;
-	u8		reset_token[QUIC_RESET_TOKEN_LEN];
-	bool		has_token;
 };
 
 int quic_cid_init(void);

@@ -221,8 +221,6 @@ static void quic_conn_apply_local_tparams(struct quic_sock *qs)
 	quic_fc_init(&qs->rx_fc, p->initial_max_data);
 	t->local_limit[0] = p->initial_max_streams_bidi;
 	t->local_limit[1] = p->initial_max_streams_uni;
-	t->local_limit_sent[0] = t->local_limit[0];
-	t->local_limit_sent[1] = t->local_limit[1];
 	t->rx_window_bidi_local = p->initial_max_stream_data_bidi_local;
 	t->rx_window_bidi_remote = p->initial_max_stream_data_bidi_remote;
 	t->rx_window_uni = p->initial_max_stream_data_uni;
@@ -524,10 +522,9 @@ static void quic_detect_lost(struct sock *sk, u8 space)
  * @space: its packet number space
  * @res: what the ranges acknowledged
  * @delay: the frame's raw ACK Delay
- * @err: set to a transport error code on failure
  */
 void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
-		      u64 delay, u32 *err)
+		      u64 delay)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	u64 delay_us = 0;
@@ -545,7 +542,6 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 	quic_detect_lost(sk, space);
 	quic_conn_arm_loss_timer(sk);
 	sk->sk_write_space(sk);
-	*err = 0;
 }
 
 /**

@@ -78,7 +78,7 @@ void quic_conn_check_established(struct sock *sk);
 void quic_conn_discard_space(struct sock *sk, u8 space);
 void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp);
 void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
-		      u64 delay, u32 *err);
+		      u64 delay);
 int quic_conn_ack_range(struct sock *sk, u8 space, u64 start, u64 end,
 			struct quic_ack_result *res);
 void quic_conn_arm_loss_timer(struct sock *sk);

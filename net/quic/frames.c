@@ -45,7 +45,6 @@ static u32 quic_rx_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	struct quic_ack_result res;
 	struct quic_ack_iter it;
 	u64 start, end;
-	u32 err = 0;
 	int ret;
 
 	quic_ack_iter_init(&it, &f->ack);
@@ -57,8 +56,8 @@ static u32 quic_rx_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	}
 	if (ret < 0)
 		return QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
-	quic_conn_on_ack(sk, space, &res, f->ack.delay, &err);
-	return err;
+	quic_conn_on_ack(sk, space, &res, f->ack.delay);
+	return 0;
 }
 
 static u32 quic_rx_crypto(struct sock *sk, u8 space,

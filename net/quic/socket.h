@@ -90,10 +90,8 @@ enum quic_ctrl_pending {
 	QUIC_CTRL_MAX_STREAMS_UNI	= BIT(3),
 	QUIC_CTRL_DATA_BLOCKED		= BIT(4),
 	QUIC_CTRL_PING			= BIT(5),
-	QUIC_CTRL_CLOSE			= BIT(6),
-	QUIC_CTRL_NEW_CIDS		= BIT(7),
-	QUIC_CTRL_STREAMS_BLOCKED_BIDI	= BIT(8),
-	QUIC_CTRL_STREAMS_BLOCKED_UNI	= BIT(9),
+	QUIC_CTRL_STREAMS_BLOCKED_BIDI	= BIT(6),
+	QUIC_CTRL_STREAMS_BLOCKED_UNI	= BIT(7),
 };
 
 /* Work a timer or softirq could not do while the user owned the socket. */

@@ -80,7 +80,6 @@ static void quic_stream_set_windows(struct quic_stream_table *t,
 		s->tx_max = t->tx_window_bidi_local;
 		s->rx_window = t->rx_window_bidi_remote;
 	}
-	s->rx_max_sent = s->rx_window;
 }
 
 static struct quic_stream *quic_stream_create(struct quic_stream_table *t,

@@ -26,7 +26,6 @@ struct quic_stream {
 	struct quic_recvbuf	rx;
 	u64			tx_max;		/* peer's MAX_STREAM_DATA */
 	u64			rx_window;	/* credit we keep granting */
-	u64			rx_max_sent;	/* last MAX_STREAM_DATA sent */
 	bool			can_send;	/* we may send on it */
 	bool			can_recv;	/* the peer may send on it */
 	bool			max_data_pending;	/* MAX_STREAM_DATA */
@@ -49,7 +48,6 @@ struct quic_stream_table {
 	u64	peer_limit[2];		/* [uni] peer's MAX_STREAMS */
 	u64	peer_opened[2];		/* [uni] streams the peer opened */
 	u64	local_limit[2];		/* [uni] MAX_STREAMS we granted */
-	u64	local_limit_sent[2];
 	u64	tx_window_bidi_local;	/* peer's initial_max_stream_data_* */
 	u64	tx_window_bidi_remote;
 	u64	tx_window_uni;
