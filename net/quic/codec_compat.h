@@ -14,6 +14,7 @@
 #include <linux/string.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/math64.h>
 #include <linux/export.h>
 #include <linux/unaligned.h>
 #else

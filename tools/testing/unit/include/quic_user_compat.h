@@ -46,6 +46,9 @@ typedef int32_t __s32;
 #define max(a, b)	((a) > (b) ? (a) : (b))
 #define min_t(t, a, b)	((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b)	((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define clamp_t(t, v, lo, hi)	min_t(t, max_t(t, v, lo), hi)
+static inline u64 div64_u64(u64 a, u64 b) { return a / b; }
+static inline u64 div_u64(u64 a, u32 b) { return a / b; }
 #define fallthrough	__attribute__((__fallthrough__))
 #define EXPORT_SYMBOL_GPL(s)
 #define EXPORT_SYMBOL(s)
