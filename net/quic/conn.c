@@ -2,11 +2,12 @@
 /*
  * Connection state: set-up and teardown, the handshake milestones (secrets,
  * transport parameters, establishment, key discard), acknowledgments and
- * loss recovery glue, a minimal congestion window, and timers.
+ * loss recovery and congestion control glue, and timers.
  *
  * Context: socket lock held unless a function says otherwise.
  */
 
+#include <linux/moduleparam.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
@@ -19,8 +20,49 @@
 #define QUIC_DEF_MAX_DATA		(4 * SZ_1M)
 #define QUIC_DEF_MAX_STREAM_DATA	SZ_1M
 #define QUIC_DEF_MAX_STREAMS		100
-#define QUIC_INITIAL_CWND		(10 * QUIC_MIN_UDP_PAYLOAD)
-#define QUIC_MIN_CWND			(2 * QUIC_MIN_UDP_PAYLOAD)
+
+/* Congestion controller of new sockets; QUIC_SOCKOPT_CONFIG overrides. */
+static const struct quic_cong_ops *quic_default_cong = &quic_cong_cubic;
+
+static int quic_cong_param_set(const char *val, const struct kernel_param *kp)
+{
+	const struct quic_cong_ops *ops;
+
+	if (sysfs_streq(val, quic_cong_reno.name))
+		ops = &quic_cong_reno;
+	else if (sysfs_streq(val, quic_cong_cubic.name))
+		ops = &quic_cong_cubic;
+	else
+		return -EINVAL;
+	WRITE_ONCE(quic_default_cong, ops);
+	return 0;
+}
+
+static int quic_cong_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", READ_ONCE(quic_default_cong)->name);
+}
+
+static const struct kernel_param_ops quic_cong_param_ops = {
+	.set	= quic_cong_param_set,
+	.get	= quic_cong_param_get,
+};
+module_param_cb(congestion_control, &quic_cong_param_ops, NULL, 0644);
+MODULE_PARM_DESC(congestion_control,
+		 "congestion control of new sockets: cubic (default) or reno");
+
+/**
+ * quic_conn_cong_reset() - a fresh window from the configured controller
+ * @qs: socket whose connection has not started
+ */
+void quic_conn_cong_reset(struct quic_sock *qs)
+{
+	const struct quic_cong_ops *ops;
+
+	ops = quic_cong_ops_find(qs->config.congestion_control_algo);
+	quic_cong_init(&qs->cong, ops ?: &quic_cong_cubic,
+		       QUIC_MIN_UDP_PAYLOAD);
+}
 
 static void quic_local_tparams_default(struct quic_sock *qs)
 {
@@ -64,7 +106,8 @@ void quic_conn_init(struct sock *sk)
 	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
 		quic_crypto_init(&qs->crypto[i], i == QUIC_CRYPTO_APP);
 	quic_rtt_init(&qs->rtt, 0);
-	qs->cwnd = QUIC_INITIAL_CWND;
+	qs->config.congestion_control_algo = READ_ONCE(quic_default_cong)->algo;
+	quic_conn_cong_reset(qs);
 	quic_local_tparams_default(qs);
 	quic_stream_table_init(&qs->streams, false);
 	quic_conn_timers_init(sk);
@@ -211,6 +254,12 @@ static void quic_conn_apply_peer_tparams(struct quic_sock *qs)
 	t->tx_window_bidi_local = p->initial_max_stream_data_bidi_local;
 	t->tx_window_bidi_remote = p->initial_max_stream_data_bidi_remote;
 	t->tx_window_uni = p->initial_max_stream_data_uni;
+	/* Only when both ends asked for it (the draft's private parameter
+	 * for trusted paths): 1-RTT packets then go without protection.
+	 */
+	quic_crypto_set_plaintext(&qs->crypto[QUIC_CRYPTO_APP],
+				  qs->local_tp.disable_1rtt_encryption &&
+				  p->disable_1rtt_encryption);
 }
 
 static void quic_conn_apply_local_tparams(struct quic_sock *qs)
@@ -354,18 +403,26 @@ int quic_conn_install_secret(struct sock *sk,
 	return 0;
 }
 
-/* A minimal window until the congestion control issue lands: slow start,
- * then one packet per window, halved on loss.
+/**
+ * quic_conn_stream_maybe_free() - free a finished stream, grant another
+ * @sk: socket
+ * @s: stream whose send or receive half just ended
+ *
+ * Either half of a peer's stream can end last: the user reading its FIN,
+ * or the peer acknowledging the end of our data on it. Whichever it is,
+ * freeing the stream raises our limit and the peer must hear of it
+ * (MAX_STREAMS, RFC 9000 4.6), or it can never open another one.
  */
-static void quic_cc_on_acked(struct quic_sock *qs, u64 bytes)
+void quic_conn_stream_maybe_free(struct sock *sk, struct quic_stream *s)
 {
-	if (qs->cwnd < (QUIC_DEF_MAX_DATA << 2))
-		qs->cwnd += bytes;
-}
+	struct quic_stream_table *t = &quic_sk(sk)->streams;
+	u64 bidi = t->local_limit[0], uni = t->local_limit[1];
 
-static void quic_cc_on_lost(struct quic_sock *qs)
-{
-	qs->cwnd = max_t(u64, qs->cwnd / 2, QUIC_MIN_CWND);
+	quic_stream_maybe_free(t, s);
+	if (t->local_limit[0] != bidi)
+		quic_sk(sk)->ctrl_pending |= QUIC_CTRL_MAX_STREAMS_BIDI;
+	if (t->local_limit[1] != uni)
+		quic_sk(sk)->ctrl_pending |= QUIC_CTRL_MAX_STREAMS_UNI;
 }
 
 static void quic_stream_data_acked(struct sock *sk, struct quic_stream *s,
@@ -382,7 +439,7 @@ static void quic_stream_data_acked(struct sock *sk, struct quic_stream *s,
 					 QUIC_STREAM_SEND_STATE_RECVD, 0,
 					 s->tx.write_offset);
 	}
-	quic_stream_maybe_free(t, s);
+	quic_conn_stream_maybe_free(sk, s);
 }
 
 static void quic_frames_acked(struct sock *sk, struct quic_tx_pkt *tp)
@@ -419,8 +476,13 @@ static void quic_acked_cb(struct quic_sent_pkt *pkt, void *arg)
 {
 	struct quic_tx_pkt *tp = container_of(pkt, struct quic_tx_pkt, pkt);
 	struct sock *sk = arg;
+	struct quic_sock *qs = quic_sk(sk);
 
-	quic_bytes_in_flight_sub(&quic_sk(sk)->bytes_in_flight, pkt);
+	if (pkt->in_flight)
+		quic_cong_on_acked(&qs->cong, pkt->size, pkt->time_sent_us,
+				   quic_now_us(), qs->rtt.smoothed_rtt,
+				   qs->ack_bytes_in_flight);
+	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
 	quic_frames_acked(sk, tp);
 	quic_tx_pkt_free(tp);
 }
@@ -492,6 +554,31 @@ static void quic_lost_cb(struct quic_sent_pkt *pkt, void *arg)
 	quic_tx_pkt_free(tp);
 }
 
+/**
+ * quic_conn_amp_room() - bytes a server may still send to an unvalidated
+ *	client address (RFC 9000 8.1), U64_MAX when there is no limit
+ * @qs: socket
+ */
+u64 quic_conn_amp_room(const struct quic_sock *qs)
+{
+	u64 limit;
+
+	if (!qs->is_server || qs->addr_validated)
+		return U64_MAX;
+	limit = 3 * qs->amp_rx_bytes;
+	return limit > qs->amp_tx_bytes ? limit - qs->amp_tx_bytes : 0;
+}
+
+/* Start on an ACK frame: remember how full the window was when it came. */
+void quic_conn_ack_begin(struct sock *sk, u8 space,
+			 struct quic_ack_result *res)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	qs->ack_bytes_in_flight = qs->bytes_in_flight;
+	quic_recovery_ack_begin(&qs->space[space].sent, res);
+}
+
 int quic_conn_ack_range(struct sock *sk, u8 space, u64 start, u64 end,
 			struct quic_ack_result *res)
 {
@@ -510,10 +597,16 @@ static void quic_detect_lost(struct sock *sk, u8 space)
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_loss_result lr;
 
-	quic_recovery_detect_lost(&qs->space[space].sent, &qs->rtt,
-				  quic_now_us(), quic_lost_cb, qs, &lr);
-	if (lr.lost)
-		quic_cc_on_lost(qs);
+	u64 now = quic_now_us();
+
+	quic_recovery_detect_lost(&qs->space[space].sent, &qs->rtt, now,
+				  quic_lost_cb, qs, &lr);
+	if (!lr.lost)
+		return;
+	quic_cong_on_congestion(&qs->cong, lr.largest_lost_sent_us, now);
+	if (quic_persistent_congestion(&qs->rtt, quic_peer_max_ack_delay_us(qs),
+				       lr.pc_first_sent_us, lr.pc_last_sent_us))
+		quic_cong_on_persistent(&qs->cong);
 }
 
 /**
@@ -537,7 +630,8 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 			       qs->handshake_confirmed);
 	if (res->newly_acked) {
 		qs->pto_count = 0;
-		quic_cc_on_acked(qs, res->acked_bytes);
+		if (space == QUIC_SPACE_HANDSHAKE)
+			qs->hs_acked = true;
 	}
 	quic_detect_lost(sk, space);
 	quic_conn_arm_loss_timer(sk);
@@ -555,18 +649,42 @@ void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp)
 	struct quic_space *sp = &qs->space[tp->space];
 
 	tp->pkt.time_sent_us = quic_now_us();
+	qs->last_tx_us = tp->pkt.time_sent_us;
 	if (quic_recovery_on_sent(&sp->sent, &tp->pkt)) {
 		quic_tx_pkt_free(tp);
 		return;
 	}
 	quic_bytes_in_flight_add(&qs->bytes_in_flight, &tp->pkt);
-	if (tp->pkt.ack_eliciting)
+	if (tp->space == QUIC_SPACE_APP && tp->pkt.in_flight)
+		quic_pacer_consume(&qs->pacer, tp->pkt.size);
+	/* RFC 9000 10.1: only the first ack-eliciting packet after one
+	 * arrived restarts the idle timer; otherwise probes to a peer that
+	 * vanished would keep the connection alive for ever.
+	 */
+	if (tp->pkt.ack_eliciting && !qs->idle_sent_since_rx) {
+		qs->idle_sent_since_rx = true;
 		quic_conn_touch_idle(sk);
+	}
 	/* RFC 9001 4.9.1: a client drops Initial keys once it sends a
 	 * Handshake packet.
 	 */
 	if (!qs->is_server && tp->space == QUIC_SPACE_HANDSHAKE)
 		quic_conn_discard_space(sk, QUIC_SPACE_INITIAL);
+}
+
+/*
+ * RFC 9002 6.2.2.1: until the server has surely validated its address (it
+ * acknowledged a Handshake packet, or the handshake is confirmed) a client
+ * keeps a PTO armed even with nothing in flight. Otherwise a lost server
+ * flight, with the server blocked by its anti-amplification limit or far
+ * into its PTO backoff, would leave both ends waiting for each other.
+ */
+static bool quic_conn_needs_anti_deadlock(struct quic_sock *qs)
+{
+	return !qs->is_server && !qs->handshake_confirmed && !qs->hs_acked &&
+	       qs->last_tx_us &&
+	       (quic_space_has_tx_keys(qs, QUIC_SPACE_HANDSHAKE) ||
+		quic_space_has_tx_keys(qs, QUIC_SPACE_INITIAL));
 }
 
 /* Earliest deadline (us) of loss detection or PTO, 0 for none. */
@@ -605,6 +723,15 @@ static u64 quic_loss_deadline(struct quic_sock *qs, u8 *which, bool *pto)
 		}
 	}
 	*pto = true;
+	if (!best && quic_conn_needs_anti_deadlock(qs)) {
+		/* Nothing in flight, yet the server may be waiting for us:
+		 * probe in the highest space we have keys for.
+		 */
+		*which = quic_space_has_tx_keys(qs, QUIC_SPACE_HANDSHAKE) ?
+			 QUIC_SPACE_HANDSHAKE : QUIC_SPACE_INITIAL;
+		best = quic_pto_us(&qs->rtt, 0, qs->pto_count, false);
+		best = qs->last_tx_us + min(best, U64_MAX - qs->last_tx_us);
+	}
 	return best;
 }
 
@@ -628,6 +755,11 @@ void quic_conn_arm_loss_timer(struct sock *sk)
 	if (qs->closing)
 		return;
 	at = quic_loss_deadline(qs, &sp, &pto);
+	/* RFC 9002 6.2.2.1: a server that may not send a probe arms no
+	 * PTO; the client's next datagram raises the limit and re-arms it.
+	 */
+	if (pto && quic_conn_amp_room(qs) < QUIC_MIN_UDP_PAYLOAD)
+		at = 0;
 	if (!at) {
 		sk_stop_timer(sk, &qs->loss_timer);
 		return;
@@ -651,6 +783,47 @@ static void quic_pto_probe(struct quic_sock *qs, u8 space)
 	sp->probe = true;
 }
 
+/*
+ * RFC 9002 6.2.4: on PTO, probe the space whose timer fired and also every
+ * other space with ack-eliciting data in flight, coalesced: an Initial
+ * probe alone would leave a lost Handshake flight to a later, backed-off
+ * timer.
+ */
+static void quic_pto_probe_spaces(struct quic_sock *qs, u8 fired)
+{
+	u8 i;
+
+	quic_pto_probe(qs, fired);
+	for (i = 0; i < QUIC_SPACE_MAX; i++) {
+		if (i == fired || qs->space[i].discarded ||
+		    !qs->space[i].sent.ack_eliciting_in_flight)
+			continue;
+		if (i == QUIC_SPACE_APP && !qs->handshake_confirmed)
+			continue;
+		quic_pto_probe(qs, i);
+	}
+}
+
+/**
+ * quic_conn_speedup_handshake() - resend our handshake flight now
+ * @sk: socket (a server)
+ *
+ * RFC 9002 6.2.3: a client that repeats its Initial CRYPTO data has most
+ * likely not received ours; resending it at once, instead of at a PTO
+ * that may have backed off for seconds, completes the handshake sooner.
+ * The anti-amplification limit still caps what actually leaves.
+ */
+void quic_conn_speedup_handshake(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u8 i;
+
+	for (i = QUIC_SPACE_INITIAL; i <= QUIC_SPACE_HANDSHAKE; i++)
+		if (!qs->space[i].discarded &&
+		    qs->space[i].sent.ack_eliciting_in_flight)
+			quic_pto_probe(qs, i);
+}
+
 static void quic_loss_timeout(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -669,7 +842,7 @@ static void quic_loss_timeout(struct sock *sk)
 		quic_detect_lost(sk, sp);
 	} else {
 		qs->pto_count++;
-		quic_pto_probe(qs, sp);
+		quic_pto_probe_spaces(qs, sp);
 	}
 	quic_output_flush(sk);
 }
@@ -711,11 +884,12 @@ void quic_conn_touch_idle(struct sock *sk)
 
 	if (!ms || qs->closing)
 		return;
-	/* RFC 9000 10.1: never less than three current PTOs (backoff
-	 * included), or loss alone would look like an idle peer.
+	/* RFC 9000 10.1: never less than three PTOs, or loss alone would
+	 * look like an idle peer. The PTO without backoff: with it, a peer
+	 * that vanished would push the deadline out with every probe.
 	 */
-	pto_ms = quic_pto_us(&qs->rtt, quic_peer_max_ack_delay_us(qs),
-			     qs->pto_count, true);
+	pto_ms = quic_pto_us(&qs->rtt, quic_peer_max_ack_delay_us(qs), 0,
+			     true);
 	pto_ms = div_u64(3 * pto_ms, USEC_PER_MSEC);
 	ms = max(ms, pto_ms);
 	sk_reset_timer(sk, &qs->idle_timer, jiffies + msecs_to_jiffies(ms));
@@ -758,6 +932,39 @@ static void quic_ack_timer_fn(struct timer_list *t)
 	quic_timer_run(&qs->inet.sk, QUIC_DEFER_ACK_TIMER, quic_ack_timeout);
 }
 
+static void quic_pace_timeout(struct sock *sk)
+{
+	quic_output_flush(sk);
+}
+
+static enum hrtimer_restart quic_pace_timer_fn(struct hrtimer *t)
+{
+	struct quic_sock *qs = container_of(t, struct quic_sock, pace_timer);
+
+	quic_timer_run(&qs->inet.sk, QUIC_DEFER_PACE_TIMER, quic_pace_timeout);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * quic_conn_arm_pace_timer() - flush again once the pacer allows
+ * @sk: socket
+ * @delay_us: how long until then
+ *
+ * A high-resolution timer: at tens of Mbit/s datagrams leave every few
+ * hundred microseconds, far below a jiffy. Like sk_reset_timer(), a queued
+ * timer holds a socket reference, dropped by quic_timer_run().
+ */
+void quic_conn_arm_pace_timer(struct sock *sk, u64 delay_us)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (qs->closing || hrtimer_is_queued(&qs->pace_timer))
+		return;
+	sock_hold(sk);
+	hrtimer_start(&qs->pace_timer, ns_to_ktime(delay_us * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_SOFT);
+}
+
 static void quic_idle_timer_fn(struct timer_list *t)
 {
 	struct quic_sock *qs = from_timer(qs, t, idle_timer);
@@ -772,6 +979,7 @@ void quic_conn_release_cb(struct sock *sk)
 		[QUIC_DEFER_LOSS_TIMER]	= quic_loss_timeout,
 		[QUIC_DEFER_ACK_TIMER]	= quic_ack_timeout,
 		[QUIC_DEFER_IDLE_TIMER]	= quic_idle_timeout,
+		[QUIC_DEFER_PACE_TIMER]	= quic_pace_timeout,
 	};
 	struct quic_sock *qs = quic_sk(sk);
 	int bit;
@@ -792,6 +1000,8 @@ void quic_conn_timers_init(struct sock *sk)
 	timer_setup(&qs->loss_timer, quic_loss_timer_fn, 0);
 	timer_setup(&qs->ack_timer, quic_ack_timer_fn, 0);
 	timer_setup(&qs->idle_timer, quic_idle_timer_fn, 0);
+	hrtimer_init(&qs->pace_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	qs->pace_timer.function = quic_pace_timer_fn;
 }
 
 void quic_conn_timers_stop(struct sock *sk)
@@ -801,6 +1011,9 @@ void quic_conn_timers_stop(struct sock *sk)
 	sk_stop_timer(sk, &qs->loss_timer);
 	sk_stop_timer(sk, &qs->ack_timer);
 	sk_stop_timer(sk, &qs->idle_timer);
+	/* A callback already running drops its own reference. */
+	if (hrtimer_try_to_cancel(&qs->pace_timer) == 1)
+		__sock_put(sk);
 }
 
 /**

@@ -51,6 +51,12 @@ static inline u8 quic_space_level(u8 space)
 	return level[space];
 }
 
+static inline bool quic_space_has_tx_keys(struct quic_sock *qs, u8 space)
+{
+	return !qs->space[space].discarded &&
+	       qs->crypto[quic_space_level(space)].tx.ready;
+}
+
 /* output.c */
 void quic_output_flush(struct sock *sk);
 void quic_output_close(struct sock *sk);
@@ -64,6 +70,10 @@ int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_input_retry_pending(struct sock *sk);
 void quic_input_datagram(struct sock *sk, struct sk_buff *skb);
 void quic_input_deliver(struct sock *sk, struct sk_buff *skb);
+
+/* msg.c */
+int quic_stream_open_wait(struct sock *sk, s64 id, long *timeo,
+			  struct quic_stream **sp);
 
 /* frames.c */
 int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
@@ -84,6 +94,13 @@ int quic_conn_ack_range(struct sock *sk, u8 space, u64 start, u64 end,
 void quic_conn_arm_loss_timer(struct sock *sk);
 void quic_conn_arm_ack_timer(struct sock *sk);
 void quic_conn_touch_idle(struct sock *sk);
+void quic_conn_cong_reset(struct quic_sock *qs);
+u64 quic_conn_amp_room(const struct quic_sock *qs);
+void quic_conn_speedup_handshake(struct sock *sk);
+void quic_conn_arm_pace_timer(struct sock *sk, u64 delay_us);
+void quic_conn_stream_maybe_free(struct sock *sk, struct quic_stream *s);
+void quic_conn_ack_begin(struct sock *sk, u8 space,
+			 struct quic_ack_result *res);
 void quic_conn_data_ready(struct sock *sk);
 void quic_conn_update_rx_ready(struct sock *sk);
 int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len);

@@ -212,6 +212,7 @@ static void quic_child_inherit(struct sock *sk, struct sock *lsk)
 	qs->streams.is_server = true;
 	qs->local_tp = ls->local_tp;
 	qs->config = ls->config;
+	quic_conn_cong_reset(qs);
 	memcpy(qs->alpn, ls->alpn, sizeof(qs->alpn));
 	qs->udp = ls->udp;
 	refcount_inc(&qs->udp->refs);

@@ -48,7 +48,7 @@ static u32 quic_rx_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	int ret;
 
 	quic_ack_iter_init(&it, &f->ack);
-	quic_recovery_ack_begin(&quic_sk(sk)->space[space].sent, &res);
+	quic_conn_ack_begin(sk, space, &res);
 	while ((ret = quic_ack_range_next(&it, &start, &end)) > 0) {
 		if (quic_conn_ack_range(sk, space, start, end, &res))
 			return res.err ? res.err :
@@ -63,10 +63,18 @@ static u32 quic_rx_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 static u32 quic_rx_crypto(struct sock *sk, u8 space,
 			  const struct quic_frame *f)
 {
-	struct quic_space *sp = &quic_sk(sk)->space[space];
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_space *sp = &qs->space[space];
 	u32 err = 0;
 	int ret;
 
+	/* Nothing new from the client's Initial: it resends, so ours was
+	 * probably lost (RFC 9002 6.2.3).
+	 */
+	if (qs->is_server && space == QUIC_SPACE_INITIAL && f->crypto.len &&
+	    !quic_recvbuf_fc_delta(&sp->crypto_rx, f->crypto.offset,
+				   f->crypto.len))
+		quic_conn_speedup_handshake(sk);
 	ret = quic_recvbuf_insert(&sp->crypto_rx, f->crypto.offset,
 				  f->crypto.data, f->crypto.len, false, &err);
 	if (ret == -ENOMEM)

@@ -160,6 +160,7 @@ static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
 	struct quic_space *sp = &qs->space[space];
 
 	quic_ackrange_add(&sp->recv, pn, ktime_get_ns());
+	qs->idle_sent_since_rx = false;
 	quic_conn_touch_idle(sk);
 	if (!ack_eliciting)
 		return;
@@ -173,10 +174,13 @@ static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
 	else
 		quic_conn_arm_ack_timer(sk);
 	/* RFC 9001 4.9.1: a server drops Initial keys on its first
-	 * Handshake packet; the client's address is then validated.
+	 * Handshake packet; the client's address is then validated
+	 * (RFC 9000 8.1: only it could have decrypted our Initial).
 	 */
-	if (qs->is_server && space == QUIC_SPACE_HANDSHAKE)
+	if (qs->is_server && space == QUIC_SPACE_HANDSHAKE) {
+		qs->addr_validated = true;
 		quic_conn_discard_space(sk, QUIC_SPACE_INITIAL);
+	}
 }
 
 /* Below the floor means acknowledged long ago: treat as a duplicate. */
@@ -309,6 +313,7 @@ void quic_input_datagram(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
+	qs->amp_rx_bytes += skb->len;
 	quic_input_payload(sk, skb->data, skb->len);
 	kfree_skb(skb);
 	if (!qs->closing)

@@ -165,9 +165,17 @@ static bool quic_stream_limit_raised(struct sock *sk, void *arg)
 	       ((u64)id >> 2);
 }
 
-/* Open a stream of ours, waiting for the peer's MAX_STREAMS if allowed. */
-static int quic_stream_open_wait(struct sock *sk, s64 id, long *timeo,
-				 struct quic_stream **sp)
+/**
+ * quic_stream_open_wait() - open a stream of ours, waiting for MAX_STREAMS
+ * @sk: socket, locked (the wait releases the lock while it sleeps)
+ * @id: stream ID
+ * @timeo: how long to wait; 0: not at all (-EAGAIN at the limit)
+ * @sp: the stream
+ *
+ * Return: 0 or -errno.
+ */
+int quic_stream_open_wait(struct sock *sk, s64 id, long *timeo,
+			  struct quic_stream **sp)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	int err;
@@ -226,8 +234,12 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	int err, n;
 	u64 mem;
 
-	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+	if (sk->sk_state != QUIC_SS_ESTABLISHED) {
+		/* Why it ended (ETIMEDOUT, ECONNRESET...) once, as TCP does. */
+		if (READ_ONCE(sk->sk_err))
+			return sock_error(sk);
 		return qs->closing ? -EPIPE : -ENOTCONN;
+	}
 	err = quic_send_stream_get(sk, a, flags, &timeo, &s);
 	if (err)
 		return err;
@@ -349,16 +361,8 @@ static void quic_recv_credit(struct sock *sk, struct quic_stream *s, u32 n)
 
 static void quic_recv_stream_done(struct sock *sk, struct quic_stream *s)
 {
-	struct quic_stream_table *t = &quic_sk(sk)->streams;
-	u64 bidi = t->local_limit[0], uni = t->local_limit[1];
-
 	s->recv_done = true;
-	quic_stream_maybe_free(t, s);
-	/* A finished peer stream made room: tell the peer (MAX_STREAMS). */
-	if (t->local_limit[0] != bidi)
-		quic_sk(sk)->ctrl_pending |= QUIC_CTRL_MAX_STREAMS_BIDI;
-	if (t->local_limit[1] != uni)
-		quic_sk(sk)->ctrl_pending |= QUIC_CTRL_MAX_STREAMS_UNI;
+	quic_conn_stream_maybe_free(sk, s);
 }
 
 static int quic_recv_event(struct sock *sk, struct msghdr *msg, size_t len,

@@ -48,12 +48,6 @@ struct quic_pkt_builder {
 	struct quic_tx_pkt	*tp;
 };
 
-static bool quic_space_has_tx_keys(struct quic_sock *qs, u8 space)
-{
-	return !qs->space[space].discarded &&
-	       qs->crypto[quic_space_level(space)].tx.ready;
-}
-
 static bool quic_sendbuf_pending(struct quic_sendbuf *sb, u64 max)
 {
 	u64 off;
@@ -69,9 +63,32 @@ static u64 quic_conn_credit(struct quic_sock *qs)
 	       qs->tx_max_data - qs->tx_data : 0;
 }
 
-static bool quic_cwnd_open(struct quic_sock *qs)
+/* RFC 9002 7.7: no burst larger than the initial window. */
+#define QUIC_PACING_BURST \
+	(QUIC_CONG_INITIAL_WINDOW_PACKETS * QUIC_MIN_UDP_PAYLOAD)
+
+/*
+ * New stream data needs room in the congestion window and, so that the
+ * window is spread over the round trip rather than sent in one burst
+ * (RFC 9002 7.7), budget in the pacer; when only the pacer says no, its
+ * timer resumes sending.
+ */
+static bool quic_cwnd_open(struct sock *sk)
 {
-	return qs->bytes_in_flight + QUIC_MIN_UDP_PAYLOAD <= qs->cwnd;
+	struct quic_sock *qs = quic_sk(sk);
+	u64 rate, wait;
+
+	if (qs->bytes_in_flight + QUIC_MIN_UDP_PAYLOAD > qs->cong.cwnd)
+		return false;
+	rate = qs->rtt.has_sample ?
+	       quic_cong_pacing_rate(&qs->cong, qs->rtt.smoothed_rtt) :
+	       U64_MAX;
+	quic_pacer_refill(&qs->pacer, rate, QUIC_PACING_BURST, quic_now_us());
+	wait = quic_pacer_wait_us(&qs->pacer, rate, QUIC_MIN_UDP_PAYLOAD);
+	if (!wait)
+		return true;
+	quic_conn_arm_pace_timer(sk, wait);
+	return false;
 }
 
 static bool quic_app_pending(struct sock *sk)
@@ -82,7 +99,7 @@ static bool quic_app_pending(struct sock *sk)
 		return false;
 	if (qs->ctrl_pending || !list_empty(&qs->streams.ctrl_list))
 		return true;
-	return !list_empty(&qs->streams.send_list) && quic_cwnd_open(qs);
+	return !list_empty(&qs->streams.send_list) && quic_cwnd_open(sk);
 }
 
 static bool quic_space_pending(struct sock *sk, u8 space)
@@ -438,7 +455,7 @@ static void quic_write_frames(struct sock *sk, u8 space,
 	    sk->sk_state == QUIC_SS_ESTABLISHED) {
 		quic_write_conn_ctrl(sk, b);
 		quic_write_stream_ctrl(sk, b);
-		if (quic_cwnd_open(qs))
+		if (!list_empty(&qs->streams.send_list) && quic_cwnd_open(sk))
 			quic_write_streams(sk, b);
 	}
 	if (sp->probe && !b->ack_eliciting)
@@ -580,6 +597,19 @@ static struct quic_tx_pkt *quic_tx_pkt_alloc(void)
 }
 
 /*
+ * RFC 9000 14.1: a client pads every datagram with an Initial packet, a
+ * server only those whose Initial is ack-eliciting: padding a bare ACK
+ * would spend the anti-amplification budget on nothing.
+ */
+static bool quic_initial_needs_pad(struct quic_sock *qs)
+{
+	struct quic_space *sp = &qs->space[QUIC_SPACE_INITIAL];
+
+	return !qs->is_server || sp->probe ||
+	       quic_sendbuf_pending(&sp->crypto_tx, U64_MAX);
+}
+
+/*
  * Build one datagram at @buf; returns its length, 0 if nothing to send.
  * @app_only: set if it holds a single 1-RTT packet (may join a GSO run).
  */
@@ -590,6 +620,9 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, bool *app_only)
 	bool has_initial = false, pad;
 	int space, last = -1, n;
 
+	/* Every datagram is at most QUIC_MIN_UDP_PAYLOAD bytes. */
+	if (quic_conn_amp_room(quic_sk(sk)) < QUIC_MIN_UDP_PAYLOAD)
+		return 0;
 	for (space = 0; space < QUIC_SPACE_MAX; space++)
 		if (quic_space_pending(sk, space))
 			last = space;
@@ -602,7 +635,7 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, bool *app_only)
 		if (!tps[space])
 			break;
 		if (space == QUIC_SPACE_INITIAL)
-			has_initial = true;
+			has_initial = quic_initial_needs_pad(quic_sk(sk));
 		/* RFC 9000 14.1: datagrams carrying Initial packets are
 		 * padded to 1200 bytes; pad inside the last packet.
 		 */
@@ -621,6 +654,7 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, bool *app_only)
 	for (space = 0; space < QUIC_SPACE_MAX; space++)
 		if (tps[space])
 			quic_conn_on_packet_sent(sk, tps[space]);
+	quic_sk(sk)->amp_tx_bytes += used;
 	return used;
 }
 
@@ -772,6 +806,12 @@ void quic_output_close(struct sock *sk)
 		kfree_skb(skb);
 		return;
 	}
+	/* Even a close respects the anti-amplification limit (8.1). */
+	if (quic_conn_amp_room(qs) < used) {
+		kfree_skb(skb);
+		return;
+	}
+	qs->amp_tx_bytes += used;
 	skb_put(skb, used);
 	skb_set_owner_w(skb, sk);
 	quic_xmit(sk, skb);

@@ -60,6 +60,8 @@ static void quic_close(struct sock *sk, long timeout)
 	sk_stop_timer_sync(sk, &qs->loss_timer);
 	sk_stop_timer_sync(sk, &qs->ack_timer);
 	sk_stop_timer_sync(sk, &qs->idle_timer);
+	if (hrtimer_cancel(&qs->pace_timer))
+		__sock_put(sk);
 	quic_conn_destroy(sk);
 	quic_unbind(sk);
 	release_sock(sk);

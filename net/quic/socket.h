@@ -16,6 +16,7 @@
 
 #include "ackrange.h"
 #include "cid.h"
+#include "cong.h"
 #include "crypto.h"
 #include "recovery.h"
 #include "stream.h"
@@ -99,6 +100,7 @@ enum quic_deferred {
 	QUIC_DEFER_LOSS_TIMER,
 	QUIC_DEFER_ACK_TIMER,
 	QUIC_DEFER_IDLE_TIMER,
+	QUIC_DEFER_PACE_TIMER,
 };
 
 struct quic_sock {
@@ -126,8 +128,22 @@ struct quic_sock {
 	struct quic_crypto	crypto[QUIC_CRYPTO_MAX];	/* by level */
 	struct quic_rtt		rtt;
 	u32			pto_count;
-	u64			cwnd;		/* placeholder until CC lands */
+	struct quic_cong	cong;
+	struct quic_pacer	pacer;
 	u64			bytes_in_flight;
+	/* Bytes in flight when the ACK frame being processed arrived. */
+	u64			ack_bytes_in_flight;
+	/* RFC 9000 8.1: until the client's address is validated, a server
+	 * sends at most three times what it received from it.
+	 */
+	u64			amp_rx_bytes;
+	u64			amp_tx_bytes;
+	bool			addr_validated;
+	/* Client: the server acknowledged a Handshake packet, so it has
+	 * validated our address (RFC 9002 6.2.2.1 anti-deadlock PTO).
+	 */
+	bool			hs_acked;
+	u64			last_tx_us;	/* any packet */
 
 	struct quic_tparams	local_tp;
 	struct quic_tparams	peer_tp;
@@ -161,6 +177,11 @@ struct quic_sock {
 	struct timer_list	loss_timer;	/* loss detection and PTO */
 	struct timer_list	ack_timer;	/* max_ack_delay */
 	struct timer_list	idle_timer;
+	struct hrtimer		pace_timer;	/* pacing budget refilled */
+	/* An ack-eliciting packet left since the last one arrived: later
+	 * ones do not push the idle deadline (RFC 9000 10.1).
+	 */
+	bool			idle_sent_since_rx;
 	unsigned long		deferred;	/* enum quic_deferred bits */
 };
 

@@ -163,6 +163,7 @@ static int quic_set_config(struct sock *sk, sockptr_t optval, u32 optlen)
 	if (quic_conn_started(sk))
 		return -EISCONN;
 	qs->config = c;
+	quic_conn_cong_reset(qs);
 	if (c.version)
 		qs->version = c.version;
 	if (c.initial_smoothed_rtt)
@@ -417,6 +418,8 @@ static int quic_get_stream_open(struct sock *sk, char __user *optval,
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_stream_info si;
 	struct quic_stream *s;
+	bool nonblock;
+	long timeo;
 	int err;
 
 	if (len < sizeof(si))
@@ -430,7 +433,15 @@ static int quic_get_stream_open(struct sock *sk, char __user *optval,
 			quic_stream_next_local_id(&qs->streams,
 						  si.stream_flags &
 						  MSG_QUIC_STREAM_UNI);
-	err = quic_stream_open_local(&qs->streams, si.stream_id, &s);
+	/*
+	 * At the peer's limit, wait for its MAX_STREAMS as sendmsg() does,
+	 * unless asked not to or the socket is non-blocking (-EAGAIN).
+	 */
+	nonblock = si.stream_flags & MSG_QUIC_STREAM_DONTWAIT;
+	if (sk->sk_socket && sk->sk_socket->file)
+		nonblock |= !!(sk->sk_socket->file->f_flags & O_NONBLOCK);
+	timeo = sock_sndtimeo(sk, nonblock);
+	err = quic_stream_open_wait(sk, si.stream_id, &timeo, &s);
 	if (err)
 		return err;
 	qs->streams.last_active = s->id;
