@@ -37,158 +37,14 @@ IDLE_MS=10000
 work=$(mktemp -d /tmp/quic-loss.XXXXXX)
 psk=$work/psk.txt
 port=4600
-SRV_PID=
 
-# start_server NAME ARGS...: xfer -s in $NS2 logging to $work/NAME.srv;
-# returns once it listens ($! is timeout(1): ip netns exec execs).
-start_server() {
-	local name=$1
-	shift
-	srv_log=$work/$name.srv
-	ip netns exec "$NS2" timeout -k 5 $((3 * T)) "$xfer" -s \
-		--timeout $((3 * T)) --psk "$psk" --idle-timeout "$IDLE_MS" \
-		"$@" > "$srv_log" 2>&1 &
-	SRV_PID=$!
-	for _ in $(seq 100); do
-		grep -q '^listening on' "$srv_log" && return 0
-		kill -0 "$SRV_PID" 2> /dev/null || break
-		sleep 0.1
-	done
-	echo "server did not start listening: $(tail -3 "$srv_log" | tr '\n' ' ')"
-	stop_server
-	return 1
-}
-
-stop_server() {
-	[ -n "$SRV_PID" ] || return 0
-	kill "$SRV_PID" 2> /dev/null
-	wait "$SRV_PID" 2> /dev/null
-	SRV_PID=
-}
+# shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/xfer_lib.sh"
 
 cleanup() {
 	stop_server
 	topo_cleanup
 	rm -rf "$work"
-}
-
-# netem ARGS...: the same impairment on both ends of the link.
-netem() {
-	tc -n "$NS1" qdisc replace dev veth1 root netem "$@" &&
-		tc -n "$NS2" qdisc replace dev veth2 root netem "$@"
-}
-
-# "SENT DROPPED": packets netem passed on and dropped so far, both ends.
-netem_stats() {
-	{
-		tc -n "$NS1" -s qdisc show dev veth1
-		tc -n "$NS2" -s qdisc show dev veth2
-	} | awk '$1 == "Sent" { p += $4; d += $7 } END { print p + 0, d + 0 }'
-}
-
-check() {	# check NAME CMD...: one TAP line; CMD's output says why not
-	local name=$1 t0=$SECONDS s0 s1
-	shift
-	s0=$(netem_stats)
-	if "$@" > "$work/why" 2>&1; then
-		tap_ok "$name"
-	else
-		tap_fail "$name" "$(head -1 "$work/why")"
-		tail -n +2 "$work/why" |
-			grep -vE '^(client|handshake seconds|times):' | sed 's/^/# /'
-	fi
-	s1=$(netem_stats)
-	echo "# $((SECONDS - t0)) s; netem passed $((${s1% *} - ${s0% *})) packets, dropped $((${s1#* } - ${s0#* }))"
-}
-
-why() {	# why LOG: what went wrong, in a few words
-	grep -E 'error|failed|incomplete|mismatch|differs|status|timeout' "$1" |
-		head -4 | tr '\n' ' '
-}
-
-ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
-
-# logs LOG...: the last lines of each, data hashes left out
-logs() {
-	local f
-	for f in "$@"; do
-		grep -v sha256 "$f" | tail -6 | sed "s|^|${f##*/}: |"
-	done
-}
-
-# transfer NAME ADDR CONNS CLIENT-ARGS...: CONNS client connections, one
-# after another, to one server; every client and the server exit 0, and
-# each bidirectional stream's SHA-256 is the same in the client's tx, the
-# server's rx and the client's rx (the echo).
-transfer() {
-	local name=$1 addr=$2 conns=$3 i rc t0 t1 t2
-	shift 3
-	port=$((port + 1))
-	t0=$(ms)
-	start_server "$name" -a "$addr" -p "$port" --conns "$conns" ||
-		return 1
-	t1=$(ms)
-	for i in $(seq "$conns"); do
-		ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c \
-			-a "$addr" -p "$port" --psk "$psk" --timeout "$T" \
-			"$@" > "$work/$name.cli.$i" 2>&1
-		rc=$?
-		if [ "$rc" != 0 ]; then
-			echo "client $i of $conns exit $rc: $(why "$work/$name.cli.$i")"
-			stop_server
-			logs "$work/$name.cli.$i" "$srv_log"
-			return 1
-		fi
-	done
-	t2=$(ms)
-	wait "$SRV_PID"
-	rc=$?
-	SRV_PID=
-	echo "times: server up in $((t1 - t0)) ms, clients $((t2 - t1)) ms, server done $(($(ms) - t2)) ms after"
-	[ "$rc" = 0 ] || {
-		echo "server exit $rc: $(why "$srv_log")"
-		logs "$srv_log"
-		return 1
-	}
-	# One awk for all the comparing: processes are dear under TCG.
-	awk -v srv="$srv_log" '
-	# "stream ID tx|rx BYTES sha256 HEX"
-	{ k = ($1 == "stream" && $5 == "sha256") ? $2 " " $4 " " $6 : "" }
-	k != "" && FILENAME == srv && $3 == "rx" { s[k]++; ns++ }
-	k != "" && FILENAME != srv && $3 == "tx" { t[k]++; nt++ }
-	k != "" && FILENAME != srv && $3 == "rx" { r[k]++ }
-	FILENAME != srv && $1 == "OK:" && !ok { ok = $0 }
-	FILENAME != srv && $1 == "handshake" && $2 == "ok:" { hs = hs " " $(NF - 1) }
-	END {
-		for (k in t) {
-			if (s[k] != t[k]) sbad++
-			if (r[k] != t[k]) rbad++
-		}
-		for (k in s) if (!(k in t)) sbad++
-		for (k in r) if (!(k in t)) rbad++
-		if (!nt) { print "client reported no streams"; exit 1 }
-		if (sbad || ns != nt) {
-			printf "server rx differs from client tx: %d streams sent, %d received, %d hash lines unmatched\n", nt, ns, sbad
-			exit 1
-		}
-		if (rbad) { printf "echo differs from what was sent: %d hash lines unmatched\n", rbad; exit 1 }
-		print "client: " ok
-		print "handshake seconds:" hs
-	}' "$srv_log" "$work/$name".cli.*
-}
-
-# check, and print transfer's own summary lines as TAP diagnostics
-run() {
-	check "$@"
-	grep -E '^(client|handshake seconds|times):' "$work/why" | sed 's/^/# /'
-}
-
-kib() {
-	if [ $(($1 % 1048576)) = 0 ]; then
-		echo "$(($1 / 1048576)) MiB"
-	else
-		echo "$(($1 / 1024)) KiB"
-	fi
 }
 
 if ! psktool -u quic-test -s 32 -p "$psk" > "$work/psktool.log" 2>&1; then
@@ -230,6 +86,62 @@ if netem delay 10ms reorder 25% 50% duplicate 5%; then
 		--bytes "$DUP_BYTES"
 else
 	tap_fail "netem delay, reordering and duplication on both ends of the link"
+fi
+# vanished NAME ADDR: a long echo runs, then the link drops everything.
+# The server keeps probing its unacknowledged data, yet must give up once
+# VANISH_IDLE_MS pass with nothing received (RFC 9000 10.1: only the first
+# ack-eliciting packet after a receipt restarts the idle timer): recvmsg or
+# sendmsg fails with ETIMEDOUT within VANISH_BOUND seconds of the cut.
+vanished() {
+	local name=$1 addr=$2 t0 t1 cli
+	port=$((port + 1))
+	start_server "$name" -a "$addr" -p "$port" \
+		--idle-timeout "$VANISH_IDLE_MS" || return 1
+	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c -a "$addr" \
+		-p "$port" --psk "$psk" --timeout "$T" \
+		--idle-timeout "$VANISH_IDLE_MS" --one-stream 268435456 \
+		--chunk 65536 > "$work/$name.cli" 2>&1 &
+	cli=$!
+	for _ in $(seq 100); do
+		grep -q '^handshake ok' "$srv_log" && break
+		sleep 0.1
+	done
+	sleep 1	# data in flight both ways
+	if ! netem loss 100%; then
+		kill "$cli" 2> /dev/null
+		echo "netem loss 100% failed"
+		return 1
+	fi
+	t0=$SECONDS
+	while kill -0 "$SRV_PID" 2> /dev/null &&
+		[ $((SECONDS - t0)) -le $((VANISH_BOUND + 5)) ]; do
+		sleep 0.2
+	done
+	t1=$SECONDS
+	stop_server
+	kill "$cli" 2> /dev/null
+	wait "$cli" 2> /dev/null
+	echo "server gave up $((t1 - t0)) s after the cut"
+	if [ $((t1 - t0)) -gt "$VANISH_BOUND" ]; then
+		echo "server still up $((t1 - t0)) s after the cut (bound $VANISH_BOUND s)"
+		logs "$srv_log"
+		return 1
+	fi
+	grep -q 'ETIMEDOUT' "$srv_log" || {
+		echo "server did not end with ETIMEDOUT: $(why "$srv_log")"
+		logs "$srv_log"
+		return 1
+	}
+}
+
+VANISH_IDLE_MS=2000
+VANISH_BOUND=10
+if netem delay 5ms; then
+	check "IPv4, peer vanishes mid-transfer: the probing server ends the connection with ETIMEDOUT within $VANISH_BOUND s (idle timeout $VANISH_IDLE_MS ms)" \
+		vanished v4-vanish "$ADDR2_V4"
+	grep -E '^server gave up' "$work/why" | sed 's/^/# /'
+else
+	tap_fail "netem delay 5ms on both ends of the link"
 fi
 echo "# $SECONDS s in all"
 tap_done

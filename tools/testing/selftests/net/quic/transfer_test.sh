@@ -14,7 +14,7 @@ SUITE=transfer
 . "$(dirname "$0")/lib.sh"
 xfer=$SELFTEST_BIN/xfer
 mkcerts=$(dirname "$0")/mkcerts.sh
-require "$xfer" "$mkcerts" psktool certtool ip timeout
+require "$xfer" "$mkcerts" psktool certtool ip timeout dumpcap tshark
 
 STREAMS=${TRANSFER_STREAMS:-100}
 BYTES=${TRANSFER_BYTES:-1048576}
@@ -137,6 +137,47 @@ mib() {	# human size for the TAP line
 	fi
 }
 
+# wire_probe NAME SERVER-ARGS -- CLIENT-ARGS: a 256 KiB echo, captured at
+# the client; prints "OK N": N of 8 16-byte pieces of stream 0's data
+# found in the clear in some UDP payload (a piece is missed only when it
+# straddles two packets).
+wire_probe() {
+	local name=$1 sargs=() n=0 off rc cap
+	shift
+	while [ "$1" != -- ]; do sargs+=("$1"); shift; done
+	shift
+	port=$((port + 1))
+	start_server "$name" -a "$ADDR2_V4" -p "$port" \
+		--psk "$work/creds/psk.txt" "${sargs[@]}" || return 1
+	ip netns exec "$NS1" dumpcap -q -i veth1 -f "udp port $port" \
+		-w "$work/$name.pcap" > "$work/$name.dumpcap" 2>&1 &
+	cap=$!
+	for _ in $(seq 100); do
+		grep -q "^Capturing on" "$work/$name.dumpcap" && break
+		sleep 0.1
+	done
+	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c \
+		-a "$ADDR2_V4" -p "$port" --psk "$work/creds/psk.txt" \
+		--timeout "$T" --one-stream 262144 "$@" > "$work/$name.cli" 2>&1
+	rc=$?
+	wait "$SRV_PID"
+	SRV_PID=
+	sleep 1
+	kill "$cap" 2> /dev/null
+	wait "$cap" 2> /dev/null
+	[ "$rc" = 0 ] || {
+		echo "client exit $rc: $(why "$work/$name.cli")"
+		return 1
+	}
+	tshark -r "$work/$name.pcap" -T fields -e udp.payload 2> /dev/null |
+		tr -d ':' > "$work/$name.hex"
+	for off in 4096 30000 65536 100000 131072 170000 200000 250000; do
+		grep -q "$("$xfer" --pattern "0:$off:16")" "$work/$name.hex" &&
+			n=$((n + 1))
+	done
+	echo "OK $n"
+}
+
 if ! "$mkcerts" "$work/creds" > "$work/mkcerts.log" 2>&1; then
 	tap_fail "test credentials from mkcerts.sh" "$(tail -3 "$work/mkcerts.log")"
 	rm -rf "$work"
@@ -163,4 +204,18 @@ for fam in 4 6; do
 		transfer "v$fam-uni" "$addr" $((UNI_STREAMS + 1)) 0 --uni \
 		--streams "$UNI_STREAMS" --bytes "$UNI_BYTES" --open sendmsg
 done
+
+# disable_1rtt_encryption: applied only when both ends send it.
+out=$(wire_probe plain --no-encryption -- --no-encryption)
+if [ "${out%% *}" = OK ] && [ "${out#OK }" -ge 4 ]; then
+	tap_ok "disable_1rtt_encryption on both ends: echo works, stream data crosses the wire in the clear (${out#OK } of 8 probes)"
+else
+	tap_fail "disable_1rtt_encryption on both ends: echo works, stream data crosses the wire in the clear" "$out"
+fi
+out=$(wire_probe halfplain --no-encryption --)
+if [ "$out" = "OK 0" ]; then
+	tap_ok "disable_1rtt_encryption from the server only: echo works, no stream data in the clear"
+else
+	tap_fail "disable_1rtt_encryption from the server only: echo works, no stream data in the clear" "$out"
+fi
 tap_done

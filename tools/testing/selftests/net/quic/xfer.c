@@ -10,6 +10,8 @@
  *	[--open sockopt|sendmsg] [--close-code C] [--close-phrase S]
  *   common: [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]
  *	[--api lib|session] [--keylog F] [--idle-timeout MS] [--timeout S]
+ *	[--cc reno|cubic] [--no-encryption]
+ *   xfer --pattern SID:OFF:LEN	(the data pattern's bytes, in hex)
  *
  * The client opens N client-initiated streams (bidirectional 0, 4, 8, ...
  * or, with --uni, unidirectional 2, 6, 10, ...), writes B bytes of
@@ -86,6 +88,8 @@ static struct {
 	const char *addr;
 	int port;
 	const char *cert, *key, *psk, *ca, *host, *alpn, *cipher, *keylog;
+	const char *cc;
+	bool no_encryption;
 	const char *api;	/* "lib", "session" or NULL: choose */
 	bool open_sendmsg;	/* open streams by MSG_QUIC_STREAM_NEW */
 	unsigned int streams;
@@ -214,6 +218,27 @@ static void pattern(int64_t sid, uint64_t off, uint8_t *p, size_t len)
 		for (i = off & 7; i < 8 && len; i++, len--, off++)
 			*p++ = (uint8_t)(v >> (8 * i));
 	}
+}
+
+/* --pattern SID:OFF:LEN: print those pattern bytes in hex, for tests that
+ * look for stream data on the wire.
+ */
+static void print_pattern(const char *arg)
+{
+	unsigned long long sid, off;
+	uint8_t b[64];
+	unsigned int len, i;
+
+	if (sscanf(arg, "%llu:%llu:%u", &sid, &off, &len) != 3 ||
+	    len > sizeof(b)) {
+		fprintf(stderr, "--pattern SID:OFF:LEN (LEN <= %zu)\n",
+			sizeof(b));
+		exit(2);
+	}
+	pattern((int64_t)sid, off, b, len);
+	for (i = 0; i < len; i++)
+		printf("%02x", b[i]);
+	printf("\n");
 }
 
 /* ---- streams ---- */
@@ -385,16 +410,51 @@ static void set_idle_timeout(int fd)
 	struct quic_transport_param p = {};
 	socklen_t len = sizeof(p);
 
-	if (!opt.idle_timeout_ms)
+	if (!opt.idle_timeout_ms && !opt.no_encryption)
 		return;
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &len))
 		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM)");
 	p.remote = 0;
-	p.max_idle_timeout = opt.idle_timeout_ms * 1000;
+	if (opt.idle_timeout_ms)
+		p.max_idle_timeout = opt.idle_timeout_ms * 1000;
+	/* Takes effect only if the peer sends it too. */
+	if (opt.no_encryption)
+		p.disable_1rtt_encryption = 1;
 	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p,
 		       sizeof(p)))
 		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM, max_idle_timeout %u ms)",
 			  opt.idle_timeout_ms);
+}
+
+/*
+ * --cc reno|cubic: QUIC_SOCKOPT_CONFIG's congestion_control_algo. Either
+ * way, print the one the socket uses ("congestion control NAME").
+ */
+static void set_congestion_control(int fd)
+{
+	struct quic_config c = {};
+	socklen_t len = sizeof(c);
+
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
+		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_CONFIG)");
+	if (!opt.cc)
+		;
+	else if (!strcmp(opt.cc, "reno"))
+		c.congestion_control_algo = QUIC_CONG_ALG_RENO;
+	else if (!strcmp(opt.cc, "cubic"))
+		c.congestion_control_algo = QUIC_CONG_ALG_CUBIC;
+	else
+		die(EXIT_SETUP, "--cc %s: reno or cubic", opt.cc);
+	if (opt.cc &&
+	    setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)))
+		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_CONFIG, congestion_control_algo %s)",
+			  opt.cc);
+	len = sizeof(c);
+	memset(&c, 0, sizeof(c));
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
+		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_CONFIG)");
+	msg("congestion control %s", c.congestion_control_algo ==
+	    QUIC_CONG_ALG_RENO ? "reno" : "cubic");
 }
 
 static void enable_event(int fd, uint8_t type, const char *name)
@@ -1010,6 +1070,7 @@ static int run_client(void)
 
 	fd = quic_socket(parse_addr(opt.addr, opt.port, &ss, &len));
 	set_idle_timeout(fd);
+	set_congestion_control(fd);
 	if (connect(fd, (struct sockaddr *)&ss, len))
 		die_errno(EXIT_SETUP, "connect(%s)", opt.addr);
 	if (handshake(fd))
@@ -1233,6 +1294,9 @@ static int serve_conn(int fd)
 				msg("error: recvmsg: %s (%s)", errname(errno),
 				    strerror(errno));
 				bad++;
+			} else {
+				msg("connection ended: recvmsg: %s",
+				    errname(errno));
 			}
 			closed = true;
 			continue;
@@ -1300,6 +1364,7 @@ static int run_server(void)
 
 	lfd = quic_socket(parse_addr(opt.addr, opt.port, &ss, &len));
 	set_idle_timeout(lfd);
+	set_congestion_control(lfd);
 	/* ALPNs go on the listener before listen(): the kernel routes by them. */
 	if (opt.alpn && setsockopt(lfd, SOL_QUIC, QUIC_SOCKOPT_ALPN, opt.alpn,
 				   strlen(opt.alpn)))
@@ -1350,7 +1415,7 @@ static void usage(void)
 		"            [--streams N --bytes B | --one-stream B] [--uni] [--chunk B]\n"
 		"            [--open sockopt|sendmsg] [--close-code C] [--close-phrase S]\n"
 		"  common:   [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]\n"
-		"            [--api lib|session] [--keylog F] [--idle-timeout MS]\n"
+		"            [--cc reno|cubic] [--no-encryption] [--api lib|session] [--keylog F] [--idle-timeout MS]\n"
 		"            [--timeout S]\n");
 	exit(EXIT_SETUP);
 }
@@ -1370,7 +1435,7 @@ static uint64_t num(const char *s, const char *what)
 enum {
 	O_CERT = 256, O_KEY, O_PSK, O_CA, O_HOST, O_ALPN, O_CIPHER, O_KEYLOG,
 	O_API, O_OPEN, O_STREAMS, O_BYTES, O_ONE, O_UNI, O_CHUNK, O_CCODE,
-	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE,
+	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE, O_CC, O_NOENC, O_PATTERN,
 };
 
 static const struct option longopts[] = {
@@ -1394,6 +1459,9 @@ static const struct option longopts[] = {
 	{ "conns", required_argument, NULL, O_CONNS },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "idle-timeout", required_argument, NULL, O_IDLE },
+	{ "cc", required_argument, NULL, O_CC },
+	{ "no-encryption", no_argument, NULL, O_NOENC },
+	{ "pattern", required_argument, NULL, O_PATTERN },
 	{ "help", no_argument, NULL, 'h' },
 	{}
 };
@@ -1440,6 +1508,9 @@ int main(int argc, char **argv)
 			opt.bytes = num(optarg, "--one-stream");
 			break;
 		case O_UNI: opt.uni = true; break;
+		case O_CC: opt.cc = optarg; break;
+		case O_NOENC: opt.no_encryption = true; break;
+		case O_PATTERN: print_pattern(optarg); exit(0);
 		case O_CHUNK: opt.chunk = num(optarg, "--chunk"); break;
 		case O_CCODE:
 			opt.close_set = true;

@@ -1,0 +1,247 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Congestion control and loss recovery on bad networks (RFC 9002, RFC 9438):
+#
+#   - an echo of CC_BYTES (8 MiB) each way, SHA-256 equal at both ends,
+#     with no spurious close, under each impairment of the table below
+#     (netem on both directions; the bottleneck is a token bucket under a
+#     10 ms netem delay, on both directions);
+#   - goodput through a 10 Mbit/s token bucket at 20 ms RTT, for NewReno
+#     (chosen per socket with QUIC_SOCKOPT_CONFIG) and CUBIC (the module's
+#     default, then chosen through the congestion_control module
+#     parameter): CC_GOODPUT_BYTES (24 MiB, about 20 s at line rate) on one
+#     unidirectional stream must arrive at >= 85% of the link rate;
+#   - two connections through one 10 Mbit/s bottleneck for CC_FAIR_SECONDS
+#     (30): each gets between 35% and 65% of what both got (counted by
+#     iptables at the receiver);
+#   - with 1% loss at 50 ms RTT, both controllers' goodput is printed.
+#
+# CC_TIMEOUT (300) bounds each client, in seconds; CC_CASES, a regular
+# expression, selects the checks to run by name (default: all).
+#
+# make check runs the echoes with CC_BYTES = 8 MiB to stay within its time
+# budget under TCG (the whole table takes about 7 minutes at 20 MiB);
+# CC_BYTES=20971520 runs the full size.
+# shellcheck disable=SC2317,SC2119,SC2034,SC2154 # check(), xfer_lib.sh
+SUITE=congestion
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+xfer=$SELFTEST_BIN/xfer
+require "$xfer" psktool ip tc timeout iptables
+
+BYTES=${CC_BYTES:-8388608}
+CASES=${CC_CASES:-.}
+GP_BYTES=${CC_GOODPUT_BYTES:-25165824}
+LOSSY_BYTES=${CC_LOSSY_BYTES:-4194304}
+FAIR_SECONDS=${CC_FAIR_SECONDS:-30}
+T=${CC_TIMEOUT:-300}
+IDLE_MS=10000
+work=$(mktemp -d /tmp/quic-cc.XXXXXX)
+psk=$work/psk.txt
+port=4800
+param=/sys/module/quic/parameters/congestion_control
+
+# shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/xfer_lib.sh"
+
+cleanup() {
+	stop_server
+	[ -w "$param" ] && echo cubic > "$param"
+	topo_cleanup
+	rm -rf "$work"
+}
+
+if ! psktool -u quic-test -s 32 -p "$psk" > "$work/psktool.log" 2>&1; then
+	tap_fail "test PSK from psktool" "$(tail -3 "$work/psktool.log")"
+	rm -rf "$work"
+	tap_done
+fi
+if ! topo_two_hosts; then
+	tap_fail "two-host topology"
+	rm -rf "$work"
+	tap_done
+fi
+trap cleanup EXIT
+
+# bottleneck RATE DELAY: a token bucket of RATE behind DELAY of netem, on
+# both ends; the bucket holds 50 ms of traffic, what a router would queue.
+bottleneck() {
+	local ns dev
+	for ns in "$NS1:veth1" "$NS2:veth2"; do
+		dev=${ns#*:}
+		ns=${ns%:*}
+		tc -n "$ns" qdisc del dev "$dev" root 2> /dev/null
+		tc -n "$ns" qdisc add dev "$dev" root handle 1: netem \
+			delay "$2" limit 10000 &&
+		tc -n "$ns" qdisc add dev "$dev" parent 1: handle 2: tbf \
+			rate "$1" burst 15k latency 50ms || return 1
+	done
+}
+
+# no_spurious_close: the last transfer ended by the client's own close
+# (error code 0), not by an error or an idle timeout on either side.
+no_spurious_close() {
+	grep -q '^close errcode 0 ' "$srv_log" &&
+		! grep -qE 'ETIMEDOUT|ECONNRESET|error' "$srv_log"
+}
+
+echo_run() {	# echo_run NAME ADDR: one BYTES stream each way
+	transfer "$1" "$2" 1 --one-stream "$BYTES" --chunk 65536 &&
+		{ no_spurious_close || {
+			echo "spurious close: $(why "$srv_log")"
+			return 1
+		}; }
+}
+
+# goodput NAME CC MIN_MBIT BYTES CLIENT-ARGS...: BYTES on one
+# unidirectional stream from a client whose socket must report congestion
+# control CC; the server must receive all of it with the client's SHA-256,
+# and the client's rate (bytes acknowledged over time) be >= MIN_MBIT
+# (0: no bound). Prints "goodput NAME R Mbit/s".
+goodput() {
+	local name=$1 cc=$2 min=$3 bytes=$4 rate rc
+	shift 4
+	port=$((port + 1))
+	start_server "$name" -a "$ADDR2_V4" -p "$port" || return 1
+	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c \
+		-a "$ADDR2_V4" -p "$port" --psk "$psk" --timeout "$T" \
+		--uni --streams 1 --bytes "$bytes" --chunk 65536 "$@" \
+		> "$work/$name.cli" 2>&1
+	rc=$?
+	wait "$SRV_PID"
+	SRV_PID=
+	[ "$rc" = 0 ] || {
+		echo "client exit $rc: $(why "$work/$name.cli")"
+		logs "$work/$name.cli" "$srv_log"
+		return 1
+	}
+	grep -qx "congestion control $cc" "$work/$name.cli" || {
+		echo "client socket: $(grep '^congestion control' "$work/$name.cli"), not $cc"
+		return 1
+	}
+	local tx rx
+	tx=$(awk '$1 == "stream" && $2 == 2 && $3 == "tx" { print $4, $6 }' "$work/$name.cli")
+	rx=$(awk '$1 == "stream" && $2 == 2 && $3 == "rx" { print $4, $6 }' "$srv_log")
+	if [ -z "$tx" ] || [ "$tx" != "$rx" ]; then
+		echo "server received '$rx', client sent '$tx'"
+		return 1
+	fi
+	rate=$(awk '$1 == "OK:" { print $(NF - 1) }' "$work/$name.cli")
+	echo "goodput $name $rate Mbit/s"
+	awk -v r="$rate" -v m="$min" 'BEGIN { exit !(r + 0 >= m + 0) }' || {
+		echo "goodput $rate Mbit/s below $min Mbit/s"
+		return 1
+	}
+}
+
+impairments=(
+	"1% loss|netem loss 1%"
+	"5% loss|netem loss 5%"
+	"10% loss|netem loss 10%"
+	"25% reordering with 10 ms delay|netem delay 10ms reorder 25% 50%"
+	"1% duplication|netem duplicate 1%"
+	"0.1% corruption|netem corrupt 0.1%"
+	"100 ms RTT|netem delay 50ms limit 10000"
+	"10 Mbit/s token-bucket bottleneck, 20 ms RTT|bottleneck 10mbit 10ms"
+)
+for entry in "${impairments[@]}"; do
+	what=${entry%%|*}
+	[[ $what =~ $CASES ]] || continue
+	# shellcheck disable=SC2086 # the command and its arguments
+	set -- ${entry#*|}
+	if "$@"; then
+		check "$what: $(kib "$BYTES") each way, SHA-256 equal at both ends, no spurious close" \
+			echo_run "cc-echo" "$ADDR2_V4"
+		grep -E '^(client|times):' "$work/why" | sed 's/^/# /'
+	else
+		tap_fail "$what: set up with tc ($*)"
+	fi
+done
+
+if ! [[ goodput =~ $CASES ]]; then
+	:
+elif bottleneck 10mbit 10ms; then
+	check "10 Mbit/s bottleneck, 20 ms RTT, NewReno (QUIC_SOCKOPT_CONFIG): goodput >= 8.5 Mbit/s" \
+		goodput reno reno 8.5 "$GP_BYTES" --cc reno
+	grep -E '^goodput' "$work/why" | sed 's/^/# /'
+	check "10 Mbit/s bottleneck, 20 ms RTT, CUBIC (module default): goodput >= 8.5 Mbit/s" \
+		goodput cubic cubic 8.5 "$GP_BYTES"
+	grep -E '^goodput' "$work/why" | sed 's/^/# /'
+else
+	tap_fail "10 Mbit/s bottleneck with 20 ms RTT: set up with tc"
+fi
+
+# fair_share: two servers, two clients started together, each sending more
+# than the link can carry in FAIR_SECONDS; after that long, the bytes each
+# server port received (iptables counters in $NS2) give the shares.
+fair_share() {
+	local p1=$((port + 1)) p2=$((port + 2)) pids=() b1 b2 share
+	port=$p2
+	for p in $p1 $p2; do
+		ip netns exec "$NS2" iptables -A INPUT -p udp --dport "$p" \
+			-j ACCEPT || return 1
+		ip netns exec "$NS2" timeout -k 5 $((FAIR_SECONDS + 20)) \
+			"$xfer" -s -a "$ADDR2_V4" -p "$p" --psk "$psk" \
+			--idle-timeout 5000 > "$work/fair.$p.srv" 2>&1 &
+		pids+=($!)
+	done
+	for p in $p1 $p2; do
+		for _ in $(seq 100); do
+			grep -q '^listening on' "$work/fair.$p.srv" && break
+			sleep 0.1
+		done
+	done
+	for p in $p1 $p2; do
+		ip netns exec "$NS1" timeout -k 5 $((FAIR_SECONDS + 15)) \
+			"$xfer" -c -a "$ADDR2_V4" -p "$p" --psk "$psk" \
+			--uni --streams 1 --bytes 1073741824 --chunk 65536 \
+			> "$work/fair.$p.cli" 2>&1 &
+		pids+=($!)
+	done
+	sleep "$FAIR_SECONDS"
+	read -r b1 b2 <<< "$(ip netns exec "$NS2" iptables -vxnL INPUT |
+		awk -v a="dpt:$p1" -v b="dpt:$p2" '
+			$0 ~ a"$" { x = $2 } $0 ~ b"$" { y = $2 }
+			END { print x + 0, y + 0 }')"
+	kill "${pids[@]}" 2> /dev/null
+	wait "${pids[@]}" 2> /dev/null
+	ip netns exec "$NS2" iptables -F INPUT
+	share=$(awk -v a="$b1" -v b="$b2" 'BEGIN { if (a + b) printf "%d", 100 * a / (a + b) }')
+	echo "fair shares: $b1 and $b2 bytes in $FAIR_SECONDS s, first $share%; $(awk -v a="$b1" -v b="$b2" -v s="$FAIR_SECONDS" 'BEGIN { printf "%.1f Mbit/s together", (a + b) * 8 / s / 1e6 }')"
+	[ -n "$share" ] && [ "$share" -ge 35 ] && [ "$share" -le 65 ] || {
+		echo "share $share% outside 35%..65%: $(tail -2 "$work/fair.$p1.cli" | tr '\n' ' ')"
+		return 1
+	}
+}
+
+if ! [[ fair =~ $CASES ]]; then
+	:
+elif bottleneck 10mbit 10ms; then
+	check "two CUBIC connections through one 10 Mbit/s bottleneck for $FAIR_SECONDS s: each gets 35%..65%" \
+		fair_share
+	grep -E '^fair shares' "$work/why" | sed 's/^/# /'
+else
+	tap_fail "fair share: set up the 10 Mbit/s bottleneck with tc"
+fi
+
+if ! [[ lossy =~ $CASES ]]; then
+	:
+elif netem delay 25ms loss 1% limit 10000; then
+	tap_check "congestion_control module parameter set to reno reads back reno" \
+		sh -c "echo reno > $param && grep -qx reno $param"
+	check "1% loss, 50 ms RTT: NewReno (from the module parameter) completes $(kib "$LOSSY_BYTES")" \
+		goodput lossy-reno reno 0 "$LOSSY_BYTES"
+	r_reno=$(awk '$1 == "goodput" { print $3 }' "$work/why")
+	tap_check "congestion_control module parameter refuses 'vegas'" \
+		sh -c "! echo vegas > $param 2> /dev/null && grep -qx reno $param"
+	echo cubic > "$param"
+	check "1% loss, 50 ms RTT: CUBIC (module parameter back to cubic) completes $(kib "$LOSSY_BYTES")" \
+		goodput lossy-cubic cubic 0 "$LOSSY_BYTES"
+	r_cubic=$(awk '$1 == "goodput" { print $3 }' "$work/why")
+	echo "# 1% loss, 50 ms RTT goodput: NewReno $r_reno Mbit/s, CUBIC $r_cubic Mbit/s"
+else
+	tap_fail "1% loss with 50 ms RTT: set up with tc"
+fi
+echo "# $SECONDS s in all"
+tap_done

@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Echo transfers with xfer between $NS1 (clients) and $NS2 (server) over
+# an impaired link, shared by loss_test.sh and congestion_test.sh. The
+# sourcing script sets: $xfer, $work (scratch directory), $psk, $port (the
+# last port used; each transfer takes the next), $T (client time limit, s)
+# and $IDLE_MS (the server's idle timeout), and calls stop_server in its
+# cleanup.
+# shellcheck shell=bash disable=SC2317,SC2154
+
+SRV_PID=
+# start_server NAME ARGS...: xfer -s in $NS2 logging to $work/NAME.srv;
+# returns once it listens ($! is timeout(1): ip netns exec execs).
+start_server() {
+	local name=$1
+	shift
+	srv_log=$work/$name.srv
+	ip netns exec "$NS2" timeout -k 5 $((3 * T)) "$xfer" -s \
+		--timeout $((3 * T)) --psk "$psk" --idle-timeout "$IDLE_MS" \
+		"$@" > "$srv_log" 2>&1 &
+	SRV_PID=$!
+	for _ in $(seq 100); do
+		grep -q '^listening on' "$srv_log" && return 0
+		kill -0 "$SRV_PID" 2> /dev/null || break
+		sleep 0.1
+	done
+	echo "server did not start listening: $(tail -3 "$srv_log" | tr '\n' ' ')"
+	stop_server
+	return 1
+}
+
+stop_server() {
+	[ -n "$SRV_PID" ] || return 0
+	kill "$SRV_PID" 2> /dev/null
+	wait "$SRV_PID" 2> /dev/null
+	SRV_PID=
+}
+
+
+# netem ARGS...: the same impairment on both ends of the link.
+netem() {
+	tc -n "$NS1" qdisc replace dev veth1 root netem "$@" &&
+		tc -n "$NS2" qdisc replace dev veth2 root netem "$@"
+}
+
+# "SENT DROPPED": packets netem passed on and dropped so far, both ends.
+netem_stats() {
+	{
+		tc -n "$NS1" -s qdisc show dev veth1
+		tc -n "$NS2" -s qdisc show dev veth2
+	} | awk '$1 == "Sent" { p += $4; d += $7 } END { print p + 0, d + 0 }'
+}
+
+check() {	# check NAME CMD...: one TAP line; CMD's output says why not
+	local name=$1 t0=$SECONDS s0 s1
+	shift
+	s0=$(netem_stats)
+	if "$@" > "$work/why" 2>&1; then
+		tap_ok "$name"
+	else
+		tap_fail "$name" "$(head -1 "$work/why")"
+		tail -n +2 "$work/why" |
+			grep -vE '^(client|handshake seconds|times):' | sed 's/^/# /'
+	fi
+	s1=$(netem_stats)
+	echo "# $((SECONDS - t0)) s; netem passed $((${s1% *} - ${s0% *})) packets, dropped $((${s1#* } - ${s0#* }))"
+}
+
+why() {	# why LOG: what went wrong, in a few words
+	grep -E 'error|failed|incomplete|mismatch|differs|status|timeout' "$1" |
+		head -4 | tr '\n' ' '
+}
+
+ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
+
+# logs LOG...: the last lines of each, data hashes left out
+logs() {
+	local f
+	for f in "$@"; do
+		grep -v sha256 "$f" | tail -6 | sed "s|^|${f##*/}: |"
+	done
+}
+
+# server_done_with N: wait until the server has finished N connections
+# (or given up on their handshake), up to its idle timeout and some.
+server_done_with() {
+	local n=$1 t0=$SECONDS
+	while [ "$(grep -cE '^(connection done|handshake failed)' "$srv_log")" -lt "$n" ] &&
+		[ $((SECONDS - t0)) -le $((IDLE_MS / 1000 + 10)) ]; do
+		sleep 0.1
+	done
+}
+
+# transfer NAME ADDR CONNS CLIENT-ARGS...: CONNS client connections, one
+# after another, to one server; every client and the server exit 0, and
+# each bidirectional stream's SHA-256 is the same in the client's tx, the
+# server's rx and the client's rx (the echo).
+transfer() {
+	local name=$1 addr=$2 conns=$3 i rc t0 t1 t2
+	shift 3
+	port=$((port + 1))
+	t0=$(ms)
+	start_server "$name" -a "$addr" -p "$port" --conns "$conns" ||
+		return 1
+	t1=$(ms)
+	for i in $(seq "$conns"); do
+		# The server serves one connection at a time. When the
+		# previous client's CONNECTION_CLOSE was lost, it waits out
+		# its idle timeout; a client started meanwhile would sit in
+		# the accept queue, and this test is about loss, not queueing.
+		server_done_with $((i - 1))
+		ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c \
+			-a "$addr" -p "$port" --psk "$psk" --timeout "$T" \
+			"$@" > "$work/$name.cli.$i" 2>&1
+		rc=$?
+		if [ "$rc" != 0 ]; then
+			echo "client $i of $conns exit $rc: $(why "$work/$name.cli.$i")"
+			stop_server
+			logs "$work/$name.cli.$i" "$srv_log"
+			return 1
+		fi
+	done
+	t2=$(ms)
+	wait "$SRV_PID"
+	rc=$?
+	SRV_PID=
+	echo "times: server up in $((t1 - t0)) ms, clients $((t2 - t1)) ms, server done $(($(ms) - t2)) ms after"
+	[ "$rc" = 0 ] || {
+		echo "server exit $rc: $(why "$srv_log")"
+		logs "$srv_log"
+		return 1
+	}
+	# One awk for all the comparing: processes are dear under TCG.
+	awk -v srv="$srv_log" '
+	# "stream ID tx|rx BYTES sha256 HEX"
+	{ k = ($1 == "stream" && $5 == "sha256") ? $2 " " $4 " " $6 : "" }
+	k != "" && FILENAME == srv && $3 == "rx" { s[k]++; ns++ }
+	k != "" && FILENAME != srv && $3 == "tx" { t[k]++; nt++ }
+	k != "" && FILENAME != srv && $3 == "rx" { r[k]++ }
+	FILENAME != srv && $1 == "OK:" && !ok { ok = $0 }
+	FILENAME != srv && $1 == "handshake" && $2 == "ok:" { hs = hs " " $(NF - 1) }
+	END {
+		for (k in t) {
+			if (s[k] != t[k]) sbad++
+			if (r[k] != t[k]) rbad++
+		}
+		for (k in s) if (!(k in t)) sbad++
+		for (k in r) if (!(k in t)) rbad++
+		if (!nt) { print "client reported no streams"; exit 1 }
+		if (sbad || ns != nt) {
+			printf "server rx differs from client tx: %d streams sent, %d received, %d hash lines unmatched\n", nt, ns, sbad
+			exit 1
+		}
+		if (rbad) { printf "echo differs from what was sent: %d hash lines unmatched\n", rbad; exit 1 }
+		print "client: " ok
+		print "handshake seconds:" hs
+	}' "$srv_log" "$work/$name".cli.*
+}
+
+# check, and print transfer's own summary lines as TAP diagnostics
+run() {
+	check "$@"
+	grep -E '^(client|handshake seconds|times):' "$work/why" | sed 's/^/# /'
+}
+
+kib() {
+	if [ $(($1 % 1048576)) = 0 ]; then
+		echo "$(($1 / 1048576)) MiB"
+	else
+		echo "$(($1 / 1024)) KiB"
+	fi
+}
