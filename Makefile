@@ -34,6 +34,8 @@ lib:
 
 tools: lib
 	$(MAKE) -C tools/testing/selftests/net/quic OUT=$(BUILD)/selftests
+	$(MAKE) -C tools/quic/perf OUT=$(BUILD)/tools
+	$(MAKE) -C tools/quic/h3 OUT=$(BUILD)/h3
 
 unit:
 	$(MAKE) -C tools/testing/unit OUT=$(BUILD)/unit
@@ -48,6 +50,11 @@ check: all unit fuzz
 # Run the main job: boot the VM, load the module, exercise a QUIC socket.
 demo: all
 	scripts/demo.sh
+
+# The benchmark (not a test): QUIC vs TCP vs kTLS vs ngtcp2 in one VM run.
+# BENCH_OUT=<file> keeps the JSON results; BENCH_MODE=smoke runs it short.
+bench: all
+	scripts/bench.sh
 
 $(CHECKPATCH):
 	scripts/get-kernel-scripts.sh $(BUILD)/ksrc
@@ -77,5 +84,5 @@ install: all
 clean: clean-modules
 	rm -rf $(BUILD)
 
-.PHONY: all modules lib tools unit fuzz check demo checkpatch sparse \
+.PHONY: all modules lib tools unit fuzz check demo bench checkpatch sparse \
 	print-kernel-srcs clean-modules install clean

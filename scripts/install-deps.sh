@@ -12,7 +12,8 @@ pkgs=(
 	iproute2 iputils-ping ethtool procps
 	libgnutls28-dev gnutls-bin
 	sparse clang llvm libclang-rt-14-dev
-	ngtcp2-client ngtcp2-server libnghttp3-dev iperf3
+	ngtcp2-client ngtcp2-server libnghttp3-dev iperf3 jq
+	tshark iptables
 )
 missing=()
 for p in "${pkgs[@]}"; do
@@ -21,5 +22,8 @@ for p in "${pkgs[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 export DEBIAN_FRONTEND=noninteractive
+# tshark's wireshark-common asks whether non-root may capture: it may not.
+echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+	debconf-set-selections
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh: `make bench`. Boots the test VM once and runs
+# tools/testing/selftests/net/quic/bench.sh in it (QUIC vs TCP vs kTLS vs
+# ngtcp2 on the selftests' two-netns veth topology), then prints its
+# table and RESULT lines and keeps the JSON results.
+#
+# Environment: BENCH_MODE (full, the default, smoke, or profile), BENCH_SECONDS
+# (per throughput run), BENCH_IDLE_CONNS (idle connections for the memory
+# figure, default 1000), BENCH_PROFILE=1 (add a perf profile),
+# BENCH_OUT (JSON results, default build/bench/results.json),
+# BENCH_TIMEOUT (VM time limit in seconds, default 1200).
+set -u
+repo=$(cd "$(dirname "$0")/.." && pwd)
+out=${BENCH_OUT:-$repo/build/bench/results.json}
+dir=$repo/build/bench
+vmout=$dir/vm
+
+mkdir -p "$dir" "$(dirname "$out")"
+# The VM inherits no environment: hand the settings over in a file.
+{
+	echo "BENCH_MODE=${BENCH_MODE:-full}"
+	[ -n "${BENCH_SECONDS:-}" ] && echo "BENCH_SECONDS=$BENCH_SECONDS"
+	[ -n "${BENCH_IDLE_CONNS:-}" ] && echo "BENCH_IDLE_CONNS=$BENCH_IDLE_CONNS"
+	[ -n "${BENCH_PROFILE:-}" ] && echo "BENCH_PROFILE=$BENCH_PROFILE"
+} > "$dir/config"
+rm -rf "$vmout"
+
+limit=${BENCH_TIMEOUT:-1200}
+"$repo/scripts/vm/vm-run.sh" -t "$limit" -T $((limit + 180)) \
+	-o "$vmout" tools/testing/selftests/net/quic/bench.sh > "$dir/tap.txt"
+rc=$?
+# The bench's own output: progress and table ("# ...") and RESULT lines.
+[ -f "$vmout/out/1.out" ] && grep -vE '^(not )?ok ' "$vmout/out/1.out"
+cat "$dir/tap.txt"
+rm -f "$dir/config"
+if [ "${BENCH_MODE:-full}" = profile ]; then
+	:	# a profile only, no results
+elif [ -s "$vmout/bench.json" ]; then
+	cp "$vmout/bench.json" "$out"
+	echo "bench: JSON results in $out"
+else
+	echo "bench: no JSON results came back (see $vmout)"
+	rc=1
+fi
+[ -s "$vmout/profile.txt" ] && echo "bench: profile in $vmout/profile.txt"
+exit $rc

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * h3client: a small HTTP/3 client over IPPROTO_QUIC sockets, using nghttp3
+ * for HTTP/3 framing and QPACK.  An example of the socket API as much as a
+ * test peer.
+ *
+ *   h3client [options] ADDR PORT [PATH...]
+ *     -n N            N requests in all, cycling through the PATHs
+ *                     (default: one per PATH; PATH defaults to "/")
+ *     -P M            at most M requests in flight at once (default 1:
+ *                     one after another, on the same connection)
+ *     -o OUT          response bodies: with one request OUT is a file
+ *                     ("-" for stdout); with several it is a directory
+ *                     and response K (from 0) goes to OUT/K
+ *     --ca F          trust the CAs in F instead of the system's
+ *     --insecure      do not verify the server's certificate
+ *     --host NAME     name to verify and send as SNI and :authority
+ *     --cipher aes128|aes256|chacha20|aes128ccm
+ *     --keylog F      append TLS secrets to F (SSLKEYLOGFILE format)
+ *     --timeout S     give up after S seconds (exit status 4)
+ *     -q              only the summary
+ *
+ * For each response it prints on stderr
+ *
+ *   response K stream ID path PATH status CODE bytes N sha256 HEX at T s
+ *
+ * and exits 0 only if every response had status 200 and, where the server
+ * sent content-length, that many body bytes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/crypto.h>
+#include <netinet/quic.h>
+
+#include "h3common.h"
+
+static struct {
+	const char *addr, *out;
+	int port;
+	char **paths;
+	unsigned int npaths, requests, parallel, timeout;
+	struct h3_tls tls;
+	bool quiet;
+} opt = {
+	.port = -1,
+	.parallel = 1,
+};
+
+struct resp {
+	unsigned int k;		/* request number */
+	int64_t id;
+	const char *path;
+	int status;
+	int64_t clen;		/* content-length, -1 if none */
+	uint64_t bytes;
+	bool ended;		/* nghttp3 saw the end of the response */
+	FILE *out;
+	gnutls_hash_hd_t sha;
+};
+
+static unsigned int submitted, in_flight, completed, good;
+static char authority[300];
+static struct timespec t0;
+
+static double elapsed(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+static void on_alarm(int sig)
+{
+	static const char m[] = "error: timeout (--timeout)\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, m, sizeof(m) - 1) < 0)
+		_exit(4);
+	_exit(4);
+}
+
+static FILE *open_out(unsigned int k)
+{
+	char file[PATH_MAX];
+	FILE *f;
+
+	if (!opt.out)
+		return NULL;
+	if (opt.requests == 1) {
+		if (!strcmp(opt.out, "-"))
+			return stdout;
+		snprintf(file, sizeof(file), "%s", opt.out);
+	} else {
+		snprintf(file, sizeof(file), "%s/%u", opt.out, k);
+	}
+	f = fopen(file, "w");
+	if (!f)
+		h3_die("open %s: %s", file, strerror(errno));
+	return f;
+}
+
+static nghttp3_nv nv(const char *name, const char *value)
+{
+	nghttp3_nv h = {
+		.name = (uint8_t *)name,
+		.value = (uint8_t *)value,
+		.namelen = strlen(name),
+		.valuelen = strlen(value),
+		.flags = NGHTTP3_NV_FLAG_NONE,
+	};
+	return h;
+}
+
+/* Opens a stream and submits GET of the next path on it. */
+static int submit(struct h3_conn *c)
+{
+	struct resp *r = calloc(1, sizeof(*r));
+	nghttp3_nv hdr[5];
+	int rv;
+
+	if (!r)
+		h3_die("out of memory");
+	r->k = submitted;
+	r->path = opt.paths[submitted % opt.npaths];
+	r->clen = -1;
+	r->id = h3_open_request_stream(c);
+	if (r->id < 0) {
+		free(r);
+		return -1;
+	}
+	if (gnutls_hash_init(&r->sha, GNUTLS_DIG_SHA256))
+		h3_die("gnutls_hash_init");
+	r->out = open_out(r->k);
+	hdr[0] = nv(":method", "GET");
+	hdr[1] = nv(":scheme", "https");
+	hdr[2] = nv(":authority", authority);
+	hdr[3] = nv(":path", r->path);
+	hdr[4] = nv("user-agent", "h3client (in-kernel QUIC)");
+	/* No data reader: the request ends with its headers (FIN). */
+	rv = nghttp3_conn_submit_request(c->h3, r->id, hdr, 5, NULL, r);
+	if (rv) {
+		h3_log("nghttp3_conn_submit_request: %s", nghttp3_strerror(rv));
+		return -1;
+	}
+	submitted++;
+	in_flight++;
+	return 0;
+}
+
+static int recv_header(nghttp3_conn *conn, int64_t id, int32_t token,
+		       nghttp3_rcbuf *name, nghttp3_rcbuf *value,
+		       uint8_t flags, void *conn_data, void *stream_data)
+{
+	nghttp3_vec v = nghttp3_rcbuf_get_buf(value);
+	struct resp *r = stream_data;
+	char buf[24];
+	size_t n = v.len < sizeof(buf) - 1 ? v.len : sizeof(buf) - 1;
+
+	(void)conn, (void)id, (void)name, (void)flags, (void)conn_data;
+	memcpy(buf, v.base, n);
+	buf[n] = '\0';
+	if (token == NGHTTP3_QPACK_TOKEN__STATUS)
+		r->status = atoi(buf);
+	else if (token == NGHTTP3_QPACK_TOKEN_CONTENT_LENGTH)
+		r->clen = strtoll(buf, NULL, 10);
+	return 0;
+}
+
+static int recv_data(nghttp3_conn *conn, int64_t id, const uint8_t *data,
+		     size_t len, void *conn_data, void *stream_data)
+{
+	struct resp *r = stream_data;
+
+	(void)conn, (void)id, (void)conn_data;
+	gnutls_hash(r->sha, data, len);
+	r->bytes += len;
+	if (r->out && fwrite(data, 1, len, r->out) != len)
+		h3_die("write response %u: %s", r->k, strerror(errno));
+	return 0;
+}
+
+static int end_stream(nghttp3_conn *conn, int64_t id, void *conn_data,
+		      void *stream_data)
+{
+	struct resp *r = stream_data;
+
+	(void)conn, (void)id, (void)conn_data;
+	r->ended = true;
+	return 0;
+}
+
+/* Both directions are done: report the response and free it. */
+static int stream_close(nghttp3_conn *conn, int64_t id, uint64_t code,
+			void *conn_data, void *stream_data)
+{
+	unsigned char d[32];
+	struct resp *r = stream_data;
+	char hex[65];
+	bool ok;
+	int i;
+
+	(void)conn, (void)conn_data;
+	if (!r)
+		return 0;
+	gnutls_hash_deinit(r->sha, d);
+	for (i = 0; i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", d[i]);
+	ok = r->ended && r->status == 200 &&
+	     (r->clen < 0 || (uint64_t)r->clen == r->bytes);
+	if (!opt.quiet || !ok)
+		h3_log("response %u stream %" PRId64 " path %s status %d bytes %"
+		       PRIu64 " sha256 %s at %.3f s%s", r->k, id, r->path,
+		       r->status, r->bytes, hex, elapsed(), ok ? "" : " (FAILED)");
+	if (code != H3_NO_ERROR)
+		h3_log("stream %" PRId64 " closed with %#" PRIx64, id, code);
+	if (r->out && r->out != stdout)
+		fclose(r->out);
+	else if (r->out)
+		fflush(r->out);
+	completed++;
+	in_flight--;
+	good += ok;
+	free(r);
+	return 0;
+}
+
+static int run(int fd)
+{
+	nghttp3_callbacks cb = {
+		.recv_header = recv_header,
+		.recv_data = recv_data,
+		.end_stream = end_stream,
+		.stream_close = stream_close,
+	};
+	struct h3_conn c = { .fd = fd };
+	nghttp3_settings settings;
+	int rv, ret = -1;
+
+	nghttp3_settings_default(&settings);
+	rv = nghttp3_conn_client_new(&c.h3, &cb, &settings, NULL, NULL);
+	if (rv) {
+		h3_log("nghttp3_conn_client_new: %s", nghttp3_strerror(rv));
+		return -1;
+	}
+	if (h3_bind_streams(&c))
+		goto out;
+	while (completed < opt.requests) {
+		/* Keep up to -P requests in flight. */
+		while (submitted < opt.requests && in_flight < opt.parallel)
+			if (submit(&c))
+				goto out;
+		if (h3_flush(&c) || h3_wait(&c, 1000))
+			goto out;
+		while ((rv = h3_read(&c)) > 0)
+			;
+		if (rv < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	h3_conn_free(&c);
+	return ret;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: h3client [-n N] [-P M] [-o OUT] [--ca F | --insecure]\n"
+		"\t[--host NAME] [--cipher aes128|aes256|chacha20|aes128ccm]\n"
+		"\t[--keylog F] [--timeout S] [-q] ADDR PORT [PATH...]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_CA = 256, O_INSECURE, O_HOST, O_CIPHER, O_KEYLOG,
+	       O_TIMEOUT };
+	static const struct option lo[] = {
+		{ "requests", required_argument, NULL, 'n' },
+		{ "parallel", required_argument, NULL, 'P' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "ca", required_argument, NULL, O_CA },
+		{ "insecure", no_argument, NULL, O_INSECURE },
+		{ "host", required_argument, NULL, O_HOST },
+		{ "cipher", required_argument, NULL, O_CIPHER },
+		{ "keylog", required_argument, NULL, O_KEYLOG },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	static char *root[] = { "/" };
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int c, fd;
+
+	while ((c = getopt_long(argc, argv, "n:P:o:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n': opt.requests = atoi(optarg); break;
+		case 'P': opt.parallel = atoi(optarg); break;
+		case 'o': opt.out = optarg; break;
+		case 'q': opt.quiet = true; break;
+		case O_CA: opt.tls.ca = optarg; break;
+		case O_INSECURE: opt.tls.insecure = true; break;
+		case O_HOST: opt.tls.host = optarg; break;
+		case O_CIPHER: opt.tls.cipher = optarg; break;
+		case O_KEYLOG: opt.tls.keylog = optarg; break;
+		case O_TIMEOUT: opt.timeout = atoi(optarg); break;
+		default: usage();
+		}
+	}
+	if (argc - optind < 2 || !opt.parallel)
+		usage();
+	opt.addr = argv[optind];
+	opt.port = atoi(argv[optind + 1]);
+	opt.paths = argv + optind + 2;
+	opt.npaths = argc - optind - 2;
+	if (!opt.npaths) {
+		opt.paths = root;
+		opt.npaths = 1;
+	}
+	if (!opt.requests)
+		opt.requests = opt.npaths;
+	if (opt.tls.cipher && !h3_cipher_name(opt.tls.cipher))
+		h3_die("unknown --cipher %s", opt.tls.cipher);
+	if (opt.out && opt.requests > 1 && mkdir(opt.out, 0755) &&
+	    errno != EEXIST)
+		h3_die("mkdir %s: %s", opt.out, strerror(errno));
+	if (opt.timeout) {
+		signal(SIGALRM, on_alarm);
+		alarm(opt.timeout);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!opt.tls.host)
+		opt.tls.host = opt.addr;
+	/* :authority is host[:port], IPv6 literals in brackets (RFC 3986). */
+	snprintf(authority, sizeof(authority),
+		 strchr(opt.tls.host, ':') ? "[%s]:%d" : "%s:%d",
+		 opt.tls.host, opt.port);
+
+	fd = socket(h3_parse_addr(opt.addr, opt.port, &ss, &len), SOCK_STREAM,
+		    IPPROTO_QUIC);
+	if (fd < 0)
+		h3_die("socket(IPPROTO_QUIC): %s (is quic.ko loaded?)",
+		       strerror(errno));
+	/* connect() only picks connection IDs; the handshake follows. */
+	if (connect(fd, (struct sockaddr *)&ss, len))
+		h3_die("connect: %s", strerror(errno));
+	if (h3_handshake(fd, &opt.tls))
+		return 3;
+	if (run(fd)) {
+		h3_set_close(fd, H3_INTERNAL_ERROR, "h3client failed");
+		close(fd);
+		h3_log("done: %u of %u responses, %u ok", completed,
+		       opt.requests, good);
+		return 1;
+	}
+	/* H3_NO_ERROR: the graceful end of an HTTP/3 connection. */
+	h3_set_close(fd, H3_NO_ERROR, "");
+	close(fd);
+	h3_log("done: %u of %u responses, %u ok", completed, opt.requests,
+	       good);
+	return good == opt.requests ? 0 : 1;
+}

@@ -1,0 +1,428 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh: the QUIC benchmark, run inside the test VM (scripts/bench.sh
+# boots it; `make bench`). Not a test: it measures, on the two-netns veth
+# topology of the selftests and in one run, so that the numbers are ratios
+# taken side by side:
+#
+#   - throughput (quic_perf, receiver's rate) for 1K, 16K and 64K writes:
+#     TCP, kTLS (AES-128-GCM, ChaCha20), our QUIC (AES-128-GCM, ChaCha20,
+#     1-RTT encryption disabled, AES-128-GCM with the gso module parameter
+#     on) and ngtcp2 (gtlsserver -> gtlsclient download of a file as large
+#     as what our QUIC moved at that write size);
+#   - handshakes per second (quic_perf --handshakes): TCP, kTLS, QUIC;
+#   - 1-byte ping-pong latency (p50/p99): TCP, kTLS, QUIC;
+#   - kernel memory per idle QUIC connection: slab growth (/proc/slabinfo,
+#     the VM boots with slab_nomerge) for N idle connections, divided by
+#     2N, since both endpoints of every connection live in this VM.
+#
+# Output: progress, a ratio table, and one line per measurement:
+#   RESULT <transport> <cipher> <write-size> <Mbit/s> <ratio>x
+#     (ratio to kTLS with the same cipher, or to kTLS AES-128-GCM where
+#     kTLS lacks it, for encrypted rows; to TCP for cipher "none")
+#   RESULT handshakes <transport> <per-second>
+#   RESULT memory quic <bytes-per-idle-connection>
+# and the results as JSON in $BENCH_JSON (default /run/vm/bench.json in
+# the VM, else /tmp/quic-bench.json).
+#
+# Environment: BENCH_MODE=full|smoke|profile (smoke: one write size, short
+# runs, a few connections: keeps the script working, measures nothing
+# useful; profile: only the perf profile),
+# BENCH_SECONDS (per throughput run), BENCH_IDLE_CONNS, BENCH_CREDS (a
+# mkcerts.sh directory to reuse), BENCH_PROFILE=1
+# (also record a `perf` profile of a QUIC 64K run, when perf works).
+# Ends with one TAP line (the VM harness wants one); exit status 0 when
+# every measurement produced a number.
+# shellcheck disable=SC2317,SC2119 # cleanup runs from a trap; topo_two_hosts takes no args here
+SUITE=bench
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+# scripts/bench.sh passes its settings through this file (the VM gets no
+# environment from the host).
+conf=$QUIC_BUILD/bench/config
+if [ -z "${BENCH_MODE:-}" ] && [ -r "$conf" ]; then
+	# shellcheck source=/dev/null
+	. "$conf"
+fi
+MODE=${BENCH_MODE:-full}
+if [ "$MODE" = smoke ]; then
+	SECS=${BENCH_SECONDS:-0.3}
+	SIZES=(64K)
+	HS_SECS=0.3
+	LAT_SECS=0
+	IDLE=${BENCH_IDLE_CONNS:-8}
+	NG_MAX=$((64 << 10))
+	SETTLE=0
+else
+	SECS=${BENCH_SECONDS:-5}
+	SIZES=(1K 16K 64K)
+	HS_SECS=8
+	LAT_SECS=3
+	IDLE=${BENCH_IDLE_CONNS:-1000}
+	NG_MAX=$((64 << 20))
+	SETTLE=2
+fi
+if [ -z "${BENCH_JSON:-}" ]; then
+	if [ -d /run/vm ] && [ -w /run/vm ]; then
+		BENCH_JSON=/run/vm/bench.json
+	else
+		BENCH_JSON=/tmp/quic-bench.json
+	fi
+fi
+
+perf_bin=$QUIC_BUILD/tools/quic_perf
+require "$perf_bin" jq gtlsserver gtlsclient certtool psktool ip timeout
+gso_param=/sys/module/quic/parameters/gso
+port=5201
+ngport=4433
+work=$(mktemp -d /tmp/quic-bench.XXXXXX)
+rows=$work/rows		# transport cipher size mbit/s
+extra=$work/extra	# kind name value (handshakes, latency, memory)
+: > "$rows"
+: > "$extra"
+failed=0
+SRV_PID=
+gso_old=
+
+bench_t0=${EPOCHREALTIME/./}
+note() {	# a progress line, stamped with seconds since the start
+	local ds=$(( (${EPOCHREALTIME/./} - bench_t0) / 100000 ))
+	printf '# [%4d.%d] %s\n' $((ds / 10)) $((ds % 10)) "$*"
+}
+problem() {
+	echo "# bench: $*"
+	failed=1
+}
+table() { echo "# $*"; }
+
+cleanup() {
+	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null && wait "$SRV_PID"
+	[ -n "$gso_old" ] && echo "$gso_old" > "$gso_param"
+	topo_cleanup
+	rm -rf "$work"
+}
+
+creds=${BENCH_CREDS:-$work/creds}
+if [ ! -r "$creds/server-cert.pem" ] &&
+   ! "$(dirname "$0")/mkcerts.sh" "$creds" > "$work/mkcerts.log" 2>&1; then
+	problem "mkcerts.sh failed: $(tail -2 "$work/mkcerts.log")"
+	exit 1
+fi
+modprobe tls 2> /dev/null
+grep -q '^tls ' /proc/modules || problem "the tls module does not load: kTLS rows will fail"
+topo_two_hosts || { problem "two-host topology"; exit 1; }
+trap cleanup EXIT
+[ -w "$gso_param" ] && gso_old=$(cat "$gso_param")
+# The Debian kernel may default these low; give TCP the usual room.
+
+srv_log=$work/server.log
+ip netns exec "$NS2" "$perf_bin" -s -B "$ADDR2_V4" -p $port \
+	--cert "$creds/server-cert.pem" --key "$creds/server-key.pem" \
+	--no-encryption > "$srv_log" 2>&1 &
+SRV_PID=$!
+for _ in $(seq 100); do
+	grep -q '^Server listening' "$srv_log" && break
+	sleep 0.1
+done
+grep -q '^Server listening on .*quic' "$srv_log" ||
+	{ problem "quic_perf server did not start: $(tail -2 "$srv_log")"; exit 1; }
+note "topology and server up"
+
+# client ARGS...: quic_perf -J against the server; JSON on stdout.
+client() {
+	in_ns "$NS1" timeout -k 5 120 "$perf_bin" -c "$ADDR2_V4" -p $port \
+		--ca "$creds/ca-cert.pem" -J "$@" 2> "$work/client.err"
+}
+
+bytes_of() {	# 1K/16K/64K -> bytes
+	echo $(( ${1%K} * 1024 ))
+}
+
+# throughput TRANSPORT CIPHER SIZE ARGS...: one row.
+throughput() {
+	local name=$1 cipher=$2 size=$3 json mbit bytes got
+	shift 3
+	json=$work/$name-$cipher-$size.json
+	client -t "$SECS" -l "$(bytes_of "$size")" -i 0 "$@" > "$json"
+	# "Mbit/s bytes cipher" from the receiver's side, if all went well
+	if ! read -r mbit bytes got < <(jq -er 'select(.error | not) |
+		"\(.end.sum_received.bits_per_second / 1e6) \(.end.sum_received.bytes) \(.start.cipher)"' \
+		"$json" 2> /dev/null) || [ -z "$got" ]; then
+		problem "$name $cipher $size: no result ($(tail -2 "$work/client.err" | tr '\n' ' '))"
+		return 1
+	fi
+	if [ "$got" != "$cipher" ]; then
+		problem "$name $cipher $size: negotiated $got instead"
+		return 1
+	fi
+	printf '%s %s %s %.1f %s\n' "$name" "$cipher" "$size" "$mbit" "$bytes" >> "$rows"
+	note "$(printf '%-9s %-18s %4s %10.1f Mbit/s  (%s bytes)' "$name" "$cipher" "$size" "$mbit" "$bytes")"
+}
+
+set_gso() {
+	if [ -w "$gso_param" ]; then
+		echo "$1" > "$gso_param"
+	else
+		[ "$1" = 0 ] || { problem "gso module parameter not writable"; return 1; }
+	fi
+}
+
+# ngtcp2 SIZE BYTES: gtlsclient downloads BYTES from gtlsserver (HTTP/3).
+ngtcp2() {
+	local size=$1 bytes=$2 dir=$work/htdocs dl=$work/dl t0 t1 got mbit
+	[ "$bytes" -gt "$NG_MAX" ] && bytes=$NG_MAX
+	[ "$bytes" -gt 0 ] || { problem "ngtcp2 $size: nothing to compare with"; return 1; }
+	rm -rf "$dir" "$dl"
+	mkdir -p "$dir" "$dl"
+	head -c "$bytes" /dev/urandom > "$dir/blob"
+	ip netns exec "$NS2" gtlsserver -q -d "$dir" --ciphers \
+		"NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM" \
+		"$ADDR2_V4" $ngport "$creds/server-key.pem" \
+		"$creds/server-cert.pem" > "$work/ngsrv.log" 2>&1 &
+	local ngpid=$!
+	# gtlsserver says nothing when ready (-q): wait for its UDP socket
+	for _ in $(seq 100); do
+		in_ns "$NS2" cat /proc/net/udp | grep -q ":$(printf '%04X' $ngport) " && break
+		sleep 0.05
+	done
+	t0=$EPOCHREALTIME
+	in_ns "$NS1" timeout -k 5 120 gtlsclient -q --exit-on-all-streams-close \
+		--ciphers "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM" \
+		--download "$dl" "$ADDR2_V4" $ngport \
+		"https://$ADDR2_V4:$ngport/blob" > "$work/ngcli.log" 2>&1
+	t1=$EPOCHREALTIME
+	kill "$ngpid" 2> /dev/null
+	wait "$ngpid" 2> /dev/null
+	got=$(stat -c %s "$dl/blob" 2> /dev/null || echo 0)
+	if [ "$got" != "$bytes" ]; then
+		problem "ngtcp2 $size: downloaded $got of $bytes bytes ($(tail -2 "$work/ngcli.log" | tr '\n' ' '))"
+		return 1
+	fi
+	mbit=$(echo "$bytes $t0 $t1" | awk '{ printf "%.1f", $1 * 8 / ($3 - $2) / 1e6 }')
+	echo "ngtcp2 aes-128-gcm $size $mbit $bytes" >> "$rows"
+	note "$(printf '%-9s %-18s %4s %10.1f Mbit/s  (%s bytes, wall time incl. process start and handshake)' ngtcp2 aes-128-gcm "$size" "$mbit" "$bytes")"
+}
+
+handshakes() {	# handshakes NAME ARGS...
+	local name=$1 json=$work/hs-$1.json rate cipher
+	shift
+	client --handshakes -t "$HS_SECS" "$@" > "$json"
+	if ! read -r rate cipher < <(jq -er 'select(.end.handshakes.failed == 0) |
+		"\(.end.handshakes.per_second) \(.start.cipher)"' "$json" 2> /dev/null) ||
+	   [ -z "$cipher" ]; then
+		problem "handshakes $name: $(tail -2 "$work/client.err" | tr '\n' ' ')"
+		return 1
+	fi
+	echo "handshakes $name $(printf '%.1f' "$rate")" >> "$extra"
+	note "$(printf 'handshakes %-5s %8.1f /s (%s)' "$name" "$rate" "$cipher")"
+}
+
+latency() {	# latency NAME ARGS...
+	local name=$1 json=$work/lat-$1.json v
+	shift
+	client --latency -t "$LAT_SECS" "$@" > "$json"
+	if ! v=$(jq -er '.end.latency | select(.error | not) |
+		"\(.p50_us) \(.p99_us) \(.round_trips)"' "$json" 2> /dev/null); then
+		problem "latency $name: $(tail -2 "$work/client.err" | tr '\n' ' ')"
+		return 1
+	fi
+	echo "latency $name $v" >> "$extra"
+}
+
+quic_inuse() {	# QUIC sockets in use in namespace $1
+	local name _size n
+	while read -r name _size n _; do
+		[ "$name" = QUIC ] && { echo "$n"; return; }
+	done < <(in_ns "$1" cat /proc/net/protocols)
+	echo 0
+}
+
+memory() {
+	local idle_log=$work/idle.log pid per total
+	# Earlier connections (e.g. the handshake runs) must be gone first:
+	# only the server's listener may remain.
+	for _ in $(seq 100); do
+		[ "$(quic_inuse "$NS1") $(quic_inuse "$NS2")" = "0 1" ] && break
+		sleep 0.2
+	done
+	if [ "$MODE" != smoke ]; then
+		sync
+		echo 2 > /proc/sys/vm/drop_caches
+		sleep "$SETTLE"
+	fi
+	printf '%s\n' "$(< /proc/slabinfo)" > "$work/slab.before"
+	ip netns exec "$NS1" "$perf_bin" -c "$ADDR2_V4" -p $port \
+		--ca "$creds/ca-cert.pem" --idle "$IDLE" -t 600 \
+		> "$idle_log" 2>&1 &
+	pid=$!
+	for _ in $(seq $((IDLE * 2 + 600))); do
+		[[ $(< "$idle_log") == *"connections open"* ]] && break
+		kill -0 $pid 2> /dev/null || break
+		sleep 0.1
+	done
+	if ! grep -q "^idle: $IDLE connections open" "$idle_log"; then
+		problem "idle connections: $(tail -2 "$idle_log" | tr '\n' ' ')"
+		kill $pid 2> /dev/null
+		wait $pid
+		return 1
+	fi
+	sleep "$SETTLE"
+	printf '%s\n' "$(< /proc/slabinfo)" > "$work/slab.after"
+	kill -TERM $pid
+	wait $pid
+	# Active objects x object size, per cache, before and after: the
+	# total growth, and the caches that grew most, per endpoint.
+	awk -v n=$((2 * IDLE)) '
+		FNR <= 2 { next }
+		FILENAME ~ /before$/ { b[$1] = $2 * $4; next }
+		{ d = $2 * $4 - b[$1]; total += d
+		  if (d > 0) printf "slab %s %.0f %d\n", $1, d / n, d }
+		END { printf "total %d %d\n", total, total / n }' \
+		"$work/slab.before" "$work/slab.after" | sort -k4 -n -r > "$work/slab.delta"
+	read -r _ total per < <(grep '^total ' "$work/slab.delta")
+	if [ "$per" -lt 0 ]; then
+		# Slab noise larger than the connections (a smoke run's few)
+		[ "$MODE" = smoke ] || problem "memory: slab shrank by $((-total)) bytes"
+		per=0
+	fi
+	echo "memory quic $per" >> "$extra"
+	note "memory: $IDLE idle QUIC connections (2 endpoints each): slab +$total bytes = $per bytes per endpoint; grew most:"
+	grep '^slab ' "$work/slab.delta" | head -8 > "$work/slabtop"
+	while read -r _ cache each delta; do
+		table "  slab $cache +$delta bytes ($each per endpoint)"
+		echo "slab $cache $each" >> "$extra"
+	done < "$work/slabtop"
+}
+
+profile() {	# a perf profile of one QUIC 64K run, if perf works here
+	local data=$work/perf.data cli=$work/profile.cli
+	command -v perf > /dev/null || { note "profile: no perf"; return 0; }
+	# Samples of every CPU (client, server, softirq) while the client
+	# runs: perf starts its workload only once it records, which takes
+	# long under TCG.
+	perf record -a -e cpu-clock -F 997 -o "$data" -- \
+		ip netns exec "$NS1" timeout 60 "$perf_bin" -c "$ADDR2_V4" \
+		-p $port --ca "$creds/ca-cert.pem" -t 6 -l 64K > "$cli" \
+		2> "$work/perf.log"
+	note "profile run: $(grep 'receiver' "$cli" | tail -1)"
+	{
+		echo "== where the CPU time went (command, object) =="
+		perf report -i "$data" --no-children --sort comm,dso --stdio \
+			--percent-limit 0.5 2> /dev/null | grep -v '^#' | grep -v '^$'
+		echo "== hottest functions (idle excluded) =="
+		perf report -i "$data" --no-children --sort sym --stdio \
+			--percent-limit 0.3 2> /dev/null | grep -v '^#' |
+			grep -v '^$' | grep -v 'safe_halt\|default_idle\|cpuidle' | head -40
+	} > "$work/profile.txt"
+	if [ -s "$work/profile.txt" ] && grep -q '%' "$work/profile.txt"; then
+		note "profile (QUIC AES-128-GCM 64K, perf cpu-clock, all CPUs):"
+		sed 's/^/#   /' "$work/profile.txt"
+		[ -d /run/vm ] && cp "$work/profile.txt" /run/vm/profile.txt
+	else
+		note "profile: perf did not work: $(tail -2 "$work/perf.log" | tr '\n' ' ')"
+	fi
+}
+
+if [ "$MODE" = profile ]; then
+	profile
+	tap_ok "profile taken"
+	tap_done
+fi
+
+note "bench: mode $MODE, $SECS s per throughput run, sizes ${SIZES[*]}, $(nproc) CPUs, kernel $(uname -r)"
+set_gso 0
+for size in "${SIZES[@]}"; do
+	throughput tcp none "$size" --tcp
+	throughput ktls aes-128-gcm "$size" --ktls --cipher aes128
+	[ "$MODE" = smoke ] ||
+		throughput ktls chacha20-poly1305 "$size" --ktls --cipher chacha20
+	throughput quic aes-128-gcm "$size" --quic --cipher aes128
+	[ "$MODE" = smoke ] ||
+		throughput quic chacha20-poly1305 "$size" --quic --cipher chacha20
+	throughput quic none "$size" --quic --no-encryption
+	if [ "$MODE" != smoke ] && [ -w "$gso_param" ]; then
+		set_gso 1
+		throughput quic-gso aes-128-gcm "$size" --quic --cipher aes128
+		set_gso 0
+	fi
+	qbytes=$(awk -v s="$size" '$1 == "quic" && $2 == "aes-128-gcm" && $3 == s { print $5 }' "$rows")
+	ngtcp2 "$size" "${qbytes:-0}"
+done
+[ "$MODE" = smoke ] || handshakes tcp --tcp
+handshakes ktls --ktls --cipher aes128
+handshakes quic --quic --cipher aes128
+if [ "$LAT_SECS" != 0 ]; then
+	latency tcp --tcp
+	latency ktls --ktls --cipher aes128
+	latency quic --quic --cipher aes128
+fi
+memory
+[ "${BENCH_PROFILE:-0}" = 1 ] && profile
+
+# ---- the table, RESULT lines and JSON ----
+# One awk: rows against their reference (kTLS with the same cipher, else
+# kTLS AES-128-GCM, for encrypted rows; TCP for cipher none), QUIC
+# against ngtcp2, QUIC handshakes against kTLS; RESULT lines last.
+awk '
+	FNR == NR { n++; t[n] = $1; c[n] = $2; s[n] = $3; m[n] = $4
+		    v[$1 " " $2 " " $3] = $4; next }
+	$1 == "handshakes" { hs[$2] = $3; hso[++nh] = $2 }
+	$1 == "memory" { mem = $3 }
+	$1 == "latency" { lat[++nl] = $2 ": p50 " $3 " us, p99 " $4 " us (" $5 " round trips)" }
+	function ref(i,   r) {
+		if (c[i] == "none") return v["tcp none " s[i]]
+		r = v["ktls " c[i] " " s[i]]
+		return r != "" ? r : v["ktls aes-128-gcm " s[i]]
+	}
+	END {
+		print "#"
+		printf "# %-9s %-18s %5s %10s %8s %6s\n", "transport", "cipher", "write", "Mbit/s", "ratio", "vs"
+		for (i = 1; i <= n; i++) {
+			b = ref(i)
+			r[i] = b > 0 ? sprintf("%.2f", m[i] / b) : "0.00"
+			printf "# %-9s %-18s %5s %10.1f %7sx %6s\n", t[i], c[i], s[i], m[i], r[i], c[i] == "none" ? "tcp" : "ktls"
+		}
+		for (i = 1; i <= n; i++)
+			if (t[i] == "ngtcp2" && v["quic aes-128-gcm " s[i]] != "" && m[i] > 0)
+				printf "# quic/ngtcp2 %s: %.2fx\n", s[i], v["quic aes-128-gcm " s[i]] / m[i]
+		if (hs["ktls"] > 0 && hs["quic"] != "")
+			printf "# handshakes quic/ktls: %.2fx\n", hs["quic"] / hs["ktls"]
+		for (i = 1; i <= nl; i++)
+			print "# latency " lat[i]
+		print "#"
+		for (i = 1; i <= n; i++)
+			printf "RESULT %s %s %s %.1f %sx\n", t[i], c[i], s[i], m[i], r[i]
+		for (i = 1; i <= nh; i++)
+			print "RESULT handshakes " hso[i] " " hs[hso[i]]
+		if (mem != "")
+			print "RESULT memory quic " mem
+	}' "$rows" "$extra"
+
+jq -n --arg mode "$MODE" --arg kernel "$(uname -r)" --argjson secs "$SECS" \
+	--rawfile rows "$rows" --rawfile extra "$extra" '
+	def lines($s): $s | split("\n") | map(select(length > 0) | split(" "));
+	{
+		mode: $mode, kernel: $kernel, seconds_per_run: $secs,
+		throughput: [lines($rows)[] | {transport: .[0], cipher: .[1],
+			write_size: .[2], mbit_per_s: (.[3] | tonumber),
+			bytes: (.[4] | tonumber)}],
+		handshakes_per_s: ([lines($extra)[] | select(.[0] == "handshakes")
+			| {(.[1]): (.[2] | tonumber)}] | add),
+		latency_us: ([lines($extra)[] | select(.[0] == "latency")
+			| {(.[1]): {p50: (.[2] | tonumber), p99: (.[3] | tonumber),
+			  round_trips: (.[4] | tonumber)}}] | add),
+		memory_bytes_per_idle_connection: ([lines($extra)[]
+			| select(.[0] == "memory") | .[2] | tonumber] | first),
+		idle_connections: '"$IDLE"',
+		slab_growth_per_endpoint: ([lines($extra)[] | select(.[0] == "slab")
+			| {(.[1]): (.[2] | tonumber)}] | add)
+	}' > "$BENCH_JSON" || problem "could not write $BENCH_JSON"
+note "results: $BENCH_JSON"
+if [ $failed = 0 ]; then
+	tap_ok "mode $MODE: every measurement produced a number"
+else
+	tap_fail "mode $MODE: every measurement produced a number" "see the bench: lines above"
+fi
+tap_done
