@@ -80,6 +80,11 @@ static bool quic_cwnd_open(struct sock *sk)
 
 	if (qs->bytes_in_flight + QUIC_MIN_UDP_PAYLOAD > qs->cong.cwnd)
 		return false;
+	/* A GSO run the pacer let start may fill up (QUIC_GSO_MAX_SEGS
+	 * datagrams at most): batching is what GSO is for.
+	 */
+	if (qs->gso_run)
+		return true;
 	rate = qs->rtt.has_sample ?
 	       quic_cong_pacing_rate(&qs->cong, qs->rtt.smoothed_rtt) :
 	       U64_MAX;
@@ -684,6 +689,7 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max)
 	int n;
 
 	while (segs < max) {
+		quic_sk(sk)->gso_run = segs > 0;
 		n = quic_build_datagram(sk, skb_tail_pointer(skb), &app_only);
 		if (n <= 0)
 			break;
@@ -693,6 +699,7 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max)
 		if (!app_only || n != QUIC_MIN_UDP_PAYLOAD)
 			break;
 	}
+	quic_sk(sk)->gso_run = false;
 	return segs;
 }
 

@@ -130,6 +130,7 @@ struct quic_sock {
 	u32			pto_count;
 	struct quic_cong	cong;
 	struct quic_pacer	pacer;
+	bool			gso_run;	/* a GSO run is being built */
 	u64			bytes_in_flight;
 	/* Bytes in flight when the ACK frame being processed arrived. */
 	u64			ack_bytes_in_flight;

@@ -52,11 +52,14 @@ for fam in 4 6; do
 		tap_fail "IPv$fam: 4 MiB echoed with gso=1, SHA-256 equal at both ends" \
 			"$(tail -2 /tmp/gso-cli.log | tr '\n' ' ')"
 	fi
-	tap_check "IPv$fam: super-packets on the wire (average $avg bytes per veth packet > 1500)" \
-		test "${avg:-0}" -gt 1500
+	# A single datagram is at most 1200 + 8 + 40 + 14 = 1262 bytes on
+	# the veth (IPv6); only super-packets lift the average above that.
+	# ACKs and ACK-clocked short runs keep it well below the MTU.
+	tap_check "IPv$fam: super-packets on the wire (average $avg bytes per veth packet > 1262, the largest single datagram)" \
+		test "${avg:-0}" -gt 1262
 	echo 0 > $param
 	avg=$(run "$addr" $((5010 + fam)))
-	tap_check "IPv$fam: gso=0 sends single datagrams (average $avg bytes per veth packet <= 1500)" \
-		test -n "$avg" -a "${avg:-9999}" -le 1500
+	tap_check "IPv$fam: gso=0 sends single datagrams (average $avg bytes per veth packet <= 1262)" \
+		test -n "$avg" -a "${avg:-9999}" -le 1262
 done
 tap_done
