@@ -1435,8 +1435,11 @@ static void watch_workers(void)
 			done += atomic_load(&workers[i].done);
 		t = now();
 		if (opt.interval > 0 && (t >= next || done == opt.parallel)) {
-			/* a last sliver of an interval is not worth a line */
-			if (t >= next || t - (next - opt.interval) > 0.05)
+			/* a last sliver of an interval is not worth a line,
+			 * unless the whole test was that short
+			 */
+			if (t >= next || t - (next - opt.interval) > 0.05 ||
+			    !nintervals)
 				take_interval(t);
 			next += opt.interval;
 		}
