@@ -622,7 +622,7 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, bool *app_only)
 {
 	struct quic_tx_pkt *tps[QUIC_SPACE_MAX] = {};
 	u32 room = QUIC_MIN_UDP_PAYLOAD, used = 0;
-	bool has_initial = false, pad;
+	bool pad_initial = false, pad;
 	int space, last = -1, n;
 
 	/* Every datagram is at most QUIC_MIN_UDP_PAYLOAD bytes. */
@@ -640,11 +640,11 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, bool *app_only)
 		if (!tps[space])
 			break;
 		if (space == QUIC_SPACE_INITIAL)
-			has_initial = quic_initial_needs_pad(quic_sk(sk));
+			pad_initial = quic_initial_needs_pad(quic_sk(sk));
 		/* RFC 9000 14.1: datagrams carrying Initial packets are
 		 * padded to 1200 bytes; pad inside the last packet.
 		 */
-		pad = has_initial && space == last;
+		pad = pad_initial && space == last;
 		n = quic_build_packet(sk, space, buf + used, room - used,
 				      pad, quic_write_frames, tps[space]);
 		if (n <= 0) {
