@@ -268,6 +268,9 @@ static void quic_conn_apply_local_tparams(struct quic_sock *qs)
 	struct quic_tparams *p = &qs->local_tp;
 
 	quic_fc_init(&qs->rx_fc, p->initial_max_data);
+	/* The windows start where the user set them; reading grows them. */
+	qs->rx_window = p->initial_max_data;
+	qs->rx_update_us = 0;
 	t->local_limit[0] = p->initial_max_streams_bidi;
 	t->local_limit[1] = p->initial_max_streams_uni;
 	t->rx_window_bidi_local = p->initial_max_stream_data_bidi_local;

@@ -180,6 +180,9 @@ static struct sock *quic_sk_alloc_child(struct sock *lsk, bool kern)
 	sk->sk_backlog_rcv = lsk->sk_backlog_rcv;
 	sk->sk_rcvbuf = READ_ONCE(lsk->sk_rcvbuf);
 	sk->sk_sndbuf = READ_ONCE(lsk->sk_sndbuf);
+	/* SO_RCVBUF/SO_SNDBUF set on the listener stay fixed on children. */
+	sk->sk_userlocks = READ_ONCE(lsk->sk_userlocks) &
+			  (SOCK_RCVBUF_LOCK | SOCK_SNDBUF_LOCK);
 	sk->sk_bound_dev_if = lsk->sk_bound_dev_if;
 	inet = inet_sk(sk);
 	inet->uc_ttl = -1;

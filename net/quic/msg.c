@@ -337,6 +337,30 @@ static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
 	return -EAGAIN;
 }
 
+/*
+ * How far receive windows may grow: SO_RCVBUF when the user set it, else
+ * the larger of the socket's buffer and tcp_rmem[2], the ceiling of TCP's
+ * own receive buffer auto-tuning (MPTCP uses it the same way). Received
+ * data is held only within the windows, so this bounds what a connection
+ * buffers beyond the initial windows the user configured.
+ */
+static u64 quic_rx_window_cap(const struct sock *sk)
+{
+	u64 cap = READ_ONCE(sk->sk_rcvbuf);
+
+	if (!(READ_ONCE(sk->sk_userlocks) & SOCK_RCVBUF_LOCK))
+		cap = max_t(u64, cap,
+			    READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]));
+	return cap;
+}
+
+/* A window update is due: grow @window first if it limits the transfer. */
+static bool quic_rx_window_tune(struct sock *sk, u64 *window, u64 *last_us)
+{
+	return quic_fc_autotune(window, quic_rx_window_cap(sk), last_us,
+				quic_now_us(), quic_sk(sk)->rtt.smoothed_rtt);
+}
+
 /* Give back flow-control credit for what the reader consumed. */
 static void quic_recv_credit(struct sock *sk, struct quic_stream *s, u32 n)
 {
@@ -345,12 +369,15 @@ static void quic_recv_credit(struct sock *sk, struct quic_stream *s, u32 n)
 	u64 max;
 
 	quic_fc_consumed(&qs->rx_fc, n);
-	if (quic_fc_window_update(&qs->rx_fc, qs->local_tp.initial_max_data,
-				  &max)) {
+	if (quic_fc_window_update(&qs->rx_fc, qs->rx_window, &max)) {
+		if (quic_rx_window_tune(sk, &qs->rx_window, &qs->rx_update_us))
+			quic_fc_window_update(&qs->rx_fc, qs->rx_window, &max);
 		qs->ctrl_pending |= QUIC_CTRL_MAX_DATA;
 		send = true;
 	}
 	if (s && quic_recvbuf_window_update(&s->rx, s->rx_window, &max)) {
+		if (quic_rx_window_tune(sk, &s->rx_window, &s->rx_update_us))
+			quic_recvbuf_window_update(&s->rx, s->rx_window, &max);
 		s->max_data_pending = true;
 		list_move_tail(&s->ctrl_node, &qs->streams.ctrl_list);
 		send = true;

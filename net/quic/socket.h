@@ -153,6 +153,8 @@ struct quic_sock {
 
 	struct quic_stream_table streams;
 	struct quic_fc		rx_fc;		/* MAX_DATA we granted */
+	u64			rx_window;	/* credit kept ahead of reads */
+	u64			rx_update_us;	/* last MAX_DATA raise */
 	u64			tx_max_data;	/* peer's MAX_DATA */
 	u64			tx_data;	/* new stream bytes sent */
 	u32			ctrl_pending;	/* enum quic_ctrl_pending */

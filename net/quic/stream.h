@@ -26,6 +26,7 @@ struct quic_stream {
 	struct quic_recvbuf	rx;
 	u64			tx_max;		/* peer's MAX_STREAM_DATA */
 	u64			rx_window;	/* credit we keep granting */
+	u64			rx_update_us;	/* last MAX_STREAM_DATA raise */
 	bool			can_send;	/* we may send on it */
 	bool			can_recv;	/* the peer may send on it */
 	bool			max_data_pending;	/* MAX_STREAM_DATA */

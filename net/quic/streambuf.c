@@ -1219,6 +1219,38 @@ void quic_fc_consumed(struct quic_fc *fc, u64 n)
 EXPORT_SYMBOL_GPL(quic_fc_consumed);
 
 /**
+ * quic_fc_autotune() - grow a receive window that limits throughput
+ * @window: credit kept ahead of the reader; doubled here, up to @cap
+ * @cap: largest window allowed: the socket's receive buffer limit
+ * @last_us: time of the previous window update, 0 if none; set to @now_us
+ * @now_us: now, in microseconds
+ * @srtt_us: smoothed RTT in microseconds, 0 if not measured yet
+ *
+ * Called when a window update is due, i.e. the reader consumed half a
+ * window since the last one. If that took less than two round trips, the
+ * peer could have sent faster than the window let it: a window is worth
+ * growing only while it, and not the path, is what limits the transfer.
+ * A window larger than @cap (set by the user before the buffer limit was
+ * lowered) is left as it is, never shrunk: credit once granted stays.
+ *
+ * Context: any; pure arithmetic.
+ * Return: true if @window grew.
+ */
+bool quic_fc_autotune(u64 *window, u64 cap, u64 *last_us, u64 now_us,
+		      u64 srtt_us)
+{
+	u64 prev = *last_us;
+
+	*last_us = now_us;
+	if (!prev || !srtt_us || *window >= cap || now_us < prev ||
+	    now_us - prev >= 2 * srtt_us)
+		return false;
+	*window = *window > cap / 2 ? cap : *window * 2;
+	return true;
+}
+EXPORT_SYMBOL_GPL(quic_fc_autotune);
+
+/**
  * quic_fc_window_update() - decide on a MAX_DATA
  * @fc: receive-side state
  * @window: credit to keep ahead of what the application read

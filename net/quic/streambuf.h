@@ -179,5 +179,7 @@ u64 quic_fc_avail(const struct quic_fc *fc);
 bool quic_fc_update_max(struct quic_fc *fc, u64 max);
 void quic_fc_consumed(struct quic_fc *fc, u64 n);
 bool quic_fc_window_update(struct quic_fc *fc, u64 window, u64 *new_max);
+bool quic_fc_autotune(u64 *window, u64 cap, u64 *last_us, u64 now_us,
+		      u64 srtt_us);
 
 #endif /* _NET_QUIC_STREAMBUF_H */

@@ -451,6 +451,35 @@ static void test_window(void)
 	  "fc: over the limit means no credit");
 }
 
+/* Window auto-tuning: doubling only when updates come within 2 RTTs. */
+static void test_autotune(void)
+{
+	u64 w = 1000, last = 0;
+
+	T(!quic_fc_autotune(&w, 8000, &last, 5000, 100) && w == 1000 &&
+	  last == 5000, "autotune: the first update only starts the clock");
+	T(!quic_fc_autotune(&w, 8000, &last, 5200, 100) && w == 1000 &&
+	  last == 5200, "autotune: an update 2 RTTs later keeps the window");
+	T(quic_fc_autotune(&w, 8000, &last, 5399, 100) && w == 2000,
+	  "autotune: an update within 2 RTTs doubles the window");
+	T(quic_fc_autotune(&w, 8000, &last, 5400, 100) && w == 4000 &&
+	  quic_fc_autotune(&w, 8000, &last, 5401, 100) && w == 8000,
+	  "autotune: doubling up to the cap");
+	T(!quic_fc_autotune(&w, 8000, &last, 5402, 100) && w == 8000,
+	  "autotune: never beyond the cap");
+	w = 5000;
+	T(quic_fc_autotune(&w, 8000, &last, 5403, 100) && w == 8000,
+	  "autotune: the last step stops at the cap");
+	w = 9000;
+	T(!quic_fc_autotune(&w, 8000, &last, 5404, 100) && w == 9000,
+	  "autotune: a window above a lowered cap is not shrunk");
+	w = 1000;
+	T(!quic_fc_autotune(&w, 8000, &last, 5405, 0) && w == 1000,
+	  "autotune: no RTT sample, no growth");
+	T(!quic_fc_autotune(&w, 8000, &last, 5000, 100) && w == 1000 &&
+	  last == 5000, "autotune: a clock going backwards grows nothing");
+}
+
 static void test_recv_enomem(void)
 {
 	struct quic_recvbuf rb;
@@ -837,6 +866,7 @@ int main(void)
 	test_final_size();
 	test_limits();
 	test_window();
+	test_autotune();
 	test_recv_enomem();
 	test_transfer();
 	test_send_flow_control();
