@@ -108,6 +108,7 @@ void quic_conn_init(struct sock *sk)
 	quic_rtt_init(&qs->rtt, 0);
 	qs->config.congestion_control_algo = READ_ONCE(quic_default_cong)->algo;
 	quic_conn_cong_reset(qs);
+	quic_ecn_init(&qs->ecn);
 	quic_local_tparams_default(qs);
 	quic_stream_table_init(&qs->streams, false);
 	quic_conn_timers_init(sk);
@@ -481,6 +482,8 @@ static void quic_acked_cb(struct quic_sent_pkt *pkt, void *arg)
 	struct sock *sk = arg;
 	struct quic_sock *qs = quic_sk(sk);
 
+	if (tp->ecn)
+		qs->ecn_acked_ect0++;
 	if (pkt->in_flight)
 		quic_cong_on_acked(&qs->cong, pkt->size, pkt->time_sent_us,
 				   quic_now_us(), qs->rtt.smoothed_rtt,
@@ -553,6 +556,7 @@ static void quic_lost_cb(struct quic_sent_pkt *pkt, void *arg)
 	struct quic_sock *qs = arg;
 
 	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
+	quic_ecn_on_lost(&qs->ecn, tp->ecn);
 	quic_frames_lost(qs, tp);
 	quic_tx_pkt_free(tp);
 }
@@ -579,6 +583,8 @@ void quic_conn_ack_begin(struct sock *sk, u8 space,
 	struct quic_sock *qs = quic_sk(sk);
 
 	qs->ack_bytes_in_flight = qs->bytes_in_flight;
+	qs->ecn_acked_ect0 = 0;
+	qs->ecn_prev_largest = qs->space[space].sent.largest_acked;
 	quic_recovery_ack_begin(&qs->space[space].sent, res);
 }
 
@@ -612,15 +618,37 @@ static void quic_detect_lost(struct sock *sk, u8 space)
 		quic_cong_on_persistent(&qs->cong);
 }
 
+/*
+ * RFC 9000 13.4.2.1 and RFC 9002 B.7: validate the frame's ECN counts
+ * and take a CE increase as a congestion event, starting at the send time
+ * of the largest packet it acknowledged.
+ */
+static void quic_conn_on_ack_ecn(struct sock *sk, u8 space,
+				 const struct quic_ack_result *res,
+				 const struct quic_ecn_counts *ecn)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u64 prev = qs->ecn_prev_largest, ce, sent_us;
+	bool grew = prev == QUIC_RECOVERY_PN_NONE || res->largest > prev;
+
+	quic_ecn_on_ack(&qs->ecn, space, ecn, qs->ecn_acked_ect0, grew, &ce);
+	if (!ce)
+		return;
+	sent_us = res->largest_newly_acked != QUIC_RECOVERY_PN_NONE ?
+		  res->largest_newly_acked_sent_us : quic_now_us();
+	quic_cong_on_congestion(&qs->cong, sent_us, quic_now_us());
+}
+
 /**
  * quic_conn_on_ack() - finish processing an ACK frame
  * @sk: socket
  * @space: its packet number space
  * @res: what the ranges acknowledged
  * @delay: the frame's raw ACK Delay
+ * @ecn: the frame's ECN counts (ACK_ECN), NULL for a plain ACK
  */
 void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
-		      u64 delay)
+		      u64 delay, const struct quic_ecn_counts *ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	u64 delay_us = 0;
@@ -636,6 +664,7 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 		if (space == QUIC_SPACE_HANDSHAKE)
 			qs->hs_acked = true;
 	}
+	quic_conn_on_ack_ecn(sk, space, res, ecn);
 	quic_detect_lost(sk, space);
 	quic_conn_arm_loss_timer(sk);
 	sk->sk_write_space(sk);
@@ -653,6 +682,8 @@ void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp)
 
 	tp->pkt.time_sent_us = quic_now_us();
 	qs->last_tx_us = tp->pkt.time_sent_us;
+	tp->ecn = qs->tx_ecn;
+	quic_ecn_on_sent(&qs->ecn, tp->space, tp->ecn);
 	if (quic_recovery_on_sent(&sp->sent, &tp->pkt)) {
 		quic_tx_pkt_free(tp);
 		return;

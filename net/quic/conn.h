@@ -35,6 +35,7 @@ struct quic_tx_pkt {
 	u8			space;
 	u8			nframes;
 	bool			has_ack;
+	bool			ecn;		/* sent ECT(0) */
 	u32			ctrl;		/* enum quic_ctrl_pending */
 	u64			ack_largest;	/* largest pn our ACK covered */
 	struct quic_tx_frame	frames[QUIC_TX_FRAMES_MAX];
@@ -88,7 +89,7 @@ void quic_conn_check_established(struct sock *sk);
 void quic_conn_discard_space(struct sock *sk, u8 space);
 void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp);
 void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
-		      u64 delay);
+		      u64 delay, const struct quic_ecn_counts *ecn);
 int quic_conn_ack_range(struct sock *sk, u8 space, u64 start, u64 end,
 			struct quic_ack_result *res);
 void quic_conn_arm_loss_timer(struct sock *sk);

@@ -42,6 +42,9 @@ static u32 quic_rx_stream_get(struct sock *sk, u64 id, bool sending,
 
 static u32 quic_rx_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 {
+	struct quic_ecn_counts ecn = {
+		.ect0 = f->ack.ect0, .ect1 = f->ack.ect1, .ce = f->ack.ce,
+	};
 	struct quic_ack_result res;
 	struct quic_ack_iter it;
 	u64 start, end;
@@ -56,7 +59,8 @@ static u32 quic_rx_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	}
 	if (ret < 0)
 		return QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
-	quic_conn_on_ack(sk, space, &res, f->ack.delay);
+	quic_conn_on_ack(sk, space, &res, f->ack.delay,
+			 f->type == QUIC_FRAME_ACK_ECN ? &ecn : NULL);
 	return 0;
 }
 

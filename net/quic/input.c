@@ -9,6 +9,8 @@
  */
 
 #include <linux/skbuff.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
 #include <net/udp.h>
 
 #include "conn.h"
@@ -26,11 +28,13 @@ static void quic_skb_save_peer(struct sk_buff *skb)
 		cb->peer.v4.sin_family = AF_INET;
 		cb->peer.v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
 		cb->peer.v4.sin_port = uh->source;
+		cb->ecn = ip_hdr(skb)->tos & INET_ECN_MASK;
 		return;
 	}
 	cb->peer.v6.sin6_family = AF_INET6;
 	cb->peer.v6.sin6_addr = ipv6_hdr(skb)->saddr;
 	cb->peer.v6.sin6_port = uh->source;
+	cb->ecn = ipv6_get_dsfield(ipv6_hdr(skb)) & INET_ECN_MASK;
 	if (ipv6_addr_type(&cb->peer.v6.sin6_addr) & IPV6_ADDR_LINKLOCAL)
 		cb->peer.v6.sin6_scope_id = inet6_iif(skb);
 }
@@ -126,7 +130,7 @@ static int quic_packet_space(const struct quic_packet_hdr *h)
 
 /* Keys for this packet are not installed yet: keep a copy for later. */
 static void quic_keep_undecryptable(struct sock *sk, const u8 *pkt, u32 len,
-				    u8 level)
+				    u8 level, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct sk_buff *copy;
@@ -138,6 +142,7 @@ static void quic_keep_undecryptable(struct sock *sk, const u8 *pkt, u32 len,
 		return;
 	skb_put_data(copy, pkt, len);
 	quic_skb_cb(copy)->level = level;
+	quic_skb_cb(copy)->ecn = ecn;
 	__skb_queue_tail(&qs->undecryptable, copy);
 }
 
@@ -154,12 +159,13 @@ static int quic_packet_unprotect(struct quic_sock *qs, u8 space, u8 *pkt,
 }
 
 static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
-			      bool ack_eliciting)
+			      bool ack_eliciting, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_space *sp = &qs->space[space];
 
 	quic_ackrange_add(&sp->recv, pn, ktime_get_ns());
+	quic_ecn_on_received(&qs->ecn, space, ecn);
 	qs->idle_sent_since_rx = false;
 	quic_conn_touch_idle(sk);
 	if (!ack_eliciting)
@@ -168,8 +174,9 @@ static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
 	/* RFC 9000 13.2.1: handshake packets and reordering are acked at
 	 * once; 1-RTT packets every second one or after max_ack_delay.
 	 */
+	/* ... and so is CE, to shorten the sender's reaction to it. */
 	if (space != QUIC_SPACE_APP || sp->ack_eliciting_unacked >= 2 ||
-	    quic_ackrange_out_of_order(&sp->recv))
+	    ecn == QUIC_ECN_CE || quic_ackrange_out_of_order(&sp->recv))
 		sp->ack_now = true;
 	else
 		quic_conn_arm_ack_timer(sk);
@@ -190,7 +197,7 @@ static bool quic_pn_seen(const struct quic_ackrange_set *set, u64 pn)
 }
 
 static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
-			      u8 *pkt)
+			      u8 *pkt, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_crypto_rx ri;
@@ -205,7 +212,7 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 		return;
 	level = quic_space_level(space);
 	if (!qs->crypto[level].rx.ready) {
-		quic_keep_undecryptable(sk, pkt, h->len, level);
+		quic_keep_undecryptable(sk, pkt, h->len, level, ecn);
 		return;
 	}
 	if (quic_packet_unprotect(qs, space, pkt, h, &ri))
@@ -229,10 +236,11 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 				  &ack_eliciting);
 	if (err)
 		return;
-	quic_after_packet(sk, space, ri.pn, ack_eliciting);
+	quic_after_packet(sk, space, ri.pn, ack_eliciting, ecn);
 }
 
-static void quic_input_payload(struct sock *sk, u8 *data, u32 len)
+/* @ecn: the ECN field of the datagram (RFC 9000 13.4.1), for each packet */
+static void quic_input_payload(struct sock *sk, u8 *data, u32 len, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_datagram_iter it;
@@ -241,7 +249,7 @@ static void quic_input_payload(struct sock *sk, u8 *data, u32 len)
 
 	quic_datagram_iter_init(&it, data, len, QUIC_CID_LEN_DEFAULT);
 	while (quic_datagram_next_packet(&it, &h, &pkt) > 0) {
-		quic_input_packet(sk, &h, (u8 *)pkt);
+		quic_input_packet(sk, &h, (u8 *)pkt, ecn);
 		if (qs->closing)
 			break;
 	}
@@ -263,7 +271,8 @@ void quic_input_retry_pending(struct sock *sk)
 	skb_queue_splice_init(&qs->undecryptable, &retry);
 	while ((skb = __skb_dequeue(&retry))) {
 		if (!qs->closing)
-			quic_input_payload(sk, skb->data, skb->len);
+			quic_input_payload(sk, skb->data, skb->len,
+					   quic_skb_cb(skb)->ecn);
 		kfree_skb(skb);
 	}
 	quic_output_flush(sk);
@@ -314,7 +323,7 @@ void quic_input_datagram(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	qs->amp_rx_bytes += skb->len;
-	quic_input_payload(sk, skb->data, skb->len);
+	quic_input_payload(sk, skb->data, skb->len, quic_skb_cb(skb)->ecn);
 	kfree_skb(skb);
 	if (!qs->closing)
 		quic_output_flush(sk);

@@ -154,6 +154,8 @@ static void quic_write_ack(struct sock *sk, u8 space,
 	struct quic_ack_range r[QUIC_ACKRANGE_MAX];
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_space *sp = &qs->space[space];
+	struct quic_ack_ecn ecn, *pecn = NULL;
+	struct quic_ecn_counts counts;
 	u32 i, n = 0, encoded;
 	u64 delay = 0;
 	int len;
@@ -171,8 +173,15 @@ static void quic_write_ack(struct sock *sk, u8 space,
 				NSEC_PER_USEC);
 		delay >>= qs->local_tp.ack_delay_exponent;
 	}
+	/* ACK_ECN once anything arrived ECN-marked (RFC 9000 13.4.1). */
+	if (quic_ecn_ack_counts(&qs->ecn, space, &counts)) {
+		ecn.ect0 = counts.ect0;
+		ecn.ect1 = counts.ect1;
+		ecn.ce = counts.ce;
+		pecn = &ecn;
+	}
 	len = quic_frame_ack_encode(b->buf + b->pos, b->limit - b->pos, r, n,
-				    delay, NULL, &encoded);
+				    delay, pecn, &encoded);
 	if (len <= 0)
 		return;
 	b->pos += len;
@@ -537,7 +546,7 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 	return b.pos + tag;
 }
 
-static int quic_xmit_v4(struct sock *sk, struct sk_buff *skb)
+static int quic_xmit_v4(struct sock *sk, struct sk_buff *skb, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct sock *usk = qs->udp->sock->sk;
@@ -554,14 +563,14 @@ static int quic_xmit_v4(struct sock *sk, struct sk_buff *skb)
 		return PTR_ERR(rt);
 	}
 	/* QUIC datagrams must not be fragmented (RFC 9000 14). */
-	udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, 0,
+	udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, ecn,
 			    ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
 			    qs->local.v4.sin_port, qs->peer.v4.sin_port,
 			    false, false);
 	return 0;
 }
 
-static int quic_xmit_v6(struct sock *sk, struct sk_buff *skb)
+static int quic_xmit_v6(struct sock *sk, struct sk_buff *skb, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct sock *usk = qs->udp->sock->sk;
@@ -583,17 +592,18 @@ static int quic_xmit_v6(struct sock *sk, struct sk_buff *skb)
 		return PTR_ERR(dst);
 	}
 	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl6.saddr, &fl6.daddr,
-			     0, ip6_dst_hoplimit(dst), 0,
+			     ecn, ip6_dst_hoplimit(dst), 0,
 			     qs->local.v6.sin6_port, qs->peer.v6.sin6_port,
 			     false);
 	return 0;
 }
 
-static int quic_xmit(struct sock *sk, struct sk_buff *skb)
+/* @ecn: the ECN field of the IP header (QUIC_ECN_*). */
+static int quic_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 {
 	if (quic_sk(sk)->peer.sa.sa_family == AF_INET6)
-		return quic_xmit_v6(sk, skb);
-	return quic_xmit_v4(sk, skb);
+		return quic_xmit_v6(sk, skb, ecn);
+	return quic_xmit_v4(sk, skb, ecn);
 }
 
 static struct quic_tx_pkt *quic_tx_pkt_alloc(void)
@@ -722,6 +732,12 @@ void quic_output_flush(struct sock *sk)
 	for (i = 0; i < QUIC_FLUSH_BURST; i += segs) {
 		max = READ_ONCE(gso) ? min(QUIC_GSO_MAX_SEGS,
 					   QUIC_FLUSH_BURST - i) : 1;
+		/* Every segment of an skb shares one IP header, so one
+		 * ECN decision per skb; testing counts single datagrams.
+		 */
+		if (qs->ecn.state == QUIC_ECN_TESTING)
+			max = 1;
+		qs->tx_ecn = quic_ecn_marking(&qs->ecn);
 		skb = alloc_skb(QUIC_TX_HEADROOM + max * QUIC_MIN_UDP_PAYLOAD,
 				GFP_ATOMIC);
 		if (!skb)
@@ -734,8 +750,9 @@ void quic_output_flush(struct sock *sk)
 		}
 		if (segs > 1)
 			quic_skb_set_gso(skb, segs, QUIC_MIN_UDP_PAYLOAD);
+		quic_ecn_on_datagram(&qs->ecn, qs->tx_ecn);
 		skb_set_owner_w(skb, sk);
-		if (quic_xmit(sk, skb))
+		if (quic_xmit(sk, skb, qs->tx_ecn ? QUIC_ECN_ECT0 : 0))
 			break;
 	}
 	quic_conn_arm_loss_timer(sk);
@@ -821,7 +838,9 @@ void quic_output_close(struct sock *sk)
 	qs->amp_tx_bytes += used;
 	skb_put(skb, used);
 	skb_set_owner_w(skb, sk);
-	quic_xmit(sk, skb);
+	/* Marked like the rest: a path may drop Not-ECT under pressure. */
+	quic_xmit(sk, skb, quic_ecn_marking(&qs->ecn) ? QUIC_ECN_ECT0 :
+						       QUIC_ECN_NOT_ECT);
 }
 
 int quic_output_init(void)

@@ -18,6 +18,7 @@
 #include "cid.h"
 #include "cong.h"
 #include "crypto.h"
+#include "ecn.h"
 #include "recovery.h"
 #include "stream.h"
 #include "streambuf.h"
@@ -130,6 +131,10 @@ struct quic_sock {
 	u32			pto_count;
 	struct quic_cong	cong;
 	struct quic_pacer	pacer;
+	struct quic_ecn		ecn;		/* counts, path validation */
+	u64			ecn_acked_ect0;	/* in the ACK being processed */
+	u64			ecn_prev_largest; /* largest acked before */
+	bool			tx_ecn;		/* skb being built: ECT(0) */
 	bool			gso_run;	/* a GSO run is being built */
 	u64			bytes_in_flight;
 	/* Bytes in flight when the ACK frame being processed arrived. */
@@ -203,6 +208,7 @@ static inline struct quic_sock *quic_sk(const struct sock *sk)
 struct quic_skb_cb {
 	union quic_addr	peer;	/* source address of the datagram */
 	u8		level;	/* packets kept for later: their level */
+	u8		ecn;	/* ECN field of the datagram's IP header */
 };
 
 static inline struct quic_skb_cb *quic_skb_cb(struct sk_buff *skb)
