@@ -309,8 +309,10 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "n:P:o:qh", lo, NULL)) != -1) {
 		switch (c) {
-		case 'n': opt.requests = atoi(optarg); break;
-		case 'P': opt.parallel = atoi(optarg); break;
+		case 'n':
+			opt.requests = h3_arg_num(optarg, "-n", 1000000);
+			break;
+		case 'P': opt.parallel = h3_arg_num(optarg, "-P", 1000); break;
 		case 'o': opt.out = optarg; break;
 		case 'q': opt.quiet = true; break;
 		case O_CA: opt.tls.ca = optarg; break;
@@ -318,14 +320,16 @@ int main(int argc, char **argv)
 		case O_HOST: opt.tls.host = optarg; break;
 		case O_CIPHER: opt.tls.cipher = optarg; break;
 		case O_KEYLOG: opt.tls.keylog = optarg; break;
-		case O_TIMEOUT: opt.timeout = atoi(optarg); break;
+		case O_TIMEOUT:
+			opt.timeout = h3_arg_num(optarg, "--timeout", 86400);
+			break;
 		default: usage();
 		}
 	}
 	if (argc - optind < 2 || !opt.parallel)
 		usage();
 	opt.addr = argv[optind];
-	opt.port = atoi(argv[optind + 1]);
+	opt.port = (int)h3_arg_num(argv[optind + 1], "port", 65535);
 	opt.paths = argv + optind + 2;
 	opt.npaths = argc - optind - 2;
 	if (!opt.npaths) {
@@ -334,15 +338,11 @@ int main(int argc, char **argv)
 	}
 	if (!opt.requests)
 		opt.requests = opt.npaths;
-	if (opt.tls.cipher && !h3_cipher_name(opt.tls.cipher))
-		h3_die("unknown --cipher %s", opt.tls.cipher);
 	if (opt.out && opt.requests > 1 && mkdir(opt.out, 0755) &&
 	    errno != EEXIST)
 		h3_die("mkdir %s: %s", opt.out, strerror(errno));
-	if (opt.timeout) {
-		signal(SIGALRM, on_alarm);
-		alarm(opt.timeout);
-	}
+	fd = h3_start(&opt.tls, opt.timeout, on_alarm, opt.addr, opt.port,
+		      &ss, &len);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!opt.tls.host)
 		opt.tls.host = opt.addr;
@@ -351,11 +351,6 @@ int main(int argc, char **argv)
 		 strchr(opt.tls.host, ':') ? "[%s]:%d" : "%s:%d",
 		 opt.tls.host, opt.port);
 
-	fd = socket(h3_parse_addr(opt.addr, opt.port, &ss, &len), SOCK_STREAM,
-		    IPPROTO_QUIC);
-	if (fd < 0)
-		h3_die("socket(IPPROTO_QUIC): %s (is quic.ko loaded?)",
-		       strerror(errno));
 	/* connect() only picks connection IDs; the handshake follows. */
 	if (connect(fd, (struct sockaddr *)&ss, len))
 		h3_die("connect: %s", strerror(errno));

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <netinet/quic.h>
 
 #include "h3common.h"
+#include "quic_tool.h"
 
 void h3_log(const char *fmt, ...)
 {
@@ -45,69 +47,51 @@ void h3_die(const char *fmt, ...)
 int h3_parse_addr(const char *addr, int port, struct sockaddr_storage *ss,
 		  socklen_t *len)
 {
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	int family = qt_parse_addr(addr, port, ss, len);
 
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		*len = sizeof(*s4);
-		return AF_INET;
+	if (family < 0)
+		h3_die("bad address '%s' (numeric IPv4 or IPv6 expected)",
+		       addr);
+	return family;
+}
+
+unsigned int h3_arg_num(const char *s, const char *what, unsigned int max)
+{
+	uint64_t v;
+
+	if (qt_parse_range(s, 0, max, &v))
+		h3_die("bad %s '%s' (0..%u expected)", what, s, max);
+	return (unsigned int)v;
+}
+
+int h3_start(const struct h3_tls *tls, unsigned int timeout,
+	     void (*on_alarm)(int), const char *addr, int port,
+	     struct sockaddr_storage *ss, socklen_t *len)
+{
+	int fd;
+
+	if (tls->cipher && !h3_cipher_name(tls->cipher))
+		h3_die("unknown --cipher %s", tls->cipher);
+	if (timeout) {
+		if (on_alarm)
+			signal(SIGALRM, on_alarm);
+		alarm(timeout);
 	}
-	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		*len = sizeof(*s6);
-		return AF_INET6;
-	}
-	h3_die("bad address '%s' (numeric IPv4 or IPv6 expected)", addr);
+	fd = socket(h3_parse_addr(addr, port, ss, len), SOCK_STREAM,
+		    IPPROTO_QUIC);
+	if (fd < 0)
+		h3_die("socket(IPPROTO_QUIC): %s (is quic.ko loaded?)",
+		       strerror(errno));
+	return fd;
 }
 
 /* ---- TLS ---- */
 
-static const struct {
-	const char *arg, *gnutls;
-} ciphers[] = {
-	{ "aes128", "AES-128-GCM" },
-	{ "aes256", "AES-256-GCM" },
-	{ "chacha20", "CHACHA20-POLY1305" },
-	{ "aes128ccm", "AES-128-CCM" },
-};
-
 const char *h3_cipher_name(const char *arg)
 {
-	size_t i;
+	const struct qt_cipher *c = qt_cipher_by_arg(arg);
 
-	for (i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++)
-		if (!strcmp(ciphers[i].arg, arg))
-			return ciphers[i].gnutls;
-	return NULL;
-}
-
-static FILE *keylog_file;
-
-/*
- * NSS key log format (what SSLKEYLOGFILE holds and Wireshark reads):
- * "<LABEL> <client random hex> <secret hex>".  GnuTLS passes the TLS 1.3
- * labels (CLIENT_HANDSHAKE_TRAFFIC_SECRET, ...) as they are needed there.
- */
-static int keylog_cb(gnutls_session_t s, const char *label,
-		     const gnutls_datum_t *secret)
-{
-	gnutls_datum_t crand, srand;
-	unsigned int i;
-
-	gnutls_session_get_random(s, &crand, &srand);
-	fprintf(keylog_file, "%s ", label);
-	for (i = 0; i < crand.size; i++)
-		fprintf(keylog_file, "%02x", crand.data[i]);
-	fputc(' ', keylog_file);
-	for (i = 0; i < secret->size; i++)
-		fprintf(keylog_file, "%02x", secret->data[i]);
-	fputc('\n', keylog_file);
-	fflush(keylog_file);
-	return 0;
+	return c ? c->gnutls : NULL;
 }
 
 /* Accept any server certificate: --insecure, for tests only. */
@@ -174,16 +158,7 @@ int h3_handshake(int fd, const struct h3_tls *t)
 			/* Verify the chain, and the name when we have one. */
 			gnutls_session_set_verify_cert(s, t->host, 0);
 		}
-		if (t->host) {
-			unsigned char a[sizeof(struct in6_addr)];
-
-			/* SNI carries DNS names only (RFC 6066 section 3). */
-			if (inet_pton(AF_INET, t->host, a) != 1 &&
-			    inet_pton(AF_INET6, t->host, a) != 1)
-				gnutls_server_name_set(s, GNUTLS_NAME_DNS,
-						       t->host,
-						       strlen(t->host));
-		}
+		qt_set_sni(s, t->host);
 	}
 	/* RFC 9114 section 3.1: HTTP/3 is negotiated as ALPN "h3". */
 	ret = quic_session_set_alpn(s, "h3", 2);
@@ -192,14 +167,12 @@ int h3_handshake(int fd, const struct h3_tls *t)
 		goto free_session;
 	}
 	if (t->keylog) {
-		if (!keylog_file)
-			keylog_file = fopen(t->keylog, "a");
-		if (!keylog_file) {
+		if (qt_keylog_open(t->keylog)) {
 			h3_log("open %s: %s", t->keylog, strerror(errno));
 			ret = -1;
 			goto free_session;
 		}
-		gnutls_session_set_keylog_function(s, keylog_cb);
+		qt_keylog_attach(s);
 	}
 	gnutls_transport_set_int(s, fd);
 

@@ -37,6 +37,21 @@ h3_die(const char *fmt, ...);
 int h3_parse_addr(const char *addr, int port, struct sockaddr_storage *ss,
 		  socklen_t *len);
 
+/* A decimal option argument in 0..@max, or h3_die() naming @what. */
+unsigned int h3_arg_num(const char *s, const char *what, unsigned int max);
+
+struct h3_tls;
+
+/*
+ * The start-up client and server share: checks --cipher, arms --timeout
+ * (@timeout seconds, 0: none; SIGALRM goes to @on_alarm, or ends the
+ * process when that is NULL), and returns an IPPROTO_QUIC socket of
+ * @addr's family with @addr and @port in @ss and @len.  Dies on failure.
+ */
+int h3_start(const struct h3_tls *tls, unsigned int timeout,
+	     void (*on_alarm)(int), const char *addr, int port,
+	     struct sockaddr_storage *ss, socklen_t *len);
+
 struct h3_tls {
 	bool server;
 	const char *cert, *key;	/* server */

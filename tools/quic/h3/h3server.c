@@ -364,32 +364,34 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "a:p:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': opt.addr = optarg; break;
-		case 'p': opt.port = atoi(optarg); break;
+		case 'p':
+			opt.port = (int)h3_arg_num(optarg, "port", 65535);
+			break;
 		case 'q': opt.quiet = true; break;
 		case O_CERT: opt.tls.cert = optarg; break;
 		case O_KEY: opt.tls.key = optarg; break;
 		case O_ROOT: opt.root = optarg; break;
 		case O_CIPHER: opt.tls.cipher = optarg; break;
 		case O_KEYLOG: opt.tls.keylog = optarg; break;
-		case O_CONNS: opt.conns = atoi(optarg); break;
-		case O_MAXSTREAMS: opt.max_streams = atoi(optarg); break;
-		case O_TIMEOUT: opt.timeout = atoi(optarg); break;
+		case O_CONNS:
+			opt.conns = h3_arg_num(optarg, "--conns", UINT_MAX);
+			break;
+		case O_MAXSTREAMS:
+			opt.max_streams = h3_arg_num(optarg, "--max-streams",
+						     UINT_MAX);
+			break;
+		case O_TIMEOUT:
+			opt.timeout = h3_arg_num(optarg, "--timeout", 86400);
+			break;
 		default: usage();
 		}
 	}
 	if (!opt.addr || opt.port < 0 || !opt.tls.cert || !opt.tls.key ||
 	    optind != argc)
 		usage();
-	if (opt.tls.cipher && !h3_cipher_name(opt.tls.cipher))
-		h3_die("unknown --cipher %s", opt.tls.cipher);
-	if (opt.timeout)
-		alarm(opt.timeout);	/* a backstop for tests */
-
-	lfd = socket(h3_parse_addr(opt.addr, opt.port, &ss, &len),
-		     SOCK_STREAM, IPPROTO_QUIC);
-	if (lfd < 0)
-		h3_die("socket(IPPROTO_QUIC): %s (is quic.ko loaded?)",
-		       strerror(errno));
+	/* --timeout is a backstop for tests: SIGALRM ends the server. */
+	lfd = h3_start(&opt.tls, opt.timeout, NULL, opt.addr, opt.port, &ss,
+		       &len);
 	/*
 	 * The listener's ALPN is set before listen(): the kernel hands a
 	 * new connection to the listener whose ALPN the client offered.

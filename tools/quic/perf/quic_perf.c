@@ -54,6 +54,8 @@
 #include <linux/tls.h>
 #include <netinet/quic.h>
 
+#include "quic_tool.h"
+
 #ifndef SOL_TLS
 #define SOL_TLS		282
 #endif
@@ -202,33 +204,6 @@ static void gnutls_check(int ret, const char *what)
 		die(EXIT_SETUP, "%s: %s", what, gnutls_strerror(ret));
 }
 
-/* The first "identity:hexkey" line of a psktool file. */
-static void load_client_psk(const char *file)
-{
-	char line[1024], *colon;
-	gnutls_datum_t key;
-	FILE *f = fopen(file, "r");
-
-	if (!f)
-		die_errno(EXIT_SETUP, "open %s", file);
-	if (!fgets(line, sizeof(line), f))
-		die(EXIT_SETUP, "%s: empty PSK file", file);
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	colon = strchr(line, ':');
-	if (!colon || colon == line || !colon[1])
-		die(EXIT_SETUP, "%s: expected identity:hexkey", file);
-	*colon = '\0';
-	key.data = (unsigned char *)colon + 1;
-	key.size = strlen(colon + 1);
-	gnutls_check(gnutls_psk_allocate_client_credentials(&psk_client),
-		     "PSK credentials");
-	gnutls_check(gnutls_psk_set_client_credentials(psk_client, line, &key,
-						       GNUTLS_PSK_KEY_HEX),
-		     file);
-	gnutls_memset(line, 0, sizeof(line));
-}
-
 /* Loaded once: GnuTLS credentials are shared read-only by all sessions. */
 static void load_credentials(void)
 {
@@ -239,7 +214,11 @@ static void load_credentials(void)
 								    opt.psk),
 			     opt.psk);
 	} else if (opt.psk) {
-		load_client_psk(opt.psk);
+		char why[512];
+
+		if (qt_psk_client_creds(opt.psk, &psk_client, why,
+					sizeof(why)))
+			die(EXIT_SETUP, "%s", why);
 	}
 	if (opt.server && !opt.cert)
 		return;
@@ -628,21 +607,12 @@ static const char *cipher_name(const struct conn *c)
 static socklen_t make_addr(const char *a, int port,
 			   struct sockaddr_storage *ss)
 {
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	socklen_t len;
 
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		return sizeof(*s4);
-	}
-	if (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		return sizeof(*s6);
-	}
-	die(EXIT_SETUP, "bad address '%s' (numeric IPv4 or IPv6 expected)", a);
+	if (qt_parse_addr(a, port, ss, &len) < 0)
+		die(EXIT_SETUP,
+		    "bad address '%s' (numeric IPv4 or IPv6 expected)", a);
+	return len;
 }
 
 static void addr_str(const struct sockaddr_storage *ss, char *ip, size_t len,
@@ -1879,19 +1849,9 @@ static void usage(int code)
 
 static uint64_t num(const char *s, const char *what)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		die(EXIT_SETUP, "bad %s '%s'", what, s);
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	}
-	if (*end)
+	if (qt_parse_u64(s, 10, true, &v))
 		die(EXIT_SETUP, "bad %s '%s'", what, s);
 	return v;
 }

@@ -9,6 +9,9 @@
 #   authentic packet that breaks a rule must close the connection with the
 #   RFC 9000 error code, which the client reads with
 #   QUIC_SOCKOPT_CONNECTION_CLOSE. Afterwards a new connection still works.
+#   One of them (ack-ranges) echoes 16 MiB or so first, then sends an ACK
+#   frame with 10,000 ranges over packet numbers the server sent: it must
+#   be processed, in bounded time, up to the frame after it.
 # - at a listener (an xfer server, restarted only if a case killed it):
 #   junk is dropped without accept() giving out a connection for it, bad
 #   authentic Initials are answered with a CONNECTION_CLOSE carrying the RFC
@@ -30,34 +33,12 @@ T_BATCH=150	# all connection cases of one address family
 T_SERVER=200	# the echo server of the connection cases
 work=$(mktemp -d /tmp/quic-badinput.XXXXXX)
 creds=$work/creds
+psk=$creds/psk.txt
 port=4600
-SRV_PID=
+SRV_TIMEOUT=$T_SERVER
 
-# start_server NAME TIMEOUT ARGS...: xfer -s in $NS2 logging to
-# $work/NAME.srv; returns once it listens ($! is timeout(1)).
-start_server() {
-	local name=$1 t=$2
-	shift 2
-	srv_log=$work/$name.srv
-	ip netns exec "$NS2" timeout -k 5 "$t" "$xfer" -s --timeout "$t" \
-		--psk "$creds/psk.txt" "$@" < /dev/null > "$srv_log" 2>&1 &
-	SRV_PID=$!
-	for _ in $(seq 100); do
-		grep -q '^listening on' "$srv_log" && return 0
-		kill -0 "$SRV_PID" 2> /dev/null || break
-		sleep 0.1
-	done
-	echo "server did not start listening: $(tail -3 "$srv_log" | tr '\n' ' ')"
-	stop_server
-	return 1
-}
-
-stop_server() {
-	[ -n "$SRV_PID" ] || return 0
-	kill "$SRV_PID" 2> /dev/null
-	wait "$SRV_PID" 2> /dev/null
-	SRV_PID=
-}
+# shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/xfer_lib.sh"
 
 server_alive() { [ -n "$SRV_PID" ] && kill -0 "$SRV_PID" 2> /dev/null; }
 
@@ -67,16 +48,6 @@ cleanup() {
 	stop_server
 	topo_cleanup
 	rm -rf "$work"
-}
-
-check() {	# check NAME CMD...: one TAP line; CMD's output says why not
-	local name=$1
-	shift
-	if "$@" > "$work/why" 2>&1; then
-		tap_ok "$name"
-	else
-		tap_fail "$name" "$(tail -4 "$work/why" | tr '\n' ' ')"
-	fi
 }
 
 # Case lists from inject: "name<TAB>what is sent<TAB>ignored|ERROR_NAME",
@@ -137,13 +108,13 @@ run_conn_cases() {
 	shift 2
 	mapfile -t sel < <(select_cases conn_cases "$@")
 	port=$((port + 1))
-	if ! start_server "conn-$fam" "$T_SERVER" -a "$addr" -p "$port" \
+	if ! start_server "conn-$fam" -a "$addr" -p "$port" \
 		--conns 100000 > "$work/why" 2>&1; then
 		tap_fail "$fam connection cases: echo server starts" "$(cat "$work/why")"
 		return
 	fi
 	ip netns exec "$NS1" timeout -k 5 "$T_BATCH" "$inject" conn \
-		-a "$addr" -p "$port" --psk "$creds/psk.txt" \
+		-a "$addr" -p "$port" --psk "$psk" \
 		--case "$(printf '%s\n' "${sel[@]}" | cut -f1 | paste -sd,)" \
 		--server-pid "$SRV_PID" --cipher aes128 \
 		--case-timeout "$T_CASE" --timeout "$T_BATCH" < /dev/null \
@@ -193,7 +164,7 @@ run_listener_cases() {
 		port=$((port + 1))
 		log=$work/lsn-$fam-$port.log
 		# A short idle timeout bounds a handshake that never comes.
-		if ! start_server "lsn-$fam-$port" 200 -a "$addr" -p "$port" \
+		if ! start_server "lsn-$fam-$port" -a "$addr" -p "$port" \
 			--conns 100000 --idle-timeout 3000 > "$work/why" 2>&1; then
 			for n in "${todo[@]}"; do
 				result[$n]="FAIL: $(cat "$work/why")"
@@ -201,7 +172,7 @@ run_listener_cases() {
 			break
 		fi
 		ip netns exec "$NS1" timeout -k 5 "$T_BATCH" "$inject" listener \
-			-a "$addr" -p "$port" --psk "$creds/psk.txt" \
+			-a "$addr" -p "$port" --psk "$psk" \
 			--case "$(IFS=,; echo "${todo[*]}")" \
 			--server-pid "$SRV_PID" --case-timeout "$T_CASE" \
 			--timeout "$T_BATCH" < /dev/null > "$log" 2>&1

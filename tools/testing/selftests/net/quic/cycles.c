@@ -19,7 +19,6 @@
  * than --timeout seconds (default 30).
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
@@ -34,6 +33,8 @@
 #include <unistd.h>
 
 #include <netinet/quic.h>
+
+#include "quic_tool.h"
 
 #define MAX_BYTES	65536
 
@@ -192,8 +193,6 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct sockaddr_in6 *s6;
-	struct sockaddr_in *s4;
 	struct sockaddr_storage ss = {};
 	unsigned long count = 1000, timeout = 30;
 	const char *addr = NULL, *psk = NULL;
@@ -219,17 +218,7 @@ int main(int argc, char **argv)
 	    !count || !bytes || bytes > MAX_BYTES || !timeout)
 		usage();
 
-	s4 = (struct sockaddr_in *)&ss;
-	s6 = (struct sockaddr_in6 *)&ss;
-	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		slen = sizeof(*s4);
-	} else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		slen = sizeof(*s6);
-	} else {
+	if (qt_parse_addr(addr, port, &ss, &slen) < 0) {
 		fprintf(stderr, "cycles: bad address '%s'\n", addr);
 		return 2;
 	}

@@ -21,6 +21,10 @@
  *   closed:  on a connection of its own, the client sees the server's
  *	      CONNECTION_CLOSE and reads the expected transport error code
  *	      with QUIC_SOCKOPT_CONNECTION_CLOSE.
+ * The client's own ACK frames, decrypted too, tell which server packet
+ * numbers exist: case ack-ranges first echoes 4 MiB at a time until the
+ * server has sent more than 20,000 packets, then acknowledges 10,000 of
+ * them in one 20 KB ACK frame.
  * Authentic packets are built with the packet codecs of net/quic
  * (header.c, pnum.c, frame.c, keys.c, compiled in here) and protected with
  * GnuTLS.
@@ -64,6 +68,8 @@
 #include <gnutls/gnutls.h>
 #include <netinet/quic.h>
 
+#include "quic_tool.h"
+
 /*
  * The pure codecs of net/quic, compiled in (as the unit tests do). Their
  * userspace base types come from the unit tests' compat header, included by
@@ -106,6 +112,9 @@
 #define MAX_DGRAM	65000	/* fits IPv4 and IPv6 with headers */
 #define PKT_MAX		1400
 #define INJECT_PN_GAP	1000	/* past anything the client sends meanwhile */
+#define ACK_RANGES	10000	/* in the ack-ranges case's ACK frame */
+#define BULK_BYTES	(4 << 20)	/* one echo round of that case */
+#define BULK_MAX	(64 << 20)	/* at most this much echoed for it */
 #define MIN_INITIAL	1200
 
 static struct {
@@ -632,6 +641,9 @@ struct conn {
 	struct keyset tx;	/* client 1-RTT */
 	u8 dcid[CID_LEN];	/* the server's CID, as the client uses it */
 	u64 largest;		/* largest client 1-RTT pn seen */
+	u64 peer_largest;	/* largest server pn the client acknowledged */
+	bool bulk;		/* in bulk_echo(): count, not note, failures */
+	u32 unopened;		/* 1-RTT packets that did not open meanwhile */
 	u64 next_pn;		/* for injected authentic packets */
 	struct capture caps[64];	/* authentic client 1-RTT datagrams */
 	u32 ncaps;
@@ -675,43 +687,23 @@ static u32 quic_cipher_of(gnutls_cipher_algorithm_t c)
 
 static const char *gnutls_cipher_arg(const char *arg)
 {
-	if (!strcmp(arg, "aes128"))
-		return "AES-128-GCM";
-	if (!strcmp(arg, "aes256"))
-		return "AES-256-GCM";
-	if (!strcmp(arg, "chacha20"))
-		return "CHACHA20-POLY1305";
-	if (!strcmp(arg, "aes128ccm"))
-		return "AES-128-CCM";
-	finish(EXIT_SETUP, "unknown --cipher '%s'", arg);
+	const struct qt_cipher *c = qt_cipher_by_arg(arg);
+
+	if (!c)
+		finish(EXIT_SETUP, "unknown --cipher '%s'", arg);
+	return c->gnutls;
 }
 
 /* PSK from the first "identity:hexkey" line of a psktool file. */
 static void psk_creds(gnutls_session_t s,
 		      gnutls_psk_client_credentials_t *cred)
 {
-	char line[1024], *colon;
-	gnutls_datum_t k;
-	FILE *f = fopen(opt.psk, "r");
+	char why[512];
 
-	if (!f)
-		setup_errno("open %s", opt.psk);
-	if (!fgets(line, sizeof(line), f))
-		finish(EXIT_SETUP, "%s: empty", opt.psk);
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	colon = strchr(line, ':');
-	if (!colon || colon == line || !colon[1])
-		finish(EXIT_SETUP, "%s: expected identity:hexkey", opt.psk);
-	*colon = '\0';
-	k.data = (u8 *)colon + 1;
-	k.size = (unsigned int)strlen(colon + 1);
-	if (gnutls_psk_allocate_client_credentials(cred) ||
-	    gnutls_psk_set_client_credentials(*cred, line, &k,
-					      GNUTLS_PSK_KEY_HEX) ||
-	    gnutls_credentials_set(s, GNUTLS_CRD_PSK, *cred))
+	if (qt_psk_client_creds(opt.psk, cred, why, sizeof(why)))
+		finish(EXIT_SETUP, "%s", why);
+	if (gnutls_credentials_set(s, GNUTLS_CRD_PSK, *cred))
 		finish(EXIT_SETUP, "PSK credentials from %s", opt.psk);
-	gnutls_memset(line, 0, sizeof(line));
 }
 
 /* A failed handshake is the test's problem, except where it is the test. */
@@ -793,8 +785,9 @@ static void fill_pattern(int64_t sid, u64 off, u8 *p, size_t len)
 	}
 }
 
-static ssize_t stream_send(int fd, int64_t sid, u32 sflags, const void *p,
-			   size_t len)
+/* sendmsg() on stream @sid with @sflags in QUIC_STREAM_INFO, @mflags. */
+static ssize_t stream_sendmsg(int fd, int64_t sid, u32 sflags, const void *p,
+			      size_t len, int mflags)
 {
 	union {
 		struct cmsghdr align;
@@ -817,7 +810,13 @@ static ssize_t stream_send(int fd, int64_t sid, u32 sflags, const void *p,
 	cm->cmsg_type = QUIC_STREAM_INFO;
 	cm->cmsg_len = CMSG_LEN(sizeof(info));
 	memcpy(CMSG_DATA(cm), &info, sizeof(info));
-	return sendmsg(fd, &m, MSG_NOSIGNAL);
+	return sendmsg(fd, &m, mflags | MSG_NOSIGNAL);
+}
+
+static ssize_t stream_send(int fd, int64_t sid, u32 sflags, const void *p,
+			   size_t len)
+{
+	return stream_sendmsg(fd, sid, sflags, p, len, 0);
 }
 
 /*
@@ -883,6 +882,103 @@ static int echo(struct conn *c, char *why, size_t wlen)
 			 (long long)sid, (unsigned long long)got, sizeof(tx),
 			 opt.case_timeout);
 		return -1;
+	}
+	return 0;
+}
+
+static void sniff_learn(struct conn *c);
+
+/*
+ * Echo @bytes on a new bidirectional stream, writing and reading at once
+ * (the stream windows are smaller than @bytes: neither side may wait for
+ * the other), for a case that needs the server to have sent many packets.
+ * The sniffer learns from the client's packets as they go, so that it
+ * keeps up with their packet numbers. Returns 0, or -1 with @why.
+ */
+static int bulk_echo(struct conn *c, u64 bytes, char *why, size_t wlen)
+{
+	static u8 tx[65536], rx[65536], want[65536];
+	double end = now() + 2 * opt.case_timeout;
+	struct pollfd pfd = { .fd = c->fd };
+	int64_t sid = c->next_sid;
+	u64 sent = 0, got = 0;
+	bool fin_sent = false;
+	ssize_t n;
+
+	c->next_sid += 4;
+	c->bulk = true;
+	while (got < bytes) {
+		if (now() >= end) {
+			snprintf(why, wlen, "%llu of %llu bytes echoed in %u s",
+				 (unsigned long long)got,
+				 (unsigned long long)bytes,
+				 2 * opt.case_timeout);
+			return -1;
+		}
+		if (!fin_sent) {
+			size_t len = bytes - sent < sizeof(tx) ?
+				     (size_t)(bytes - sent) : sizeof(tx);
+			u32 sf = sent ? 0 : MSG_QUIC_STREAM_NEW;
+
+			if (sent + len == bytes)
+				sf |= MSG_QUIC_STREAM_FIN;
+			fill_pattern(sid, sent, tx, len);
+			/* The first send opens the stream: let it block. */
+			n = stream_sendmsg(c->fd, sid, sf, tx, len,
+					   sent ? MSG_DONTWAIT : 0);
+			if (n < 0 && errno != EAGAIN && errno != EINTR) {
+				snprintf(why, wlen, "sendmsg(stream %lld): %s",
+					 (long long)sid, strerror(errno));
+				return -1;
+			}
+			if (n > 0) {
+				sent += (u64)n;
+				/* A partial send leaves the FIN to the rest. */
+				fin_sent = (size_t)n == len &&
+					   (sf & MSG_QUIC_STREAM_FIN);
+			}
+		}
+		/* POLLOUT may not tell a flow-controlled stream: poll short. */
+		pfd.events = POLLIN | (fin_sent ? 0 : POLLOUT);
+		if (poll(&pfd, 1, 5) < 0 && errno != EINTR) {
+			snprintf(why, wlen, "poll: %s", strerror(errno));
+			return -1;
+		}
+		for (;;) {
+			int64_t rsid = -1;
+			u32 flags = MSG_DONTWAIT;
+
+			n = quic_recvmsg(c->fd, rx, sizeof(rx), &rsid, &flags);
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					break;
+				snprintf(why, wlen, "recvmsg: %s",
+					 strerror(errno));
+				return -1;
+			}
+			if (flags & MSG_QUIC_NOTIFICATION)
+				continue;
+			if (rsid != sid) {
+				if (!n && rsid < 0) {
+					snprintf(why, wlen,
+						 "connection closed (EOF)");
+					return -1;
+				}
+				continue;
+			}
+			fill_pattern(sid, got, want, (size_t)n);
+			if (got + (u64)n > bytes || memcmp(rx, want, (size_t)n)) {
+				snprintf(why, wlen,
+					 "echo on stream %lld differs at %llu",
+					 (long long)sid,
+					 (unsigned long long)got);
+				return -1;
+			}
+			got += (u64)n;
+			if (flags & MSG_QUIC_STREAM_FIN)
+				break;
+		}
+		sniff_learn(c);
 	}
 	return 0;
 }
@@ -1021,6 +1117,27 @@ static int sniff_next(struct conn *c, bool plain, u8 *buf, size_t cap,
 }
 
 /*
+ * The client's ACK frames in a decrypted 1-RTT payload: the server sent
+ * every packet number up to the largest they acknowledge.
+ */
+static void learn_acks(struct conn *c, const u8 *p, u32 len)
+{
+	struct quic_frame f;
+	int n;
+
+	while (len) {
+		n = quic_frame_decode(p, len, &f);
+		if (n <= 0)
+			return;
+		if ((f.type == QUIC_FRAME_ACK || f.type == QUIC_FRAME_ACK_ECN) &&
+		    f.ack.largest > c->peer_largest)
+			c->peer_largest = f.ack.largest;
+		p += n;
+		len -= (u32)n;
+	}
+}
+
+/*
  * Read what the client sent so far: the version from its long headers,
  * then for each 1-RTT packet the server's CID and, by decrypting it with
  * the key log secret, its packet number.
@@ -1087,6 +1204,11 @@ static void sniff_learn(struct conn *c)
 					  c->verified ? c->largest :
 							QUIC_PN_NONE,
 					  &pn, plain, &plen);
+			if (err && c->bulk) {
+				/* The ring may have dropped some: pn gaps. */
+				c->unopened++;
+				continue;
+			}
 			if (err) {
 				note("1-RTT packet of %u bytes (first byte 0x%02x, in a %u byte datagram) did not open: %s, pn %llu",
 				     h.len, pkt[0], pending[i].len,
@@ -1097,6 +1219,7 @@ static void sniff_learn(struct conn *c)
 			if (!c->verified || pn > c->largest)
 				c->largest = pn;
 			c->verified++;
+			learn_acks(c, plain, plen);
 			memcpy(c->dcid, h.dcid, CID_LEN);
 			if (c->ncaps < sizeof(c->caps) / sizeof(c->caps[0])) {
 				c->caps[c->ncaps] = pending[i];
@@ -1559,6 +1682,92 @@ static void inj_ack_underflow(struct conn *c)
 	inj_ack(c, 5, 10);
 }
 
+/*
+ * An ACK frame with ACK_RANGES ranges, every other packet number from the
+ * largest the client acknowledged down (about 2 bytes a range, 20 KB in
+ * all: a datagram the kernel fragments), all of them packet numbers the
+ * server sent: echoes make it send enough first. Then a STREAM frame on
+ * the server's send-only stream 3: the close with STREAM_STATE_ERROR,
+ * within the case's time for a close, shows that the ACK was decoded and
+ * processed to its end, in bounded time.
+ */
+static void inj_ack_ranges(struct conn *c)
+{
+	u64 need = 2 * (u64)ACK_RANGES + 100, echoed = 0;
+	struct quic_packet_layout l;
+	struct quic_packet_desc d = {
+		.dcid = c->dcid, .dcid_len = CID_LEN, .pn_len = 4,
+		.type = QUIC_PACKET_1RTT,
+	};
+	struct buf stream = { .n = 0 };
+	u8 *payload, *pkt, *w;
+	char why[256];
+	double t0 = now();
+	u32 i, plen, n;
+	int hl;
+
+	while (c->peer_largest < need) {
+		if (echoed >= BULK_MAX)
+			finish(EXIT_SETUP, "the client acknowledged server packets up to %llu after %llu bytes echoed, %llu needed",
+			       (unsigned long long)c->peer_largest,
+			       (unsigned long long)echoed,
+			       (unsigned long long)need);
+		alarm(3 * opt.case_timeout);
+		if (bulk_echo(c, BULK_BYTES, why, sizeof(why)))
+			finish(EXIT_SETUP, "echo of %d bytes: %s", BULK_BYTES,
+			       why);
+		echoed += BULK_BYTES;
+		sleep_ms(100);
+		sniff_learn(c);
+	}
+	c->bulk = false;
+	/* A last small echo: the client's latest packet numbers and ACKs. */
+	if (echo(c, why, sizeof(why)))
+		finish(EXIT_SETUP, "echo after the bulk: %s", why);
+	sleep_ms(100);
+	sniff_learn(c);
+	note("%llu bytes echoed in %.1f s: the client acknowledged server packets up to %llu, used packet numbers up to %llu (%u of its packets sniffed meanwhile did not open)",
+	     (unsigned long long)echoed, now() - t0,
+	     (unsigned long long)c->peer_largest,
+	     (unsigned long long)c->largest, c->unopened);
+	alarm(3 * opt.case_timeout);
+
+	payload = malloc(2 * ACK_RANGES + 64);
+	pkt = malloc(2 * ACK_RANGES + 128);
+	if (!payload || !pkt)
+		finish(EXIT_SETUP, "out of memory");
+	w = payload;
+	*w++ = QUIC_FRAME_ACK;
+	w = quic_varint_put(w, c->peer_largest);
+	w = quic_varint_put(w, 0);		/* ACK Delay */
+	w = quic_varint_put(w, ACK_RANGES - 1);	/* ACK Range Count */
+	w = quic_varint_put(w, 0);		/* First ACK Range: largest */
+	for (i = 1; i < ACK_RANGES; i++) {
+		*w++ = 0;	/* Gap: one packet number not acknowledged */
+		*w++ = 0;	/* ACK Range Length: one acknowledged */
+	}
+	put_stream(&stream, 3, 0, (const u8 *)"hostile", 7, false);
+	memcpy(w, stream.d, stream.n);
+	w += stream.n;
+	plen = (u32)(w - payload);
+
+	c->next_pn = c->largest + INJECT_PN_GAP;
+	d.pn = c->next_pn;
+	hl = quic_packet_build_short_header(pkt, 64, &d, &l);
+	if (hl < 0)
+		finish(EXIT_SETUP, "quic_packet_build_short_header: %d", hl);
+	memcpy(pkt + hl, payload, plen);
+	n = seal_packet(&c->tx, pkt, l.pn_offset, l.pn_len, plen,
+			c->next_pn++);
+	note("sent a %u byte 1-RTT packet pn %llu: ACK of %u ranges, largest %llu, smallest %llu, then STREAM on stream 3",
+	     n, (unsigned long long)(c->next_pn - 1), ACK_RANGES,
+	     (unsigned long long)c->peer_largest,
+	     (unsigned long long)(c->peer_largest - 2 * (ACK_RANGES - 1)));
+	spoof_send(&c->sp, pkt, n);
+	free(payload);
+	free(pkt);
+}
+
 static void inj_max_streams(struct conn *c)
 {
 	struct buf b = { .n = 0 };
@@ -1699,6 +1908,8 @@ static const struct conn_case conn_cases[] = {
 	       "ACK of packet number 1000000, never sent"),
 	CLOSES("ack-underflow", inj_ack_underflow, 0x07,
 	       "ACK whose first range reaches below packet number 0"),
+	CLOSES("ack-ranges", inj_ack_ranges, 0x05,
+	       "ACK frame with 10,000 ranges (20 KB, fragmented) over packet numbers the server sent, then STREAM on its send-only stream 3: the ACK is processed, then the stream error closes"),
 	CLOSES("max-streams-over", inj_max_streams, 0x07,
 	       "MAX_STREAMS above 2^60"),
 	CLOSES("crypto-buffer", inj_crypto_buffer, 0x0d,
@@ -1801,6 +2012,9 @@ static void conn_teardown(struct conn *c)
 	c->local_port = 0;
 	c->next_sid = 0;
 	c->largest = 0;
+	c->peer_largest = 0;
+	c->bulk = false;
+	c->unopened = 0;
 	memset(&c->tx, 0, sizeof(c->tx));
 }
 

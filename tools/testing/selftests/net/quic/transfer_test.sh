@@ -23,34 +23,12 @@ UNI_STREAMS=${TRANSFER_UNI_STREAMS:-50}
 UNI_BYTES=${TRANSFER_UNI_BYTES:-262144}
 T=${TRANSFER_TIMEOUT:-150}
 work=$(mktemp -d /tmp/quic-transfer.XXXXXX)
+psk=$work/creds/psk.txt
 port=4530
-SRV_PID=
+SRV_TIMEOUT=$((T + 10))
 
-# start_server NAME ARGS...: xfer -s in $NS2 logging to $work/NAME.srv;
-# returns once it listens ($! is timeout(1): ip netns exec execs).
-start_server() {
-	local name=$1
-	shift
-	srv_log=$work/$name.srv
-	ip netns exec "$NS2" timeout -k 5 $((T + 10)) "$xfer" -s \
-		--timeout $((T + 10)) "$@" > "$srv_log" 2>&1 &
-	SRV_PID=$!
-	for _ in $(seq 100); do
-		grep -q '^listening on' "$srv_log" && return 0
-		kill -0 "$SRV_PID" 2> /dev/null || break
-		sleep 0.1
-	done
-	echo "server did not start listening: $(tail -3 "$srv_log" | tr '\n' ' ')"
-	stop_server
-	return 1
-}
-
-stop_server() {
-	[ -n "$SRV_PID" ] || return 0
-	kill "$SRV_PID" 2> /dev/null
-	wait "$SRV_PID" 2> /dev/null
-	SRV_PID=
-}
+# shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/xfer_lib.sh"
 
 cleanup() {
 	stop_server
@@ -58,37 +36,21 @@ cleanup() {
 	rm -rf "$work"
 }
 
-check() {	# check NAME CMD...: one TAP line; CMD's output says why not
-	local name=$1
-	shift
-	if "$@" > "$work/why" 2>&1; then
-		tap_ok "$name"
-	else
-		tap_fail "$name" "$(tail -5 "$work/why" | tr '\n' ' ')"
-	fi
-}
-
-why() {	# why LOG: what went wrong, in a few words
-	grep -E 'error|failed|incomplete|mismatch|differs|status' "$1" |
-		head -4 | tr '\n' ' '
-}
-
 stream_lines() {	# stream_lines LOG tx|rx: "id bytes sha256", sorted
 	sed -n "s/^stream \([0-9]*\) $2 \([0-9]*\) sha256 \([0-9a-f]*\)\$/\1 \2 \3/p" \
 		"$1" | sort -n
 }
 
-# transfer NAME ADDR COUNT BIDI CLIENT-ARGS...: one connection; both ends
-# exit 0; the server's per-stream hashes equal the client's, on COUNT
+# echo_check NAME ADDR COUNT BIDI CLIENT-ARGS...: one connection; both
+# ends exit 0; the server's per-stream hashes equal the client's, on COUNT
 # streams, and with BIDI (1) the echoes' hashes too.
-transfer() {
+echo_check() {
 	local name=$1 addr=$2 count=$3 bidi=$4 rc srv tx rx bad
 	shift 4
 	port=$((port + 1))
-	start_server "$name" -a "$addr" -p "$port" --psk "$work/creds/psk.txt" ||
-		return 1
+	start_server "$name" -a "$addr" -p "$port" || return 1
 	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c -a "$addr" \
-		-p "$port" --psk "$work/creds/psk.txt" --timeout "$T" \
+		-p "$port" --psk "$psk" --timeout "$T" \
 		--close-code 7 --close-phrase "transfer done" "$@" \
 		> "$work/$name.cli" 2>&1
 	rc=$?
@@ -129,14 +91,6 @@ transfer() {
 	echo "# $name: $(grep -E '^(OK|FAIL):' "$cli_log")" >&3
 }
 
-mib() {	# human size for the TAP line
-	if [ $(($1 % 1048576)) = 0 ]; then
-		echo "$(($1 / 1048576)) MiB"
-	else
-		echo "$(($1 / 1024)) KiB"
-	fi
-}
-
 # wire_probe NAME SERVER-ARGS -- CLIENT-ARGS: a 256 KiB echo, captured at
 # the client; prints "OK N": N of 8 16-byte pieces of stream 0's data
 # found in the clear in some UDP payload (a piece is missed only when it
@@ -147,8 +101,8 @@ wire_probe() {
 	while [ "$1" != -- ]; do sargs+=("$1"); shift; done
 	shift
 	port=$((port + 1))
-	start_server "$name" -a "$ADDR2_V4" -p "$port" \
-		--psk "$work/creds/psk.txt" "${sargs[@]}" || return 1
+	start_server "$name" -a "$ADDR2_V4" -p "$port" "${sargs[@]}" ||
+		return 1
 	ip netns exec "$NS1" dumpcap -q -i veth1 -f "udp port $port" \
 		-w "$work/$name.pcap" > "$work/$name.dumpcap" 2>&1 &
 	cap=$!
@@ -157,7 +111,7 @@ wire_probe() {
 		sleep 0.1
 	done
 	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c \
-		-a "$ADDR2_V4" -p "$port" --psk "$work/creds/psk.txt" \
+		-a "$ADDR2_V4" -p "$port" --psk "$psk" \
 		--timeout "$T" --one-stream 262144 "$@" > "$work/$name.cli" 2>&1
 	rc=$?
 	wait "$SRV_PID"
@@ -189,19 +143,19 @@ if ! topo_two_hosts; then
 	tap_done
 fi
 trap cleanup EXIT
-exec 3>&1	# transfer() reports its rate here, past check()'s capture
+exec 3>&1	# echo_check() reports its rate here, past check()'s capture
 
 for fam in 4 6; do
 	if [ $fam = 4 ]; then addr=$ADDR2_V4; else addr=$ADDR2_V6; fi
-	check "IPv$fam: $STREAMS concurrent bidirectional streams x $(mib "$BYTES") each way, SHA-256 equal at both ends" \
-		transfer "v$fam-streams" "$addr" "$STREAMS" 1 \
+	check "IPv$fam: $STREAMS concurrent bidirectional streams x $(kib "$BYTES") each way, SHA-256 equal at both ends" \
+		echo_check "v$fam-streams" "$addr" "$STREAMS" 1 \
 		--streams "$STREAMS" --bytes "$BYTES"
-	check "IPv$fam: one stream of $(mib "$ONE_BYTES") each way, SHA-256 equal at both ends" \
-		transfer "v$fam-one" "$addr" 1 1 --one-stream "$ONE_BYTES" \
+	check "IPv$fam: one stream of $(kib "$ONE_BYTES") each way, SHA-256 equal at both ends" \
+		echo_check "v$fam-one" "$addr" 1 1 --one-stream "$ONE_BYTES" \
 		--chunk 65536
 	# The server also reports the client's closing echo on stream 0.
-	check "IPv$fam: $UNI_STREAMS unidirectional streams x $(mib "$UNI_BYTES"), SHA-256 equal at both ends" \
-		transfer "v$fam-uni" "$addr" $((UNI_STREAMS + 1)) 0 --uni \
+	check "IPv$fam: $UNI_STREAMS unidirectional streams x $(kib "$UNI_BYTES"), SHA-256 equal at both ends" \
+		echo_check "v$fam-uni" "$addr" $((UNI_STREAMS + 1)) 0 --uni \
 		--streams "$UNI_STREAMS" --bytes "$UNI_BYTES" --open sendmsg
 done
 

@@ -10,7 +10,7 @@
  *	[--open sockopt|sendmsg] [--close-code C] [--close-phrase S]
  *   common: [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]
  *	[--api lib|session] [--keylog F] [--idle-timeout MS] [--timeout S]
- *	[--cc reno|cubic] [--no-encryption]
+ *	[--cc reno|cubic] [--no-encryption] [--window B] [--rcvbuf B]
  *   xfer --pattern SID:OFF:LEN	(the data pattern's bytes, in hex)
  *
  * The client opens N client-initiated streams (bidirectional 0, 4, 8, ...
@@ -74,6 +74,8 @@
 #include <linux/tls.h>
 #include <netinet/quic.h>
 
+#include "quic_tool.h"
+
 #define EXIT_FAIL	1
 #define EXIT_SETUP	2
 #define EXIT_HANDSHAKE	3
@@ -102,6 +104,8 @@ static struct {
 	unsigned int conns;
 	unsigned int timeout;
 	unsigned int idle_timeout_ms;
+	uint64_t window;
+	int rcvbuf;
 } opt = {
 	.port = -1,
 	.streams = 1,
@@ -109,17 +113,6 @@ static struct {
 	.chunk = 32768,
 	.conns = 1,
 	.timeout = 120,
-};
-
-static const struct {
-	const char *arg;
-	const char *gnutls;
-	uint32_t tls;
-} ciphers[] = {
-	{ "aes128", "AES-128-GCM", TLS_CIPHER_AES_GCM_128 },
-	{ "aes256", "AES-256-GCM", TLS_CIPHER_AES_GCM_256 },
-	{ "chacha20", "CHACHA20-POLY1305", TLS_CIPHER_CHACHA20_POLY1305 },
-	{ "aes128ccm", "AES-128-CCM", TLS_CIPHER_AES_CCM_128 },
 };
 
 /* ---- reporting and time limits ---- */
@@ -359,23 +352,12 @@ static void stream_rx_fin(struct stream *s)
 static int parse_addr(const char *a, int port, struct sockaddr_storage *ss,
 		      socklen_t *len)
 {
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	int family = qt_parse_addr(a, port, ss, len);
 
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		*len = sizeof(*s4);
-		return AF_INET;
-	}
-	if (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		*len = sizeof(*s6);
-		return AF_INET6;
-	}
-	die(EXIT_SETUP, "bad address '%s' (numeric IPv4 or IPv6 expected)", a);
+	if (family < 0)
+		die(EXIT_SETUP,
+		    "bad address '%s' (numeric IPv4 or IPv6 expected)", a);
+	return family;
 }
 
 static const char *addr_str(const struct sockaddr_storage *ss, char *buf,
@@ -410,7 +392,11 @@ static void set_idle_timeout(int fd)
 	struct quic_transport_param p = {};
 	socklen_t len = sizeof(p);
 
-	if (!opt.idle_timeout_ms && !opt.no_encryption)
+	/* --rcvbuf B: SO_RCVBUF, the ceiling of receive-window growth. */
+	if (opt.rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opt.rcvbuf,
+				     sizeof(opt.rcvbuf)))
+		die_errno(EXIT_SETUP, "setsockopt(SO_RCVBUF, %d)", opt.rcvbuf);
+	if (!opt.idle_timeout_ms && !opt.no_encryption && !opt.window)
 		return;
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &len))
 		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM)");
@@ -420,6 +406,13 @@ static void set_idle_timeout(int fd)
 	/* Takes effect only if the peer sends it too. */
 	if (opt.no_encryption)
 		p.disable_1rtt_encryption = 1;
+	/* --window B: every initial receive window (connection, streams). */
+	if (opt.window) {
+		p.max_data = opt.window;
+		p.max_stream_data_bidi_local = opt.window;
+		p.max_stream_data_bidi_remote = opt.window;
+		p.max_stream_data_uni = opt.window;
+	}
 	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p,
 		       sizeof(p)))
 		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM, max_idle_timeout %u ms)",
@@ -560,68 +553,14 @@ static bool conn_gone(int e)
 
 /* ---- handshake ---- */
 
-static FILE *keylog;
-
-static int keylog_write(gnutls_session_t s, const char *label,
-			const gnutls_datum_t *secret)
-{
-	gnutls_datum_t crand, srand;
-	unsigned int i;
-
-	gnutls_session_get_random(s, &crand, &srand);
-	fprintf(keylog, "%s ", label);
-	for (i = 0; i < crand.size; i++)
-		fprintf(keylog, "%02x", crand.data[i]);
-	fputc(' ', keylog);
-	for (i = 0; i < secret->size; i++)
-		fprintf(keylog, "%02x", secret->data[i]);
-	fputc('\n', keylog);
-	fflush(keylog);
-	return 0;
-}
-
 static const char *cipher_gnutls_name(const char *arg)
 {
-	unsigned int i;
+	const struct qt_cipher *c = qt_cipher_by_arg(arg);
 
-	for (i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++)
-		if (!strcmp(ciphers[i].arg, arg))
-			return ciphers[i].gnutls;
-	die(EXIT_SETUP, "unknown --cipher '%s' (aes128, aes256, chacha20, aes128ccm)",
-	    arg);
-}
-
-static const char *cipher_tls_name(uint32_t type)
-{
-	unsigned int i;
-
-	for (i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++)
-		if (ciphers[i].tls == type)
-			return ciphers[i].gnutls;
-	return NULL;
-}
-
-/* The first "identity:hexkey" line of a psktool file. */
-static void load_psk(const char *file, char *id, size_t idlen, char *key,
-		     size_t keylen)
-{
-	char line[1024], *colon, *end;
-	FILE *f = fopen(file, "r");
-
-	if (!f)
-		die_errno(EXIT_SETUP, "open %s", file);
-	if (!fgets(line, sizeof(line), f))
-		die(EXIT_SETUP, "%s: empty PSK file", file);
-	fclose(f);
-	end = line + strcspn(line, "\r\n");
-	*end = '\0';
-	colon = strchr(line, ':');
-	if (!colon || colon == line || !colon[1] ||
-	    (size_t)(colon - line) >= idlen || strlen(colon + 1) >= keylen)
-		die(EXIT_SETUP, "%s: expected identity:hexkey", file);
-	*colon = '\0';
-	strcpy(id, line);
-	strcpy(key, colon + 1);
+	if (!c)
+		die(EXIT_SETUP, "unknown --cipher '%s' (aes128, aes256, chacha20, aes128ccm)",
+		    arg);
+	return c->gnutls;
 }
 
 struct creds {
@@ -648,8 +587,7 @@ static void gnutls_check(int ret, const char *what)
 
 static void session_creds(gnutls_session_t s, struct creds *c)
 {
-	char id[256], key[1024];
-	gnutls_datum_t k;
+	char why[512];
 
 	if (opt.psk && opt.server) {
 		gnutls_check(gnutls_psk_allocate_server_credentials(&c->psks),
@@ -662,15 +600,8 @@ static void session_creds(gnutls_session_t s, struct creds *c)
 		return;
 	}
 	if (opt.psk) {
-		load_psk(opt.psk, id, sizeof(id), key, sizeof(key));
-		k.data = (unsigned char *)key;
-		k.size = strlen(key);
-		gnutls_check(gnutls_psk_allocate_client_credentials(&c->pskc),
-			     "PSK credentials");
-		gnutls_check(gnutls_psk_set_client_credentials(c->pskc, id, &k,
-							       GNUTLS_PSK_KEY_HEX),
-			     opt.psk);
-		gnutls_memset(key, 0, sizeof(key));
+		if (qt_psk_client_creds(opt.psk, &c->pskc, why, sizeof(why)))
+			die(EXIT_SETUP, "%s", why);
 		gnutls_check(gnutls_credentials_set(s, GNUTLS_CRD_PSK, c->pskc),
 			     "set PSK credentials");
 		return;
@@ -690,17 +621,7 @@ static void session_creds(gnutls_session_t s, struct creds *c)
 				     "system trust");
 		/* The certificate is verified; with --host, its name too. */
 		gnutls_session_set_verify_cert(s, opt.host, 0);
-		if (opt.host) {
-			unsigned char a[sizeof(struct in6_addr)];
-			bool ip;
-
-			ip = inet_pton(AF_INET, opt.host, a) == 1 ||
-			     inet_pton(AF_INET6, opt.host, a) == 1;
-			if (!ip)
-				gnutls_check(gnutls_server_name_set(s,
-						GNUTLS_NAME_DNS, opt.host,
-						strlen(opt.host)), "SNI");
-		}
+		gnutls_check(qt_set_sni(s, opt.host), "SNI");
 	}
 	gnutls_check(gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE,
 					    c->cert), "set credentials");
@@ -721,14 +642,14 @@ static void report_kernel_side(int fd, const char *tls_cipher)
 	struct quic_crypto_secret sec = {};
 	char alpn[256] = "";
 	socklen_t len = sizeof(sec);
-	const char *kc = NULL;
+	const struct qt_cipher *kc = NULL;
 
 	sec.level = QUIC_CRYPTO_APP;
 	sec.send = 1;
 	if (!getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CRYPTO_SECRET, &sec, &len)) {
-		kc = cipher_tls_name(sec.type);
+		kc = qt_cipher_by_tls(sec.type);
 		if (kc)
-			msg("kernel cipher %s", kc);
+			msg("kernel cipher %s", kc->gnutls);
 		else
 			msg("kernel cipher type %u (unknown)", sec.type);
 	} else {
@@ -736,7 +657,7 @@ static void report_kernel_side(int fd, const char *tls_cipher)
 		    errname(errno));
 	}
 	gnutls_memset(&sec, 0, sizeof(sec));
-	msg("cipher %s", tls_cipher ? tls_cipher : kc ? kc : "unknown");
+	msg("cipher %s", tls_cipher ? tls_cipher : kc ? kc->gnutls : "unknown");
 
 	len = sizeof(alpn) - 1;
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_ALPN, alpn, &len)) {
@@ -798,8 +719,7 @@ static int handshake(int fd)
 			die(EXIT_SETUP, "quic_session_set_alpn(%s): %s",
 			    opt.alpn, strerror(-ret));
 	}
-	if (keylog)
-		gnutls_session_set_keylog_function(s, keylog_write);
+	qt_keylog_attach(s);
 	gnutls_transport_set_int(s, fd);
 
 	ret = quic_handshake(s);
@@ -1416,18 +1336,15 @@ static void usage(void)
 		"            [--open sockopt|sendmsg] [--close-code C] [--close-phrase S]\n"
 		"  common:   [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]\n"
 		"            [--cc reno|cubic] [--no-encryption] [--api lib|session] [--keylog F] [--idle-timeout MS]\n"
-		"            [--timeout S]\n");
+		"            [--timeout S] [--window B] [--rcvbuf B]\n");
 	exit(EXIT_SETUP);
 }
 
 static uint64_t num(const char *s, const char *what)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-')
+	if (qt_parse_u64(s, 0, false, &v))
 		die(EXIT_SETUP, "bad %s '%s'", what, s);
 	return v;
 }
@@ -1435,7 +1352,7 @@ static uint64_t num(const char *s, const char *what)
 enum {
 	O_CERT = 256, O_KEY, O_PSK, O_CA, O_HOST, O_ALPN, O_CIPHER, O_KEYLOG,
 	O_API, O_OPEN, O_STREAMS, O_BYTES, O_ONE, O_UNI, O_CHUNK, O_CCODE,
-	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE, O_CC, O_NOENC, O_PATTERN,
+	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE, O_CC, O_NOENC, O_PATTERN, O_WINDOW, O_RCVBUF,
 };
 
 static const struct option longopts[] = {
@@ -1462,6 +1379,8 @@ static const struct option longopts[] = {
 	{ "cc", required_argument, NULL, O_CC },
 	{ "no-encryption", no_argument, NULL, O_NOENC },
 	{ "pattern", required_argument, NULL, O_PATTERN },
+	{ "window", required_argument, NULL, O_WINDOW },
+	{ "rcvbuf", required_argument, NULL, O_RCVBUF },
 	{ "help", no_argument, NULL, 'h' },
 	{}
 };
@@ -1530,6 +1449,12 @@ int main(int argc, char **argv)
 			opt.idle_timeout_ms = (unsigned int)num(optarg,
 								"--idle-timeout");
 			break;
+		case O_WINDOW:
+			opt.window = num(optarg, "--window");
+			break;
+		case O_RCVBUF:
+			opt.rcvbuf = (int)num(optarg, "--rcvbuf");
+			break;
 		default:
 			usage();
 		}
@@ -1548,11 +1473,8 @@ int main(int argc, char **argv)
 		    QUIC_CLOSE_PHRASE_BUFFER_SIZE - 1);
 	if (opt.api && !strcmp(opt.api, "lib") && (opt.cipher || opt.keylog))
 		die(EXIT_SETUP, "--cipher and --keylog need --api session");
-	if (opt.keylog) {
-		keylog = fopen(opt.keylog, "a");
-		if (!keylog)
-			die_errno(EXIT_SETUP, "open %s", opt.keylog);
-	}
+	if (opt.keylog && qt_keylog_open(opt.keylog))
+		die_errno(EXIT_SETUP, "open %s", opt.keylog);
 
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, on_alarm);
@@ -1561,7 +1483,6 @@ int main(int argc, char **argv)
 	alarm(opt.timeout + 2);
 
 	ret = opt.server ? run_server() : run_client();
-	if (keylog)
-		fclose(keylog);
+	qt_keylog_close();
 	return ret;
 }

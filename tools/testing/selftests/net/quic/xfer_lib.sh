@@ -1,23 +1,27 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Echo transfers with xfer between $NS1 (clients) and $NS2 (server) over
-# an impaired link, shared by loss_test.sh and congestion_test.sh. The
-# sourcing script sets: $xfer, $work (scratch directory), $psk, $port (the
-# last port used; each transfer takes the next), $T (client time limit, s)
-# and $IDLE_MS (the server's idle timeout), and calls stop_server in its
-# cleanup.
+# Echo transfers with xfer between $NS1 (clients) and $NS2 (server), the
+# xfer server's start and stop, and a TAP check() with netem counts; shared
+# by loss_test.sh, congestion_test.sh, transfer_test.sh and
+# badinput_test.sh. The sourcing script sets: $xfer, $work (scratch
+# directory), $psk (the PSK file the server uses), $port (the last port
+# used; each transfer takes the next), $T (client time limit, s) and
+# optionally $IDLE_MS (the server's idle timeout; unset: xfer's default)
+# and $SRV_TIMEOUT (the server's time limit, s; default 3 * T), and calls
+# stop_server in its cleanup.
 # shellcheck shell=bash disable=SC2317,SC2154
 
 SRV_PID=
-# start_server NAME ARGS...: xfer -s in $NS2 logging to $work/NAME.srv;
-# returns once it listens ($! is timeout(1): ip netns exec execs).
+# start_server NAME ARGS...: xfer -s --psk $psk in $NS2 logging to
+# $work/NAME.srv; returns once it listens ($! is timeout(1): ip netns exec
+# execs).
 start_server() {
-	local name=$1
+	local name=$1 t=${SRV_TIMEOUT:-$((3 * T))}
 	shift
 	srv_log=$work/$name.srv
-	ip netns exec "$NS2" timeout -k 5 $((3 * T)) "$xfer" -s \
-		--timeout $((3 * T)) --psk "$psk" --idle-timeout "$IDLE_MS" \
-		"$@" > "$srv_log" 2>&1 &
+	ip netns exec "$NS2" timeout -k 5 "$t" "$xfer" -s --timeout "$t" \
+		--psk "$psk" ${IDLE_MS:+--idle-timeout "$IDLE_MS"} "$@" \
+		< /dev/null > "$srv_log" 2>&1 &
 	SRV_PID=$!
 	for _ in $(seq 100); do
 		grep -q '^listening on' "$srv_log" && return 0
@@ -43,15 +47,21 @@ netem() {
 		tc -n "$NS2" qdisc replace dev veth2 root netem "$@"
 }
 
-# "SENT DROPPED": packets netem passed on and dropped so far, both ends.
+# "SENT DROPPED": packets the qdiscs passed on and dropped so far, both
+# ends; nothing when there is no netem on the link.
 netem_stats() {
 	{
 		tc -n "$NS1" -s qdisc show dev veth1
 		tc -n "$NS2" -s qdisc show dev veth2
-	} | awk '$1 == "Sent" { p += $4; d += $7 } END { print p + 0, d + 0 }'
+	} | awk '$1 == "qdisc" && $2 == "netem" { n = 1 }
+		$1 == "Sent" { p += $4; d += $7 }
+		END { if (n) print p + 0, d + 0 }'
 }
 
-check() {	# check NAME CMD...: one TAP line; CMD's output says why not
+# check NAME CMD...: one TAP line; the first line of CMD's output says why
+# not, the rest become diagnostics. Then the time it took, and what netem
+# did meanwhile if the link has netem.
+check() {
 	local name=$1 t0=$SECONDS s0 s1
 	shift
 	s0=$(netem_stats)
@@ -63,7 +73,11 @@ check() {	# check NAME CMD...: one TAP line; CMD's output says why not
 			grep -vE '^(client|handshake seconds|times):' | sed 's/^/# /'
 	fi
 	s1=$(netem_stats)
-	echo "# $((SECONDS - t0)) s; netem passed $((${s1% *} - ${s0% *})) packets, dropped $((${s1#* } - ${s0#* }))"
+	if [ -n "$s0" ] && [ -n "$s1" ]; then
+		echo "# $((SECONDS - t0)) s; netem passed $((${s1% *} - ${s0% *})) packets, dropped $((${s1#* } - ${s0#* }))"
+	else
+		echo "# $((SECONDS - t0)) s"
+	fi
 }
 
 why() {	# why LOG: what went wrong, in a few words
@@ -169,4 +183,13 @@ kib() {
 	else
 		echo "$(($1 / 1024)) KiB"
 	fi
+}
+
+# echo_ms NAME: how long client 1 of transfer NAME took to move its data,
+# in ms, as xfer measured it: process start and handshake left out, which
+# take seconds of their own under TCG.
+echo_ms() {
+	awk '$1 == "OK:" { for (i = 2; i < NF; i++)
+		if ($(i + 1) == "s,") { printf "%d\n", $i * 1000; exit } }' \
+		"$work/$1.cli.1"
 }
