@@ -39,10 +39,22 @@ for m in udp_tunnel ip6_udp_tunnel; do
 	modprobe $m >> $res/load.log 2>&1
 done
 load_rc=0
+# vm-run.sh -b SRC:DST: SRC (e.g. a module built for this kernel) over DST.
+for b in "${BINDS[@]}"; do
+	mount --bind "$REPO/${b%%:*}" "$REPO/${b#*:}" >> $res/load.log 2>&1 ||
+		load_rc=1
+done
 for m in "${MODULES[@]}"; do
 	insmod "$REPO/$m" >> $res/load.log 2>&1 || load_rc=1
 done
 echo $load_rc > $res/load.rc
+
+# A test's "# vm-timeout: SECONDS" line raises its limit above -t.
+test_limit() {
+	local own
+	own=$(sed -n 's/^# vm-timeout: *\([0-9][0-9]*\)$/\1/p' "$REPO/$1" | head -1)
+	echo $(( ${own:-0} > TEST_TIMEOUT ? own : TEST_TIMEOUT ))
+}
 
 i=0
 for t in "${TESTS[@]}"; do
@@ -52,7 +64,7 @@ for t in "${TESTS[@]}"; do
 		echo 125 > $res/out/$i.rc
 		continue
 	fi
-	(cd "$REPO" && exec timeout -k 5 "$TEST_TIMEOUT" "./$t") \
+	(cd "$REPO" && exec timeout -k 5 "$(test_limit "$t")" "./$t") \
 		> $res/out/$i.out 2>&1 < /dev/null
 	echo $? > $res/out/$i.rc
 done

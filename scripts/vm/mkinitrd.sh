@@ -6,13 +6,18 @@
 # the host root and runs scripts/vm/guest-init.sh as PID 1. Running from the
 # real root matters: the kernel's usermode helpers (request_module for
 # crypto templates such as gcm(aes)) exec /sbin/modprobe from it.
+#
+# QUIC_BUILTIN_9P=1: the kernel has netfs and 9p built in (the debug test
+# kernel, which has no /lib/modules/KVER); no modules go into the image.
 set -eu
 kver=$1 dir=$2 out=$3
 mods=/lib/modules/$kver/kernel
+ninemods="fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p"
+[ "${QUIC_BUILTIN_9P:-0}" = 1 ] && ninemods=
 
 mkdir -p "$dir"/{bin,dev,proc,sys,mods,newroot}
 cp /bin/busybox "$dir/bin/busybox"
-for m in fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p; do
+for m in $ninemods; do
 	f=$(ls "$mods/$m".ko* 2>/dev/null | head -1)
 	[ -n "$f" ] || { echo "mkinitrd: $m missing in $mods" >&2; exit 1; }
 	case $f in
@@ -28,7 +33,10 @@ cat > "$dir/init" <<'EOI'
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-for m in netfs 9pnet 9pnet_virtio 9p; do insmod /mods/$m.ko || exit 1; done
+for m in netfs 9pnet 9pnet_virtio 9p; do
+	[ -f /mods/$m.ko ] || continue
+	insmod /mods/$m.ko || exit 1
+done
 opts=trans=virtio,version=9p2000.L,msize=512000
 mount -t 9p -o $opts,ro hostroot /newroot || exit 1
 for d in tmp run var/tmp; do mount -t tmpfs -o mode=1777 tmpfs /newroot/$d; done

@@ -16,9 +16,15 @@
 #   -K VMLINUZ  kernel image (default /boot/vmlinuz-KVER)
 #   -m MOD      module to load, path relative to the repo (repeatable;
 #               default net/quic/quic.ko)
-#   -t SECONDS  time limit per test (default 300)
+#   -b SRC:DST  in the guest, bind-mount SRC over DST before loading the
+#               modules (paths relative to the repo; repeatable). The debug
+#               kernel lane puts its own quic.ko over net/quic/quic.ko so
+#               the selftests that insmod that path get a matching module.
+#   -t SECONDS  time limit per test (default 300; a test's own
+#               "# vm-timeout: SECONDS" line may raise it)
 #   -T SECONDS  time limit for the whole VM (default: sum of test limits+120)
 #   -M MEM      guest memory (default 2G)
+#   -a ARGS     extra kernel command line arguments (repeatable)
 #   -o DIR      keep results (console log, dmesg, test output) in DIR
 #   -v          print each test's full output, not only its TAP lines
 set -u
@@ -27,20 +33,24 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 kver=6.12.107+deb12-amd64
 vmlinuz=
 modules=()
+binds=()
+extra_args=
 test_timeout=300
 vm_timeout=
 mem=2G
 outdir=
 verbose=0
 
-while getopts "k:K:m:t:T:M:o:v" opt; do
+while getopts "k:K:m:b:t:T:M:a:o:v" opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	K) vmlinuz=$OPTARG ;;
 	m) modules+=("$OPTARG") ;;
+	b) binds+=("$OPTARG") ;;
 	t) test_timeout=$OPTARG ;;
 	T) vm_timeout=$OPTARG ;;
 	M) mem=$OPTARG ;;
+	a) extra_args+=" $OPTARG" ;;
 	o) outdir=$OPTARG ;;
 	v) verbose=1 ;;
 	*) sed -n '/^# vm-run.sh/,/^set -u/p' "$0" >&2; exit 2 ;;
@@ -49,17 +59,32 @@ done
 shift $((OPTIND - 1))
 tests=("$@")
 [ ${#modules[@]} -gt 0 ] || modules=(net/quic/quic.ko)
+# With its own image (-K) a kernel may have no module tree: it then has
+# 9p built in, and the initramfs loads no modules.
+[ -n "$vmlinuz" ] && [ ! -d "/lib/modules/$kver" ] && builtin_9p=1 || builtin_9p=0
 vmlinuz=${vmlinuz:-/boot/vmlinuz-$kver}
-[ -n "$vm_timeout" ] || vm_timeout=$(( (test_timeout + 10) * ${#tests[@]} + 120 ))
+# A test's "# vm-timeout: SECONDS" line raises its own limit (guest-init.sh).
+if [ -z "$vm_timeout" ]; then
+	vm_timeout=120
+	for t in "${tests[@]}"; do
+		own=$(sed -n 's/^# vm-timeout: *\([0-9][0-9]*\)$/\1/p' "$repo/$t" 2>/dev/null | head -1)
+		vm_timeout=$((vm_timeout + 10 + (${own:-0} > test_timeout ? own : test_timeout)))
+	done
+fi
 
 fail() { echo "not ok - vm: $*"; exit 1; }
 
 [ -r "$vmlinuz" ] || fail "kernel image $vmlinuz missing (install linux-image-$kver-unsigned)"
-[ -d "/lib/modules/$kver/kernel" ] || fail "/lib/modules/$kver missing"
+[ "$builtin_9p" = 1 ] || [ -d "/lib/modules/$kver/kernel" ] ||
+	fail "/lib/modules/$kver missing"
 command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 missing"
 [ -x /bin/busybox ] || fail "/bin/busybox missing (install busybox-static)"
 for m in "${modules[@]}"; do
 	[ -f "$repo/$m" ] || fail "module $m not built (run make)"
+done
+for b in "${binds[@]}"; do
+	[ -f "$repo/${b%%:*}" ] && [ -e "$repo/${b#*:}" ] ||
+		fail "bind $b: both paths must exist"
 done
 
 work=$(mktemp -d /tmp/quic-vm.XXXXXX)
@@ -73,15 +98,19 @@ mkdir -p "$res/out" "$work/initrd"
 	printf 'TEST_TIMEOUT=%q\n' "$test_timeout"
 	printf 'MODULES=('; printf '%q ' "${modules[@]}"; printf ')\n'
 	printf 'TESTS=('; printf '%q ' "${tests[@]}"; printf ')\n'
+	if [ ${#binds[@]} -gt 0 ]; then
+		printf 'BINDS=('; printf '%q ' "${binds[@]}"; printf ')\n'
+	fi
 } > "$res/config"
 
+QUIC_BUILTIN_9P=$builtin_9p \
 "$repo/scripts/vm/mkinitrd.sh" "$kver" "$work/initrd" "$work/initrd.gz" ||
 	fail "could not build the initramfs"
 
 timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
 	-accel tcg -cpu max -smp 2 -m "$mem" \
 	-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 slab_nomerge quic_repo=$repo" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 slab_nomerge quic_repo=$repo$extra_args" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$res",mount_tag=results,security_model=none,multidevs=remap \
 	-virtfs local,path="$repo",mount_tag=repo,security_model=none,readonly=on,multidevs=remap \
