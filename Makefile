@@ -56,6 +56,16 @@ demo: all
 bench: all
 	scripts/bench.sh
 
+# The debug test kernel (KASAN, lockdep, kmemleak, KUnit; see
+# scripts/debug-kernel/README.rst): build or reuse it, and run the VM
+# selftests and the KUnit suites on it. TESTS, TEST_TIMEOUT, VM_RESULTS and
+# VERBOSE work as for check.
+debug-kernel:
+	scripts/debug-kernel/build.sh
+
+check-debug: lib tools
+	QUIC_CHECK_DEBUG=1 scripts/check.sh
+
 $(CHECKPATCH):
 	scripts/get-kernel-scripts.sh $(BUILD)/ksrc
 
@@ -85,4 +95,4 @@ clean: clean-modules
 	rm -rf $(BUILD)
 
 .PHONY: all modules lib tools unit fuzz check demo bench checkpatch sparse \
-	print-kernel-srcs clean-modules install clean
+	print-kernel-srcs clean-modules install clean debug-kernel check-debug

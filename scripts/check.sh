@@ -9,6 +9,8 @@
 # fuzz/fuzz_packet, selftests/bind_test.sh), FUZZ_SECONDS (per target,
 # default 10), TEST_TIMEOUT (per selftest, default 300), VM_RESULTS (keep
 # the VM's logs in this directory), VERBOSE=1 (print selftest output).
+# QUIC_CHECK_DEBUG=1 (make check-debug): only the VM part, on the debug
+# test kernel (scripts/debug-kernel/vm-tests.sh), KUnit suites included.
 set -u
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=$repo/build
@@ -112,4 +114,8 @@ number_tap() {
 }
 
 cd "$repo" || exit 1
+if [ "${QUIC_CHECK_DEBUG:-0}" = 1 ]; then
+	"$repo/scripts/debug-kernel/vm-tests.sh" | number_tap
+	exit
+fi
 { run_style; run_unit; run_fuzz; run_vm; } | number_tap
