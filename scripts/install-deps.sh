@@ -3,6 +3,9 @@
 #
 # Install everything building and testing needs on Debian 12 (run as root).
 # Idempotent: packages already present are left alone.
+#
+# install-deps.sh [PACKAGE...]: the extra packages too (what an optional
+# lane such as scripts/debug-kernel needs).
 set -euo pipefail
 KVER=${KVER:-6.12.107+deb12-amd64}
 pkgs=(
@@ -14,6 +17,7 @@ pkgs=(
 	sparse clang llvm libclang-rt-14-dev
 	ngtcp2-client ngtcp2-server libnghttp3-dev iperf3 jq
 	tshark iptables
+	"$@"
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -25,34 +25,13 @@ T=${ECN_TIMEOUT:-90}
 work=$(mktemp -d /tmp/quic-ecn.XXXXXX)
 psk=$work/psk.txt
 port=4800
-CAP_PID=
+# Captures (cap_start, lib.sh) keep the first CAP_PACKETS packets: enough
+# to see marking, feedback and validation, and few enough for tshark to
+# decrypt quickly under TCG.
 CAP_PACKETS=${ECN_CAP_PACKETS:-400}
 
 # shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/xfer_lib.sh"
-
-# cap_start FILE: dumpcap on veth1 in $NS1, the first CAP_PACKETS UDP
-# packets: enough to see marking, feedback and validation, and few enough
-# for tshark to decrypt quickly under TCG.
-cap_start() {
-	ip netns exec "$NS1" dumpcap -i veth1 -f udp -c "$CAP_PACKETS" -w "$1" \
-		> "$1.log" 2>&1 &
-	CAP_PID=$!
-	for _ in $(seq 100); do
-		grep -q 'Capturing on' "$1.log" && return 0
-		sleep 0.1
-	done
-	echo "dumpcap did not start: $(tail -2 "$1.log" | tr '\n' ' ')"
-	return 1
-}
-
-cap_stop() {
-	[ -n "$CAP_PID" ] || return 0
-	sleep 0.5	# the last packets reach the capture
-	kill -INT "$CAP_PID" 2> /dev/null
-	wait "$CAP_PID" 2> /dev/null
-	CAP_PID=
-}
 
 cleanup() {
 	cap_stop
@@ -72,7 +51,7 @@ declare -A case_port
 captured() {
 	local name=$1 addr=$2 rc
 	shift 2
-	cap_start "$work/$name.pcapng" || return 1
+	cap_start "$work/$name.pcapng" "$CAP_PACKETS" || return 1
 	transfer "$name" "$addr" 1 --keylog "$work/$name.keys" "$@"
 	rc=$?
 	cap_stop

@@ -224,25 +224,7 @@ h3_from_h3() {
 
 # ---- wire checks ----
 
-cap_start() {	# cap_start FILE: dumpcap on veth1 in $NS1, UDP only
-	local i
-	ip netns exec "$NS1" dumpcap -i veth1 -f udp -w "$1" \
-		> "$1.log" 2>&1 &
-	CAP_PID=$!
-	for i in $(seq 100); do
-		grep -q 'Capturing on' "$1.log" && return 0
-		sleep 0.1
-	done
-	echo "dumpcap did not start ($i): $(tail -2 "$1.log" | tr '\n' ' ')"
-	return 1
-}
-
-cap_stop() {
-	sleep 0.5	# the last packets (CONNECTION_CLOSE) reach the capture
-	kill -INT "$CAP_PID" 2> /dev/null
-	wait "$CAP_PID" 2> /dev/null
-	CAP_PID=
-}
+# cap_start and cap_stop: lib.sh.
 
 # wire_run NAME CMD...: one transfer under the capture; its server port
 # tells its packets apart, $work/NAME.why says how it went.

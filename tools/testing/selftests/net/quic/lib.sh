@@ -104,3 +104,27 @@ psk_and_topology() {
 		tap_done
 	fi
 }
+
+# cap_start FILE [COUNT]: dumpcap on veth1 in $NS1, UDP only (the first
+# COUNT packets, if given) into FILE; returns once it captures. The caller
+# runs cap_stop, also in its cleanup.
+CAP_PID=
+cap_start() {
+	ip netns exec "$NS1" dumpcap -i veth1 -f udp ${2:+-c "$2"} -w "$1" \
+		> "$1.log" 2>&1 &
+	CAP_PID=$!
+	for _ in $(seq 100); do
+		grep -q 'Capturing on' "$1.log" && return 0
+		sleep 0.1
+	done
+	echo "dumpcap did not start: $(tail -2 "$1.log" | tr '\n' ' ')"
+	return 1
+}
+
+cap_stop() {
+	[ -n "$CAP_PID" ] || return 0
+	sleep 0.5	# the last packets (CONNECTION_CLOSE) reach the capture
+	kill -INT "$CAP_PID" 2> /dev/null
+	wait "$CAP_PID" 2> /dev/null
+	CAP_PID=
+}
