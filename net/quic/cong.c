@@ -44,6 +44,21 @@ void quic_cong_init(struct quic_cong *cong, const struct quic_cong_ops *ops,
 }
 EXPORT_SYMBOL_GPL(quic_cong_init);
 
+/**
+ * quic_cong_set_mss() - the max datagram size changed (path MTU)
+ * @cong: state
+ * @mss: new size, bytes (at least 1200)
+ *
+ * RFC 9002 counts the window in max datagram sizes: later growth and the
+ * minimum window follow the new size; the window itself, in bytes, stays.
+ */
+void quic_cong_set_mss(struct quic_cong *cong, u32 mss)
+{
+	cong->mss = mss;
+	cong->cwnd = max(cong->cwnd, quic_cong_min_window(cong));
+}
+EXPORT_SYMBOL_GPL(quic_cong_set_mss);
+
 bool quic_cong_in_slow_start(const struct quic_cong *cong)
 {
 	return cong->cwnd < cong->ssthresh;

@@ -95,6 +95,7 @@ extern const struct quic_cong_ops quic_cong_cubic;
 const struct quic_cong_ops *quic_cong_ops_find(u8 algo);
 void quic_cong_init(struct quic_cong *cong, const struct quic_cong_ops *ops,
 		    u32 mss);
+void quic_cong_set_mss(struct quic_cong *cong, u32 mss);
 u64 quic_cong_min_window(const struct quic_cong *cong);
 bool quic_cong_in_slow_start(const struct quic_cong *cong);
 void quic_cong_on_acked(struct quic_cong *cong, u64 bytes, u64 sent_us,

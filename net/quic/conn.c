@@ -10,6 +10,9 @@
 #include <linux/moduleparam.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
 
 #include "conn.h"
 #include "event.h"
@@ -62,6 +65,37 @@ void quic_conn_cong_reset(struct quic_sock *qs)
 	ops = quic_cong_ops_find(qs->config.congestion_control_algo);
 	quic_cong_init(&qs->cong, ops ?: &quic_cong_cubic,
 		       QUIC_MIN_UDP_PAYLOAD);
+	qs->max_dgram = QUIC_MIN_UDP_PAYLOAD;
+}
+
+/**
+ * quic_conn_update_dgram_size() - choose the largest datagram to send
+ * @qs: socket, locked
+ *
+ * RFC 9000 14: 1200 bytes until the handshake is confirmed; then, by
+ * PMTUD (14.2), what the route's MTU allows (datagrams leave with DF set,
+ * and an ICMP Packet Too Big lowers the route's MTU), within the peer's
+ * max_udp_payload_size and QUIC_MAX_DGRAM_SIZE, unless the path turned out
+ * to drop large datagrams (quic_pto_probe_spaces()). The congestion window
+ * counts in the same unit.
+ */
+void quic_conn_update_dgram_size(struct quic_sock *qs)
+{
+	u32 hdrs = sizeof(struct udphdr), size = QUIC_MIN_UDP_PAYLOAD;
+
+	hdrs += qs->peer.sa.sa_family == AF_INET6 ? sizeof(struct ipv6hdr) :
+						    sizeof(struct iphdr);
+	if (qs->handshake_confirmed && qs->peer_tp_set &&
+	    !qs->pmtu_blackhole && qs->route_mtu > hdrs) {
+		size = min_t(u64, qs->route_mtu - hdrs,
+			     qs->peer_tp.max_udp_payload_size);
+		size = clamp_t(u32, size, QUIC_MIN_UDP_PAYLOAD,
+			       QUIC_MAX_DGRAM_SIZE);
+	}
+	if (size == qs->max_dgram)
+		return;
+	qs->max_dgram = size;
+	quic_cong_set_mss(&qs->cong, size);
 }
 
 static void quic_local_tparams_default(struct quic_sock *qs)
@@ -476,6 +510,48 @@ static void quic_frames_acked(struct sock *sk, struct quic_tx_pkt *tp)
 		quic_conn_discard_space(sk, QUIC_SPACE_HANDSHAKE);
 }
 
+/*
+ * Black-hole detection (RFC 9000 14.2, RFC 8899 4.3): a datagram above
+ * 1200 bytes declared lost when no larger one sent after it arrived, but a
+ * later, smaller one did (loss detection needs a later packet acknowledged)
+ * is what a path dropping large datagrams without an ICMP message looks
+ * like; but so is a late burst of loss, or a spurious one, at the end of a
+ * write. QUIC_PMTU_BLACKHOLE_LOSSES of them with no large datagram
+ * acknowledged meanwhile make the path suspect, and a probe decides: one
+ * full-size packet (PING and PADDING at least, see output.c). Acknowledged,
+ * the path is fine; lost, all that follows goes in 1200-byte datagrams,
+ * which every QUIC path carries.
+ */
+static void quic_pmtu_on_acked(struct quic_sock *qs,
+			       const struct quic_sent_pkt *pkt)
+{
+	if (pkt->size <= QUIC_MIN_UDP_PAYLOAD)
+		return;
+	qs->pmtu_big_acked_pn = max(qs->pmtu_big_acked_pn, pkt->pn + 1);
+	qs->pmtu_suspects = 0;
+	qs->pmtu_probe_pending = false;
+	qs->pmtu_probing = false;
+}
+
+static void quic_pmtu_on_lost(struct quic_sock *qs,
+			      const struct quic_sent_pkt *pkt)
+{
+	if (pkt->size <= QUIC_MIN_UDP_PAYLOAD || qs->pmtu_blackhole ||
+	    pkt->pn < qs->pmtu_big_acked_pn)
+		return;
+	if (qs->pmtu_probing && pkt->pn == qs->pmtu_probe_pn) {
+		qs->pmtu_probing = false;
+		qs->pmtu_blackhole = true;
+		quic_conn_update_dgram_size(qs);
+		return;
+	}
+	if (++qs->pmtu_suspects < QUIC_PMTU_BLACKHOLE_LOSSES ||
+	    qs->pmtu_probing || qs->pmtu_probe_pending)
+		return;
+	qs->pmtu_probe_pending = true;
+	qs->space[QUIC_SPACE_APP].probe = true;
+}
+
 static void quic_acked_cb(struct quic_sent_pkt *pkt, void *arg)
 {
 	struct quic_tx_pkt *tp = container_of(pkt, struct quic_tx_pkt, pkt);
@@ -484,6 +560,7 @@ static void quic_acked_cb(struct quic_sent_pkt *pkt, void *arg)
 
 	if (tp->ecn)
 		qs->ecn_acked_ect0++;
+	quic_pmtu_on_acked(qs, pkt);
 	if (pkt->in_flight)
 		quic_cong_on_acked(&qs->cong, pkt->size, pkt->time_sent_us,
 				   quic_now_us(), qs->rtt.smoothed_rtt,
@@ -557,6 +634,7 @@ static void quic_lost_cb(struct quic_sent_pkt *pkt, void *arg)
 
 	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
 	quic_ecn_on_lost(&qs->ecn, tp->ecn);
+	quic_pmtu_on_lost(qs, pkt);
 	quic_frames_lost(qs, tp);
 	quic_tx_pkt_free(tp);
 }
@@ -827,6 +905,16 @@ static void quic_pto_probe_spaces(struct quic_sock *qs, u8 fired)
 {
 	u8 i;
 
+	/* Black-hole detection, when no ACK arrives at all (see also
+	 * quic_pmtu_on_lost()): a third PTO in a row with datagrams
+	 * above 1200 bytes; the probes, and all that follows, go in
+	 * 1200-byte datagrams.
+	 */
+	if (qs->pto_count >= QUIC_PMTU_BLACKHOLE_PTOS &&
+	    qs->max_dgram > QUIC_MIN_UDP_PAYLOAD) {
+		qs->pmtu_blackhole = true;
+		quic_conn_update_dgram_size(qs);
+	}
 	quic_pto_probe(qs, fired);
 	for (i = 0; i < QUIC_SPACE_MAX; i++) {
 		if (i == fired || qs->space[i].discarded ||

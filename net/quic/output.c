@@ -29,8 +29,11 @@
 #define QUIC_STREAM_HDR_MAX	(1 + 8 + 8 + 4)
 /* Datagrams one flush may send, so a flush never runs unbounded. */
 #define QUIC_FLUSH_BURST	64
-/* Datagrams per UDP GSO super-packet (64 KiB of IP payload at most). */
+/* Datagrams per UDP GSO super-packet, and bytes: the skb stays within
+ * an order-3 allocation.
+ */
 #define QUIC_GSO_MAX_SEGS	16
+#define QUIC_GSO_MAX_BYTES	(16 * 1472)
 
 static bool gso;
 module_param(gso, bool, 0644);
@@ -78,7 +81,7 @@ static bool quic_cwnd_open(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 	u64 rate, wait;
 
-	if (qs->bytes_in_flight + QUIC_MIN_UDP_PAYLOAD > qs->cong.cwnd)
+	if (qs->bytes_in_flight + qs->max_dgram > qs->cong.cwnd)
 		return false;
 	/* A GSO run the pacer let start may fill up (QUIC_GSO_MAX_SEGS
 	 * datagrams at most): batching is what GSO is for.
@@ -89,7 +92,7 @@ static bool quic_cwnd_open(struct sock *sk)
 	       quic_cong_pacing_rate(&qs->cong, qs->rtt.smoothed_rtt) :
 	       U64_MAX;
 	quic_pacer_refill(&qs->pacer, rate, QUIC_PACING_BURST, quic_now_us());
-	wait = quic_pacer_wait_us(&qs->pacer, rate, QUIC_MIN_UDP_PAYLOAD);
+	wait = quic_pacer_wait_us(&qs->pacer, rate, qs->max_dgram);
 	if (!wait)
 		return true;
 	quic_conn_arm_pace_timer(sk, wait);
@@ -562,6 +565,7 @@ static int quic_xmit_v4(struct sock *sk, struct sk_buff *skb, u8 ecn)
 		kfree_skb(skb);
 		return PTR_ERR(rt);
 	}
+	qs->route_mtu = dst_mtu(&rt->dst);
 	/* QUIC datagrams must not be fragmented (RFC 9000 14). */
 	udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, ecn,
 			    ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
@@ -591,6 +595,7 @@ static int quic_xmit_v6(struct sock *sk, struct sk_buff *skb, u8 ecn)
 		kfree_skb(skb);
 		return PTR_ERR(dst);
 	}
+	qs->route_mtu = dst_mtu(dst);
 	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl6.saddr, &fl6.daddr,
 			     ecn, ip6_dst_hoplimit(dst), 0,
 			     qs->local.v6.sin6_port, qs->peer.v6.sin6_port,
@@ -625,18 +630,20 @@ static bool quic_initial_needs_pad(struct quic_sock *qs)
 }
 
 /*
- * Build one datagram at @buf; returns its length, 0 if nothing to send.
+ * Build one datagram of at most @room bytes at @buf; returns its length,
+ * 0 if nothing to send.
  * @app_only: set if it holds a single 1-RTT packet (may join a GSO run).
  */
-static int quic_build_datagram(struct sock *sk, u8 *buf, bool *app_only)
+static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
+			       bool *app_only)
 {
 	struct quic_tx_pkt *tps[QUIC_SPACE_MAX] = {};
-	u32 room = QUIC_MIN_UDP_PAYLOAD, used = 0;
-	bool pad_initial = false, pad;
+	bool pad_initial = false, pad, probe;
+	struct quic_sock *qs = quic_sk(sk);
 	int space, last = -1, n;
+	u32 used = 0;
 
-	/* Every datagram is at most QUIC_MIN_UDP_PAYLOAD bytes. */
-	if (quic_conn_amp_room(quic_sk(sk)) < QUIC_MIN_UDP_PAYLOAD)
+	if (quic_conn_amp_room(qs) < room)
 		return 0;
 	for (space = 0; space < QUIC_SPACE_MAX; space++)
 		if (quic_space_pending(sk, space))
@@ -655,12 +662,20 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, bool *app_only)
 		 * padded to 1200 bytes; pad inside the last packet.
 		 */
 		pad = pad_initial && space == last;
+		/* A path MTU probe (conn.c) is one full-size packet. */
+		probe = space == QUIC_SPACE_APP && qs->pmtu_probe_pending;
 		n = quic_build_packet(sk, space, buf + used, room - used,
-				      pad, quic_write_frames, tps[space]);
+				      pad || probe, quic_write_frames,
+				      tps[space]);
 		if (n <= 0) {
 			kmem_cache_free(quic_tx_pkt_cache, tps[space]);
 			tps[space] = NULL;
 			continue;
+		}
+		if (probe) {
+			qs->pmtu_probe_pending = false;
+			qs->pmtu_probing = true;
+			qs->pmtu_probe_pn = tps[space]->pkt.pn;
 		}
 		used += n;
 	}
@@ -692,7 +707,8 @@ static void quic_skb_set_gso(struct sk_buff *skb, u32 segs, u32 size)
  * Fill @skb with datagrams: one, or a run of full-size 1-RTT-only ones
  * that leave as a single GSO super-packet.
  */
-static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max)
+static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
+			    u32 size)
 {
 	u32 segs = 0;
 	bool app_only;
@@ -700,13 +716,14 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max)
 
 	while (segs < max) {
 		quic_sk(sk)->gso_run = segs > 0;
-		n = quic_build_datagram(sk, skb_tail_pointer(skb), &app_only);
+		n = quic_build_datagram(sk, skb_tail_pointer(skb), size,
+					&app_only);
 		if (n <= 0)
 			break;
 		skb_put(skb, n);
 		segs++;
 		/* Only the last segment of a run may be short. */
-		if (!app_only || n != QUIC_MIN_UDP_PAYLOAD)
+		if (!app_only || n != size)
 			break;
 	}
 	quic_sk(sk)->gso_run = false;
@@ -724,32 +741,38 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max)
 void quic_output_flush(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	u32 i, segs, max;
+	u32 i, segs, max, size;
 	struct sk_buff *skb;
 
 	if (!qs->udp || !qs->peer.sa.sa_family)
 		return;
+	quic_conn_update_dgram_size(qs);
+	/* Datagrams with Initial or Handshake packets stay at 1200 bytes:
+	 * the size grows only once the handshake is confirmed.
+	 */
+	size = qs->max_dgram;
 	for (i = 0; i < QUIC_FLUSH_BURST; i += segs) {
-		max = READ_ONCE(gso) ? min(QUIC_GSO_MAX_SEGS,
-					   QUIC_FLUSH_BURST - i) : 1;
+		max = READ_ONCE(gso) ? min3(QUIC_GSO_MAX_SEGS,
+					    QUIC_GSO_MAX_BYTES / size,
+					    QUIC_FLUSH_BURST - i) : 1;
+		max = max(max, 1U);
 		/* Every segment of an skb shares one IP header, so one
 		 * ECN decision per skb; testing counts single datagrams.
 		 */
 		if (qs->ecn.state == QUIC_ECN_TESTING)
 			max = 1;
 		qs->tx_ecn = quic_ecn_marking(&qs->ecn);
-		skb = alloc_skb(QUIC_TX_HEADROOM + max * QUIC_MIN_UDP_PAYLOAD,
-				GFP_ATOMIC);
+		skb = alloc_skb(QUIC_TX_HEADROOM + max * size, GFP_ATOMIC);
 		if (!skb)
 			break;
 		skb_reserve(skb, QUIC_TX_HEADROOM);
-		segs = quic_build_batch(sk, skb, max);
+		segs = quic_build_batch(sk, skb, max, size);
 		if (!segs) {
 			kfree_skb(skb);
 			break;
 		}
 		if (segs > 1)
-			quic_skb_set_gso(skb, segs, QUIC_MIN_UDP_PAYLOAD);
+			quic_skb_set_gso(skb, segs, size);
 		quic_ecn_on_datagram(&qs->ecn, qs->tx_ecn);
 		skb_set_owner_w(skb, sk);
 		if (quic_xmit(sk, skb, qs->tx_ecn ? QUIC_ECN_ECT0 : 0))

@@ -58,6 +58,12 @@ enum {
 
 /* Largest datagram we build until path MTU discovery exists. */
 #define QUIC_MIN_UDP_PAYLOAD	1200
+/* Jumbo-frame datagrams at most: larger would need high-order skbs. */
+#define QUIC_MAX_DGRAM_SIZE	8972
+/* PTOs in a row that make large datagrams suspect (see conn.c). */
+#define QUIC_PMTU_BLACKHOLE_PTOS	3
+/* Large datagrams lost while smaller later ones arrive: see conn.c. */
+#define QUIC_PMTU_BLACKHOLE_LOSSES	3
 /* Packets whose keys have not arrived yet, kept for a retry. */
 #define QUIC_MAX_UNDECRYPTABLE	8
 /* Bound on received TLS data buffered per level (CRYPTO_BUFFER_EXCEEDED). */
@@ -136,6 +142,22 @@ struct quic_sock {
 	u64			ecn_prev_largest; /* largest acked before */
 	bool			tx_ecn;		/* skb being built: ECT(0) */
 	bool			gso_run;	/* a GSO run is being built */
+	/* Path MTU (RFC 9000 14.2, see quic_conn_update_dgram_size()):
+	 * the largest datagram sent now, the MTU of the route the last
+	 * one took, and whether the path dropped large datagrams.
+	 */
+	u32			max_dgram;
+	u32			route_mtu;
+	bool			pmtu_blackhole;
+	/* Black-hole detection (conn.c): one above the largest large
+	 * 1-RTT packet acknowledged, large ones lost since, and the
+	 * full-size probe that decides (to send, or sent as probe_pn).
+	 */
+	u64			pmtu_big_acked_pn;
+	u8			pmtu_suspects;
+	bool			pmtu_probe_pending;
+	bool			pmtu_probing;
+	u64			pmtu_probe_pn;
 	u64			bytes_in_flight;
 	/* Bytes in flight when the ACK frame being processed arrived. */
 	u64			ack_bytes_in_flight;

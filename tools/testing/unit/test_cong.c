@@ -55,6 +55,28 @@ static void test_initial(void)
 		   "cong: QUIC_CONG_ALG_RENO/CUBIC find their ops, 2 finds none");
 }
 
+/* The path MTU grew, then shrank (quic_conn_update_dgram_size()). */
+static void test_set_mss(void)
+{
+	struct quic_cong c;
+
+	quic_cong_init(&c, &quic_cong_reno, MSS);
+	c.cwnd = 2400;		/* the minimum window at 1200 bytes */
+	quic_cong_set_mss(&c, 1472);
+	tap_result(c.mss == 1472 && c.cwnd == 2944,
+		   "cong: mss 1200 -> 1472 raises a window at the old minimum (2400) to the new one (2944)");
+	c.cwnd = 50000;
+	quic_cong_set_mss(&c, 1200);
+	tap_result(c.mss == 1200 && c.cwnd == 50000 &&
+		   quic_cong_min_window(&c) == 2400,
+		   "cong: mss 1472 -> 1200 keeps the window in bytes (50000), minimum 2400");
+	c.ssthresh = 0;		/* avoidance: one mss per window */
+	c.ca_acked = 0;
+	quic_cong_on_acked(&c, 50000, 100, 200, 100, 50000);
+	tap_result(c.cwnd == 51200,
+		   "reno: a full window acked in avoidance adds one mss of the current size (1200)");
+}
+
 /* RFC 9002 B.5-B.8 by hand: times in us, every packet 1200 bytes. */
 static void test_reno_trace(void)
 {
@@ -270,6 +292,7 @@ int main(void)
 {
 	test_cbrt();
 	test_initial();
+	test_set_mss();
 	test_reno_trace();
 	test_cubic_constants();
 	test_cubic_curve();
