@@ -64,9 +64,11 @@ for t in "${TESTS[@]}"; do
 		echo 125 > $res/out/$i.rc
 		continue
 	fi
+	start=$SECONDS
 	(cd "$REPO" && exec timeout -k 5 "$(test_limit "$t")" "./$t") \
 		> $res/out/$i.out 2>&1 < /dev/null
 	echo $? > $res/out/$i.rc
+	echo $((SECONDS - start)) > $res/out/$i.secs
 done
 
 # Unload in reverse order; a leaked reference makes rmmod fail.

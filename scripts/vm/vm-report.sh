@@ -54,6 +54,8 @@ for name in "$res"/out/*.name; do
 	esac
 	grep -qE '^ok' "$out" 2>/dev/null || [ "$rc" != 0 ] ||
 		tap FAIL "$t: reported no result"
+	# How long it ran: what keeps make check within its time budget.
+	[ -f "$n.secs" ] && echo "# ${t##*/}: $(cat "$n.secs") s"
 done
 
 if [ ! -f "$res/done" ]; then
