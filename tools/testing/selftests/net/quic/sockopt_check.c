@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/tls.h>
@@ -848,6 +850,75 @@ static void check_close(int cfd, int sfd)
 	close(sfd);
 }
 
+/*
+ * A peer that never reads never opens its windows: the sender may fill
+ * them (1 MiB of stream window, the server's default) and its own send
+ * buffer, no more. Then sendmsg(MSG_DONTWAIT) says EAGAIN, poll does not
+ * report POLLOUT, and a blocking sendmsg gives up after SO_SNDTIMEO.
+ */
+#define STUCK_SID	100	/* a client bidi stream not used before */
+#define STUCK_WINDOW	(1 << 20)
+#define STUCK_CHUNK	16384
+
+/* Returns 0, or the errno of a failure other than EAGAIN. */
+static int stuck_fill(int fd, const char *chunk, long long *total)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	uint32_t flags = MSG_QUIC_STREAM_NEW;
+	int e, idle = 0;
+	ssize_t n;
+
+	/* Until the window and the buffer stay full for a second. */
+	while (*total < (64LL << 20) && idle < 2) {
+		e = send_stream(fd, STUCK_SID, flags, chunk, STUCK_CHUNK,
+				MSG_DONTWAIT, &n);
+		if (!e) {
+			flags = 0;
+			*total += n;
+			idle = 0;
+			continue;
+		}
+		if (e != EAGAIN)
+			return e;
+		p.revents = 0;
+		if (poll(&p, 1, 500) == 0)
+			idle++;
+	}
+	return 0;
+}
+
+static void check_stuck_peer(int cfd)
+{
+	struct timeval tv = { .tv_usec = 300000 };
+	struct pollfd p = { .fd = cfd, .events = POLLOUT };
+	static char chunk[STUCK_CHUNK];
+	int sndbuf = 65536, e, r;
+	long long total = 0, bound, ms;
+	struct timespec t0, t1;
+	socklen_t len = sizeof(sndbuf);
+
+	setsockopt(cfd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	getsockopt(cfd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len);
+	memset(chunk, 'x', sizeof(chunk));
+	bound = STUCK_WINDOW + sndbuf + 65536;
+	e = stuck_fill(cfd, chunk, &total);
+	tap(!e && total >= STUCK_WINDOW && total <= bound,
+	    "client: a peer that never reads takes its 1 MiB stream window, then sendmsg(MSG_DONTWAIT) says EAGAIN: %lld bytes accepted, bound %lld (window + SO_SNDBUF %d + 64 KiB)%s%s",
+	    total, bound, sndbuf, e ? ", error " : "", e ? en(e) : "");
+	r = poll(&p, 1, 500);
+	tap(r == 0, "client: poll reports no POLLOUT while the peer's window stays closed: poll %d, revents 0x%x",
+	    r, p.revents);
+	setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	e = send_stream(cfd, STUCK_SID, 0, chunk, STUCK_CHUNK, 0, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	     (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	tap(e == EAGAIN && ms >= 250 && ms < 5000,
+	    "client: a blocking sendmsg gives up after SO_SNDTIMEO (300 ms) with EAGAIN: %s after %lld ms",
+	    en(e), ms);
+}
+
 static void check_pair(void)
 {
 	char path[] = "/tmp/sockopt_check.psk.XXXXXX";
@@ -875,6 +946,7 @@ static void check_pair(void)
 	check_cmsgs(cfd);
 	check_server_rx(sfd);
 	check_recv_flags(cfd);
+	check_stuck_peer(cfd);
 	check_close(cfd, sfd);
 }
 
