@@ -13,6 +13,7 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <net/dst_cache.h>
 #include <net/udp_tunnel.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
@@ -549,26 +550,53 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 	return b.pos + tag;
 }
 
+/*
+ * The route to the peer, from the socket's cache when it is still valid
+ * (a route change or a learnt path MTU makes it stale): a FIB lookup per
+ * skb was a visible part of the per-packet cost. The cache is per CPU,
+ * hence BH off around it; the caller gets its own reference.
+ */
+static struct rtable *quic_route_v4(struct sock *sk, __be32 *saddr)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	local_bh_disable();
+	rt = dst_cache_get_ip4(&qs->dst_cache, saddr);
+	local_bh_enable();
+	if (rt)
+		return rt;
+	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL,
+				   qs->peer.v4.sin_addr.s_addr,
+				   qs->local.v4.sin_addr.s_addr,
+				   qs->peer.v4.sin_port, qs->local.v4.sin_port,
+				   IPPROTO_UDP, 0, sk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return rt;
+	*saddr = fl4.saddr;
+	local_bh_disable();
+	dst_cache_set_ip4(&qs->dst_cache, &rt->dst, *saddr);
+	local_bh_enable();
+	return rt;
+}
+
 static int quic_xmit_v4(struct sock *sk, struct sk_buff *skb, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct sock *usk = qs->udp->sock->sk;
-	struct net *net = sock_net(sk);
-	struct flowi4 fl4;
 	struct rtable *rt;
+	__be32 saddr;
 
-	rt = ip_route_output_ports(net, &fl4, NULL, qs->peer.v4.sin_addr.s_addr,
-				   qs->local.v4.sin_addr.s_addr,
-				   qs->peer.v4.sin_port, qs->local.v4.sin_port,
-				   IPPROTO_UDP, 0, sk->sk_bound_dev_if);
+	rt = quic_route_v4(sk, &saddr);
 	if (IS_ERR(rt)) {
 		kfree_skb(skb);
 		return PTR_ERR(rt);
 	}
 	qs->route_mtu = dst_mtu(&rt->dst);
 	/* QUIC datagrams must not be fragmented (RFC 9000 14). */
-	udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, ecn,
-			    ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
+	udp_tunnel_xmit_skb(rt, usk, skb, saddr, qs->peer.v4.sin_addr.s_addr,
+			    ecn, ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
 			    qs->local.v4.sin_port, qs->peer.v4.sin_port,
 			    false, false);
 	return 0;
@@ -590,10 +618,19 @@ static int quic_xmit_v6(struct sock *sk, struct sk_buff *skb, u8 ecn)
 
 	if (!fl6.flowi6_oif)
 		fl6.flowi6_oif = qs->peer.v6.sin6_scope_id;
-	dst = ip6_dst_lookup_flow(sock_net(sk), usk, &fl6, NULL);
-	if (IS_ERR(dst)) {
-		kfree_skb(skb);
-		return PTR_ERR(dst);
+	/* As quic_route_v4(). */
+	local_bh_disable();
+	dst = dst_cache_get_ip6(&qs->dst_cache, &fl6.saddr);
+	local_bh_enable();
+	if (!dst) {
+		dst = ip6_dst_lookup_flow(sock_net(sk), usk, &fl6, NULL);
+		if (IS_ERR(dst)) {
+			kfree_skb(skb);
+			return PTR_ERR(dst);
+		}
+		local_bh_disable();
+		dst_cache_set_ip6(&qs->dst_cache, dst, &fl6.saddr);
+		local_bh_enable();
 	}
 	qs->route_mtu = dst_mtu(dst);
 	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl6.saddr, &fl6.daddr,

@@ -18,7 +18,11 @@
 static int quic_init_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	int err;
 
+	err = dst_cache_init(&qs->dst_cache, GFP_KERNEL);
+	if (err)
+		return err;
 	qs->udp = NULL;
 	INIT_HLIST_NODE(&qs->bind_node);
 	/* CID lookups find sockets under RCU without a reference. */
@@ -32,6 +36,7 @@ static void quic_destroy_sock(struct sock *sk)
 {
 	/* close() already unbound; this covers a failed socket creation. */
 	WARN_ON_ONCE(quic_sk(sk)->udp);
+	dst_cache_destroy(&quic_sk(sk)->dst_cache);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 

@@ -11,6 +11,7 @@
 #define _NET_QUIC_SOCKET_H
 
 #include <linux/quic.h>
+#include <net/dst_cache.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 
@@ -119,6 +120,7 @@ struct quic_sock {
 	union quic_addr		local;	/* as bound, port filled in */
 	struct hlist_node	bind_node;	/* bind table, see bind.c */
 	union quic_addr		peer;
+	struct dst_cache	dst_cache;	/* route to peer (output.c) */
 
 	bool			is_server;
 	bool			handshake_confirmed;
