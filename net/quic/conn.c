@@ -76,8 +76,8 @@ void quic_conn_cong_reset(struct quic_sock *qs)
  * PMTUD (14.2), what the route's MTU allows (datagrams leave with DF set,
  * and an ICMP Packet Too Big lowers the route's MTU), within the peer's
  * max_udp_payload_size and QUIC_MAX_DGRAM_SIZE, unless the path turned out
- * to drop large datagrams (quic_pto_probe_spaces()). The congestion window
- * counts in the same unit.
+ * to drop large datagrams (quic_pmtu_on_lost(), quic_pto_probe_spaces()).
+ * The congestion window counts in the same unit.
  */
 void quic_conn_update_dgram_size(struct quic_sock *qs)
 {
