@@ -792,7 +792,6 @@ void quic_output_flush(struct sock *sk)
 		max = READ_ONCE(gso) ? min3(QUIC_GSO_MAX_SEGS,
 					    QUIC_GSO_MAX_BYTES / size,
 					    QUIC_FLUSH_BURST - i) : 1;
-		max = max(max, 1U);
 		/* Every segment of an skb shares one IP header, so one
 		 * ECN decision per skb; testing counts single datagrams.
 		 */

@@ -91,11 +91,7 @@ cleanup() {
 	rm -rf "$work"
 }
 
-if ! psktool -u quic-test -s 32 -p "$psk" > "$work/psktool.log" 2>&1; then
-	tap_fail "test PSK from psktool" "$(tail -3 "$work/psktool.log")"
-	rm -rf "$work"
-	tap_done
-fi
+test_psk "$psk" "$work"
 if ! topo_two_hosts; then
 	tap_fail "two-host topology"
 	rm -rf "$work"

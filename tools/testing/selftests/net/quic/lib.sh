@@ -90,14 +90,19 @@ in_ns() {
 
 module_loaded() { grep -q "^$1 " /proc/modules; }
 
-# psk_and_topology PSKFILE WORKDIR: a test PSK (psktool) in PSKFILE and the
-# two-host topology; on failure one TAP failure, WORKDIR removed, and exit.
+# test_psk PSKFILE WORKDIR: a test PSK (psktool) in PSKFILE; on failure one
+# TAP failure, WORKDIR removed, and exit.
+test_psk() {
+	psktool -u quic-test -s 32 -p "$1" > "$2/psktool.log" 2>&1 && return
+	tap_fail "test PSK from psktool" "$(tail -3 "$2/psktool.log")"
+	rm -rf "$2"
+	tap_done
+}
+
+# psk_and_topology PSKFILE WORKDIR: test_psk and the two-host topology; on
+# failure one TAP failure, WORKDIR removed, and exit.
 psk_and_topology() {
-	if ! psktool -u quic-test -s 32 -p "$1" > "$2/psktool.log" 2>&1; then
-		tap_fail "test PSK from psktool" "$(tail -3 "$2/psktool.log")"
-		rm -rf "$2"
-		tap_done
-	fi
+	test_psk "$1" "$2"
 	if ! topo_two_hosts; then
 		tap_fail "two-host topology"
 		rm -rf "$2"

@@ -145,11 +145,7 @@ blackhole() {
 	echo "router dropped $dropped large packets"
 }
 
-if ! psktool -u quic-test -s 32 -p "$psk" > "$work/psktool.log" 2>&1; then
-	tap_fail "test PSK from psktool" "$(tail -3 "$work/psktool.log")"
-	rm -rf "$work"
-	tap_done
-fi
+test_psk "$psk" "$work"
 trap cleanup EXIT
 if ! routed; then
 	tap_fail "routed topology: two hosts and a router"
@@ -159,8 +155,6 @@ if [ -w "$gso_param" ]; then
 	gso_old=$(cat "$gso_param")
 	echo 0 > "$gso_param"
 fi
-kib() { echo "$(($1 / 1024)) KiB"; }
-
 check "IPv4: 1-RTT datagrams grow to the 1500-byte MTU (up to 1472 bytes of UDP payload) both ways, $(kib "$BYTES") echo, SHA-256 equal" \
 	grown 4 $A2 iptables
 check "IPv6: 1-RTT datagrams grow to the 1500-byte MTU (up to 1452 bytes of UDP payload) both ways, $(kib "$BYTES") echo, SHA-256 equal" \
