@@ -33,6 +33,15 @@ ip link set lo up
 echo 1 > /proc/sys/kernel/sysrq
 dmesg -n 1
 
+# On a real host udev loads the CPU's accelerated ciphers from the CPU
+# modalias; nothing does here, and without them every AES user (kTLS as
+# much as QUIC) runs the generic C code, which is not what users get.
+# Best effort: a kernel with them built in, or a CPU without, is fine.
+for m in aesni_intel ghash_clmulni_intel chacha_x86_64 poly1305_x86_64 \
+	 sha256_ssse3 sha512_ssse3; do
+	modprobe -q $m 2> /dev/null
+done
+
 # The UDP tunnel helpers are modules in Debian's kernel; load them first.
 : > $res/load.log
 for m in udp_tunnel ip6_udp_tunnel; do
