@@ -63,10 +63,12 @@ static struct sock *quic_lookup_listener(struct quic_udp_sock *us,
 void quic_input_deliver(struct sock *sk, struct sk_buff *skb)
 {
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
+	if (!sock_owned_by_user(sk)) {
 		quic_input_datagram(sk, skb);
-	else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf)))
+	} else if (sk_add_backlog(sk, skb, quic_rx_backlog_limit(sk))) {
+		sk_drops_add(sk, skb);
 		kfree_skb(skb);
+	}
 	bh_unlock_sock(sk);
 }
 

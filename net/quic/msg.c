@@ -337,23 +337,6 @@ static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
 	return -EAGAIN;
 }
 
-/*
- * How far receive windows may grow: SO_RCVBUF when the user set it, else
- * the larger of the socket's buffer and tcp_rmem[2], the ceiling of TCP's
- * own receive buffer auto-tuning (MPTCP uses it the same way). Received
- * data is held only within the windows, so this bounds what a connection
- * buffers beyond the initial windows the user configured.
- */
-static u64 quic_rx_window_cap(const struct sock *sk)
-{
-	u64 cap = READ_ONCE(sk->sk_rcvbuf);
-
-	if (!(READ_ONCE(sk->sk_userlocks) & SOCK_RCVBUF_LOCK))
-		cap = max_t(u64, cap,
-			    READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]));
-	return cap;
-}
-
 /* A window update is due: grow @window first if it limits the transfer. */
 static bool quic_rx_window_tune(struct sock *sk, u64 *window, u64 *last_us)
 {

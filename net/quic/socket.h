@@ -241,6 +241,39 @@ static inline struct quic_skb_cb *quic_skb_cb(struct sk_buff *skb)
 	return (struct quic_skb_cb *)skb->cb;
 }
 
+/*
+ * How far receive windows may grow: SO_RCVBUF when the user set it, else
+ * the larger of the socket's buffer and tcp_rmem[2], the ceiling of TCP's
+ * own receive buffer auto-tuning (MPTCP uses it the same way). Received
+ * data is held only within the windows, so this bounds what a connection
+ * buffers beyond the initial windows the user configured.
+ */
+static inline u64 quic_rx_window_cap(const struct sock *sk)
+{
+	u64 cap = READ_ONCE(sk->sk_rcvbuf);
+
+	if (!(READ_ONCE(sk->sk_userlocks) & SOCK_RCVBUF_LOCK))
+		cap = max_t(u64, cap,
+			    READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]));
+	return cap;
+}
+
+/*
+ * Datagrams that arrive while the user holds the socket wait in the
+ * backlog, charged by truesize. The peer may have a whole receive window
+ * in flight (up to quic_rx_window_cap()), and a full-sized datagram's
+ * truesize is about twice its payload; the send buffer's worth on top
+ * covers the ACKs for what we send, as TCP's backlog limit does. A limit
+ * of SO_RCVBUF alone dropped most of a grown window on every long
+ * recvmsg() and kept the sender in loss recovery.
+ */
+static inline u32 quic_rx_backlog_limit(const struct sock *sk)
+{
+	u64 limit = 2 * quic_rx_window_cap(sk) + READ_ONCE(sk->sk_sndbuf);
+
+	return min_t(u64, limit, INT_MAX);
+}
+
 static inline u64 quic_now_us(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);

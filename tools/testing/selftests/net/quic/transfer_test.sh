@@ -43,7 +43,8 @@ stream_lines() {	# stream_lines LOG tx|rx: "id bytes sha256", sorted
 
 # echo_check NAME ADDR COUNT BIDI CLIENT-ARGS...: one connection; both
 # ends exit 0; the server's per-stream hashes equal the client's, on COUNT
-# streams, and with BIDI (1) the echoes' hashes too.
+# streams, and with BIDI (1) the echoes' hashes too; neither end's socket
+# dropped a datagram.
 echo_check() {
 	local name=$1 addr=$2 count=$3 bidi=$4 rc srv tx rx bad
 	shift 4
@@ -88,6 +89,14 @@ echo_check() {
 		echo "server saw no close 7 \"transfer done\": $(grep '^close' "$srv_log" | tr '\n' ' ')"
 		return 1
 	}
+	# A clean link loses nothing: a drop is the stack's own (a full
+	# backlog), and costs the sender a loss recovery.
+	for log in "$srv_log" "$cli_log"; do
+		grep -qx 'drops 0' "$log" || {
+			echo "datagrams dropped on a clean link: $(grep '^drops' "$log" | tr '\n' ' ')"
+			return 1
+		}
+	done
 	echo "# $name: $(grep -E '^(OK|FAIL):' "$cli_log")" >&3
 }
 

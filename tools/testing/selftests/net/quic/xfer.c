@@ -31,6 +31,9 @@
  * then echoes 16 bytes on bidirectional stream 0 before closing, so the
  * server has read everything when the connection goes away.
  *
+ * Both ends print "drops <n>" at the end of a connection: datagrams the
+ * kernel dropped for the socket (SO_MEMINFO), none on a clean link.
+ *
  * The client sets QUIC_SOCKOPT_CONNECTION_CLOSE from --close-code and
  * --close-phrase before close(); the server waits for the peer's close
  * (QUIC_EVENT_CONNECTION_CLOSE, then recvmsg failing) and prints
@@ -55,6 +58,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -942,6 +946,25 @@ static void client_status(void)
 		    streams[i].acked ? " acked" : "");
 }
 
+/*
+ * "drops <n>": datagrams the kernel dropped for this socket (SO_MEMINFO),
+ * e.g. a full backlog while we held the socket. On a clean link every
+ * drop is a loss the stack inflicted on itself.
+ */
+static void print_drops(int fd)
+{
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) ||
+	    len <= SK_MEMINFO_DROPS * sizeof(mem[0])) {
+		msg("drops unknown: getsockopt(SO_MEMINFO): %s",
+		    errname(errno));
+		return;
+	}
+	msg("drops %u", mem[SK_MEMINFO_DROPS]);
+}
+
 static int client_verify(double secs)
 {
 	char h1[2 * SHA256_LEN + 1], h2[2 * SHA256_LEN + 1];
@@ -1064,6 +1087,7 @@ static int run_client(void)
 			send_some(fd, txbuf);
 	}
 	secs = elapsed() - t0;
+	print_drops(fd);
 	ret = client_verify(secs);
 
 	phase = PH_CLOSE;
@@ -1269,6 +1293,7 @@ static int serve_conn(int fd)
 			bad++;
 		}
 	}
+	print_drops(fd);
 	msg("connection done: %u streams, %s", nstreams, bad ? "FAIL" : "OK");
 	free(buf);
 	return bad ? EXIT_FAIL : 0;
