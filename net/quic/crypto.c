@@ -7,10 +7,13 @@
  * protected in process and softirq context and nothing here can wait for a
  * completion.
  */
+#include <asm/simd.h>
 #include <crypto/aead.h>
 #include <crypto/hash.h>
+#include <crypto/internal/simd.h>
 #include <crypto/skcipher.h>
 #include <crypto/utils.h>
+#include <linux/bottom_half.h>
 #include <linux/mutex.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -83,6 +86,8 @@ static void quic_crypto_key_clear(struct quic_crypto_key *k)
 {
 	if (k->req)
 		aead_request_free(k->req);
+	if (k->simd)
+		crypto_free_aead(k->simd);
 	if (k->aead)
 		crypto_free_aead(k->aead);
 	memzero_explicit(k, sizeof(*k));
@@ -97,13 +102,47 @@ static void quic_crypto_dir_clear(struct quic_crypto_dir *d)
 	memzero_explicit(d, sizeof(*d));
 }
 
+/*
+ * The SIMD implementation of @cipher, used directly rather than through
+ * the crypto API's asynchronous wrapper.
+ *
+ * Architectures register their SIMD AEADs as internal algorithms ("__"
+ * names) and expose them only behind a wrapper that defers to cryptd when
+ * the FPU is busy, which makes them asynchronous. Masking out
+ * CRYPTO_ALG_ASYNC therefore does not select them: it builds the generic
+ * gcm template over single-block AES calls, each saving and restoring the
+ * FPU, several times slower per packet. A packet must be sealed or opened
+ * before we return (softirq, socket lock held), so we call the internal
+ * algorithm ourselves, only where crypto_simd_usable() says the FPU may be
+ * used, and use the synchronous transform everywhere else.
+ */
+static struct crypto_aead *
+quic_crypto_simd_alloc(u32 cipher, const struct quic_packet_keys *pk)
+{
+	struct crypto_aead *simd;
+
+	if (cipher != QUIC_CIPHER_AES_128_GCM &&
+	    cipher != QUIC_CIPHER_AES_256_GCM)
+		return NULL;
+	simd = crypto_alloc_aead("__gcm(aes)", CRYPTO_ALG_INTERNAL,
+				 CRYPTO_ALG_INTERNAL | CRYPTO_ALG_ASYNC);
+	if (IS_ERR(simd))
+		return NULL;
+	if (crypto_aead_setkey(simd, pk->key, pk->key_len) ||
+	    crypto_aead_setauthsize(simd, QUIC_TAG_LEN)) {
+		crypto_free_aead(simd);
+		return NULL;
+	}
+	return simd;
+}
+
 /* Keys @k for @pk; on failure @k keeps whatever it held. */
 static int quic_crypto_key_set(struct quic_crypto_key *k, u32 cipher,
 			       const struct quic_packet_keys *pk,
 			       const u8 *secret, u32 secret_len)
 {
+	struct crypto_aead *aead, *simd, *big;
 	struct aead_request *req;
-	struct crypto_aead *aead;
 	int err;
 
 	aead = crypto_alloc_aead(quic_crypto_aead_name(cipher), 0,
@@ -115,19 +154,28 @@ static int quic_crypto_key_set(struct quic_crypto_key *k, u32 cipher,
 		err = crypto_aead_setauthsize(aead, QUIC_TAG_LEN);
 	if (err)
 		goto free_aead;
-	req = aead_request_alloc(aead, GFP_KERNEL);
+	simd = quic_crypto_simd_alloc(cipher, pk);
+	/* One request serves both transforms: size it for the larger. */
+	big = aead;
+	if (simd && crypto_aead_reqsize(simd) > crypto_aead_reqsize(aead))
+		big = simd;
+	req = aead_request_alloc(big, GFP_KERNEL);
 	if (!req) {
 		err = -ENOMEM;
-		goto free_aead;
+		goto free_simd;
 	}
 	aead_request_set_callback(req, 0, NULL, NULL);
 	quic_crypto_key_clear(k);
 	k->aead = aead;
+	k->simd = simd;
 	k->req = req;
 	memcpy(k->iv, pk->iv, QUIC_IV_LEN);
 	memcpy(k->secret, secret, secret_len);
 	return 0;
 
+free_simd:
+	if (simd)
+		crypto_free_aead(simd);
 free_aead:
 	crypto_free_aead(aead);
 	return err;
@@ -383,11 +431,29 @@ static int quic_crypto_aead(struct quic_crypto_dir *d,
 {
 	struct aead_request *req = k->req;
 	struct scatterlist sg;
+	int err;
 
 	quic_crypto_nonce(d, k, pn);
 	sg_init_one(&sg, pkt, hdr_len + len + (enc ? QUIC_TAG_LEN : 0));
 	aead_request_set_ad(req, hdr_len);
 	aead_request_set_crypt(req, &sg, &sg, len, d->iv_buf);
+	if (k->simd) {
+		/*
+		 * With bottom halves off, no softirq can interrupt our FPU
+		 * section and find the FPU taken (which would send that
+		 * softirq's packets down the slow path).
+		 */
+		local_bh_disable();
+		if (crypto_simd_usable()) {
+			aead_request_set_tfm(req, k->simd);
+			err = enc ? crypto_aead_encrypt(req) :
+				    crypto_aead_decrypt(req);
+			local_bh_enable();
+			return err;
+		}
+		local_bh_enable();
+	}
+	aead_request_set_tfm(req, k->aead);
 	return enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 }
 
@@ -680,6 +746,36 @@ void quic_crypto_free(struct quic_crypto *c)
 	c->key_phase = 0;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_free);
+
+/**
+ * quic_crypto_simd_drop() - use only the synchronous AEAD from now on
+ * @c: context
+ *
+ * For the self-test, which seals with one implementation and opens with
+ * the other: the packet bytes must not depend on which one ran.
+ *
+ * Context: process context. Caller excludes the data path.
+ * Return: true if @c held a SIMD transform.
+ */
+bool quic_crypto_simd_drop(struct quic_crypto *c)
+{
+	struct quic_crypto_dir *dirs[] = { &c->tx, &c->rx };
+	bool had = false;
+	u32 i, j;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		for (j = 0; j < ARRAY_SIZE(dirs[i]->key); j++) {
+			struct quic_crypto_key *k = &dirs[i]->key[j];
+
+			if (!k->simd)
+				continue;
+			crypto_free_aead(k->simd);
+			k->simd = NULL;
+			had = true;
+		}
+	}
+	return had;
+}
 
 /*
  * Retry integrity (RFC 9001 5.8): AES-128-GCM with a constant key per

@@ -22,13 +22,17 @@ struct crypto_sync_skcipher;
 
 /**
  * struct quic_crypto_key - AEAD state of one key phase of one direction
- * @aead: transform keyed for this phase; NULL when the slot is empty
- * @req: request reused by every packet of this phase
+ * @aead: synchronous transform keyed for this phase, usable in any
+ *	context; NULL when the slot is empty
+ * @simd: the architecture's SIMD transform with the same key, used where
+ *	the FPU is usable; NULL when there is none for the cipher
+ * @req: request reused by every packet of this phase, with either transform
  * @iv: IV of this phase
  * @secret: traffic secret of this phase, kept to derive the next phase
  */
 struct quic_crypto_key {
 	struct crypto_aead *aead;
+	struct crypto_aead *simd;
 	struct aead_request *req;
 	u8 iv[QUIC_IV_LEN];
 	u8 secret[QUIC_SECRET_MAX_LEN];
@@ -120,6 +124,7 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
 int quic_crypto_key_update(struct quic_crypto *c);
 int quic_crypto_key_update_commit(struct quic_crypto *c);
 void quic_crypto_free(struct quic_crypto *c);
+bool quic_crypto_simd_drop(struct quic_crypto *c);
 
 int quic_crypto_retry_init(void);
 void quic_crypto_retry_exit(void);
