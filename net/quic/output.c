@@ -30,9 +30,7 @@
 #define QUIC_STREAM_HDR_MAX	(1 + 8 + 8 + 4)
 /* Datagrams one flush may send, so a flush never runs unbounded. */
 #define QUIC_FLUSH_BURST	64
-/* Datagrams per UDP GSO super-packet, and bytes: the skb stays within
- * an order-3 allocation.
- */
+/* Datagrams per UDP GSO super-packet (a page fragment each), and bytes. */
 #define QUIC_GSO_MAX_SEGS	16
 #define QUIC_GSO_MAX_BYTES	(16 * 1472)
 
@@ -741,23 +739,56 @@ static void quic_skb_set_gso(struct sk_buff *skb, u32 segs, u32 size)
 }
 
 /*
- * Fill @skb with datagrams: one, or a run of full-size 1-RTT-only ones
- * that leave as a single GSO super-packet.
+ * Room for one datagram of @size bytes in the socket's page fragment.
+ *
+ * Datagrams are built in page fragments rather than in the skb head, as
+ * TCP builds its segments: the fragment's page is recycled as soon as the
+ * skbs using it are freed, so sending costs no allocation per datagram,
+ * and a GSO run needs no large linear buffer (which init_on_alloc kernels
+ * also zero on every allocation). The socket lock serialises the
+ * fragment's users; the page is released with the socket.
+ */
+static u8 *quic_tx_frag_reserve(struct sock *sk, u32 size)
+{
+	struct page_frag *pfrag = &sk->sk_frag;
+
+	if (!skb_page_frag_refill(size, pfrag, GFP_ATOMIC))
+		return NULL;
+	return page_address(pfrag->page) + pfrag->offset;
+}
+
+/* Attach the @len bytes just built in the page fragment to @skb. */
+static void quic_tx_frag_commit(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct page_frag *pfrag = &sk->sk_frag;
+
+	get_page(pfrag->page);
+	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, pfrag->page,
+			pfrag->offset, len, len);
+	pfrag->offset += len;
+}
+
+/*
+ * Fill @skb with datagrams, one page fragment each: one, or a run of
+ * full-size 1-RTT-only ones that leave as a single GSO super-packet.
  */
 static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
 			    u32 size)
 {
 	u32 segs = 0;
 	bool app_only;
+	u8 *buf;
 	int n;
 
 	while (segs < max) {
+		buf = quic_tx_frag_reserve(sk, size);
+		if (!buf)
+			break;
 		quic_sk(sk)->gso_run = segs > 0;
-		n = quic_build_datagram(sk, skb_tail_pointer(skb), size,
-					&app_only);
+		n = quic_build_datagram(sk, buf, size, &app_only);
 		if (n <= 0)
 			break;
-		skb_put(skb, n);
+		quic_tx_frag_commit(sk, skb, n);
 		segs++;
 		/* Only the last segment of a run may be short. */
 		if (!app_only || n != size)
@@ -798,7 +829,7 @@ void quic_output_flush(struct sock *sk)
 		if (qs->ecn.state == QUIC_ECN_TESTING)
 			max = 1;
 		qs->tx_ecn = quic_ecn_marking(&qs->ecn);
-		skb = alloc_skb(QUIC_TX_HEADROOM + max * size, GFP_ATOMIC);
+		skb = alloc_skb(QUIC_TX_HEADROOM, GFP_ATOMIC);
 		if (!skb)
 			break;
 		skb_reserve(skb, QUIC_TX_HEADROOM);
@@ -904,6 +935,7 @@ void quic_output_close(struct sock *sk)
 
 int quic_output_init(void)
 {
+	BUILD_BUG_ON(QUIC_GSO_MAX_SEGS > MAX_SKB_FRAGS);
 	quic_tx_pkt_cache = kmem_cache_create("quic_tx_pkt",
 					      sizeof(struct quic_tx_pkt), 0,
 					      0, NULL);
