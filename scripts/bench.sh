@@ -6,7 +6,7 @@
 # ngtcp2 on the selftests' two-netns veth topology), then prints its
 # table and RESULT lines and keeps the JSON results.
 #
-# Environment: BENCH_MODE (full, the default, smoke, or profile), BENCH_SECONDS
+# Environment: BENCH_MODE (full, the default, smoke, profile or memory), BENCH_SECONDS
 # (per throughput run), BENCH_IDLE_CONNS (idle connections for the memory
 # figure, default 1000), BENCH_PROFILE=1 (add a perf profile),
 # BENCH_OUT (JSON results, default build/bench/results.json),
@@ -35,7 +35,7 @@ rc=$?
 [ -f "$vmout/out/1.out" ] && grep -vE '^(not )?ok ' "$vmout/out/1.out"
 cat "$dir/tap.txt"
 rm -f "$dir/config"
-if [ "${BENCH_MODE:-full}" = profile ]; then
+if [ "${BENCH_MODE:-full}" = profile ] || [ "${BENCH_MODE:-full}" = memory ]; then
 	:	# a profile only, no results
 elif [ -s "$vmout/bench.json" ]; then
 	cp "$vmout/bench.json" "$out"

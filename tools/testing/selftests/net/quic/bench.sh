@@ -28,7 +28,8 @@
 #
 # Environment: BENCH_MODE=full|smoke|profile (smoke: one write size, short
 # runs, a few connections: keeps the script working, measures nothing
-# useful; profile: only the perf profile),
+# useful; profile: only the perf profile; memory: only the idle-memory
+# figure, with the slab caches that grew),
 # BENCH_SECONDS (per throughput run), BENCH_IDLE_CONNS, BENCH_CREDS (a
 # mkcerts.sh directory to reuse), BENCH_PROFILE=1
 # (also record a `perf` profile of a QUIC 64K run, when perf works).
@@ -328,6 +329,12 @@ profile() {	# a perf profile of one QUIC 64K run, if perf works here
 if [ "$MODE" = profile ]; then
 	profile
 	tap_ok "profile taken"
+	tap_done
+fi
+if [ "$MODE" = memory ]; then
+	memory
+	table "$(printf 'memory per idle QUIC connection: %s bytes' "$(awk '$1 == "memory" { print $3 }' "$extra")")"
+	tap_check "memory measured" test "$failed" = 0
 	tap_done
 fi
 
