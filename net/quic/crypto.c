@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 
 #include "crypto.h"
+#include "gcm_soft.h"
 
 /* A QUIC packet never exceeds one UDP datagram. */
 #define QUIC_CRYPTO_MAX_PKT	U16_MAX
@@ -86,8 +87,6 @@ static void quic_crypto_key_clear(struct quic_crypto_key *k)
 {
 	if (k->req)
 		aead_request_free(k->req);
-	if (k->simd)
-		crypto_free_aead(k->simd);
 	if (k->aead)
 		crypto_free_aead(k->aead);
 	memzero_explicit(k, sizeof(*k));
@@ -114,7 +113,7 @@ static void quic_crypto_dir_clear(struct quic_crypto_dir *d)
  * FPU, several times slower per packet. A packet must be sealed or opened
  * before we return (softirq, socket lock held), so we call the internal
  * algorithm ourselves, only where crypto_simd_usable() says the FPU may be
- * used, and use the synchronous transform everywhere else.
+ * used, and fall back to the FPU-free AES-GCM of gcm_soft.c elsewhere.
  */
 static struct crypto_aead *
 quic_crypto_simd_alloc(u32 cipher, const struct quic_packet_keys *pk)
@@ -136,49 +135,61 @@ quic_crypto_simd_alloc(u32 cipher, const struct quic_packet_keys *pk)
 	return simd;
 }
 
-/* Keys @k for @pk; on failure @k keeps whatever it held. */
-static int quic_crypto_key_set(struct quic_crypto_key *k, u32 cipher,
-			       const struct quic_packet_keys *pk,
-			       const u8 *secret, u32 secret_len)
+/* A transform usable in any context: the generic template. */
+static struct crypto_aead *
+quic_crypto_sync_alloc(u32 cipher, const struct quic_packet_keys *pk)
 {
-	struct crypto_aead *aead, *simd, *big;
-	struct aead_request *req;
+	struct crypto_aead *aead;
 	int err;
 
 	aead = crypto_alloc_aead(quic_crypto_aead_name(cipher), 0,
 				 CRYPTO_ALG_ASYNC);
 	if (IS_ERR(aead))
-		return PTR_ERR(aead);
+		return aead;
 	err = crypto_aead_setkey(aead, pk->key, pk->key_len);
 	if (!err)
 		err = crypto_aead_setauthsize(aead, QUIC_TAG_LEN);
-	if (err)
-		goto free_aead;
-	simd = quic_crypto_simd_alloc(cipher, pk);
-	/* One request serves both transforms: size it for the larger. */
-	big = aead;
-	if (simd && crypto_aead_reqsize(simd) > crypto_aead_reqsize(aead))
-		big = simd;
-	req = aead_request_alloc(big, GFP_KERNEL);
+	if (err) {
+		crypto_free_aead(aead);
+		return ERR_PTR(err);
+	}
+	return aead;
+}
+
+/* Keys @k for @pk; on failure @k keeps whatever it held. */
+static int quic_crypto_key_set(struct quic_crypto_key *k, u32 cipher,
+			       const struct quic_packet_keys *pk,
+			       const u8 *secret, u32 secret_len)
+{
+	struct aead_request *req;
+	struct crypto_aead *aead;
+	bool simd = true;
+
+	aead = quic_crypto_simd_alloc(cipher, pk);
+	if (!aead) {
+		simd = false;
+		aead = quic_crypto_sync_alloc(cipher, pk);
+		if (IS_ERR(aead))
+			return PTR_ERR(aead);
+	}
+	req = aead_request_alloc(aead, GFP_KERNEL);
 	if (!req) {
-		err = -ENOMEM;
-		goto free_simd;
+		crypto_free_aead(aead);
+		return -ENOMEM;
 	}
 	aead_request_set_callback(req, 0, NULL, NULL);
 	quic_crypto_key_clear(k);
 	k->aead = aead;
-	k->simd = simd;
 	k->req = req;
+	k->simd = simd;
+	if (simd) {
+		/* gcm_soft.c works from the raw key */
+		memcpy(k->key, pk->key, pk->key_len);
+		k->key_len = pk->key_len;
+	}
 	memcpy(k->iv, pk->iv, QUIC_IV_LEN);
 	memcpy(k->secret, secret, secret_len);
 	return 0;
-
-free_simd:
-	if (simd)
-		crypto_free_aead(simd);
-free_aead:
-	crypto_free_aead(aead);
-	return err;
 }
 
 static int quic_crypto_hp_set(struct quic_crypto_dir *d,
@@ -425,18 +436,26 @@ static void quic_crypto_nonce(struct quic_crypto_dir *d,
  * plaintext (encrypt; the tag room follows it) or the ciphertext with its
  * tag (decrypt).
  */
-static int quic_crypto_aead(struct quic_crypto_dir *d,
-			    struct quic_crypto_key *k, u8 *pkt, u32 hdr_len,
-			    u32 len, u64 pn, bool enc)
+static int quic_crypto_aead_req(struct quic_crypto_key *k, u8 *pkt,
+				u32 hdr_len, u32 len, bool enc, u8 *iv)
 {
 	struct aead_request *req = k->req;
 	struct scatterlist sg;
+
+	sg_init_one(&sg, pkt, hdr_len + len + (enc ? QUIC_TAG_LEN : 0));
+	aead_request_set_ad(req, hdr_len);
+	aead_request_set_crypt(req, &sg, &sg, len, iv);
+	return enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+}
+
+static int quic_crypto_aead(const struct quic_crypto *c,
+			    struct quic_crypto_dir *d,
+			    struct quic_crypto_key *k, u8 *pkt, u32 hdr_len,
+			    u32 len, u64 pn, bool enc)
+{
 	int err;
 
 	quic_crypto_nonce(d, k, pn);
-	sg_init_one(&sg, pkt, hdr_len + len + (enc ? QUIC_TAG_LEN : 0));
-	aead_request_set_ad(req, hdr_len);
-	aead_request_set_crypt(req, &sg, &sg, len, d->iv_buf);
 	if (k->simd) {
 		/*
 		 * With bottom halves off, no softirq can interrupt our FPU
@@ -444,17 +463,21 @@ static int quic_crypto_aead(struct quic_crypto_dir *d,
 		 * softirq's packets down the slow path).
 		 */
 		local_bh_disable();
-		if (crypto_simd_usable()) {
-			aead_request_set_tfm(req, k->simd);
-			err = enc ? crypto_aead_encrypt(req) :
-				    crypto_aead_decrypt(req);
+		if (!c->soft_only && crypto_simd_usable()) {
+			err = quic_crypto_aead_req(k, pkt, hdr_len, len, enc,
+						   d->iv_buf);
 			local_bh_enable();
 			return err;
 		}
 		local_bh_enable();
+		if (enc)
+			return quic_gcm_soft_encrypt(k->key, k->key_len,
+						     d->iv_buf, pkt, hdr_len,
+						     len);
+		return quic_gcm_soft_decrypt(k->key, k->key_len, d->iv_buf,
+					     pkt, hdr_len, len);
 	}
-	aead_request_set_tfm(req, k->aead);
-	return enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	return quic_crypto_aead_req(k, pkt, hdr_len, len, enc, d->iv_buf);
 }
 
 /*
@@ -542,7 +565,8 @@ int quic_crypto_encrypt(struct quic_crypto *c, u8 *pkt, u32 hdr_len,
 	k = quic_crypto_pick(c, d, pkt[0]);
 	if (!k)
 		return -ENOKEY;
-	err = quic_crypto_aead(d, k, pkt, hdr_len, payload_len, pn, true);
+	err = quic_crypto_aead(c, d, k, pkt, hdr_len, payload_len, pn,
+			       true);
 	if (!err)
 		err = quic_crypto_hp_mask(d, pkt + pn_offset +
 					  QUIC_HP_SAMPLE_SKIP);
@@ -652,8 +676,8 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
 	k = quic_crypto_pick(c, d, pkt[0]);
 	if (!k)
 		return -ENOKEY;
-	err = quic_crypto_aead(d, k, pkt, ri->hdr_len, pkt_len - ri->hdr_len,
-			       ri->pn, false);
+	err = quic_crypto_aead(c, d, k, pkt, ri->hdr_len,
+			       pkt_len - ri->hdr_len, ri->pn, false);
 	if (err)
 		return err;
 	ri->payload_len = pkt_len - ri->hdr_len - QUIC_TAG_LEN;
@@ -748,32 +772,25 @@ void quic_crypto_free(struct quic_crypto *c)
 EXPORT_SYMBOL_GPL(quic_crypto_free);
 
 /**
- * quic_crypto_simd_drop() - use only the synchronous AEAD from now on
+ * quic_crypto_force_soft() - take the FPU-free path for SIMD keys
  * @c: context
  *
  * For the self-test, which seals with one implementation and opens with
  * the other: the packet bytes must not depend on which one ran.
  *
- * Context: process context. Caller excludes the data path.
- * Return: true if @c held a SIMD transform.
+ * Context: any. Caller excludes the data path.
+ * Return: true if @c holds a key with a SIMD transform.
  */
-bool quic_crypto_simd_drop(struct quic_crypto *c)
+bool quic_crypto_force_soft(struct quic_crypto *c)
 {
-	struct quic_crypto_dir *dirs[] = { &c->tx, &c->rx };
+	const struct quic_crypto_dir *dirs[] = { &c->tx, &c->rx };
 	bool had = false;
 	u32 i, j;
 
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		for (j = 0; j < ARRAY_SIZE(dirs[i]->key); j++) {
-			struct quic_crypto_key *k = &dirs[i]->key[j];
-
-			if (!k->simd)
-				continue;
-			crypto_free_aead(k->simd);
-			k->simd = NULL;
-			had = true;
-		}
-	}
+	c->soft_only = true;
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
+		for (j = 0; j < ARRAY_SIZE(dirs[i]->key); j++)
+			had |= dirs[i]->key[j].aead && dirs[i]->key[j].simd;
 	return had;
 }
 

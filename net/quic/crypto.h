@@ -22,18 +22,21 @@ struct crypto_sync_skcipher;
 
 /**
  * struct quic_crypto_key - AEAD state of one key phase of one direction
- * @aead: synchronous transform keyed for this phase, usable in any
- *	context; NULL when the slot is empty
- * @simd: the architecture's SIMD transform with the same key, used where
- *	the FPU is usable; NULL when there is none for the cipher
- * @req: request reused by every packet of this phase, with either transform
+ * @aead: transform keyed for this phase; NULL when the slot is empty
+ * @req: request reused by every packet of this phase
+ * @simd: @aead is the architecture's SIMD AES-GCM, usable only where the
+ *	FPU is; elsewhere gcm_soft.c seals and opens with @key
+ * @key_len: length of @key (set with @simd)
+ * @key: the raw AEAD key (set with @simd)
  * @iv: IV of this phase
  * @secret: traffic secret of this phase, kept to derive the next phase
  */
 struct quic_crypto_key {
 	struct crypto_aead *aead;
-	struct crypto_aead *simd;
 	struct aead_request *req;
+	bool simd;
+	u8 key_len;
+	u8 key[QUIC_KEY_MAX_LEN];
 	u8 iv[QUIC_IV_LEN];
 	u8 secret[QUIC_SECRET_MAX_LEN];
 };
@@ -75,6 +78,7 @@ struct quic_crypto_dir {
  *	@plaintext may be set
  * @plaintext: disable_1rtt_encryption was negotiated: 1-RTT packets carry no
  *	AEAD tag and no header protection
+ * @soft_only: self-test only: SIMD keys always take the FPU-free path
  *
  * Locking: the owner serialises calls on one context, normally under the
  * socket lock. The data path of each direction uses only its own half
@@ -88,6 +92,7 @@ struct quic_crypto {
 	u8 key_phase;
 	bool one_rtt;
 	bool plaintext;
+	bool soft_only;
 };
 
 /**
@@ -124,7 +129,7 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
 int quic_crypto_key_update(struct quic_crypto *c);
 int quic_crypto_key_update_commit(struct quic_crypto *c);
 void quic_crypto_free(struct quic_crypto *c);
-bool quic_crypto_simd_drop(struct quic_crypto *c);
+bool quic_crypto_force_soft(struct quic_crypto *c);
 
 int quic_crypto_retry_init(void);
 void quic_crypto_retry_exit(void);

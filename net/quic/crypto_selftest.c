@@ -3,7 +3,7 @@
  * Self-test of QUIC packet protection through the kernel crypto API, run at
  * module load on request: the RFC 9001 / RFC 9369 Appendix A packets byte
  * for byte, AES-256-GCM and AES-128-CCM against GnuTLS-made vectors (each
- * through the CPU's SIMD AEAD and the generic one, crosswise), key
+ * through the CPU's SIMD AEAD and the FPU-free fallback, crosswise), key
  * updates in both directions, Retry tags, plaintext mode, hostile lengths.
  * The vectors are shared with the userspace unit test (crypto_vectors.h).
  */
@@ -89,9 +89,9 @@ static bool quic_st_rx_ok(const struct quic_vec_packet *v, const u8 *pkt,
 
 /*
  * @generic: 0 as installed (the SIMD AEAD where the CPU has one), 1 the
- * sender uses only the generic AEAD, 2 the receiver does; so that each
- * implementation opens what the other sealed. Sets *@simd when a SIMD
- * transform was there to drop.
+ * sender takes the FPU-free fallback, 2 the receiver does; so that each
+ * implementation opens what the other sealed. Sets *@simd when there was
+ * a SIMD transform to bypass.
  */
 static int quic_st_packet_run(const struct quic_vec_packet *v,
 			      struct quic_st_pair *p, u8 *pkt, u32 generic,
@@ -104,9 +104,9 @@ static int quic_st_packet_run(const struct quic_vec_packet *v,
 	err = quic_st_keys(v, &p->a, &p->b);
 	if (err)
 		return quic_st_fail(v->name, "installing keys", err);
-	if (generic == 1 && quic_crypto_simd_drop(&p->a))
+	if (generic == 1 && quic_crypto_force_soft(&p->a))
 		*simd = true;
-	if (generic == 2 && quic_crypto_simd_drop(&p->b))
+	if (generic == 2 && quic_crypto_force_soft(&p->b))
 		*simd = true;
 	memcpy(pkt, v->hdr, hdr_len);
 	memcpy(pkt + hdr_len, v->payload, v->payload_len);
@@ -398,6 +398,7 @@ int quic_crypto_selftest(void)
 	if (!err)
 		pr_info("crypto self-test: %zu packets, key update, retry: ok (AEAD: %s)\n",
 			ARRAY_SIZE(quic_vec_packets),
-			simd ? "SIMD and generic" : "generic only");
+			simd ? "SIMD and FPU-free fallback" :
+				"generic only");
 	return err;
 }
