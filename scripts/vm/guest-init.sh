@@ -42,18 +42,20 @@ for m in aesni_intel ghash_clmulni_intel chacha_x86_64 poly1305_x86_64 \
 	modprobe -q $m 2> /dev/null
 done
 
-# The UDP tunnel helpers are modules in Debian's kernel; load them first.
 : > $res/load.log
-for m in udp_tunnel ip6_udp_tunnel; do
-	modprobe $m >> $res/load.log 2>&1
-done
 load_rc=0
 # vm-run.sh -b SRC:DST: SRC (e.g. a module built for this kernel) over DST.
 for b in "${BINDS[@]}"; do
 	mount --bind "$REPO/${b%%:*}" "$REPO/${b#*:}" >> $res/load.log 2>&1 ||
 		load_rc=1
 done
+# insmod resolves no dependencies: load what each module names (the UDP
+# tunnel helpers, gf128mul...) with modprobe first. One that is built
+# into this kernel fails to modprobe and is there all the same.
 for m in "${MODULES[@]}"; do
+	for dep in $(modinfo -F depends "$REPO/$m" 2> /dev/null | tr ',' ' '); do
+		modprobe "$dep" >> $res/load.log 2>&1
+	done
 	insmod "$REPO/$m" >> $res/load.log 2>&1 || load_rc=1
 done
 echo $load_rc > $res/load.rc
