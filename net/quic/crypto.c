@@ -14,6 +14,7 @@
 #include <crypto/skcipher.h>
 #include <crypto/utils.h>
 #include <linux/bottom_half.h>
+#include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -118,15 +119,30 @@ static void quic_crypto_dir_clear(struct quic_crypto_dir *d)
 static struct crypto_aead *
 quic_crypto_simd_alloc(u32 cipher, const struct quic_packet_keys *pk)
 {
+	/* jiffies | 1 of the last failed lookup, 0 if none */
+	static unsigned long missed;
+	unsigned long last = READ_ONCE(missed);
 	struct crypto_aead *simd;
 
 	if (cipher != QUIC_CIPHER_AES_128_GCM &&
 	    cipher != QUIC_CIPHER_AES_256_GCM)
 		return NULL;
-	simd = crypto_alloc_aead("__gcm(aes)", CRYPTO_ALG_INTERNAL,
-				 CRYPTO_ALG_INTERNAL | CRYPTO_ALG_ASYNC);
-	if (IS_ERR(simd))
+	/*
+	 * Where no SIMD AES-GCM is registered, a lookup is not cheap: the
+	 * crypto manager tries to build "__gcm" as a template and asks
+	 * modprobe for it, for every key. Ask again only once a minute, in
+	 * case the module providing it was loaded meanwhile.
+	 */
+	if (last && time_before(jiffies, last + 60 * HZ))
 		return NULL;
+	simd = crypto_alloc_aead("__gcm(aes)", CRYPTO_ALG_INTERNAL,
+				 CRYPTO_ALG_INTERNAL | CRYPTO_ALG_ASYNC |
+				 CRYPTO_NOLOAD);
+	if (IS_ERR(simd)) {
+		WRITE_ONCE(missed, jiffies | 1);
+		return NULL;
+	}
+	WRITE_ONCE(missed, 0);
 	if (crypto_aead_setkey(simd, pk->key, pk->key_len) ||
 	    crypto_aead_setauthsize(simd, QUIC_TAG_LEN)) {
 		crypto_free_aead(simd);
