@@ -36,7 +36,10 @@
 
 static bool gso;
 module_param(gso, bool, 0644);
-/* Off by default: slower under qemu TCG so far (see the perf work). */
+/* Off by default for now: as fast as single datagrams at 64 KiB writes
+ * and faster at 16 KiB since datagrams live in page fragments, but the
+ * receiving encap socket still segments every super-packet.
+ */
 MODULE_PARM_DESC(gso, "Send full-size 1-RTT datagram runs as UDP GSO");
 
 static struct kmem_cache *quic_tx_pkt_cache;
