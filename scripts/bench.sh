@@ -36,7 +36,7 @@ rc=$?
 cat "$dir/tap.txt"
 rm -f "$dir/config"
 if [ "${BENCH_MODE:-full}" = profile ] || [ "${BENCH_MODE:-full}" = memory ]; then
-	:	# a profile only, no results
+	:	# a profile or the memory figure only: no JSON results
 elif [ -s "$vmout/bench.json" ]; then
 	cp "$vmout/bench.json" "$out"
 	echo "bench: JSON results in $out"

@@ -806,7 +806,7 @@ bool quic_crypto_force_soft(struct quic_crypto *c)
 	c->soft_only = true;
 	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		for (j = 0; j < ARRAY_SIZE(dirs[i]->key); j++)
-			had |= dirs[i]->key[j].aead && dirs[i]->key[j].simd;
+			had |= dirs[i]->key[j].simd;
 	return had;
 }
 

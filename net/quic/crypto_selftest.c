@@ -88,13 +88,13 @@ static bool quic_st_rx_ok(const struct quic_vec_packet *v, const u8 *pkt,
 }
 
 /*
- * @generic: 0 as installed (the SIMD AEAD where the CPU has one), 1 the
+ * @soft: 0 as installed (the SIMD AEAD where the CPU has one), 1 the
  * sender takes the FPU-free fallback, 2 the receiver does; so that each
  * implementation opens what the other sealed. Sets *@simd when there was
  * a SIMD transform to bypass.
  */
 static int quic_st_packet_run(const struct quic_vec_packet *v,
-			      struct quic_st_pair *p, u8 *pkt, u32 generic,
+			      struct quic_st_pair *p, u8 *pkt, u32 soft,
 			      bool *simd)
 {
 	u32 hdr_len = v->pn_offset + v->pn_len;
@@ -104,9 +104,9 @@ static int quic_st_packet_run(const struct quic_vec_packet *v,
 	err = quic_st_keys(v, &p->a, &p->b);
 	if (err)
 		return quic_st_fail(v->name, "installing keys", err);
-	if (generic == 1 && quic_crypto_force_soft(&p->a))
+	if (soft == 1 && quic_crypto_force_soft(&p->a))
 		*simd = true;
-	if (generic == 2 && quic_crypto_force_soft(&p->b))
+	if (soft == 2 && quic_crypto_force_soft(&p->b))
 		*simd = true;
 	memcpy(pkt, v->hdr, hdr_len);
 	memcpy(pkt + hdr_len, v->payload, v->payload_len);
@@ -131,17 +131,17 @@ static int quic_st_packet(const struct quic_vec_packet *v,
 			  struct quic_st_pair *p, bool *simd)
 {
 	bool one_rtt = !(v->hdr[0] & QUIC_HP_LONG_HEADER);
-	u32 generic;
+	u32 soft;
 	int err = 0;
 	u8 *pkt;
 
 	pkt = kzalloc(v->packet_len, GFP_KERNEL);
 	if (!pkt)
 		return -ENOMEM;
-	for (generic = 0; generic < 3 && !err; generic++) {
+	for (soft = 0; soft < 3 && !err; soft++) {
 		quic_crypto_init(&p->a, one_rtt);
 		quic_crypto_init(&p->b, one_rtt);
-		err = quic_st_packet_run(v, p, pkt, generic, simd);
+		err = quic_st_packet_run(v, p, pkt, soft, simd);
 		quic_crypto_free(&p->a);
 		quic_crypto_free(&p->b);
 	}
