@@ -1106,6 +1106,12 @@ void quic_conn_release_cb(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 	int bit;
 
+	/* Answer what quic_backlog_rcv() took in, all at once. */
+	if (qs->backlog_flush) {
+		qs->backlog_flush = false;
+		if (!qs->closing)
+			quic_output_flush(sk);
+	}
 	for (bit = 0; bit < ARRAY_SIZE(fns); bit++) {
 		if (!test_and_clear_bit(bit, &qs->deferred))
 			continue;

@@ -110,10 +110,20 @@ drop:
 	return 0;
 }
 
-/* proto .backlog_rcv: datagrams that arrived while the user held the lock. */
+static bool quic_input_process(struct sock *sk, struct sk_buff *skb);
+
+/*
+ * proto .backlog_rcv: datagrams that arrived while the user held the lock.
+ * What they call for (ACKs, data the peer's credit lets out) is sent once
+ * for the whole backlog, from quic_conn_release_cb(). Flushing after each
+ * one made draining a long backlog slow enough that, with the sender still
+ * going, the backlog outgrew its limit before it was drained (its length
+ * only drops back to zero once it is empty) and datagrams were dropped.
+ */
 int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	quic_input_datagram(sk, skb);
+	if (quic_input_process(sk, skb))
+		quic_sk(sk)->backlog_flush = true;
 	return 0;
 }
 
@@ -307,6 +317,28 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	sk->sk_data_ready(sk);
 }
 
+/*
+ * Process one datagram, consuming @skb. Return: true if the connection is
+ * still open and may have something to send in response.
+ */
+static bool quic_input_process(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (sk->sk_state == QUIC_SS_LISTENING) {
+		quic_listener_rcv(sk, skb);
+		return false;
+	}
+	if (qs->closing || sk->sk_state == QUIC_SS_CLOSED) {
+		kfree_skb(skb);
+		return false;
+	}
+	qs->amp_rx_bytes += skb->len;
+	quic_input_payload(sk, skb->data, skb->len, quic_skb_cb(skb)->ecn);
+	kfree_skb(skb);
+	return !qs->closing;
+}
+
 /**
  * quic_input_datagram() - process one received datagram on its socket
  * @sk: socket, locked (owned, or bh-locked with no owner)
@@ -314,19 +346,6 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
  */
 void quic_input_datagram(struct sock *sk, struct sk_buff *skb)
 {
-	struct quic_sock *qs = quic_sk(sk);
-
-	if (sk->sk_state == QUIC_SS_LISTENING) {
-		quic_listener_rcv(sk, skb);
-		return;
-	}
-	if (qs->closing || sk->sk_state == QUIC_SS_CLOSED) {
-		kfree_skb(skb);
-		return;
-	}
-	qs->amp_rx_bytes += skb->len;
-	quic_input_payload(sk, skb->data, skb->len, quic_skb_cb(skb)->ecn);
-	kfree_skb(skb);
-	if (!qs->closing)
+	if (quic_input_process(sk, skb))
 		quic_output_flush(sk);
 }

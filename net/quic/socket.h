@@ -205,6 +205,8 @@ struct quic_sock {
 	u16			ticket_len;
 	u32			events;		/* enabled QUIC_EVENT_* bits */
 	bool			rx_ready;	/* quic_conn_update_rx_ready */
+	/* The backlog brought packets: flush once it is drained. */
+	bool			backlog_flush;
 
 	struct timer_list	loss_timer;	/* loss detection and PTO */
 	struct timer_list	ack_timer;	/* max_ack_delay */
