@@ -1,13 +1,83 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * QUIC received packet number sets and ACK range decoding (RFC 9000 13.2,
- * 19.3.1). Pure: no allocation, no locking; the caller serialises access.
+ * 19.3.1). Pure: no locking, the caller serialises access. The only
+ * allocation is the array a set moves to when its inline intervals run out.
  */
 #include "ackrange.h"
 
+#ifdef __KERNEL__
+#include <linux/slab.h>
+#endif
+
+/*
+ * Sets are updated in softirq, hence GFP_ATOMIC; a failure only means the
+ * set keeps fewer intervals. Unit tests define their own pair before
+ * including this file to inject allocation failures.
+ */
+#ifndef quic_ackrange_alloc
+#ifdef __KERNEL__
+#define quic_ackrange_alloc(n)	kmalloc(n, GFP_ATOMIC | __GFP_NOWARN)
+#define quic_ackrange_free(p)	kfree(p)
+#else
+#define quic_ackrange_alloc(n)	malloc(n)
+#define quic_ackrange_free(p)	free(p)
+#endif
+#endif
+
+/*
+ * A set moves back inline once it holds this few intervals: half the inline
+ * room, so that a peer whose gaps come and go around the inline size does
+ * not make every packet allocate or free.
+ */
+#define QUIC_ACKRANGE_SHRINK	(QUIC_ACKRANGE_INLINE / 2)
+
+static struct quic_ackrange *quic_ackrange_v(struct quic_ackrange_set *set)
+{
+	return set->heap ?: set->inline_ranges;
+}
+
+static const struct quic_ackrange *
+quic_ackrange_cv(const struct quic_ackrange_set *set)
+{
+	return set->heap ?: set->inline_ranges;
+}
+
+static u32 quic_ackrange_cap(const struct quic_ackrange_set *set)
+{
+	return set->heap ? QUIC_ACKRANGE_MAX : QUIC_ACKRANGE_INLINE;
+}
+
+/* Move the intervals to the array; false if it cannot be allocated. */
+static bool quic_ackrange_grow(struct quic_ackrange_set *set)
+{
+	struct quic_ackrange *v;
+
+	if (set->heap)
+		return false;
+	v = quic_ackrange_alloc(QUIC_ACKRANGE_MAX * sizeof(*v));
+	if (!v)
+		return false;
+	memcpy(v, set->inline_ranges, set->count * sizeof(*v));
+	set->heap = v;
+	return true;
+}
+
+/* Move the intervals back inline and free the array, once few are left. */
+static void quic_ackrange_shrink(struct quic_ackrange_set *set)
+{
+	struct quic_ackrange *v = set->heap;
+
+	if (!v || set->count > QUIC_ACKRANGE_SHRINK)
+		return;
+	memcpy(set->inline_ranges, v, set->count * sizeof(*v));
+	set->heap = NULL;
+	quic_ackrange_free(v);
+}
+
 /**
  * quic_ackrange_init() - empty a set
- * @set: set to initialise
+ * @set: set to initialise; its old content, if any, is not freed
  */
 void quic_ackrange_init(struct quic_ackrange_set *set)
 {
@@ -15,18 +85,41 @@ void quic_ackrange_init(struct quic_ackrange_set *set)
 }
 EXPORT_SYMBOL_GPL(quic_ackrange_init);
 
+/**
+ * quic_ackrange_release() - free what a set allocated
+ * @set: set, initialised; it stays usable and keeps its intervals, floor
+ *	and largest packet number as long as they fit inline (the smallest
+ *	are forgotten and the floor raised otherwise)
+ */
+void quic_ackrange_release(struct quic_ackrange_set *set)
+{
+	struct quic_ackrange *v = set->heap;
+
+	if (!v)
+		return;
+	if (set->count > QUIC_ACKRANGE_INLINE) {
+		set->floor = v[QUIC_ACKRANGE_INLINE].end + 1;
+		set->count = QUIC_ACKRANGE_INLINE;
+	}
+	memcpy(set->inline_ranges, v, set->count * sizeof(*v));
+	set->heap = NULL;
+	quic_ackrange_free(v);
+}
+EXPORT_SYMBOL_GPL(quic_ackrange_release);
+
 /*
  * Index of the first interval lying wholly below @pn (all before it lie
  * above @pn), or -1 if an interval already holds @pn.
  */
 static int quic_ackrange_slot(const struct quic_ackrange_set *set, u64 pn)
 {
+	const struct quic_ackrange *r = quic_ackrange_cv(set);
 	u32 i;
 
 	for (i = 0; i < set->count; i++) {
-		if (pn > set->ranges[i].end)
+		if (pn > r[i].end)
 			break;
-		if (pn >= set->ranges[i].start)
+		if (pn >= r[i].start)
 			return -1;
 	}
 	return i;
@@ -34,9 +127,11 @@ static int quic_ackrange_slot(const struct quic_ackrange_set *set, u64 pn)
 
 static void quic_ackrange_delete(struct quic_ackrange_set *set, u32 i)
 {
-	memmove(&set->ranges[i], &set->ranges[i + 1],
-		(set->count - i - 1) * sizeof(set->ranges[0]));
+	struct quic_ackrange *r = quic_ackrange_v(set);
+
+	memmove(&r[i], &r[i + 1], (set->count - i - 1) * sizeof(r[0]));
 	set->count--;
+	quic_ackrange_shrink(set);
 }
 
 /**
@@ -47,9 +142,10 @@ static void quic_ackrange_delete(struct quic_ackrange_set *set, u32 i)
  *	ACK Delay field)
  *
  * Adjacent intervals are merged. When all QUIC_ACKRANGE_MAX intervals are in
- * use and @pn needs a new one, the smallest interval is forgotten and the
- * floor raised above it: the largest packet numbers, which matter most to
- * the peer's loss detection, are always kept.
+ * use (or the inline ones, if the array cannot be allocated) and @pn needs
+ * a new one, the smallest interval is forgotten and the floor raised above
+ * it: the largest packet numbers, which matter most to the peer's loss
+ * detection, are always kept.
  *
  * A packet number below the floor may or may not have been seen. It is
  * reported as a duplicate, so the caller drops it rather than risk
@@ -61,7 +157,7 @@ static void quic_ackrange_delete(struct quic_ackrange_set *set, u32 i)
  */
 int quic_ackrange_add(struct quic_ackrange_set *set, u64 pn, u64 recv_ns)
 {
-	struct quic_ackrange *r = set->ranges;
+	struct quic_ackrange *r = quic_ackrange_v(set);
 	bool above, below;
 	int slot;
 	u32 i;
@@ -100,7 +196,9 @@ int quic_ackrange_add(struct quic_ackrange_set *set, u64 pn, u64 recv_ns)
 		return 1;
 	}
 
-	if (set->count == QUIC_ACKRANGE_MAX) {
+	if (set->count == quic_ackrange_cap(set) && quic_ackrange_grow(set))
+		r = set->heap;
+	if (set->count == quic_ackrange_cap(set)) {
 		if (i == set->count) {
 			/* @pn would be the oldest interval: forget it now. */
 			set->floor = pn + 1;
@@ -143,10 +241,12 @@ EXPORT_SYMBOL_GPL(quic_ackrange_contains);
 int quic_ackrange_get(const struct quic_ackrange_set *set, u32 idx,
 		      u64 *start, u64 *end)
 {
+	const struct quic_ackrange *r = quic_ackrange_cv(set);
+
 	if (idx >= set->count)
 		return -ENOENT;
-	*start = set->ranges[idx].start;
-	*end = set->ranges[idx].end;
+	*start = r[idx].start;
+	*end = r[idx].end;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(quic_ackrange_get);
@@ -164,7 +264,7 @@ EXPORT_SYMBOL_GPL(quic_ackrange_get);
  */
 void quic_ackrange_remove_below(struct quic_ackrange_set *set, u64 pn)
 {
-	struct quic_ackrange *last;
+	struct quic_ackrange *r = quic_ackrange_v(set);
 
 	if (!set->has_largest)
 		return;
@@ -173,14 +273,14 @@ void quic_ackrange_remove_below(struct quic_ackrange_set *set, u64 pn)
 		return;
 	set->floor = pn;
 	while (set->count) {
-		last = &set->ranges[set->count - 1];
-		if (last->end >= pn) {
-			if (last->start < pn)
-				last->start = pn;
+		if (r[set->count - 1].end >= pn) {
+			if (r[set->count - 1].start < pn)
+				r[set->count - 1].start = pn;
 			break;
 		}
 		set->count--;
 	}
+	quic_ackrange_shrink(set);
 }
 EXPORT_SYMBOL_GPL(quic_ackrange_remove_below);
 

@@ -4,12 +4,17 @@
  * sections 13.2 and 19.3).
  *
  * A receiver remembers which packet numbers it has seen in one packet number
- * space as disjoint inclusive intervals, largest first, in a fixed array: no
- * allocation, and memory stays bounded however many gaps a peer opens. When
- * the array is full the oldest (smallest) interval is forgotten and
- * everything at or below it becomes "unknown"; such packet numbers are then
- * reported as duplicates so a replayed old packet is never processed twice
- * (RFC 9000 13.2.3 allows dropping them).
+ * space as disjoint inclusive intervals, largest first. Memory stays
+ * bounded however many gaps a peer opens: a few intervals live in the set
+ * itself, which is all a connection in order needs; the first gap beyond
+ * them moves the intervals to one array of QUIC_ACKRANGE_MAX allocated on
+ * demand, and the set moves back in and frees it once few intervals remain.
+ * Idle connections thus keep no array of 32 (512 bytes) for each of their
+ * spaces. When the array is full, or could not be allocated, the oldest
+ * (smallest) interval is forgotten and everything at or below it becomes
+ * "unknown"; such packet numbers are then reported as duplicates so a
+ * replayed old packet is never processed twice (RFC 9000 13.2.3 allows
+ * dropping them).
  *
  * The same file also walks the Gap/ACK Range Length pairs of a received ACK
  * frame and turns them into intervals, rejecting any that would go below 0.
@@ -19,8 +24,10 @@
 
 #include "codec_compat.h"
 
-/* Intervals kept per packet number space. */
+/* Intervals kept per packet number space, at most. */
 #define QUIC_ACKRANGE_MAX		32
+/* Intervals kept inside the set itself, before an array is allocated. */
+#define QUIC_ACKRANGE_INLINE		4
 /* Largest packet number representable (a 62-bit variable-length integer). */
 #define QUIC_ACKRANGE_PN_MAX		((1ULL << 62) - 1)
 /* Transport error code for a malformed ACK frame (RFC 9000 20.1). */
@@ -34,18 +41,22 @@ struct quic_ackrange {
 
 /**
  * struct quic_ackrange_set - packet numbers received in one space
- * @ranges: disjoint, non-adjacent intervals, sorted largest first
+ * @heap: array of QUIC_ACKRANGE_MAX intervals once more than
+ *	QUIC_ACKRANGE_INLINE are needed, else NULL
+ * @inline_ranges: the intervals while @heap is NULL
  * @largest: largest packet number ever added (valid if @has_largest)
  * @largest_recv_ns: receive time of @largest, as passed to add()
  * @floor: packet numbers below this are forgotten and count as duplicates
- * @count: intervals in use in @ranges
+ * @count: intervals in use (in @heap, else in @inline_ranges); they are
+ *	disjoint, non-adjacent and sorted largest first
  * @has_largest: at least one packet number was added
  * @out_of_order: the last add() saw a new packet that calls for an
  *	immediate ACK (RFC 9000 13.2.1): below the largest, or leaving a gap
  *	above it
  */
 struct quic_ackrange_set {
-	struct quic_ackrange ranges[QUIC_ACKRANGE_MAX];
+	struct quic_ackrange *heap;
+	struct quic_ackrange inline_ranges[QUIC_ACKRANGE_INLINE];
 	u64 largest;
 	u64 largest_recv_ns;
 	u64 floor;
@@ -55,6 +66,7 @@ struct quic_ackrange_set {
 };
 
 void quic_ackrange_init(struct quic_ackrange_set *set);
+void quic_ackrange_release(struct quic_ackrange_set *set);
 int quic_ackrange_add(struct quic_ackrange_set *set, u64 pn, u64 recv_ns);
 bool quic_ackrange_contains(const struct quic_ackrange_set *set, u64 pn);
 int quic_ackrange_get(const struct quic_ackrange_set *set, u32 idx,

@@ -195,6 +195,17 @@ static void quic_kunit_ackrange(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, quic_ackrange_add(set, QUIC_ACKRANGE_PN_MAX + 1,
 						0), -EINVAL);
+
+	/* More gaps than fit inline: all intervals are kept, then freed. */
+	for (start = 10; start < 30; start += 2)
+		KUNIT_EXPECT_EQ(test, quic_ackrange_add(set, start, 600), 1);
+	KUNIT_EXPECT_EQ(test, quic_ackrange_count(set), 11U);
+	KUNIT_EXPECT_TRUE(test, quic_ackrange_contains(set, 10));
+	quic_ackrange_release(set);
+	KUNIT_EXPECT_EQ(test, quic_ackrange_count(set),
+			(u32)QUIC_ACKRANGE_INLINE);
+	KUNIT_EXPECT_TRUE(test, quic_ackrange_contains(set, 28));
+	KUNIT_EXPECT_FALSE(test, quic_ackrange_contains(set, 10));
 }
 
 static struct kunit_case quic_codec_kunit_cases[] = {

@@ -173,6 +173,7 @@ void quic_conn_discard_space(struct sock *sk, u8 space)
 	sp->discarded = true;
 	sp->ack_now = false;
 	sp->probe = false;
+	quic_ackrange_release(&sp->recv);
 	quic_recovery_discard(&sp->sent, quic_free_tx_pkt_cb, qs);
 	quic_recvbuf_free(&sp->crypto_rx);
 	quic_sendbuf_free(&sp->crypto_tx);
@@ -195,6 +196,7 @@ void quic_conn_destroy(struct sock *sk)
 	for (i = 0; i < QUIC_SPACE_MAX; i++) {
 		struct quic_space *sp = &qs->space[i];
 
+		quic_ackrange_release(&sp->recv);
 		quic_recovery_discard(&sp->sent, quic_free_tx_pkt_cb, qs);
 		quic_recvbuf_free(&sp->crypto_rx);
 		quic_sendbuf_free(&sp->crypto_tx);

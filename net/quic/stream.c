@@ -245,8 +245,11 @@ void quic_stream_table_free(struct quic_stream_table *t)
 {
 	struct hlist_node *tmp;
 	struct quic_stream *s;
-	int bkt;
+	int bkt, i, j;
 
 	hash_for_each_safe(t->hash, bkt, tmp, s, node)
 		quic_stream_free(t, s);
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			quic_ackrange_release(&t->freed[i][j]);
 }

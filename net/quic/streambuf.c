@@ -552,18 +552,74 @@ EXPORT_SYMBOL_GPL(quic_recvbuf_window_update);
 
 /*
  * Sorted disjoint range sets of the send side. Adding merges ranges that
- * overlap or touch; it fails only when a new entry is needed and the array
- * is full, and the caller then picks what to give up.
+ * overlap or touch; it fails only when a new entry is needed and the set
+ * can hold no more, and the caller then picks what to give up.
+ *
+ * A set holds QUIC_SB_RANGES_INLINE entries in the buffer; one more moves
+ * it to a heap array of QUIC_SB_RANGES entries (see streambuf.h for why).
+ * The array goes only once at most half the inline entries are used, so
+ * a set hovering around the inline size does not allocate and free on
+ * every ACK or loss. If the allocation fails the set is full at the inline
+ * size: the same safe fallbacks as at QUIC_SB_RANGES apply.
+ *
+ * Entry points that change a set call quic_sendbuf_shrink() last, when no
+ * pointer into the entries is held any more.
  */
+#if QUIC_SB_RANGES_INLINE < 2 || QUIC_SB_RANGES_INLINE >= QUIC_SB_RANGES
+#error "a full set merges two entries: QUIC_SB_RANGES_INLINE must be >= 2"
+#endif
+
+static struct quic_sb_range *quic_sb_rv(struct quic_sb_rangevec *v)
+{
+	return v->heap ?: v->inl;
+}
+
+static const struct quic_sb_range *
+quic_sb_rv_const(const struct quic_sb_rangevec *v)
+{
+	return v->heap ?: v->inl;
+}
+
+/*
+ * Make room for entry @n + 1. The heap array is not charged to ->mem: it
+ * is bounded (QUIC_SB_RANGES entries, two sets per buffer) and goes away
+ * with the holes that needed it.
+ */
+static bool quic_sb_rv_room(struct quic_sb_rangevec *v, u8 n)
+{
+	struct quic_sb_range *heap;
+
+	if (n < (v->heap ? QUIC_SB_RANGES : QUIC_SB_RANGES_INLINE))
+		return true;
+	if (v->heap)
+		return false;
+	heap = quic_sb_alloc(QUIC_SB_RANGES * sizeof(*heap));
+	if (!heap)
+		return false;
+	memcpy(heap, v->inl, n * sizeof(*heap));
+	v->heap = heap;
+	return true;
+}
+
+static void quic_sb_rv_shrink(struct quic_sb_rangevec *v, u8 n)
+{
+	if (!v->heap || n > QUIC_SB_RANGES_INLINE / 2)
+		return;
+	memcpy(v->inl, v->heap, n * sizeof(*v->heap));
+	quic_sb_free(v->heap);
+	v->heap = NULL;
+}
+
 static void quic_sb_ranges_del(struct quic_sb_range *r, u8 *n, u8 i)
 {
 	memmove(&r[i], &r[i + 1], (*n - i - 1) * sizeof(*r));
 	(*n)--;
 }
 
-static bool quic_sb_ranges_add(struct quic_sb_range *r, u8 *n, u64 start,
+static bool quic_sb_ranges_add(struct quic_sb_rangevec *v, u8 *n, u64 start,
 			       u64 end)
 {
+	struct quic_sb_range *r = quic_sb_rv(v);
 	u8 i = 0, j;
 
 	while (i < *n && r[i].end < start)
@@ -578,8 +634,9 @@ static bool quic_sb_ranges_add(struct quic_sb_range *r, u8 *n, u64 start,
 		*n -= j - i - 1;
 		return true;
 	}
-	if (*n == QUIC_SB_RANGES)
+	if (!quic_sb_rv_room(v, *n))
 		return false;
+	r = quic_sb_rv(v);
 	memmove(&r[i + 1], &r[i], (*n - i) * sizeof(*r));
 	r[i].start = start;
 	r[i].end = end;
@@ -592,9 +649,10 @@ static bool quic_sb_ranges_add(struct quic_sb_range *r, u8 *n, u64 start,
  * without one the range is kept whole, which for the lost set only means
  * sending some bytes again.
  */
-static void quic_sb_ranges_remove(struct quic_sb_range *r, u8 *n, u64 start,
-				  u64 end)
+static void quic_sb_ranges_remove(struct quic_sb_rangevec *v, u8 *n,
+				  u64 start, u64 end)
 {
+	struct quic_sb_range *r = quic_sb_rv(v);
 	u8 i = 0;
 
 	if (start >= end)
@@ -605,7 +663,8 @@ static void quic_sb_ranges_remove(struct quic_sb_range *r, u8 *n, u64 start,
 		} else if (r[i].start >= start && r[i].end <= end) {
 			quic_sb_ranges_del(r, n, i);
 		} else if (r[i].start < start && r[i].end > end) {
-			if (*n < QUIC_SB_RANGES) {
+			if (quic_sb_rv_room(v, *n)) {
+				r = quic_sb_rv(v);
 				memmove(&r[i + 1], &r[i],
 					(*n - i) * sizeof(*r));
 				(*n)++;
@@ -623,15 +682,23 @@ static void quic_sb_ranges_remove(struct quic_sb_range *r, u8 *n, u64 start,
 	}
 }
 
+/* Return to the inline entries a set that no longer needs its array. */
+static void quic_sendbuf_shrink(struct quic_sendbuf *sb)
+{
+	quic_sb_rv_shrink(&sb->acked, sb->nacked);
+	quic_sb_rv_shrink(&sb->lost, sb->nlost);
+}
+
 /* A full lost set merges its two closest ranges: more is resent, not less. */
 static void quic_sendbuf_add_lost(struct quic_sendbuf *sb, u64 start, u64 end)
 {
-	struct quic_sb_range *r = sb->lost;
+	struct quic_sb_range *r;
 	u64 gap, best = U64_MAX;
 	u8 i, k = 0;
 
-	if (quic_sb_ranges_add(r, &sb->nlost, start, end))
+	if (quic_sb_ranges_add(&sb->lost, &sb->nlost, start, end))
 		return;
+	r = quic_sb_rv(&sb->lost);
 	for (i = 0; i + 1 < sb->nlost; i++) {
 		gap = r[i + 1].start - r[i].end;
 		if (gap < best) {
@@ -641,7 +708,7 @@ static void quic_sendbuf_add_lost(struct quic_sendbuf *sb, u64 start, u64 end)
 	}
 	r[k].end = r[k + 1].end;
 	quic_sb_ranges_del(r, &sb->nlost, k + 1);
-	quic_sb_ranges_add(r, &sb->nlost, start, end);
+	quic_sb_ranges_add(&sb->lost, &sb->nlost, start, end);
 }
 
 /*
@@ -652,12 +719,13 @@ static void quic_sendbuf_add_lost(struct quic_sendbuf *sb, u64 start, u64 end)
 static void quic_sendbuf_add_acked(struct quic_sendbuf *sb, u64 start,
 				   u64 end)
 {
-	struct quic_sb_range *r = sb->acked;
+	struct quic_sb_range *r;
 	u64 len, best = end - start;
 	u8 i, k = QUIC_SB_RANGES;
 
-	if (quic_sb_ranges_add(r, &sb->nacked, start, end))
+	if (quic_sb_ranges_add(&sb->acked, &sb->nacked, start, end))
 		return;
+	r = quic_sb_rv(&sb->acked);
 	for (i = 0; i < sb->nacked; i++) {
 		len = r[i].end - r[i].start;
 		if (len < best) {
@@ -671,12 +739,13 @@ static void quic_sendbuf_add_acked(struct quic_sendbuf *sb, u64 start,
 	}
 	quic_sendbuf_add_lost(sb, r[k].start, r[k].end);
 	quic_sb_ranges_del(r, &sb->nacked, k);
-	quic_sb_ranges_add(r, &sb->nacked, start, end);
+	quic_sb_ranges_add(&sb->acked, &sb->nacked, start, end);
 }
 
 /**
  * quic_sendbuf_init() - prepare an empty send buffer
- * @sb: buffer
+ * @sb: buffer, uninitialised or released by quic_sendbuf_free(); what an
+ *	initialised buffer holds would leak
  *
  * Context: any; the buffer is not shared yet.
  */
@@ -687,8 +756,13 @@ void quic_sendbuf_init(struct quic_sendbuf *sb)
 EXPORT_SYMBOL_GPL(quic_sendbuf_init);
 
 /**
- * quic_sendbuf_free() - release every chunk
+ * quic_sendbuf_free() - release every chunk and range array
  * @sb: buffer
+ *
+ * The acked and lost range sets are emptied too: with no bytes held there
+ * is nothing left to resend. Offsets and FIN state are kept. It may be
+ * called again, and must be if acks or losses were reported since (they
+ * may have grown a range set).
  *
  * Context: caller owns the socket. ->mem drops to zero; the buffer must
  * not be used for sending afterwards.
@@ -702,6 +776,12 @@ void quic_sendbuf_free(struct quic_sendbuf *sb)
 	sb->hint = NULL;
 	sb->spare = NULL;
 	sb->mem = 0;
+	quic_sb_free(sb->acked.heap);
+	quic_sb_free(sb->lost.heap);
+	sb->acked.heap = NULL;
+	sb->lost.heap = NULL;
+	sb->nacked = 0;
+	sb->nlost = 0;
 }
 EXPORT_SYMBOL_GPL(quic_sendbuf_free);
 
@@ -845,11 +925,10 @@ static bool quic_sendbuf_fin_at(const struct quic_sendbuf *sb, u64 end)
 static void quic_sendbuf_skip_acked(const struct quic_sendbuf *sb,
 				    u64 *start, u64 *end)
 {
-	const struct quic_sb_range *a;
+	const struct quic_sb_range *a = quic_sb_rv_const(&sb->acked);
 	u8 i;
 
-	for (i = 0; i < sb->nacked; i++) {
-		a = &sb->acked[i];
+	for (i = 0; i < sb->nacked; i++, a++) {
 		if (a->end <= *start)
 			continue;
 		if (a->start <= *start) {
@@ -869,11 +948,10 @@ static void quic_sendbuf_skip_acked(const struct quic_sendbuf *sb,
 static void quic_sendbuf_trim_acked(const struct quic_sendbuf *sb,
 				    u64 *start, u64 *end)
 {
-	const struct quic_sb_range *a;
+	const struct quic_sb_range *a = quic_sb_rv_const(&sb->acked);
 	u8 i;
 
-	for (i = 0; i < sb->nacked; i++) {
-		a = &sb->acked[i];
+	for (i = 0; i < sb->nacked; i++, a++) {
 		if (a->start <= *start && *start < a->end)
 			*start = a->end;
 		if (a->start < *end && *end <= a->end)
@@ -884,7 +962,7 @@ static void quic_sendbuf_trim_acked(const struct quic_sendbuf *sb,
 static bool quic_sendbuf_next_lost(struct quic_sendbuf *sb, u32 max_len,
 				   u64 *offset, u32 *len, bool *fin)
 {
-	struct quic_sb_range *r = sb->lost;
+	struct quic_sb_range *r = quic_sb_rv(&sb->lost);
 	u64 start, end;
 
 	while (sb->nlost) {
@@ -931,8 +1009,12 @@ bool quic_sendbuf_next(struct quic_sendbuf *sb, u64 peer_max_offset,
 	u64 start = sb->sent_offset;
 	u64 avail = sb->write_offset - start;
 	u64 credit = 0;
+	bool lost;
 
-	if (quic_sendbuf_next_lost(sb, max_len, offset, len, fin))
+	lost = quic_sendbuf_next_lost(sb, max_len, offset, len, fin);
+	/* It may have dropped lost ranges acknowledged since. */
+	quic_sendbuf_shrink(sb);
+	if (lost)
 		return true;
 	if (peer_max_offset > start)
 		credit = peer_max_offset - start;
@@ -964,7 +1046,8 @@ void quic_sendbuf_mark_sent(struct quic_sendbuf *sb, u64 offset, u32 len,
 	/* Bytes skipped over would otherwise never be sent. */
 	if (offset > sb->sent_offset)
 		quic_sendbuf_add_lost(sb, sb->sent_offset, offset);
-	quic_sb_ranges_remove(sb->lost, &sb->nlost, offset, end);
+	quic_sb_ranges_remove(&sb->lost, &sb->nlost, offset, end);
+	quic_sendbuf_shrink(sb);
 	if (end > sb->sent_offset)
 		sb->sent_offset = end;
 	if (fin && sb->fin && end == sb->write_offset) {
@@ -1020,13 +1103,14 @@ EXPORT_SYMBOL_GPL(quic_sendbuf_copy);
 /* Extend the acked prefix over stored ranges and free what it covers. */
 static void quic_sendbuf_advance(struct quic_sendbuf *sb)
 {
+	struct quic_sb_range *a = quic_sb_rv(&sb->acked);
 	struct quic_sb_chunk *c;
 
-	while (sb->nacked && sb->acked[0].start <= sb->acked_offset) {
-		sb->acked_offset = max(sb->acked_offset, sb->acked[0].end);
-		quic_sb_ranges_del(sb->acked, &sb->nacked, 0);
+	while (sb->nacked && a[0].start <= sb->acked_offset) {
+		sb->acked_offset = max(sb->acked_offset, a[0].end);
+		quic_sb_ranges_del(a, &sb->nacked, 0);
 	}
-	quic_sb_ranges_remove(sb->lost, &sb->nlost, 0, sb->acked_offset);
+	quic_sb_ranges_remove(&sb->lost, &sb->nlost, 0, sb->acked_offset);
 	while ((c = sb->head) && quic_sb_end(c) <= sb->acked_offset) {
 		sb->head = c->next;
 		if (sb->hint == c)
@@ -1063,13 +1147,14 @@ void quic_sendbuf_on_acked(struct quic_sendbuf *sb, u64 offset, u32 len,
 		end = offset + len;
 	if (start >= end)
 		return;
-	quic_sb_ranges_remove(sb->lost, &sb->nlost, start, end);
+	quic_sb_ranges_remove(&sb->lost, &sb->nlost, start, end);
 	if (start > sb->acked_offset) {
 		quic_sendbuf_add_acked(sb, start, end);
-		return;
+	} else {
+		sb->acked_offset = end;
+		quic_sendbuf_advance(sb);
 	}
-	sb->acked_offset = end;
-	quic_sendbuf_advance(sb);
+	quic_sendbuf_shrink(sb);
 }
 EXPORT_SYMBOL_GPL(quic_sendbuf_on_acked);
 
@@ -1097,6 +1182,7 @@ void quic_sendbuf_on_lost(struct quic_sendbuf *sb, u64 offset, u32 len,
 	quic_sendbuf_trim_acked(sb, &start, &end);
 	if (start < end)
 		quic_sendbuf_add_lost(sb, start, end);
+	quic_sendbuf_shrink(sb);
 }
 EXPORT_SYMBOL_GPL(quic_sendbuf_on_lost);
 

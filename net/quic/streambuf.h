@@ -45,17 +45,43 @@ enum quic_sb_err {
 
 /*
  * Ranges the send side remembers as acknowledged above the contiguous
- * prefix, and as lost. A fixed array keeps the ACK and loss paths free of
- * allocations; when one fills up the buffer falls back to retransmitting
- * more than needed, never less.
+ * prefix, and as lost. Each set is a small vector: QUIC_SB_RANGES_INLINE
+ * entries inside the buffer, moved to one heap array of QUIC_SB_RANGES
+ * entries only while more are needed, and back once few are left.
+ *
+ * Every stream and every packet-number space embeds a send buffer, and an
+ * idle connection (the target is at most 8 KiB of memory each) almost never
+ * has more than one or two holes per set: two fixed arrays of
+ * QUIC_SB_RANGES entries made a buffer 584 bytes on 64-bit, 512 of them
+ * mostly unused; inline entries bring it to 152.
+ *
+ * When a set is full (QUIC_SB_RANGES entries, or the heap array could not
+ * be allocated) the buffer falls back to retransmitting more than needed,
+ * never less.
  */
 #define QUIC_SB_RANGES		16
+#define QUIC_SB_RANGES_INLINE	2
 
 struct quic_sb_chunk;
 
 struct quic_sb_range {
 	u64 start;
 	u64 end;
+};
+
+/**
+ * struct quic_sb_rangevec - entries of one range set of a send buffer
+ * @heap: array of QUIC_SB_RANGES entries while the set needs more than
+ *	QUIC_SB_RANGES_INLINE of them, else NULL; not charged to ->mem, as
+ *	it is small and bounded (QUIC_SB_RANGES entries per set)
+ * @inl: the entries while @heap is NULL
+ *
+ * No pointer into the buffer itself, so a buffer may be copied before it
+ * is initialised. The number of entries in use is kept by the buffer.
+ */
+struct quic_sb_rangevec {
+	struct quic_sb_range *heap;
+	struct quic_sb_range inl[QUIC_SB_RANGES_INLINE];
 };
 
 /**
@@ -99,8 +125,9 @@ struct quic_recvbuf {
  * @sent_offset: end of the data sent at least once; new data starts here
  * @acked_offset: every byte below it is acknowledged
  * @mem: bytes allocated, chunk headers included
- * @acked: acknowledged ranges above @acked_offset, sorted, disjoint
- * @lost: ranges to retransmit, sorted, disjoint
+ * @acked: acknowledged ranges above @acked_offset, sorted, disjoint;
+ *	a heap array it holds is released by quic_sendbuf_free()
+ * @lost: ranges to retransmit, sorted, disjoint; likewise
  * @nacked: entries used in @acked
  * @nlost: entries used in @lost
  * @fin: the application closed the stream; final size is @write_offset
@@ -117,8 +144,8 @@ struct quic_sendbuf {
 	u64 sent_offset;
 	u64 acked_offset;
 	u64 mem;
-	struct quic_sb_range acked[QUIC_SB_RANGES];
-	struct quic_sb_range lost[QUIC_SB_RANGES];
+	struct quic_sb_rangevec acked;
+	struct quic_sb_rangevec lost;
 	u8 nacked;
 	u8 nlost;
 	u8 fin:1;

@@ -7,6 +7,8 @@
  * is a fixed function of its offset, so a shadow model can check what is
  * read and what is buffered. At the end the sender is driven to completion
  * over a lossless path: ack and loss handling must never have lost data.
+ * A transmit burst may also make the range sets' heap arrays fail to
+ * allocate until the next burst: the sets must then degrade safely.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,8 +250,18 @@ struct smodel {
 	u32 nfl;
 	u64 peer_max;
 	bool fin;
+	bool fail_ranges;	/* range-set arrays cannot be allocated */
 	struct quic_recvbuf peer;	/* what the receiving end got */
 };
+
+/*
+ * Ack and loss handling allocate nothing but range-set arrays, so a
+ * failing allocator there only tests their fallback.
+ */
+static void ranges_alloc(const struct smodel *s)
+{
+	fail_after = s->fail_ranges ? 0 : -1;
+}
 
 static void deliver(struct smodel *s, u64 off, u32 len, bool fin)
 {
@@ -314,9 +326,14 @@ static void send_one(struct quic_sendbuf *sb, struct smodel *s, u32 max_len,
 	u32 len, i;
 	bool fin;
 
-	if (s->nfl == MAX_FLIGHT ||
-	    !quic_sendbuf_next(sb, s->peer_max, max_len, &off, &len, &fin))
+	if (s->nfl == MAX_FLIGHT)
 		return;
+	ranges_alloc(s);
+	if (!quic_sendbuf_next(sb, s->peer_max, max_len, &off, &len, &fin)) {
+		fail_after = -1;
+		return;
+	}
+	fail_after = -1;
 	CHECK(len <= max_len && off + len <= sb->write_offset);
 	if (off < sent)
 		CHECK(off + len <= sent && off >= sb->acked_offset);
@@ -336,7 +353,9 @@ static void send_one(struct quic_sendbuf *sb, struct smodel *s, u32 max_len,
 		off += len / 2;
 		len -= len / 2;
 	}
+	ranges_alloc(s);
 	quic_sendbuf_mark_sent(sb, off, len, fin);
+	fail_after = -1;
 	f = &s->fl[s->nfl++];
 	f->off = off;
 	f->len = len;
@@ -346,13 +365,17 @@ static void send_one(struct quic_sendbuf *sb, struct smodel *s, u32 max_len,
 		deliver(s, off, len, fin);
 }
 
-/* A burst of frames; bit i of the mask drops frame i. */
+/*
+ * A burst of frames; bit i of the mask drops frame i. Flag 2 makes range
+ * arrays fail to allocate from now to the next burst.
+ */
 static void op_send(struct quic_sendbuf *sb, struct smodel *s,
 		    struct input *in)
 {
 	u32 max_len = take(in, 2) % 1500 + 1, flags = take(in, 1);
 	u32 count = (flags >> 4) + 1, mask = take(in, 2), i;
 
+	s->fail_ranges = flags & 2;
 	for (i = 0; i < count; i++)
 		send_one(sb, s, max_len, flags, mask & (1u << (i % 16)));
 }
@@ -367,16 +390,20 @@ static void op_resolve(struct quic_sendbuf *sb, struct smodel *s,
 		return;
 	i %= s->nfl;
 	f = s->fl[i];
+	ranges_alloc(s);
 	if (lose) {
 		/* A delivered frame declared lost is a spurious loss. */
 		quic_sendbuf_on_lost(sb, f.off, f.len, f.fin);
-		if (f.delivered)
+		if (f.delivered) {
+			fail_after = -1;
 			return;
+		}
 	} else if (f.delivered) {
 		quic_sendbuf_on_acked(sb, f.off, f.len, f.fin);
 	} else {
 		quic_sendbuf_on_lost(sb, f.off, f.len, f.fin);
 	}
+	fail_after = -1;
 	s->fl[i] = s->fl[--s->nfl];
 	CHECK(sb->nacked <= QUIC_SB_RANGES && sb->nlost <= QUIC_SB_RANGES);
 }
@@ -392,17 +419,33 @@ static void op_resolve_all(struct quic_sendbuf *sb, struct smodel *s,
 		k = (k + step) % s->nfl;
 		f = s->fl[k];
 		s->fl[k] = s->fl[--s->nfl];
+		ranges_alloc(s);
 		if (f.delivered)
 			quic_sendbuf_on_acked(sb, f.off, f.len, f.fin);
 		else
 			quic_sendbuf_on_lost(sb, f.off, f.len, f.fin);
+		fail_after = -1;
 		CHECK(sb->nacked <= QUIC_SB_RANGES &&
 		      sb->nlost <= QUIC_SB_RANGES);
 	}
 }
 
+/*
+ * A set uses its heap array only while it needs more than the inline
+ * entries, give or take the hysteresis.
+ */
+static void rangevec_invariants(const struct quic_sb_rangevec *v, u8 n)
+{
+	if (v->heap)
+		CHECK(n > QUIC_SB_RANGES_INLINE / 2 && n <= QUIC_SB_RANGES);
+	else
+		CHECK(n <= QUIC_SB_RANGES_INLINE);
+}
+
 static void send_invariants(const struct quic_sendbuf *sb)
 {
+	const struct quic_sb_range *acked = quic_sb_rv_const(&sb->acked);
+	const struct quic_sb_range *lost = quic_sb_rv_const(&sb->lost);
 	const struct quic_sb_chunk *c, *prev = NULL;
 	u64 mem = 0;
 	u32 i;
@@ -421,13 +464,15 @@ static void send_invariants(const struct quic_sendbuf *sb)
 	CHECK(!sb->head || sb->head->offset <= sb->acked_offset);
 	CHECK(!prev || quic_sb_end(prev) == sb->write_offset);
 	for (i = 0; i < sb->nlost; i++)
-		CHECK(sb->lost[i].start < sb->lost[i].end &&
-		      sb->lost[i].end <= sb->sent_offset &&
-		      (!i || sb->lost[i - 1].end < sb->lost[i].start));
+		CHECK(lost[i].start < lost[i].end &&
+		      lost[i].end <= sb->sent_offset &&
+		      (!i || lost[i - 1].end < lost[i].start));
 	for (i = 0; i < sb->nacked; i++)
-		CHECK(sb->acked[i].start > sb->acked_offset &&
-		      sb->acked[i].end <= sb->sent_offset &&
-		      (!i || sb->acked[i - 1].end < sb->acked[i].start));
+		CHECK(acked[i].start > sb->acked_offset &&
+		      acked[i].end <= sb->sent_offset &&
+		      (!i || acked[i - 1].end < acked[i].start));
+	rangevec_invariants(&sb->acked, sb->nacked);
+	rangevec_invariants(&sb->lost, sb->nlost);
 }
 
 /* Resolve everything in flight, then finish over a lossless path. */
@@ -458,6 +503,8 @@ static void send_drain(struct quic_sendbuf *sb, struct smodel *s)
 		quic_sendbuf_on_acked(sb, off, len, fin);
 	}
 	CHECK(quic_sendbuf_all_acked(sb) && !sb->mem && !sb->head);
+	/* Nothing left in flight: the range sets are empty and inline. */
+	CHECK(!sb->nacked && !sb->nlost && !sb->acked.heap && !sb->lost.heap);
 	got = quic_recvbuf_read(&s->peer, out, sizeof(out));
 	CHECK(got == sb->write_offset && quic_recvbuf_fin_reached(&s->peer));
 	for (off = 0; off < got; off++)

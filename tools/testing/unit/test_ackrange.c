@@ -3,7 +3,38 @@
  * Unit tests of received packet number sets and ACK range decoding
  * (net/quic/ackrange.c).
  */
+#include <stdbool.h>
+#include <stdlib.h>
 #include "tap.h"
+
+/* Count the array allocations, and fail them on demand. */
+static long live_allocs;
+static long total_allocs;
+static bool fail_allocs;
+
+static void *test_alloc(size_t n)
+{
+	void *p;
+
+	if (fail_allocs)
+		return NULL;
+	p = malloc(n);
+	if (p) {
+		live_allocs++;
+		total_allocs++;
+	}
+	return p;
+}
+
+static void test_free(void *p)
+{
+	if (p)
+		live_allocs--;
+	free(p);
+}
+
+#define quic_ackrange_alloc(n)	test_alloc(n)
+#define quic_ackrange_free(p)	test_free(p)
 #include "../../../net/quic/ackrange.c"
 
 /* The set holds exactly these intervals, given largest first. */
@@ -26,16 +57,19 @@ static bool ranges_are(const struct quic_ackrange_set *set,
 /* Sorted descending, disjoint, non-adjacent, within capacity and floor. */
 static bool well_formed(const struct quic_ackrange_set *set)
 {
+	u64 s, e, prev_s = 0;
 	u32 i;
 
-	if (set->count > QUIC_ACKRANGE_MAX)
+	if (set->count > (set->heap ? QUIC_ACKRANGE_MAX : QUIC_ACKRANGE_INLINE))
 		return false;
 	for (i = 0; i < set->count; i++) {
-		if (set->ranges[i].start > set->ranges[i].end ||
-		    set->ranges[i].start < set->floor)
+		if (quic_ackrange_get(set, i, &s, &e))
 			return false;
-		if (i && set->ranges[i].end + 1 >= set->ranges[i - 1].start)
+		if (s > e || s < set->floor)
 			return false;
+		if (i && e + 1 >= prev_s)
+			return false;
+		prev_s = s;
 	}
 	return true;
 }
@@ -67,6 +101,7 @@ static void test_in_order(void)
 	tap_result(quic_ackrange_add(&set, QUIC_ACKRANGE_PN_MAX + 1, 0) ==
 		   -EINVAL && quic_ackrange_count(&set) == 1,
 		   "unit: ackrange: packet number above 2^62-1 rejected");
+	quic_ackrange_release(&set);
 }
 
 static void test_reordered(void)
@@ -88,6 +123,7 @@ static void test_reordered(void)
 		   "unit: ackrange: filling the hole merges into [0,3]");
 	tap_result(quic_ackrange_largest(&set, &pn, &t) && pn == 3 && t == 30,
 		   "unit: ackrange: late packet keeps largest's receive time");
+	quic_ackrange_release(&set);
 }
 
 static void test_duplicates(void)
@@ -105,6 +141,7 @@ static void test_duplicates(void)
 		   "unit: ackrange: duplicates return 0 and change nothing");
 	tap_result(!quic_ackrange_out_of_order(&set),
 		   "unit: ackrange: a duplicate does not ask for an immediate ACK");
+	quic_ackrange_release(&set);
 }
 
 static void test_merging(void)
@@ -128,6 +165,7 @@ static void test_merging(void)
 	quic_ackrange_add(&set, 9, 0);
 	tap_result(ranges_are(&set, one, 1) && well_formed(&set),
 		   "unit: ackrange: 13, 15, 9 merge everything into [9,15]");
+	quic_ackrange_release(&set);
 }
 
 static void test_adversarial(void)
@@ -141,7 +179,7 @@ static void test_adversarial(void)
 	quic_ackrange_init(&set);
 	for (i = 0; i < 10000; i++) {
 		ok &= quic_ackrange_add(&set, 2ULL * i, i) == 1;
-		fits &= set.count <= QUIC_ACKRANGE_MAX && well_formed(&set);
+		fits &= well_formed(&set);
 	}
 	tap_result(ok && fits && quic_ackrange_count(&set) == QUIC_ACKRANGE_MAX,
 		   "unit: ackrange: 10000 gapped adds stay at %u ranges",
@@ -166,6 +204,7 @@ static void test_adversarial(void)
 	 * so it is admitted but forgotten at once (floor 39937); everything
 	 * after it is below the floor and reported as a possible duplicate.
 	 */
+	quic_ackrange_release(&set);
 	quic_ackrange_init(&set);
 	ok = true;
 	for (i = 0; i < 10000; i++)
@@ -183,6 +222,7 @@ static void test_adversarial(void)
 		u32 x = 12345, pn, lies = 0, wrong_new = 0;
 		int r;
 
+		quic_ackrange_release(&set);
 		quic_ackrange_init(&set);
 		memset(seen, 0, sizeof(seen));
 		for (i = 0; i < 10000; i++) {
@@ -200,6 +240,7 @@ static void test_adversarial(void)
 		tap_result(!lies && !wrong_new && fits,
 			   "unit: ackrange: random adds never invent or re-admit a packet number");
 	}
+	quic_ackrange_release(&set);
 }
 
 static void test_out_of_order(void)
@@ -225,10 +266,12 @@ static void test_out_of_order(void)
 	tap_result(f[2], "unit: ackrange: a gap opened above largest is out of order");
 	tap_result(f[4], "unit: ackrange: a packet below largest is out of order");
 
+	quic_ackrange_release(&set);
 	quic_ackrange_init(&set);
 	quic_ackrange_add(&set, 7, 0);
 	tap_result(!quic_ackrange_out_of_order(&set),
 		   "unit: ackrange: the first packet is never out of order");
+	quic_ackrange_release(&set);
 }
 
 static void test_remove_below(void)
@@ -270,6 +313,7 @@ static void test_remove_below(void)
 		   quic_ackrange_add(&set, 26, 0) == 1 &&
 		   ranges_are(&set, last, 1) && !quic_ackrange_out_of_order(&set),
 		   "unit: ackrange: after clearing, largest + 1 is new and in order");
+	quic_ackrange_release(&set);
 }
 
 /* Decode (largest, first_range, pairs) fully; -1 on error, else count. */
@@ -381,6 +425,75 @@ static void test_ack_round_trip(void)
 	}
 	tap_result(ok && n > 1, "unit: ackrange: set -> gaps -> decode round trip (%u ranges)",
 		   n);
+	quic_ackrange_release(&set);
+}
+
+/* Inline intervals first, the array only while there are many. */
+static void test_small_vector(void)
+{
+	static const u64 four[][2] = { { 6, 6 }, { 4, 4 }, { 2, 2 }, { 0, 0 } };
+	static const u64 kept[][2] = { { 10, 10 }, { 8, 8 }, { 6, 6 }, { 4, 4 } };
+	static const u64 tail[][2] = { { 16, 16 }, { 12, 14 } };
+	long total_before = total_allocs;
+	struct quic_ackrange_set set;
+	bool ok = true;
+	u64 s, e;
+	u32 i;
+
+	quic_ackrange_init(&set);
+	for (i = 0; i < QUIC_ACKRANGE_INLINE; i++)
+		quic_ackrange_add(&set, 2 * i, 0);
+	tap_result(!set.heap && !live_allocs && ranges_are(&set, four, 4),
+		   "unit: ackrange: %u gapped intervals stay inline, nothing allocated",
+		   QUIC_ACKRANGE_INLINE);
+	for (; i < 9; i++)
+		quic_ackrange_add(&set, 2 * i, 0);
+	for (i = 0; i < 9; i++) {
+		ok &= !quic_ackrange_get(&set, i, &s, &e) &&
+		      s == 16 - 2 * i && e == s;
+	}
+	tap_result(set.heap && live_allocs == 1 &&
+		   total_allocs == total_before + 1 && ok &&
+		   quic_ackrange_count(&set) == 9 && well_formed(&set),
+		   "unit: ackrange: the 5th interval moves all to one array, none lost");
+	quic_ackrange_remove_below(&set, 11);
+	tap_result(set.heap && live_allocs == 1 && quic_ackrange_count(&set) == 3,
+		   "unit: ackrange: 3 intervals left, array kept (hysteresis)");
+	quic_ackrange_add(&set, 13, 0);
+	tap_result(!set.heap && !live_allocs && ranges_are(&set, tail, 2) &&
+		   !quic_ackrange_add(&set, 12, 0) &&
+		   quic_ackrange_contains(&set, 14),
+		   "unit: ackrange: a merge down to 2 intervals moves back inline, frees the array");
+
+	/* No memory: the inline intervals are all there is. */
+	quic_ackrange_release(&set);
+	quic_ackrange_init(&set);
+	fail_allocs = true;
+	for (i = 0; i <= QUIC_ACKRANGE_INLINE; i++)
+		quic_ackrange_add(&set, 2 * i + 2, 0);
+	fail_allocs = false;
+	tap_result(!set.heap && !live_allocs && ranges_are(&set, kept, 4) &&
+		   set.floor == 3 && !quic_ackrange_add(&set, 2, 0) &&
+		   quic_ackrange_add(&set, 3, 0) == 1 && well_formed(&set),
+		   "unit: ackrange: failed allocation forgets the oldest interval, floor raised");
+	quic_ackrange_release(&set);
+
+	/* Releasing a set with many intervals keeps the largest inline. */
+	quic_ackrange_init(&set);
+	for (i = 0; i < 20; i++)
+		quic_ackrange_add(&set, 100 + 3 * i, 0);
+	quic_ackrange_release(&set);
+	quic_ackrange_get(&set, 3, &s, &e);
+	tap_result(!set.heap && !live_allocs &&
+		   quic_ackrange_count(&set) == QUIC_ACKRANGE_INLINE &&
+		   s == 148 && set.floor == 146 && well_formed(&set) &&
+		   !quic_ackrange_add(&set, 145, 0) &&
+		   quic_ackrange_add(&set, 158, 0) == 1,
+		   "unit: ackrange: release keeps the %u largest, older become duplicates",
+		   QUIC_ACKRANGE_INLINE);
+	quic_ackrange_release(&set);
+	quic_ackrange_release(&set);
+	tap_result(!live_allocs, "unit: ackrange: release twice is harmless");
 }
 
 int main(void)
@@ -394,5 +507,8 @@ int main(void)
 	test_remove_below();
 	test_ack_decode();
 	test_ack_round_trip();
+	test_small_vector();
+	tap_result(!live_allocs, "unit: ackrange: every array freed (%ld allocated in all)",
+		   total_allocs);
 	return tap_exit();
 }

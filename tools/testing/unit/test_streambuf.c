@@ -798,6 +798,288 @@ static void test_send_ranges_overflow(void)
 	quic_recvbuf_free(&rb);
 }
 
+/* ---- range sets: inline entries, heap array, fallbacks ---- */
+
+/* Send @n frames of @flen bytes each, in order. */
+static void send_frames(struct quic_sendbuf *sb, u32 n, u32 flen)
+{
+	u32 i, len;
+	bool fin;
+	u64 off;
+
+	for (i = 0; i < n; i++) {
+		quic_sendbuf_next(sb, U64_MAX, flen, &off, &len, &fin);
+		quic_sendbuf_mark_sent(sb, off, len, fin);
+	}
+}
+
+/* The set holds exactly [first + k * step, first + k * step + len). */
+static bool set_is(const struct quic_sb_rangevec *v, u8 n, u8 want,
+		   u64 first, u64 step, u64 len)
+{
+	const struct quic_sb_range *r = quic_sb_rv_const(v);
+	u8 i;
+
+	if (n != want)
+		return false;
+	for (i = 0; i < n; i++)
+		if (r[i].start != first + i * step ||
+		    r[i].end != first + i * step + len)
+			return false;
+	return true;
+}
+
+/*
+ * Ten holes in each set: more than the inline entries, fewer than
+ * QUIC_SB_RANGES, so every range is kept exactly as with fixed arrays:
+ * each lost frame is resent once, whole, and nothing else is.
+ */
+static void test_send_ranges_grow(void)
+{
+	long live, allocs;
+	struct quic_sendbuf sb;
+	u32 i, len, n = 0, bytes = 0;
+	u8 data[400];
+	bool fin, ok = true, kept = true;
+	u64 off;
+
+	fill_pattern(data, sizeof(data));
+	quic_sendbuf_init(&sb);
+	quic_sendbuf_append(&sb, data, 400, false);
+	send_frames(&sb, 40, 10);
+	live = live_allocs;
+	allocs = total_allocs;
+	for (i = 1; i < 20; i += 2) {
+		quic_sendbuf_on_acked(&sb, i * 10, 10, false);
+		ok = ok && !sb.acked.heap ==
+		     (sb.nacked <= QUIC_SB_RANGES_INLINE);
+	}
+	T(ok && set_is(&sb.acked, sb.nacked, 10, 10, 20, 10) &&
+	  total_allocs == allocs + 1 && live_allocs == live + 1,
+	  "acked set grows past %d inline entries once, keeps all 10 ranges",
+	  QUIC_SB_RANGES_INLINE);
+	for (i = 0; i < 20; i += 2)
+		quic_sendbuf_on_lost(&sb, i * 10, 10, false);
+	T(set_is(&sb.lost, sb.nlost, 10, 0, 20, 10) && sb.lost.heap &&
+	  total_allocs == allocs + 2 && live_allocs == live + 2,
+	  "lost set grows too, keeps all 10 ranges");
+	while (quic_sendbuf_next(&sb, U64_MAX, 1000, &off, &len, &fin) &&
+	       off < sb.sent_offset) {
+		ok = ok && off == n * 20 && len == 10 && !fin;
+		quic_sendbuf_mark_sent(&sb, off, len, fin);
+		n++;
+		bytes += len;
+	}
+	T(ok && n == 10 && bytes == 100 && off == 400,
+	  "exactly the lost bytes are resent (%u frames, %u bytes)", n, bytes);
+	T(!sb.nlost && !sb.lost.heap && live_allocs == live + 1,
+	  "emptied lost set frees its array");
+	for (i = 0; i < 20; i += 2) {
+		quic_sendbuf_on_acked(&sb, i * 10, 10, false);
+		if (sb.nacked > QUIC_SB_RANGES_INLINE / 2)
+			kept = kept && sb.acked.heap;
+		else
+			ok = ok && !sb.acked.heap;
+	}
+	T(ok && kept && sb.acked_offset == 200 && !sb.nacked &&
+	  live_allocs == live,
+	  "acked set keeps its array down to %d entries, frees it below",
+	  QUIC_SB_RANGES_INLINE / 2 + 1);
+	quic_sendbuf_free(&sb);
+	T(!live_allocs, "grown sets: nothing left after free");
+}
+
+/*
+ * Around the inline size a set allocates once and keeps its array: an
+ * ACK/loss pattern must not allocate and free on every call.
+ */
+static void test_send_ranges_hysteresis(void)
+{
+	struct quic_sendbuf sb;
+	long live, allocs;
+	u8 data[400];
+	bool ok = true;
+	u32 i;
+
+	fill_pattern(data, sizeof(data));
+	quic_sendbuf_init(&sb);
+	quic_sendbuf_append(&sb, data, 400, false);
+	send_frames(&sb, 40, 10);
+	quic_sendbuf_on_lost(&sb, 0, 10, false);
+	quic_sendbuf_on_lost(&sb, 20, 10, false);
+	live = live_allocs;
+	allocs = total_allocs;
+	T(sb.nlost == 2 && !sb.lost.heap, "two lost ranges stay inline");
+	for (i = 0; i < 10; i++) {
+		quic_sendbuf_on_lost(&sb, 40, 10, false);
+		ok = ok && sb.nlost == 3 && sb.lost.heap;
+		quic_sendbuf_mark_sent(&sb, 40, 10, false);
+		ok = ok && sb.nlost == 2 && sb.lost.heap;
+	}
+	T(ok && total_allocs == allocs + 1 && live_allocs == live + 1,
+	  "2 <-> 3 lost ranges: one allocation in 10 rounds");
+	quic_sendbuf_mark_sent(&sb, 20, 10, false);
+	T(sb.nlost == 1 && !sb.lost.heap && live_allocs == live &&
+	  set_is(&sb.lost, sb.nlost, 1, 0, 0, 10),
+	  "down to one range: back inline, array freed");
+	for (i = 0; i < 3; i++)
+		quic_sendbuf_on_acked(&sb, 50 + i * 20, 10, false);
+	T(sb.acked.heap && set_is(&sb.acked, sb.nacked, 3, 50, 20, 10),
+	  "acked set grows on its third range");
+	quic_sendbuf_on_acked(&sb, 60, 20, false);
+	T(sb.acked.heap && sb.nacked == 2 &&
+	  quic_sb_rv(&sb.acked)[0].start == 50 &&
+	  quic_sb_rv(&sb.acked)[0].end == 80 &&
+	  quic_sb_rv(&sb.acked)[1].start == 90 &&
+	  quic_sb_rv(&sb.acked)[1].end == 100,
+	  "merge to two ranges keeps the array");
+	quic_sendbuf_on_acked(&sb, 80, 10, false);
+	T(!sb.acked.heap && set_is(&sb.acked, sb.nacked, 1, 50, 0, 50) &&
+	  live_allocs == live, "merge to one range frees it");
+	quic_sendbuf_free(&sb);
+	T(!live_allocs, "hysteresis: nothing left after free");
+}
+
+/* Bytes the buffer claims acked must all be really acked. */
+static bool claims_ok(const struct quic_sendbuf *sb, const u8 *really)
+{
+	const struct quic_sb_range *r = quic_sb_rv_const(&sb->acked);
+	u64 i;
+	u8 k;
+
+	for (i = 0; i < sb->acked_offset; i++)
+		if (!really[i])
+			return false;
+	for (k = 0; k < sb->nacked; k++)
+		for (i = r[k].start; i < r[k].end; i++)
+			if (!really[i])
+				return false;
+	return true;
+}
+
+/*
+ * With no memory for the arrays the sets are full at the inline size: the
+ * acked set forgets ranges (they are sent again), the lost set merges
+ * (more is resent). Nothing is claimed acked that was not, no lost byte
+ * is left unsent, and the stream completes. Only the sender's calls run
+ * without memory; the receiver's reassembly is not under test here.
+ */
+static void test_send_ranges_enomem(void)
+{
+	u8 data[400], out[400], really[400] = { 0 }, frame[400];
+	u32 i, len, err, resent = 0, rounds = 0;
+	struct quic_sendbuf sb;
+	struct quic_recvbuf rb;
+	bool fin, more, ok = true;
+	long allocs;
+	u64 off;
+
+	fill_pattern(data, sizeof(data));
+	quic_sendbuf_init(&sb);
+	quic_recvbuf_init(&rb, 400, QUIC_SB_ERR_FLOW_CONTROL);
+	quic_sendbuf_append(&sb, data, 400, true);
+	send_frames(&sb, 40, 10);
+	allocs = total_allocs;
+	for (i = 1; i < 40; i += 2) {
+		fail_after = 0;
+		quic_sendbuf_on_acked(&sb, i * 10, 10, i == 39);
+		fail_after = -1;
+		ins(&rb, i * 10, data + i * 10, 10, i == 39, &err);
+		memset(really + i * 10, 1, 10);
+		ok = ok && claims_ok(&sb, really);
+	}
+	T(!sb.acked.heap && !sb.lost.heap &&
+	  sb.nacked <= QUIC_SB_RANGES_INLINE &&
+	  sb.nlost <= QUIC_SB_RANGES_INLINE && sb.fin_acked,
+	  "acks without memory: sets stay inline");
+	T(ok, "acks without memory: no byte claimed acked that was not");
+	fail_after = 0;
+	for (i = 0; i < 40; i += 2)
+		quic_sendbuf_on_lost(&sb, i * 10, 10, false);
+	fail_after = -1;
+	T(!sb.lost.heap && sb.nlost <= QUIC_SB_RANGES_INLINE &&
+	  claims_ok(&sb, really), "losses without memory: lost set merges");
+	/* Still no memory for arrays: finish over a lossless path. */
+	for (;;) {
+		fail_after = 0;
+		more = quic_sendbuf_next(&sb, U64_MAX, 25, &off, &len, &fin);
+		if (more)
+			quic_sendbuf_mark_sent(&sb, off, len, fin);
+		fail_after = -1;
+		if (!more || rounds++ >= 1000)
+			break;
+		ok = ok && !quic_sendbuf_copy(&sb, off, frame, len);
+		ok = ok && !ins(&rb, off, frame, len, fin, &err);
+		resent += len;
+		memset(really + off, 1, len);
+		fail_after = 0;
+		quic_sendbuf_on_acked(&sb, off, len, fin);
+		fail_after = -1;
+		ok = ok && claims_ok(&sb, really) && !sb.acked.heap &&
+		     !sb.lost.heap;
+	}
+	T(ok && quic_sendbuf_all_acked(&sb) && resent >= 200 && !sb.mem,
+	  "without memory every lost byte is resent (%u bytes), all acked",
+	  resent);
+	T(quic_recvbuf_read(&rb, out, 400) == 400 && !memcmp(out, data, 400) &&
+	  quic_recvbuf_fin_reached(&rb), "without memory no data is lost");
+	quic_sendbuf_free(&sb);
+	quic_recvbuf_free(&rb);
+	T(!live_allocs, "without memory: nothing left after free");
+
+	/* A failed growth is retried on the next range. */
+	quic_sendbuf_init(&sb);
+	quic_sendbuf_append(&sb, data, 400, false);
+	send_frames(&sb, 40, 10);
+	quic_sendbuf_on_acked(&sb, 10, 10, false);
+	quic_sendbuf_on_acked(&sb, 30, 10, false);
+	allocs = total_allocs;
+	fail_after = 0;
+	quic_sendbuf_on_acked(&sb, 50, 10, false);
+	fail_after = -1;
+	ok = !sb.acked.heap && sb.nacked == 2 &&
+	     set_is(&sb.lost, sb.nlost, 1, 50, 0, 10);
+	quic_sendbuf_on_acked(&sb, 70, 10, false);
+	T(ok && sb.acked.heap && sb.nacked == 3 && total_allocs == allocs + 1,
+	  "a failed growth requeues the range as lost; the next one grows");
+	quic_sendbuf_free(&sb);
+	T(!live_allocs, "failed growth: nothing left after free");
+}
+
+/*
+ * Free releases chunks and both arrays and may be repeated; acks arriving
+ * after it may grow a set again, which the next free releases.
+ */
+static void test_send_ranges_free(void)
+{
+	struct quic_sendbuf sb;
+	u8 data[400];
+	u32 i;
+
+	fill_pattern(data, sizeof(data));
+	quic_sendbuf_init(&sb);
+	quic_sendbuf_append(&sb, data, 400, false);
+	send_frames(&sb, 40, 10);
+	for (i = 1; i < 20; i += 2)
+		quic_sendbuf_on_acked(&sb, i * 10, 10, false);
+	for (i = 0; i < 20; i += 2)
+		quic_sendbuf_on_lost(&sb, i * 10, 10, false);
+	T(sb.acked.heap && sb.lost.heap && sb.head && live_allocs == 3,
+	  "chunk and both arrays allocated");
+	quic_sendbuf_free(&sb);
+	T(!live_allocs && !sb.acked.heap && !sb.lost.heap && !sb.nacked &&
+	  !sb.nlost && !sb.mem && !sb.head,
+	  "free releases chunks and both range arrays");
+	quic_sendbuf_free(&sb);
+	T(!live_allocs, "free twice is harmless");
+	for (i = 0; i < 3; i++)
+		quic_sendbuf_on_acked(&sb, 50 + i * 20, 10, false);
+	T(sb.acked.heap && sb.nacked == 3,
+	  "late acks after free still grow the acked set");
+	quic_sendbuf_free(&sb);
+	T(!live_allocs && !sb.acked.heap, "a second free releases them");
+}
+
 static void test_send_enomem(void)
 {
 	struct quic_sendbuf sb;
@@ -872,6 +1154,10 @@ int main(void)
 	test_send_flow_control();
 	test_send_fin_only();
 	test_send_ranges_overflow();
+	test_send_ranges_grow();
+	test_send_ranges_hysteresis();
+	test_send_ranges_enomem();
+	test_send_ranges_free();
 	test_send_enomem();
 	return tap_exit();
 }
