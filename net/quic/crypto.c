@@ -11,7 +11,8 @@
 #include <crypto/aead.h>
 #include <crypto/hash.h>
 #include <crypto/internal/simd.h>
-#include <crypto/skcipher.h>
+#include <crypto/aes.h>
+#include <crypto/chacha.h>
 #include <crypto/utils.h>
 #include <linux/bottom_half.h>
 #include <linux/jiffies.h>
@@ -97,8 +98,7 @@ static void quic_crypto_dir_clear(struct quic_crypto_dir *d)
 {
 	quic_crypto_key_clear(&d->key[0]);
 	quic_crypto_key_clear(&d->key[1]);
-	if (d->hp)
-		crypto_free_sync_skcipher(d->hp);
+	kfree_sensitive(d->hp_aes);
 	memzero_explicit(d, sizeof(*d));
 }
 
@@ -208,24 +208,32 @@ static int quic_crypto_key_set(struct quic_crypto_key *k, u32 cipher,
 	return 0;
 }
 
+/*
+ * Header protection costs one block per packet and its key never changes
+ * (key updates keep it, RFC 9001 section 6), so the AES and ChaCha20
+ * libraries serve it from a key kept here: no transform, which with its
+ * context would take a 1 KiB allocation per direction of every connection.
+ */
 static int quic_crypto_hp_set(struct quic_crypto_dir *d,
 			      const struct quic_packet_keys *pk)
 {
-	struct crypto_sync_skcipher *hp;
-	const char *name = "ecb(aes)";
-	int err;
+	struct crypto_aes_ctx *aes;
+	int err, i;
 
-	if (d->cipher == QUIC_CIPHER_CHACHA20_POLY1305)
-		name = "chacha20";
-	hp = crypto_alloc_sync_skcipher(name, 0, 0);
-	if (IS_ERR(hp))
-		return PTR_ERR(hp);
-	err = crypto_sync_skcipher_setkey(hp, pk->hp, pk->key_len);
+	if (d->cipher == QUIC_CIPHER_CHACHA20_POLY1305) {
+		for (i = 0; i < ARRAY_SIZE(d->hp_chacha); i++)
+			d->hp_chacha[i] = get_unaligned_le32(pk->hp + 4 * i);
+		return 0;
+	}
+	aes = kmalloc(sizeof(*aes), GFP_KERNEL);
+	if (!aes)
+		return -ENOMEM;
+	err = aes_expandkey(aes, pk->hp, pk->key_len);
 	if (err) {
-		crypto_free_sync_skcipher(hp);
+		kfree_sensitive(aes);
 		return err;
 	}
-	d->hp = hp;
+	d->hp_aes = aes;
 	return 0;
 }
 
@@ -497,33 +505,22 @@ static int quic_crypto_aead(const struct quic_crypto *c,
 }
 
 /*
- * Header protection mask into @d->hp_buf (RFC 9001 5.4.3, 5.4.4): AES-ECB
- * of the sample, or ChaCha20 of zeros with the sample as counter || nonce,
- * which is exactly the IV layout of the "chacha20" skcipher.
+ * Header protection mask into @d->hp_buf (RFC 9001 5.4.3, 5.4.4): AES of
+ * the sample, or ChaCha20 of zeros with the sample as block counter
+ * (little-endian) and nonce, which is the 16-byte IV chacha_init() takes.
  */
-static int quic_crypto_hp_mask(struct quic_crypto_dir *d, const u8 *sample)
+static void quic_crypto_hp_mask(struct quic_crypto_dir *d, const u8 *sample)
 {
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, d->hp);
-	u32 len = QUIC_HP_SAMPLE_LEN;
-	struct scatterlist sg;
-	u8 *iv = NULL;
-	int err;
+	u32 state[CHACHA_STATE_WORDS];
 
-	if (d->cipher == QUIC_CIPHER_CHACHA20_POLY1305) {
-		memcpy(d->iv_buf, sample, QUIC_HP_SAMPLE_LEN);
-		iv = d->iv_buf;
-		memset(d->hp_buf, 0, QUIC_HP_MASK_LEN);
-		len = QUIC_HP_MASK_LEN;
-	} else {
-		memcpy(d->hp_buf, sample, QUIC_HP_SAMPLE_LEN);
+	if (d->cipher != QUIC_CIPHER_CHACHA20_POLY1305) {
+		aes_encrypt(d->hp_aes, d->hp_buf, sample);
+		return;
 	}
-	sg_init_one(&sg, d->hp_buf, len);
-	skcipher_request_set_sync_tfm(req, d->hp);
-	skcipher_request_set_callback(req, 0, NULL, NULL);
-	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
-	err = crypto_skcipher_encrypt(req);
-	skcipher_request_zero(req);
-	return err;
+	chacha_init(state, d->hp_chacha, sample);
+	memset(d->hp_buf, 0, QUIC_HP_MASK_LEN);
+	chacha_crypt(state, d->hp_buf, d->hp_buf, QUIC_HP_MASK_LEN, 20);
+	memzero_explicit(state, sizeof(state));
 }
 
 /* Offsets of a packet to protect agree with each other and its header. */
@@ -583,12 +580,11 @@ int quic_crypto_encrypt(struct quic_crypto *c, u8 *pkt, u32 hdr_len,
 		return -ENOKEY;
 	err = quic_crypto_aead(c, d, k, pkt, hdr_len, payload_len, pn,
 			       true);
-	if (!err)
-		err = quic_crypto_hp_mask(d, pkt + pn_offset +
-					  QUIC_HP_SAMPLE_SKIP);
-	if (!err)
-		quic_hp_apply_mask(pkt, pn_offset, pn_len, d->hp_buf);
-	return err;
+	if (err)
+		return err;
+	quic_crypto_hp_mask(d, pkt + pn_offset + QUIC_HP_SAMPLE_SKIP);
+	quic_hp_apply_mask(pkt, pn_offset, pn_len, d->hp_buf);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_encrypt);
 
@@ -684,9 +680,7 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
 		return -EINVAL;
 	if (!d->ready)
 		return -ENOKEY;
-	err = quic_crypto_hp_mask(d, pkt + pn_offset + QUIC_HP_SAMPLE_SKIP);
-	if (err)
-		return err;
+	quic_crypto_hp_mask(d, pkt + pn_offset + QUIC_HP_SAMPLE_SKIP);
 	pn_len = quic_hp_remove_mask(pkt, pn_offset, d->hp_buf);
 	quic_crypto_rx_header(c, pkt, pn_offset, pn_len, largest_pn, ri);
 	k = quic_crypto_pick(c, d, pkt[0]);

@@ -18,7 +18,7 @@
 
 struct crypto_aead;
 struct aead_request;
-struct crypto_sync_skcipher;
+struct crypto_aes_ctx;
 
 /**
  * struct quic_crypto_key - AEAD state of one key phase of one direction
@@ -44,21 +44,21 @@ struct quic_crypto_key {
 /**
  * struct quic_crypto_dir - the keys of one direction
  * @key: AEAD state indexed by key phase bit; only 1-RTT uses @key[1]
- * @hp: header protection transform ("ecb(aes)" or "chacha20"); key updates
- *	do not change it (RFC 9001 section 6)
+ * @hp_aes: header protection key schedule, for the AES ciphers
+ * @hp_chacha: header protection key, for ChaCha20 (CPU-order words)
  * @version: QUIC version the keys were derived for
  * @cipher: QUIC_CIPHER_*
  * @secret_len: length of the secrets in @key
  * @ready: keys for the current key phase are installed
  * @next_ready: the other slot holds the next key phase rather than the
  *	previous one, so a packet opening with it starts a key update
- * @hp_buf: header protection block; scatterlists may not point into a
- *	(vmalloc'ed) stack, hence scratch space here
+ * @hp_buf: header protection mask of the packet being processed
  * @iv_buf: nonce of the packet being processed, as the AEAD wants it
  */
 struct quic_crypto_dir {
 	struct quic_crypto_key key[2];
-	struct crypto_sync_skcipher *hp;
+	struct crypto_aes_ctx *hp_aes;
+	u32 hp_chacha[QUIC_KEY_MAX_LEN / 4];
 	u32 version;
 	u32 cipher;
 	u32 secret_len;
