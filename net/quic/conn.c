@@ -137,8 +137,7 @@ void quic_conn_init(struct sock *sk)
 				  QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED);
 		quic_sendbuf_init(&sp->crypto_tx);
 	}
-	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
-		quic_crypto_init(&qs->crypto[i], i == QUIC_CRYPTO_APP);
+	quic_crypto_init(&qs->app_crypto, true);
 	quic_rtt_init(&qs->rtt, 0);
 	qs->config.congestion_control_algo = READ_ONCE(quic_default_cong)->algo;
 	quic_conn_cong_reset(qs);
@@ -154,6 +153,18 @@ static void quic_free_tx_pkt_cb(struct quic_sent_pkt *pkt, void *arg)
 
 	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
 	quic_tx_pkt_free(container_of(pkt, struct quic_tx_pkt, pkt));
+}
+
+/* Wipe and free the keys of a discarded Initial or Handshake space. */
+static void quic_conn_free_hs_crypto(struct quic_sock *qs, u8 space)
+{
+	struct quic_crypto **slot = &qs->hs_crypto[space != QUIC_SPACE_INITIAL];
+
+	if (!*slot)
+		return;
+	quic_crypto_free(*slot);
+	kfree(*slot);
+	*slot = NULL;
 }
 
 /**
@@ -178,9 +189,49 @@ void quic_conn_discard_space(struct sock *sk, u8 space)
 	quic_recvbuf_free(&sp->crypto_rx);
 	quic_sendbuf_free(&sp->crypto_tx);
 	if (space != QUIC_SPACE_APP)
-		quic_crypto_free(&qs->crypto[quic_space_level(space)]);
+		quic_conn_free_hs_crypto(qs, space);
 	qs->pto_count = 0;
 	quic_conn_arm_loss_timer(sk);
+}
+
+/**
+ * quic_conn_level_crypto() - the keys of a level, to install new ones
+ * @sk: socket, owned by the caller (process context: may sleep)
+ * @level: QUIC_CRYPTO_INITIAL, QUIC_CRYPTO_HANDSHAKE or QUIC_CRYPTO_APP
+ * @c: set to the level's context
+ *
+ * Initial and Handshake contexts are allocated here on first use.
+ *
+ * Return: 0, -EINVAL for 0-RTT or a level whose space was discarded, or
+ * -ENOMEM.
+ */
+int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_crypto **slot;
+	u8 space;
+
+	if (level == QUIC_CRYPTO_APP) {
+		*c = &qs->app_crypto;
+		return 0;
+	}
+	if (level == QUIC_CRYPTO_INITIAL)
+		space = QUIC_SPACE_INITIAL;
+	else if (level == QUIC_CRYPTO_HANDSHAKE)
+		space = QUIC_SPACE_HANDSHAKE;
+	else
+		return -EINVAL;
+	if (qs->space[space].discarded)
+		return -EINVAL;
+	slot = &qs->hs_crypto[space != QUIC_SPACE_INITIAL];
+	if (!*slot) {
+		*slot = kmalloc(sizeof(**slot), GFP_KERNEL);
+		if (!*slot)
+			return -ENOMEM;
+		quic_crypto_init(*slot, false);
+	}
+	*c = *slot;
+	return 0;
 }
 
 /**
@@ -201,8 +252,9 @@ void quic_conn_destroy(struct sock *sk)
 		quic_recvbuf_free(&sp->crypto_rx);
 		quic_sendbuf_free(&sp->crypto_tx);
 	}
-	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
-		quic_crypto_free(&qs->crypto[i]);
+	quic_conn_free_hs_crypto(qs, QUIC_SPACE_INITIAL);
+	quic_conn_free_hs_crypto(qs, QUIC_SPACE_HANDSHAKE);
+	quic_crypto_free(&qs->app_crypto);
 	quic_stream_table_free(&qs->streams);
 	skb_queue_purge(&qs->undecryptable);
 	skb_queue_purge(&qs->event_queue);
@@ -294,7 +346,7 @@ static void quic_conn_apply_peer_tparams(struct quic_sock *qs)
 	/* Only when both ends asked for it (the draft's private parameter
 	 * for trusted paths): 1-RTT packets then go without protection.
 	 */
-	quic_crypto_set_plaintext(&qs->crypto[QUIC_CRYPTO_APP],
+	quic_crypto_set_plaintext(&qs->app_crypto,
 				  qs->local_tp.disable_1rtt_encryption &&
 				  p->disable_1rtt_encryption);
 }
@@ -396,7 +448,7 @@ bad:
 void quic_conn_check_established(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_crypto *app = &qs->crypto[QUIC_CRYPTO_APP];
+	struct quic_crypto *app = &qs->app_crypto;
 
 	if (sk->sk_state != QUIC_SS_ESTABLISHING || !qs->peer_tp_set ||
 	    !app->tx.ready || !app->rx.ready)
@@ -431,7 +483,9 @@ int quic_conn_install_secret(struct sock *sk,
 	if (quic_cipher_params(s->type, &cp) ||
 	    cp.secret_len > sizeof(s->secret))
 		return -EINVAL;
-	c = &qs->crypto[s->level];
+	err = quic_conn_level_crypto(sk, s->level, &c);
+	if (err)
+		return err;
 	err = quic_crypto_set_secret(c, qs->version, s->type, s->secret,
 				     cp.secret_len, !!s->send);
 	if (err)

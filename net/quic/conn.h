@@ -52,10 +52,29 @@ static inline u8 quic_space_level(u8 space)
 	return level[space];
 }
 
+/*
+ * The keys of @level, or NULL where there are none: 0-RTT (not offered),
+ * or an Initial or Handshake level not set up yet or already discarded.
+ */
+static inline struct quic_crypto *quic_level_crypto(struct quic_sock *qs,
+						    u8 level)
+{
+	switch (level) {
+	case QUIC_CRYPTO_APP:
+		return &qs->app_crypto;
+	case QUIC_CRYPTO_INITIAL:
+		return qs->hs_crypto[0];
+	case QUIC_CRYPTO_HANDSHAKE:
+		return qs->hs_crypto[1];
+	}
+	return NULL;
+}
+
 static inline bool quic_space_has_tx_keys(struct quic_sock *qs, u8 space)
 {
-	return !qs->space[space].discarded &&
-	       qs->crypto[quic_space_level(space)].tx.ready;
+	struct quic_crypto *c = quic_level_crypto(qs, quic_space_level(space));
+
+	return !qs->space[space].discarded && c && c->tx.ready;
 }
 
 /* output.c */
@@ -82,6 +101,7 @@ int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 
 /* conn.c */
 void quic_conn_init(struct sock *sk);
+int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c);
 void quic_conn_destroy(struct sock *sk);
 void quic_conn_error(struct sock *sk, u64 errcode, u64 frame);
 void quic_conn_peer_closed(struct sock *sk);

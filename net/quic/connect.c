@@ -85,6 +85,7 @@ static int quic_connect_locked(struct sock *sk, struct sockaddr *uaddr,
 {
 	struct quic_sock *qs = quic_sk(sk);
 	union quic_addr peer;
+	struct quic_crypto *c;
 	int err;
 
 	if (sk->sk_state == QUIC_SS_ESTABLISHING)
@@ -103,9 +104,10 @@ static int quic_connect_locked(struct sock *sk, struct sockaddr *uaddr,
 	err = quic_add_first_scid(sk);
 	if (err)
 		return err;
-	err = quic_crypto_initial_keys(&qs->crypto[QUIC_CRYPTO_INITIAL],
-				       qs->version, qs->odcid.data,
-				       qs->odcid.len, false);
+	err = quic_conn_level_crypto(sk, QUIC_CRYPTO_INITIAL, &c);
+	if (!err)
+		err = quic_crypto_initial_keys(c, qs->version, qs->odcid.data,
+					       qs->odcid.len, false);
 	if (err)
 		goto err_cids;
 	err = quic_conn_encode_local_tparams(sk);
@@ -233,6 +235,7 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_packet_hdr h;
+	struct quic_crypto *c;
 	struct quic_cid odcid;
 	int err;
 
@@ -253,9 +256,10 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb)
 	err = quic_cid_add(&qs->scids, sk, &odcid, U64_MAX);
 	if (err)
 		return err;
-	err = quic_crypto_initial_keys(&qs->crypto[QUIC_CRYPTO_INITIAL],
-				       qs->version, odcid.data, odcid.len,
-				       true);
+	err = quic_conn_level_crypto(sk, QUIC_CRYPTO_INITIAL, &c);
+	if (!err)
+		err = quic_crypto_initial_keys(c, qs->version, odcid.data,
+					       odcid.len, true);
 	if (err)
 		return err;
 	err = quic_conn_encode_local_tparams(sk);

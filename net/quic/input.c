@@ -163,11 +163,11 @@ static int quic_packet_unprotect(struct quic_sock *qs, u8 space, u8 *pkt,
 				 const struct quic_packet_hdr *h,
 				 struct quic_crypto_rx *ri)
 {
+	struct quic_crypto *c = quic_level_crypto(qs, quic_space_level(space));
 	struct quic_space *sp = &qs->space[space];
 	u64 largest = sp->recv.has_largest ? sp->recv.largest : U64_MAX;
 
-	return quic_crypto_decrypt(&qs->crypto[quic_space_level(space)], pkt,
-				   h->len, h->pn_offset, largest, ri);
+	return quic_crypto_decrypt(c, pkt, h->len, h->pn_offset, largest, ri);
 }
 
 static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
@@ -213,6 +213,7 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_crypto_rx ri;
+	struct quic_crypto *c;
 	bool ack_eliciting;
 	int space, err;
 	u8 level;
@@ -223,7 +224,8 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 	if (h->long_header && h->version != qs->version)
 		return;
 	level = quic_space_level(space);
-	if (!qs->crypto[level].rx.ready) {
+	c = quic_level_crypto(qs, level);
+	if (!c || !c->rx.ready) {
 		quic_keep_undecryptable(sk, pkt, h->len, level, ecn);
 		return;
 	}
@@ -237,7 +239,7 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 	if (quic_pn_seen(&qs->space[space].recv, ri.pn))
 		return;	/* duplicate (RFC 9000 12.3) */
 	if (ri.key_update)
-		quic_crypto_key_update_commit(&qs->crypto[level]);
+		quic_crypto_key_update_commit(c);
 	/* The client switches to the server's chosen CID (RFC 9000 7.2). */
 	if (!qs->is_server && space == QUIC_SPACE_INITIAL &&
 	    !qs->space[space].recv.has_largest) {

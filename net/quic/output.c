@@ -456,7 +456,7 @@ static void quic_fill_desc(struct quic_sock *qs, u8 space, u64 pn,
 		d->type = QUIC_PACKET_HANDSHAKE;
 	else
 		d->type = QUIC_PACKET_1RTT;
-	d->key_phase = qs->crypto[QUIC_CRYPTO_APP].key_phase;
+	d->key_phase = qs->app_crypto.key_phase;
 }
 
 /* Frames of one space, in priority order. */
@@ -503,15 +503,19 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 {
 	bool fill = space == QUIC_SPACE_APP && READ_ONCE(gso);
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_crypto *c = &qs->crypto[quic_space_level(space)];
-	u32 tag = quic_crypto_tag_len(c), payload_len;
+	struct quic_crypto *c = quic_level_crypto(qs, quic_space_level(space));
 	struct quic_space *sp = &qs->space[space];
 	struct quic_pkt_builder b = { .buf = buf, .tp = tp };
 	struct quic_packet_layout l;
 	struct quic_packet_desc d;
 	u64 pn = sp->sent.next_pn;
+	u32 tag, payload_len;
 	int err;
 
+	/* Callers build only where quic_space_has_tx_keys() */
+	if (WARN_ON_ONCE(!c))
+		return -ENOKEY;
+	tag = quic_crypto_tag_len(c);
 	quic_fill_desc(qs, space, pn, &d);
 	if (space == QUIC_SPACE_APP)
 		err = quic_packet_build_short_header(buf, room, &d, &l);

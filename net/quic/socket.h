@@ -134,7 +134,13 @@ struct quic_sock {
 	struct quic_cid		initial_scid;	/* first SCID we used */
 
 	struct quic_space	space[QUIC_SPACE_MAX];
-	struct quic_crypto	crypto[QUIC_CRYPTO_MAX];	/* by level */
+	struct quic_crypto	app_crypto;	/* 1-RTT */
+	/*
+	 * Initial and Handshake keys: allocated when first set, freed when
+	 * their space is discarded, so an established connection does not
+	 * carry them (see quic_level_crypto()).
+	 */
+	struct quic_crypto	*hs_crypto[2];
 	struct quic_rtt		rtt;
 	u32			pto_count;
 	struct quic_cong	cong;

@@ -517,8 +517,8 @@ static int quic_get_secret(struct sock *sk, char __user *optval,
 		return -EFAULT;
 	if (s.level >= QUIC_CRYPTO_MAX)
 		return -EINVAL;
-	c = &quic_sk(sk)->crypto[s.level];
-	if (!(s.send ? c->tx.ready : c->rx.ready))
+	c = quic_level_crypto(quic_sk(sk), s.level);
+	if (!c || !(s.send ? c->tx.ready : c->rx.ready))
 		return -ENOKEY;
 	s.type = s.send ? c->tx.cipher : c->rx.cipher;
 	memset(s.secret, 0, sizeof(s.secret));
