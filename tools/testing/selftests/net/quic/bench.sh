@@ -30,7 +30,8 @@
 # runs, a few connections: keeps the script working, measures nothing
 # useful; profile: only the perf profile; memory: only the idle-memory
 # figure, with the slab caches that grew),
-# BENCH_SECONDS (per throughput run), BENCH_IDLE_CONNS, BENCH_CREDS (a
+# BENCH_SECONDS (per throughput run), BENCH_SIZES (write sizes of the
+# throughput runs, default "1K 16K 64K"), BENCH_IDLE_CONNS, BENCH_CREDS (a
 # mkcerts.sh directory to reuse), BENCH_PROFILE=1
 # (also record a `perf` profile of a QUIC 64K run, when perf works).
 # Ends with one TAP line (the VM harness wants one); exit status 0 when
@@ -58,7 +59,7 @@ if [ "$MODE" = smoke ]; then
 	SETTLE=0
 else
 	SECS=${BENCH_SECONDS:-5}
-	SIZES=(1K 16K 64K)
+	read -r -a SIZES <<< "${BENCH_SIZES:-1K 16K 64K}"
 	HS_SECS=8
 	LAT_SECS=3
 	IDLE=${BENCH_IDLE_CONNS:-1000}
