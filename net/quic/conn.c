@@ -370,17 +370,36 @@ static void quic_conn_apply_local_tparams(struct quic_sock *qs)
 /**
  * quic_conn_encode_local_tparams() - encode our transport parameters
  * @sk: socket, connecting or accepted
+ * @buf: the encoding, what libquic sends in the TLS extension
+ * @len: room in @buf
  *
- * The encoding is what libquic sends in the TLS extension; from here on
- * the values are fixed for the connection.
- *
- * Return: 0 or -errno.
+ * Return: bytes written to @buf, or -errno.
  */
-int quic_conn_encode_local_tparams(struct sock *sk)
+int quic_conn_encode_local_tparams(struct sock *sk, u8 *buf, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (!qs->local_tp_final)
+		return -EINVAL;
+	return quic_tparams_encode(buf, len, &qs->local_tp, qs->is_server);
+}
+
+/**
+ * quic_conn_fix_local_tparams() - complete and apply our transport parameters
+ * @sk: socket, connecting or accepted
+ *
+ * From here on the values are fixed for the connection, and
+ * quic_conn_encode_local_tparams() encodes them when libquic asks. Nothing
+ * is kept encoded in the socket.
+ *
+ * Return: 0, or -errno if they cannot be encoded.
+ */
+int quic_conn_fix_local_tparams(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_tparams *p = &qs->local_tp;
 	int len;
+	u8 *buf;
 
 	p->initial_scid.len = qs->initial_scid.len;
 	memcpy(p->initial_scid.data, qs->initial_scid.data,
@@ -391,11 +410,15 @@ int quic_conn_encode_local_tparams(struct sock *sk)
 		memcpy(p->original_dcid.data, qs->odcid.data, qs->odcid.len);
 		p->has_original_dcid = true;
 	}
-	len = quic_tparams_encode(qs->tp_ext, sizeof(qs->tp_ext), p,
-				  qs->is_server);
+	/* Find out now, rather than when libquic asks, if they do not fit. */
+	buf = kmalloc(QUIC_TP_EXT_MAX_LEN, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = quic_tparams_encode(buf, QUIC_TP_EXT_MAX_LEN, p, qs->is_server);
+	kfree(buf);
 	if (len < 0)
 		return len;
-	qs->tp_ext_len = len;
+	qs->local_tp_final = true;
 	quic_conn_apply_local_tparams(qs);
 	return 0;
 }

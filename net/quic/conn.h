@@ -126,7 +126,8 @@ void quic_conn_ack_begin(struct sock *sk, u8 space,
 void quic_conn_data_ready(struct sock *sk);
 void quic_conn_update_rx_ready(struct sock *sk);
 int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len);
-int quic_conn_encode_local_tparams(struct sock *sk);
+int quic_conn_fix_local_tparams(struct sock *sk);
+int quic_conn_encode_local_tparams(struct sock *sk, u8 *buf, u32 len);
 int quic_conn_install_secret(struct sock *sk,
 			     const struct quic_crypto_secret *s);
 void quic_conn_release_cb(struct sock *sk);

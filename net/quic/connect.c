@@ -110,7 +110,7 @@ static int quic_connect_locked(struct sock *sk, struct sockaddr *uaddr,
 					       qs->odcid.len, false);
 	if (err)
 		goto err_cids;
-	err = quic_conn_encode_local_tparams(sk);
+	err = quic_conn_fix_local_tparams(sk);
 	if (err)
 		goto err_cids;
 	quic_set_peer(sk, &peer);
@@ -262,7 +262,7 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb)
 					       odcid.len, true);
 	if (err)
 		return err;
-	err = quic_conn_encode_local_tparams(sk);
+	err = quic_conn_fix_local_tparams(sk);
 	if (err)
 		return err;
 	quic_set_peer(sk, &quic_skb_cb(skb)->peer);

@@ -205,8 +205,8 @@ struct quic_sock {
 	u8			alpn[QUIC_ALPN_MAX_LEN + 1];
 	u8			token[QUIC_TOKEN_MAX_LEN];
 	u8			token_len;
-	u8			tp_ext[QUIC_TP_EXT_MAX_LEN];
-	u16			tp_ext_len;
+	/* local_tp is final: QUIC_SOCKOPT_TRANSPORT_PARAM_EXT encodes it. */
+	bool			local_tp_final;
 	u8			*ticket;	/* NEW_SESSION_TICKET data */
 	u16			ticket_len;
 	u32			events;		/* enabled QUIC_EVENT_* bits */

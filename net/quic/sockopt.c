@@ -525,6 +525,27 @@ static int quic_get_secret(struct sock *sk, char __user *optval,
 	return quic_opt_out(optval, optlen, &s, sizeof(s), len);
 }
 
+/* Our transport parameters as the TLS extension carries them. */
+static int quic_get_tp_ext(struct sock *sk, char __user *optval,
+			   int __user *optlen, u32 len)
+{
+	int n, err;
+	u8 *buf;
+
+	buf = kmalloc(QUIC_TP_EXT_MAX_LEN, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = quic_conn_encode_local_tparams(sk, buf, QUIC_TP_EXT_MAX_LEN);
+	if (n < 0)
+		err = n;
+	else if (len < n)
+		err = -EINVAL;
+	else
+		err = quic_opt_out(optval, optlen, buf, n, len);
+	kfree(buf);
+	return err;
+}
+
 static int quic_getopt(struct sock *sk, int optname, char __user *optval,
 		       int __user *optlen, u32 len)
 {
@@ -533,12 +554,7 @@ static int quic_getopt(struct sock *sk, int optname, char __user *optval,
 
 	switch (optname) {
 	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
-		if (!qs->tp_ext_len)
-			return -EINVAL;
-		if (len < qs->tp_ext_len)
-			return -EINVAL;
-		return quic_opt_out(optval, optlen, qs->tp_ext, qs->tp_ext_len,
-				    len);
+		return quic_get_tp_ext(sk, optval, optlen, len);
 	case QUIC_SOCKOPT_ALPN:
 		/* A truncated list would name other protocols: refuse. */
 		if (len < strlen(qs->alpn))
