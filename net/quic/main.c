@@ -11,6 +11,7 @@
 #include "conn.h"
 #include "crypto.h"
 #include "protocol.h"
+#include "stream.h"
 #include "udp.h"
 
 static bool selftest;
@@ -36,12 +37,17 @@ static int __init quic_init(void)
 	err = quic_output_init();
 	if (err)
 		goto err_cid;
-	err = quic_protocol_init();
+	err = quic_stream_init();
 	if (err)
 		goto err_output;
+	err = quic_protocol_init();
+	if (err)
+		goto err_stream;
 	pr_info("QUIC transport registered (IPPROTO_QUIC %d)\n", IPPROTO_QUIC);
 	return 0;
 
+err_stream:
+	quic_stream_exit();
 err_output:
 	quic_output_exit();
 err_cid:
@@ -55,6 +61,7 @@ static void __exit quic_exit(void)
 {
 	quic_protocol_exit();
 	quic_udp_exit();
+	quic_stream_exit();
 	quic_output_exit();
 	quic_cid_exit();
 	quic_crypto_retry_exit();

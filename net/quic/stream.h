@@ -79,6 +79,8 @@ static inline bool quic_stream_id_local(const struct quic_stream_table *t,
 	return !!(id & QUIC_STREAM_TYPE_SERVER_MASK) == t->is_server;
 }
 
+int quic_stream_init(void);
+void quic_stream_exit(void);
 void quic_stream_table_init(struct quic_stream_table *t, bool is_server);
 void quic_stream_table_free(struct quic_stream_table *t);
 struct quic_stream *quic_stream_find(struct quic_stream_table *t, s64 id);
