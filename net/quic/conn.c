@@ -145,6 +145,7 @@ void quic_conn_init(struct sock *sk)
 	quic_local_tparams_default(qs);
 	quic_stream_table_init(&qs->streams, false);
 	quic_conn_timers_init(sk);
+	quic_key_update_init(sk);
 }
 
 static void quic_free_tx_pkt_cb(struct quic_sent_pkt *pkt, void *arg)
@@ -758,6 +759,12 @@ static u64 quic_peer_max_ack_delay_us(struct quic_sock *qs)
 				 QUIC_TP_DEF_MAX_ACK_DELAY * USEC_PER_MSEC;
 }
 
+/* The current PTO (RFC 9002 6.2.1), without backoff. */
+u64 quic_conn_pto_us(struct quic_sock *qs)
+{
+	return quic_pto_us(&qs->rtt, quic_peer_max_ack_delay_us(qs), 0, true);
+}
+
 static void quic_detect_lost(struct sock *sk, u8 space)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -821,6 +828,8 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 		if (space == QUIC_SPACE_HANDSHAKE)
 			qs->hs_acked = true;
 	}
+	if (space == QUIC_SPACE_APP)
+		quic_key_update_on_ack(sk, res->largest);
 	quic_conn_on_ack_ecn(sk, space, res, ecn);
 	quic_detect_lost(sk, space);
 	quic_conn_arm_loss_timer(sk);

@@ -102,6 +102,13 @@ int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 /* conn.c */
 void quic_conn_init(struct sock *sk);
 int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c);
+u64 quic_conn_pto_us(struct quic_sock *qs);
+
+void quic_key_update_init(struct sock *sk);
+void quic_key_update_stop(struct sock *sk);
+int quic_key_update_start(struct sock *sk);
+void quic_key_update_on_rx(struct sock *sk, bool key_update, u8 key_phase);
+void quic_key_update_on_ack(struct sock *sk, u64 largest);
 void quic_conn_destroy(struct sock *sk);
 void quic_conn_error(struct sock *sk, u64 errcode, u64 frame);
 void quic_conn_peer_closed(struct sock *sk);

@@ -238,8 +238,8 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 	}
 	if (quic_pn_seen(&qs->space[space].recv, ri.pn))
 		return;	/* duplicate (RFC 9000 12.3) */
-	if (ri.key_update)
-		quic_crypto_key_update_commit(c);
+	if (space == QUIC_SPACE_APP)
+		quic_key_update_on_rx(sk, ri.key_update, ri.key_phase);
 	/* The client switches to the server's chosen CID (RFC 9000 7.2). */
 	if (!qs->is_server && space == QUIC_SPACE_INITIAL &&
 	    !qs->space[space].recv.has_largest) {

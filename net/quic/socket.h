@@ -11,6 +11,7 @@
 #define _NET_QUIC_SOCKET_H
 
 #include <linux/quic.h>
+#include <linux/workqueue.h>
 #include <net/dst_cache.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
@@ -213,6 +214,12 @@ struct quic_sock {
 	bool			rx_ready;	/* quic_conn_update_rx_ready */
 	/* The backlog brought packets: flush once it is drained. */
 	bool			backlog_flush;
+
+	/* 1-RTT key updates (keyupdate.c) */
+	struct delayed_work	ku_work;	/* prepares the next phase */
+	u64			ku_first_pn;	/* first pn of this phase */
+	bool			ku_acked;	/* a pn >= ku_first_pn acked */
+	bool			ku_wait_peer;	/* our update, peer not yet */
 
 	struct timer_list	loss_timer;	/* loss detection and PTO */
 	struct timer_list	ack_timer;	/* max_ack_delay */

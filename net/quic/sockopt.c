@@ -399,9 +399,13 @@ int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_EVENT:
 		err = quic_set_event(sk, optval, optlen);
 		break;
+	case QUIC_SOCKOPT_KEY_UPDATE:
+		err = quic_key_update_start(sk);
+		if (!err)
+			quic_output_flush(sk);
+		break;
 	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
-	case QUIC_SOCKOPT_KEY_UPDATE:
 		err = -EOPNOTSUPP;
 		break;
 	default:

@@ -10,7 +10,8 @@
 #   parallel requests on one connection, in each direction;
 # - tshark, given the TLS key log, decrypts every packet of a kernel to
 #   kernel transfer and of both interop directions, and finds no malformed
-#   packet and no expert error;
+#   packet and no expert error; also of a download during which gtlsclient
+#   updates the 1-RTT keys (--key-update), where both key phases must show;
 # - both directions again with INTEROP_LOSS (5) % random loss each way
 #   (netem on both veths): "interop under loss".
 #
@@ -35,6 +36,7 @@ require "$h3server" "$h3client" "$mkcerts" gtlsclient gtlsserver tshark \
 BYTES=${INTEROP_BYTES:-5242880}
 SMALL=${INTEROP_SMALL:-65536}
 CAP_BYTES=${INTEROP_CAP_BYTES:-262144}
+KU_BYTES=${INTEROP_KU_BYTES:-1048576}
 T=${INTEROP_TIMEOUT:-90}
 LOSS=${INTEROP_LOSS:-5}
 work=$(mktemp -d /tmp/quic-interop.XXXXXX)
@@ -147,8 +149,9 @@ hostport() {	# URI authority for ADDR PORT
 
 # ---- clients (in $NS1) ----
 
-# gtls_get NAME ADDR PRIORITY FILE...: gtlsclient fetches each /FILE from
-# h3server (started here with SERVER_ARGS) into $work/NAME/; h3server must
+# gtls_get NAME ADDR PRIORITY FILE...: gtlsclient (with GTLS_ARGS) fetches
+# each /FILE from h3server (started here with SERVER_ARGS) into $work/NAME/;
+# h3server must
 # see exactly one connection end cleanly, and every file must match.
 gtls_get() {
 	local name=$1 addr=$2 prio=$3 rc f hp uris=()
@@ -162,7 +165,8 @@ gtls_get() {
 	ip netns exec "$NS1" env SSLKEYLOGFILE="$work/$name.keys" \
 		timeout -k 5 "$T" gtlsclient -q --exit-on-all-streams-close \
 		--download "$work/$name" ${prio:+--ciphers="$prio"} \
-		"$addr" "$port" "${uris[@]}" > "$work/$name.cli" 2>&1
+		"${GTLS_ARGS[@]}" "$addr" "$port" "${uris[@]}" \
+		> "$work/$name.cli" 2>&1
 	rc=$?
 	if [ "$rc" != 0 ]; then
 		echo "gtlsclient exit $rc: $(tail -3 "$work/$name.cli" | tr '\n' ' ')"
@@ -229,6 +233,8 @@ h3_from_h3() {
 # wire_run NAME CMD...: one transfer under the capture; its server port
 # tells its packets apart, $work/NAME.why says how it went.
 declare -A wire_port wire_rc
+declare -A WIRE_PHASES=([wire-ku]=01)
+GTLS_ARGS=()
 wire_run() {
 	local name=$1
 	shift
@@ -239,14 +245,16 @@ wire_run() {
 
 # wire_dissect KEYLOG: one tshark pass over $work/wire.pcapng with the key
 # log, summed per server port into $work/wire.ports: "PORT packets
-# packets-with-HTTP/3 bad [first bad frames...]".  A packet is bad if it
-# has no decrypted QUIC frame, failed to decrypt, is malformed or carries
-# an expert note of severity error (_ws.expert.severity, PI_ERROR).
+# packets-with-HTTP/3 bad key-phases [first bad frames...]", key-phases
+# being the Key Phase bit values seen in short headers ("0", "01", or "-").
+# A packet is bad if it has no decrypted QUIC frame, failed to decrypt, is
+# malformed or carries an expert note of severity error
+# (_ws.expert.severity, PI_ERROR).
 wire_dissect() {
 	tshark -r "$work/wire.pcapng" -o "tls.keylog_file:$1" -T fields \
 		-E separator=/t -e frame.number -e udp.srcport -e udp.dstport \
 		-e quic.frame_type -e http3.frame_type -e _ws.expert.severity \
-		-e quic.decryption_failed -e _ws.malformed \
+		-e quic.decryption_failed -e _ws.malformed -e quic.key_phase \
 		> "$work/wire.fields" 2> "$work/wire.tshark" || {
 		echo "tshark failed: $(tail -2 "$work/wire.tshark" | tr '\n' ' ')"
 		return 1
@@ -266,17 +274,26 @@ wire_dissect() {
 				if (sev[i] + 0 >= 8388608) why = why ",expert-error"
 			if (why != "" && bad[port]++ < 3)
 				list[port] = list[port] " frame" $1 why
+			k = split($9, kp, ",")
+			for (i = 1; i <= k; i++) {
+				v = (kp[i] == "1" || kp[i] == "True") ? 1 : 0
+				phase[port, v] = 1
+			}
 		}
 		END {
-			for (port in n)
-				printf "%s %d %d %d%s\n", port, n[port], h3[port] + 0,
-				       bad[port] + 0, list[port]
+			for (port in n) {
+				ph = ((port, 0) in phase ? "0" : "") \
+				     ((port, 1) in phase ? "1" : "")
+				printf "%s %d %d %d %s%s\n", port, n[port],
+				       h3[port] + 0, bad[port] + 0,
+				       ph == "" ? "-" : ph, list[port]
+			}
 		}' "$work/wire.fields" > "$work/wire.ports"
 }
 
 # wire_verdict NAME: NAME's transfer worked, and its packets are all good.
 wire_verdict() {
-	local name=$1 stats line
+	local name=$1 stats line want
 	[ "${wire_rc[$name]}" = 0 ] || {
 		echo "transfer failed: $(tail -3 "$work/$name.why" | tr '\n' ' ')"
 		return 1
@@ -286,13 +303,20 @@ wire_verdict() {
 		return 1
 	}
 	stats=$(grep "^${wire_port[$name]} " "$work/wire.ports")
-	# "PORT packets with-HTTP/3 bad", also as a note on the TAP stream
-	line="server port ${stats:-${wire_port[$name]} no packets} (packets, with HTTP/3 frames, bad)"
+	# "PORT packets with-HTTP/3 bad phases", also as a note on the TAP stream
+	line="server port ${stats:-${wire_port[$name]} no packets} (packets, with HTTP/3 frames, bad, key phases)"
 	echo "$line"
 	echo "# $name: $line" >&3
 	# shellcheck disable=SC2086 # split the summary into its fields
 	set -- $stats
-	[ "${2:-0}" -gt 0 ] && [ "${3:-0}" -gt 0 ] && [ "${4:-1}" = 0 ]
+	[ "${2:-0}" -gt 0 ] && [ "${3:-0}" -gt 0 ] && [ "${4:-1}" = 0 ] ||
+		return 1
+	# WIRE_PHASES: the key phases this transfer must show, if set
+	want=${WIRE_PHASES[$name]:-}
+	[ -z "$want" ] || [ "$want" = "${5:-}" ] || {
+		echo "key phases ${5:-none} on the wire, expected $want"
+		return 1
+	}
 }
 
 # ---- set-up ----
@@ -302,7 +326,8 @@ setup() {
 	mkdir -p "$www"
 	"$mkcerts" "$creds" || return 1
 	head -c "$BYTES" /dev/urandom > "$www/big" &&
-		head -c "$CAP_BYTES" /dev/urandom > "$www/cap" || return 1
+		head -c "$CAP_BYTES" /dev/urandom > "$www/cap" &&
+		head -c "$KU_BYTES" /dev/urandom > "$www/ku" || return 1
 	for i in $(seq 0 19); do
 		head -c "$SMALL" /dev/urandom > "$www/s$i" || return 1
 	done
@@ -367,6 +392,10 @@ if cap_start "$work/wire.pcapng" > "$work/wire.why" 2>&1; then
 	wire_run wire-kk h3_from_h3 wire-kk "$ADDR2_V4" -- cap s0
 	wire_run wire-gtls gtls_get wire-gtls "$ADDR2_V4" "" cap s0
 	wire_run wire-h3 h3_from_gtls wire-h3 "$ADDR2_V4" -P 2 -- cap s0
+	# gtlsclient updates its keys 1 ms after the handshake, mid-download
+	GTLS_ARGS=(--key-update=1ms)
+	wire_run wire-ku gtls_get wire-ku "$ADDR2_V4" "" ku
+	GTLS_ARGS=()
 	cap_stop
 	cat "$work"/wire-*.keys > "$work/wire.keys"
 	wire_dissect "$work/wire.keys" >> "$work/wire.why" 2>&1
@@ -377,6 +406,8 @@ check "tshark decrypts every packet of gtlsclient -> h3server: no malformed pack
 	wire_verdict wire-gtls
 check "tshark decrypts every packet of h3client -> gtlsserver: no malformed packet, no expert error" \
 	wire_verdict wire-h3
+check "gtlsclient updates its keys mid-download: h3server follows, SHA-256 equal, tshark sees both key phases and decrypts every packet" \
+	wire_verdict wire-ku
 
 # 5. Both directions with LOSS% random loss each way.
 if tc -n "$NS1" qdisc replace dev veth1 root netem loss "$LOSS%" &&

@@ -251,6 +251,10 @@ static void check_lengths(void)
 	expect(getopt_len(fd, QUIC_SOCKOPT_CONNECTION_CLOSE, &cfg, &len),
 	       EINVAL, "getsockopt(QUIC_SOCKOPT_CONNECTION_CLOSE) with optlen 0");
 
+	/* A key update needs an established connection. */
+	expect(setopt(fd, QUIC_SOCKOPT_KEY_UPDATE, NULL, 0), ENOTCONN,
+	       "setsockopt(QUIC_SOCKOPT_KEY_UPDATE) before connect()");
+
 	/* Unknown options: the kernel convention is ENOPROTOOPT. */
 	e = setopt(fd, 99, &v, sizeof(v));
 	expect2(e, ENOPROTOOPT, EOPNOTSUPP,

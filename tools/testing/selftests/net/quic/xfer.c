@@ -8,6 +8,7 @@
  *   xfer -c -a ADDR -p PORT (--ca F [--host NAME] | --psk F) [common options]
  *	[--streams N --bytes B | --one-stream B] [--uni] [--chunk B]
  *	[--open sockopt|sendmsg] [--close-code C] [--close-phrase S]
+ *	[--key-update B]
  *   common: [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]
  *	[--api lib|session] [--keylog F] [--idle-timeout MS] [--timeout S]
  *	[--cc reno|cubic] [--no-encryption] [--window B] [--rcvbuf B]
@@ -33,6 +34,13 @@
  *
  * Both ends print "drops <n>" at the end of a connection: datagrams the
  * kernel dropped for the socket (SO_MEMINFO), none on a clean link.
+ *
+ * With --key-update B the client asks for a 1-RTT key update
+ * (QUIC_SOCKOPT_KEY_UPDATE) each time B more bytes were sent, retrying on
+ * EAGAIN (the kernel allows one only every few PTOs). Both ends count
+ * QUIC_EVENT_KEY_UPDATE notifications and print "key updates <started>
+ * events <n> phase <p>" at the end of a connection (phase: the last one
+ * an event reported, - if none).
  *
  * The client sets QUIC_SOCKOPT_CONNECTION_CLOSE from --close-code and
  * --close-phrase before close(); the server waits for the peer's close
@@ -110,6 +118,7 @@ static struct {
 	unsigned int idle_timeout_ms;
 	uint64_t window;
 	int rcvbuf;
+	uint64_t key_update;
 } opt = {
 	.port = -1,
 	.streams = 1,
@@ -463,6 +472,61 @@ static void enable_event(int fd, uint8_t type, const char *name)
 			  name);
 }
 
+/* ---- key updates (--key-update) ---- */
+
+static struct {
+	unsigned int started;	/* QUIC_SOCKOPT_KEY_UPDATE succeeded */
+	unsigned int events;	/* QUIC_EVENT_KEY_UPDATE received */
+	int phase;		/* phase of the last event, -1 if none */
+	uint64_t next_at;	/* bytes sent when the next one is due */
+	uint64_t sent;
+} ku;
+
+static void key_update_reset(int fd)
+{
+	memset(&ku, 0, sizeof(ku));
+	ku.phase = -1;
+	ku.next_at = opt.key_update;
+	enable_event(fd, QUIC_EVENT_KEY_UPDATE, "QUIC_EVENT_KEY_UPDATE");
+}
+
+/* Count @n more bytes sent; ask for an update when one is due. */
+static void key_update_sent(int fd, size_t n)
+{
+	ku.sent += n;
+	if (!opt.key_update || ku.sent < ku.next_at)
+		return;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_KEY_UPDATE, NULL, 0)) {
+		if (errno != EAGAIN)
+			die_errno(EXIT_FAIL, "setsockopt(QUIC_SOCKOPT_KEY_UPDATE)");
+		return;	/* not allowed yet: try again on the next send */
+	}
+	ku.started++;
+	ku.next_at = ku.sent + opt.key_update;
+}
+
+static void key_update_event(const uint8_t *p, size_t n)
+{
+	if (n < 2)
+		die(EXIT_FAIL, "short KEY_UPDATE event (%zu bytes)", n);
+	if (p[1] > 1)
+		die(EXIT_FAIL, "KEY_UPDATE event with phase %u", p[1]);
+	if (ku.phase == p[1])
+		die(EXIT_FAIL, "two KEY_UPDATE events for phase %u in a row",
+		    p[1]);
+	ku.phase = p[1];
+	ku.events++;
+}
+
+static void key_update_report(void)
+{
+	if (ku.phase < 0)
+		msg("key updates %u events %u phase -", ku.started, ku.events);
+	else
+		msg("key updates %u events %u phase %d", ku.started, ku.events,
+		    ku.phase);
+}
+
 /* sendmsg() of stream data with a QUIC_STREAM_INFO control message. */
 static ssize_t stream_send(int fd, int64_t sid, uint32_t sflags,
 			   const void *buf, size_t len, int flags)
@@ -812,6 +876,7 @@ static bool send_chunk(int fd, struct stream *s, uint8_t *buf)
 	s->opened = true;
 	gnutls_hash(s->txh, buf, n);
 	s->tx += n;
+	key_update_sent(fd, n);
 	/* A partial send did not carry the FIN: it goes with the rest. */
 	if ((size_t)n == len && (sflags & MSG_QUIC_STREAM_FIN)) {
 		s->tx_fin = true;
@@ -866,6 +931,9 @@ static void client_event(const uint8_t *p, size_t n)
 		break;
 	case QUIC_EVENT_CONNECTION_CLOSE:
 		die(EXIT_FAIL, "peer closed the connection during the transfer");
+	case QUIC_EVENT_KEY_UPDATE:
+		key_update_event(p, n);
+		break;
 	default:
 		break;	/* not asked for; harmless */
 	}
@@ -1035,6 +1103,7 @@ static int run_client(void)
 	if (opt.uni)
 		enable_event(fd, QUIC_EVENT_STREAM_UPDATE,
 			     "QUIC_EVENT_STREAM_UPDATE");
+	key_update_reset(fd);
 	if (!opt.open_sendmsg)
 		for (i = 0; i < nstreams; i++)
 			if (!streams[i].deferred)
@@ -1088,6 +1157,7 @@ static int run_client(void)
 	}
 	secs = elapsed() - t0;
 	print_drops(fd);
+	key_update_report();
 	ret = client_verify(secs);
 
 	phase = PH_CLOSE;
@@ -1123,6 +1193,10 @@ static void server_event(const uint8_t *p, size_t n, struct close_info *ci)
 	struct quic_connection_close cc;
 	size_t plen;
 
+	if (n && p[0] == QUIC_EVENT_KEY_UPDATE) {
+		key_update_event(p, n);
+		return;
+	}
 	if (!n || p[0] != QUIC_EVENT_CONNECTION_CLOSE)
 		return;
 	memset(&cc, 0, sizeof(cc));
@@ -1184,6 +1258,7 @@ static int serve_conn(int fd)
 		msg("warning: setsockopt(QUIC_SOCKOPT_EVENT, QUIC_EVENT_CONNECTION_CLOSE on): %s",
 		    errname(errno));
 	streams_reset();
+	key_update_reset(fd);
 
 	while (!closed) {
 		if (past_deadline()) {
@@ -1294,6 +1369,7 @@ static int serve_conn(int fd)
 		}
 	}
 	print_drops(fd);
+	key_update_report();
 	msg("connection done: %u streams, %s", nstreams, bad ? "FAIL" : "OK");
 	free(buf);
 	return bad ? EXIT_FAIL : 0;
@@ -1361,7 +1437,7 @@ static void usage(void)
 		"            [--open sockopt|sendmsg] [--close-code C] [--close-phrase S]\n"
 		"  common:   [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]\n"
 		"            [--cc reno|cubic] [--no-encryption] [--api lib|session] [--keylog F] [--idle-timeout MS]\n"
-		"            [--timeout S] [--window B] [--rcvbuf B]\n");
+		"            [--timeout S] [--window B] [--rcvbuf B] [--key-update B]\n");
 	exit(EXIT_SETUP);
 }
 
@@ -1378,6 +1454,7 @@ enum {
 	O_CERT = 256, O_KEY, O_PSK, O_CA, O_HOST, O_ALPN, O_CIPHER, O_KEYLOG,
 	O_API, O_OPEN, O_STREAMS, O_BYTES, O_ONE, O_UNI, O_CHUNK, O_CCODE,
 	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE, O_CC, O_NOENC, O_PATTERN, O_WINDOW, O_RCVBUF,
+	O_KEYUPDATE,
 };
 
 static const struct option longopts[] = {
@@ -1406,6 +1483,7 @@ static const struct option longopts[] = {
 	{ "pattern", required_argument, NULL, O_PATTERN },
 	{ "window", required_argument, NULL, O_WINDOW },
 	{ "rcvbuf", required_argument, NULL, O_RCVBUF },
+	{ "key-update", required_argument, NULL, O_KEYUPDATE },
 	{ "help", no_argument, NULL, 'h' },
 	{}
 };
@@ -1479,6 +1557,9 @@ int main(int argc, char **argv)
 			break;
 		case O_RCVBUF:
 			opt.rcvbuf = (int)num(optarg, "--rcvbuf");
+			break;
+		case O_KEYUPDATE:
+			opt.key_update = num(optarg, "--key-update");
 			break;
 		default:
 			usage();
