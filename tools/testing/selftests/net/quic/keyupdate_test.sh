@@ -28,14 +28,8 @@ SRV_TIMEOUT=$((T + 10))
 # shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/xfer_lib.sh"
 
-cleanup() {
-	stop_server
-	topo_cleanup
-	rm -rf "$work"
-}
-
 psk_and_topology "$psk" "$work"
-trap cleanup EXIT
+trap xfer_cleanup EXIT
 
 # ku LOG: "started events phase" from xfer's "key updates ..." line
 ku() {
@@ -46,23 +40,10 @@ ku() {
 # updates NAME ADDR: one echo connection with key updates; quiet if all
 # is well, else the reason.
 updates() {
-	local name=$1 addr=$2 rc cli started cev cphase sev sphase
-	port=$((port + 1))
-	start_server "$name" -a "$addr" -p "$port" || return 1
-	cli=$work/$name.cli
-	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c -a "$addr" \
-		-p "$port" --psk "$psk" --timeout "$T" --streams 4 \
-		--bytes "$BYTES" --key-update "$EVERY" > "$cli" 2>&1
-	rc=$?
-	if [ "$rc" != 0 ]; then
-		echo "client exit $rc: $(why "$cli")"
-		stop_server
-		return 1
-	fi
-	wait "$SRV_PID"
-	rc=$?
-	SRV_PID=
-	[ "$rc" = 0 ] || { echo "server exit $rc: $(why "$srv_log")"; return 1; }
+	local name=$1 addr=$2 cli started cev cphase sev sphase
+	xfer_echo "$name" "$addr" --streams 4 --bytes "$BYTES" \
+		--key-update "$EVERY" || return 1
+	cli=$cli_log
 	grep -q '^OK:' "$cli" || { echo "client did not verify the echo"; return 1; }
 	read -r started cev cphase < <(ku "$cli")
 	read -r _ sev sphase < <(ku "$srv_log")

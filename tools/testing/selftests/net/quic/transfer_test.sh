@@ -30,12 +30,6 @@ SRV_TIMEOUT=$((T + 10))
 # shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/xfer_lib.sh"
 
-cleanup() {
-	stop_server
-	topo_cleanup
-	rm -rf "$work"
-}
-
 stream_lines() {	# stream_lines LOG tx|rx: "id bytes sha256", sorted
 	sed -n "s/^stream \([0-9]*\) $2 \([0-9]*\) sha256 \([0-9a-f]*\)\$/\1 \2 \3/p" \
 		"$1" | sort -n
@@ -46,25 +40,10 @@ stream_lines() {	# stream_lines LOG tx|rx: "id bytes sha256", sorted
 # streams, and with BIDI (1) the echoes' hashes too; neither end's socket
 # dropped a datagram.
 echo_check() {
-	local name=$1 addr=$2 count=$3 bidi=$4 rc srv tx rx bad
+	local name=$1 addr=$2 count=$3 bidi=$4 srv tx rx bad
 	shift 4
-	port=$((port + 1))
-	start_server "$name" -a "$addr" -p "$port" || return 1
-	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c -a "$addr" \
-		-p "$port" --psk "$psk" --timeout "$T" \
-		--close-code 7 --close-phrase "transfer done" "$@" \
-		> "$work/$name.cli" 2>&1
-	rc=$?
-	cli_log=$work/$name.cli
-	if [ "$rc" != 0 ]; then
-		echo "client exit $rc: $(why "$cli_log")"
-		stop_server
-		return 1
-	fi
-	wait "$SRV_PID"
-	rc=$?
-	SRV_PID=
-	[ "$rc" = 0 ] || { echo "server exit $rc: $(why "$srv_log")"; return 1; }
+	xfer_echo "$name" "$addr" --close-code 7 \
+		--close-phrase "transfer done" "$@" || return 1
 
 	srv=$(stream_lines "$srv_log" rx)
 	tx=$(stream_lines "$cli_log" tx)
@@ -151,7 +130,7 @@ if ! topo_two_hosts; then
 	rm -rf "$work"
 	tap_done
 fi
-trap cleanup EXIT
+trap xfer_cleanup EXIT
 exec 3>&1	# echo_check() reports its rate here, past check()'s capture
 
 for fam in 4 6; do

@@ -40,6 +40,37 @@ stop_server() {
 	SRV_PID=
 }
 
+# xfer_cleanup: the usual EXIT trap of a test using this file.
+xfer_cleanup() {
+	stop_server
+	topo_cleanup
+	rm -rf "$work"
+}
+
+# xfer_echo NAME ADDR CLIENT-ARGS...: a fresh server (start_server NAME, on
+# the next port) and one xfer client connection to it from $NS1, logging
+# to $work/NAME.cli ($cli_log); quiet if both exit 0, else says which did
+# not and why.
+xfer_echo() {
+	local name=$1 addr=$2 rc
+	shift 2
+	port=$((port + 1))
+	start_server "$name" -a "$addr" -p "$port" || return 1
+	cli_log=$work/$name.cli
+	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c -a "$addr" \
+		-p "$port" --psk "$psk" --timeout "$T" "$@" > "$cli_log" 2>&1
+	rc=$?
+	if [ "$rc" != 0 ]; then
+		echo "client exit $rc: $(why "$cli_log")"
+		stop_server
+		return 1
+	fi
+	wait "$SRV_PID"
+	rc=$?
+	SRV_PID=
+	[ "$rc" = 0 ] || { echo "server exit $rc: $(why "$srv_log")"; return 1; }
+}
+
 
 # netem ARGS...: the same impairment on both ends of the link.
 netem() {
