@@ -159,7 +159,7 @@ static void quic_free_tx_pkt_cb(struct quic_sent_pkt *pkt, void *arg)
 /* Wipe and free the keys of a discarded Initial or Handshake space. */
 static void quic_conn_free_hs_crypto(struct quic_sock *qs, u8 space)
 {
-	struct quic_crypto **slot = &qs->hs_crypto[space != QUIC_SPACE_INITIAL];
+	struct quic_crypto **slot = &qs->hs_crypto[space];
 
 	if (!*slot)
 		return;
@@ -224,7 +224,7 @@ int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c)
 		return -EINVAL;
 	if (qs->space[space].discarded)
 		return -EINVAL;
-	slot = &qs->hs_crypto[space != QUIC_SPACE_INITIAL];
+	slot = &qs->hs_crypto[space];
 	if (!*slot) {
 		*slot = kmalloc(sizeof(**slot), GFP_KERNEL);
 		if (!*slot)

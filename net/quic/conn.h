@@ -63,9 +63,9 @@ static inline struct quic_crypto *quic_level_crypto(struct quic_sock *qs,
 	case QUIC_CRYPTO_APP:
 		return &qs->app_crypto;
 	case QUIC_CRYPTO_INITIAL:
-		return qs->hs_crypto[0];
+		return qs->hs_crypto[QUIC_SPACE_INITIAL];
 	case QUIC_CRYPTO_HANDSHAKE:
-		return qs->hs_crypto[1];
+		return qs->hs_crypto[QUIC_SPACE_HANDSHAKE];
 	}
 	return NULL;
 }

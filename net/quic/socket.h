@@ -141,7 +141,7 @@ struct quic_sock {
 	 * their space is discarded, so an established connection does not
 	 * carry them (see quic_level_crypto()).
 	 */
-	struct quic_crypto	*hs_crypto[2];
+	struct quic_crypto	*hs_crypto[QUIC_SPACE_APP];	/* by space */
 	struct quic_rtt		rtt;
 	u32			pto_count;
 	struct quic_cong	cong;
