@@ -128,17 +128,30 @@ narrow() {
 	echo "route: $learnt"
 }
 
-# blackhole FAM ADDR TOOL: the router silently drops packets over 1300
+# blackhole FAM ADDR TOOL GSO: the router silently drops packets over 1300
 # bytes; the echo still completes (in 1200-byte datagrams once a lost
 # full-size probe confirms the suspicion) and the router did drop large
-# ones.
+# ones. GSO (0 or 1) is the module's gso parameter. The hosts' veths
+# segment UDP GSO super-packets themselves (tx-udp-segmentation off), as
+# a NIC puts single datagrams on the wire: forwarded whole, a run of
+# 1200-byte datagrams would be one packet over 1300 bytes to the router.
 blackhole() {
-	local fam=$1 addr=$2 tool=$3 dropped
+	local fam=$1 addr=$2 tool=$3 dropped rc
+	if [ "$4" = 1 ] && [ ! -w "$gso_param" ]; then
+		echo "no writable $gso_param"
+		return 1
+	fi
+	[ -w "$gso_param" ] && echo "$4" > "$gso_param"
+	in_ns "$NS1" ethtool -K veth1 tx-udp-segmentation off &&
+		in_ns "$NS2" ethtool -K veth2 tx-udp-segmentation off || return 1
 	in_ns "$NSR" "$tool" -A FORWARD -p udp -m length --length 1301:65535 -j DROP
-	transfer "blackhole-v$fam" "$addr" 1 --bytes "$BYTES"
-	local rc=$?
+	transfer "blackhole-v$fam-gso$4" "$addr" 1 --bytes "$BYTES"
+	rc=$?
 	dropped=$(in_ns "$NSR" "$tool" -nvxL FORWARD | awk '$3 == "DROP" { n += $1 } END { print n + 0 }')
 	in_ns "$NSR" "$tool" -F FORWARD
+	in_ns "$NS1" ethtool -K veth1 tx-udp-segmentation on
+	in_ns "$NS2" ethtool -K veth2 tx-udp-segmentation on
+	[ -n "$gso_old" ] && echo "$gso_old" > "$gso_param"
 	[ $rc = 0 ] || return 1
 	[ "$dropped" -gt 0 ] ||
 		{ echo "no datagram over 1300 bytes reached the router"; return 1; }
@@ -164,8 +177,12 @@ check "IPv4: a 1280-byte link behind a router: ICMP lowers the datagram size, $(
 	narrow 4 $A2 1280
 check "IPv6: a 1280-byte link behind a router: ICMPv6 Packet Too Big lowers the datagram size, $(kib "$BYTES") echo completes, SHA-256 equal" \
 	narrow 6 $A2_6 1280
-check "IPv4: a router silently dropping packets over 1300 bytes: the connection falls back to 1200-byte datagrams, $(kib "$BYTES") echo completes" \
-	blackhole 4 $A2 iptables
-check "IPv6: a router silently dropping packets over 1300 bytes: the connection falls back to 1200-byte datagrams, $(kib "$BYTES") echo completes" \
-	blackhole 6 $A2_6 ip6tables
+for g in 0 1; do
+	with=without
+	[ $g = 1 ] && with=with
+	check "IPv4: a router silently dropping packets over 1300 bytes, $with UDP GSO: the connection falls back to 1200-byte datagrams, $(kib "$BYTES") echo completes" \
+		blackhole 4 $A2 iptables $g
+	check "IPv6: a router silently dropping packets over 1300 bytes, $with UDP GSO: the connection falls back to 1200-byte datagrams, $(kib "$BYTES") echo completes" \
+		blackhole 6 $A2_6 ip6tables $g
+done
 tap_done
