@@ -53,21 +53,50 @@ static struct sock *quic_lookup_listener(struct quic_udp_sock *us,
 	return sk;
 }
 
+/* Wake the tasks in quic_wait(), whatever they wait for. */
+static void quic_wake_waiters(struct sock *sk)
+{
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_all(&wq->wait);
+	rcu_read_unlock();
+}
+
 /**
  * quic_input_deliver() - hand a datagram to its socket, or to its backlog
  * @sk: socket
  * @skb: datagram, data at the QUIC payload
  *
+ * A datagram is processed here, in softirq, only when no task sleeps in
+ * the socket. A task waiting to read (or for send room) processes it
+ * itself: the softirq runs on the CPU of whoever sent the datagram (a
+ * veth peer in the same host: the sender's own CPU), so decrypting here
+ * put both ends' crypto on one CPU, as kTLS, which decrypts in recvmsg,
+ * does not.
+ *
  * Context: BH disabled.
  */
 void quic_input_deliver(struct sock *sk, struct sk_buff *skb)
 {
+	bool owned, wake;
+
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk)) {
+	owned = sock_owned_by_user(sk);
+	if (!owned && !READ_ONCE(quic_sk(sk)->waiters)) {
 		quic_input_datagram(sk, skb);
-	} else if (sk_add_backlog(sk, skb, quic_rx_backlog_limit(sk))) {
+		bh_unlock_sock(sk);
+		return;
+	}
+	/* One wake-up per batch: the waiter takes the whole backlog. */
+	wake = !owned && !sk->sk_backlog.tail;
+	if (sk_add_backlog(sk, skb, quic_rx_backlog_limit(sk))) {
 		sk_drops_add(sk, skb);
 		kfree_skb(skb);
+	} else if (wake) {
+		quic_wake_waiters(sk);
 	}
 	bh_unlock_sock(sk);
 }

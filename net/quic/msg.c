@@ -65,9 +65,11 @@ static int quic_wait(struct sock *sk, long *timeo, quic_wait_cond cond,
 		     void *arg)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct quic_sock *qs = quic_sk(sk);
 	int err = 0;
 
 	add_wait_queue(sk_sleep(sk), &wait);
+	WRITE_ONCE(qs->waiters, qs->waiters + 1);
 	for (;;) {
 		if (sk->sk_err) {
 			err = sock_error(sk);
@@ -75,8 +77,7 @@ static int quic_wait(struct sock *sk, long *timeo, quic_wait_cond cond,
 		}
 		if (cond(sk, arg))
 			break;
-		if (sk->sk_shutdown & SEND_SHUTDOWN ||
-		    quic_sk(sk)->closing) {
+		if (sk->sk_shutdown & SEND_SHUTDOWN || qs->closing) {
 			err = -EPIPE;
 			break;
 		}
@@ -87,9 +88,14 @@ static int quic_wait(struct sock *sk, long *timeo, quic_wait_cond cond,
 		if (signal_pending(current))
 			break;
 		err = 0;
+		/* Datagrams the backlog holds for us wake us up; the
+		 * release_sock() that starts the next wait processes them.
+		 */
 		sk_wait_event(sk, timeo, cond(sk, arg) || sk->sk_err ||
-			      quic_sk(sk)->closing, &wait);
+			      qs->closing || READ_ONCE(sk->sk_backlog.tail),
+			      &wait);
 	}
+	WRITE_ONCE(qs->waiters, qs->waiters - 1);
 	remove_wait_queue(sk_sleep(sk), &wait);
 	return err;
 }

@@ -214,6 +214,10 @@ struct quic_sock {
 	bool			rx_ready;	/* quic_conn_update_rx_ready */
 	/* The backlog brought packets: flush once it is drained. */
 	bool			backlog_flush;
+	/* Tasks asleep in quic_wait(): datagrams go to the backlog for
+	 * them to process (see quic_input_deliver()).
+	 */
+	u8			waiters;
 
 	/* 1-RTT key updates (keyupdate.c) */
 	struct delayed_work	ku_work;	/* prepares the next phase */
