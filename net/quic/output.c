@@ -34,13 +34,9 @@
 #define QUIC_GSO_MAX_SEGS	16
 #define QUIC_GSO_MAX_BYTES	(16 * 1472)
 
-static bool gso;
+static bool gso = true;
 module_param(gso, bool, 0644);
-/* Off by default for now: as fast as single datagrams at 64 KiB writes
- * and faster at 16 KiB since datagrams live in page fragments, but the
- * receiving encap socket still segments every super-packet.
- */
-MODULE_PARM_DESC(gso, "Send full-size 1-RTT datagram runs as UDP GSO");
+MODULE_PARM_DESC(gso, "Send full-size 1-RTT datagram runs as UDP GSO (default on)");
 
 static struct kmem_cache *quic_tx_pkt_cache;
 
@@ -85,8 +81,9 @@ static bool quic_cwnd_open(struct sock *sk)
 
 	if (qs->bytes_in_flight + qs->max_dgram > qs->cong.cwnd)
 		return false;
-	/* A GSO run the pacer let start may fill up (QUIC_GSO_MAX_SEGS
-	 * datagrams at most): batching is what GSO is for.
+	/* A GSO run the pacer let start may fill up (about a millisecond
+	 * of the pacing rate, quic_gso_max_segs()): batching is what GSO
+	 * is for.
 	 */
 	if (qs->gso_run)
 		return true;
@@ -805,6 +802,22 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
 	return segs;
 }
 
+/*
+ * Datagrams of @size bytes one GSO super-packet may carry: about what the
+ * pacing rate sends in a millisecond, as tcp_tso_autosize() sizes TSO
+ * packets, at least two. A run leaves as one burst: at a low rate a long
+ * one would undo pacing and turn one loss on a queue into many.
+ */
+static u32 quic_gso_max_segs(struct quic_sock *qs, u32 size)
+{
+	u32 cap = min_t(u32, QUIC_GSO_MAX_SEGS, QUIC_GSO_MAX_BYTES / size);
+	u64 rate = U64_MAX;
+
+	if (qs->rtt.has_sample)
+		rate = quic_cong_pacing_rate(&qs->cong, qs->rtt.smoothed_rtt);
+	return clamp_t(u64, div_u64(rate >> 10, size), 2, cap);
+}
+
 /**
  * quic_output_flush() - send everything that is ready to go
  * @sk: socket, locked
@@ -827,9 +840,8 @@ void quic_output_flush(struct sock *sk)
 	 */
 	size = qs->max_dgram;
 	for (i = 0; i < QUIC_FLUSH_BURST; i += segs) {
-		max = READ_ONCE(gso) ? min3(QUIC_GSO_MAX_SEGS,
-					    QUIC_GSO_MAX_BYTES / size,
-					    QUIC_FLUSH_BURST - i) : 1;
+		max = READ_ONCE(gso) ? min(quic_gso_max_segs(qs, size),
+					   QUIC_FLUSH_BURST - i) : 1;
 		/* Every segment of an skb shares one IP header, so one
 		 * ECN decision per skb; testing counts single datagrams.
 		 */

@@ -8,8 +8,8 @@
 #
 #   - throughput (quic_perf, receiver's rate) for 1K, 16K and 64K writes:
 #     TCP, kTLS (AES-128-GCM, ChaCha20), our QUIC (AES-128-GCM, ChaCha20,
-#     1-RTT encryption disabled, AES-128-GCM with the gso module parameter
-#     on) and ngtcp2 (gtlsserver -> gtlsclient download of a file as large
+#     1-RTT encryption disabled, all with UDP GSO as by default; and
+#     AES-128-GCM with the gso module parameter off, "quic-nogso") and ngtcp2 (gtlsserver -> gtlsclient download of a file as large
 #     as what our QUIC moved at that write size);
 #   - handshakes per second (quic_perf --handshakes): TCP, kTLS, QUIC;
 #   - 1-byte ping-pong latency (p50/p99): TCP, kTLS, QUIC;
@@ -167,7 +167,7 @@ set_gso() {
 	if [ -w "$gso_param" ]; then
 		echo "$1" > "$gso_param"
 	else
-		[ "$1" = 0 ] || { problem "gso module parameter not writable"; return 1; }
+		[ "$1" = 1 ] || { problem "gso module parameter not writable"; return 1; }
 	fi
 }
 
@@ -339,7 +339,7 @@ if [ "$MODE" = memory ]; then
 fi
 
 note "bench: mode $MODE, $SECS s per throughput run, sizes ${SIZES[*]}, $(nproc) CPUs, kernel $(uname -r)"
-set_gso 0
+set_gso 1
 for size in "${SIZES[@]}"; do
 	throughput tcp none "$size" --tcp
 	throughput ktls aes-128-gcm "$size" --ktls --cipher aes128
@@ -350,9 +350,9 @@ for size in "${SIZES[@]}"; do
 		throughput quic chacha20-poly1305 "$size" --quic --cipher chacha20
 	throughput quic none "$size" --quic --no-encryption
 	if [ "$MODE" != smoke ] && [ -w "$gso_param" ]; then
-		set_gso 1
-		throughput quic-gso aes-128-gcm "$size" --quic --cipher aes128
 		set_gso 0
+		throughput quic-nogso aes-128-gcm "$size" --quic --cipher aes128
+		set_gso 1
 	fi
 	qbytes=$(awk -v s="$size" '$1 == "quic" && $2 == "aes-128-gcm" && $3 == s { print $5 }' "$rows")
 	ngtcp2 "$size" "${qbytes:-0}"
