@@ -39,13 +39,44 @@ static void quic_skb_save_peer(struct sk_buff *skb)
 		cb->peer.v6.sin6_scope_id = inet6_iif(skb);
 }
 
+/*
+ * Enough of a packet to find its DCID: a long header up to the end of a
+ * CID of the longest length version 1 allows (RFC 9000 17.2).
+ */
+#define QUIC_DCID_PEEK_LEN	(1 + 4 + 1 + QUIC_CID_MAX_LEN)
+
+struct quic_dcid_peek {
+	u8		buf[QUIC_DCID_PEEK_LEN];	/* when copied */
+	const u8	*first;		/* the packet's first byte */
+	const u8	*dcid;
+	u8		dcid_len;
+};
+
+/*
+ * The DCID of the datagram at @off (@len bytes) of @skb, wherever its
+ * bytes lie. A long header CID over QUIC_CID_MAX_LEN bytes is an error:
+ * it names no connection of ours, nor can it start one.
+ */
+static int quic_skb_peek_dcid(const struct sk_buff *skb, u32 off, u32 len,
+			      struct quic_dcid_peek *pk)
+{
+	u32 n = min_t(u32, len, QUIC_DCID_PEEK_LEN);
+
+	pk->first = skb_header_pointer(skb, off, n, pk->buf);
+	if (!pk->first)
+		return -EINVAL;
+	return quic_packet_peek_dcid(pk->first, n, QUIC_CID_LEN_DEFAULT,
+				     &pk->dcid, &pk->dcid_len);
+}
+
 static struct sock *quic_lookup_listener(struct quic_udp_sock *us,
-					 const u8 *data, u32 len)
+					 const struct quic_dcid_peek *pk,
+					 u32 len)
 {
 	struct sock *sk;
 
 	/* Only a long header Initial may start a connection. */
-	if (len < QUIC_MIN_UDP_PAYLOAD || !(data[0] & QUIC_HDR_FORM_LONG))
+	if (len < QUIC_MIN_UDP_PAYLOAD || !(pk->first[0] & QUIC_HDR_FORM_LONG))
 		return NULL;
 	sk = rcu_dereference(us->listener);
 	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt))
@@ -101,10 +132,94 @@ void quic_input_deliver(struct sock *sk, struct sk_buff *skb)
 	bh_unlock_sock(sk);
 }
 
+static u32 quic_skb_seg_size(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) ? skb_shinfo(skb)->gso_size : skb->len;
+}
+
+/*
+ * Does every datagram of the GSO run @skb carry the first one's DCID? A
+ * run a device's GRO built may mix connections that share a 4-tuple.
+ */
+static bool quic_gso_run_one_dcid(const struct sk_buff *skb,
+				  const struct quic_dcid_peek *first)
+{
+	u32 seg = skb_shinfo(skb)->gso_size, off, len;
+	struct quic_dcid_peek pk;
+
+	for (off = seg; off < skb->len; off += seg) {
+		len = min(seg, skb->len - off);
+		if (quic_skb_peek_dcid(skb, off, len, &pk) ||
+		    pk.dcid_len != first->dcid_len ||
+		    memcmp(pk.dcid, first->dcid, pk.dcid_len))
+			return false;
+	}
+	return true;
+}
+
+static void quic_rcv_datagram(struct quic_udp_sock *us, struct sk_buff *skb);
+
+/* Route each datagram of the GSO run @skb on its own, as a copy. */
+static void quic_rcv_split(struct quic_udp_sock *us, struct sk_buff *skb)
+{
+	u32 seg = skb_shinfo(skb)->gso_size, off, len;
+	struct sk_buff *one;
+
+	for (off = 0; off < skb->len; off += len) {
+		len = min(seg, skb->len - off);
+		one = alloc_skb(len, GFP_ATOMIC);
+		if (!one)
+			break;
+		if (skb_copy_bits(skb, off, skb_put(one, len), len)) {
+			kfree_skb(one);
+			break;
+		}
+		*quic_skb_cb(one) = *quic_skb_cb(skb);
+		quic_rcv_datagram(us, one);
+	}
+	consume_skb(skb);
+}
+
+/*
+ * Deliver @skb, data at the QUIC payload, to the connection its DCID
+ * names, or to the listener. A GSO run (UDP GSO from a local sender, or
+ * GRO) stays whole when it is all for one connection.
+ */
+static void quic_rcv_datagram(struct quic_udp_sock *us, struct sk_buff *skb)
+{
+	struct quic_dcid_peek pk;
+	struct sock *sk;
+
+	if (quic_skb_peek_dcid(skb, 0, quic_skb_seg_size(skb), &pk))
+		goto drop;
+	sk = quic_cid_lookup(us->net, pk.dcid, pk.dcid_len);
+	if (skb_is_gso(skb) && (!sk || !quic_gso_run_one_dcid(skb, &pk))) {
+		if (sk)
+			sock_put(sk);
+		quic_rcv_split(us, skb);
+		return;
+	}
+	if (!sk) {
+		/* The listener queues the datagram: make it linear. */
+		sk = quic_lookup_listener(us, &pk, skb->len);
+		if (sk && skb_linearize(skb)) {
+			sock_put(sk);
+			goto drop;
+		}
+	}
+	if (!sk)
+		goto drop;
+	quic_input_deliver(sk, skb);
+	sock_put(sk);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
 /**
  * quic_udp_rcv() - a UDP datagram arrived on a QUIC tunnel socket
  * @usk: the UDP socket
- * @skb: the datagram, data at the UDP header
+ * @skb: the datagram, or a UDP GSO run of them, data at the UDP header
  *
  * Context: softirq, rcu_read_lock() held by UDP.
  * Return: 0 (always consumed).
@@ -112,30 +227,14 @@ void quic_input_deliver(struct sock *sk, struct sk_buff *skb)
 int quic_udp_rcv(struct sock *usk, struct sk_buff *skb)
 {
 	struct quic_udp_sock *us = rcu_dereference_sk_user_data(usk);
-	const u8 *dcid;
-	struct sock *sk;
-	u8 dcid_len;
 
-	/* Decryption is in place: never write into data a packet socket
-	 * or another clone still shares.
-	 */
-	if (!us || skb_linearize(skb) || skb_unclone(skb, GFP_ATOMIC))
-		goto drop;
+	if (!us) {
+		kfree_skb(skb);
+		return 0;
+	}
 	quic_skb_save_peer(skb);
 	__skb_pull(skb, sizeof(struct udphdr));
-	if (quic_packet_peek_dcid(skb->data, skb->len, QUIC_CID_LEN_DEFAULT,
-				  &dcid, &dcid_len))
-		goto drop;
-	sk = quic_cid_lookup(sock_net(usk), dcid, dcid_len);
-	if (!sk)
-		sk = quic_lookup_listener(us, skb->data, skb->len);
-	if (!sk)
-		goto drop;
-	quic_input_deliver(sk, skb);
-	sock_put(sk);
-	return 0;
-drop:
-	kfree_skb(skb);
+	quic_rcv_datagram(us, skb);
 	return 0;
 }
 
@@ -349,8 +448,72 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * Process one datagram, consuming @skb. Return: true if the connection is
- * still open and may have something to send in response.
+ * The @len bytes at @off of @skb as one run of memory, or NULL when they
+ * span a boundary between the head and fragments.
+ */
+static u8 *quic_skb_span(struct sk_buff *skb, u32 off, u32 len)
+{
+	u32 pos = skb_headlen(skb), size;
+	skb_frag_t *f;
+	int i;
+
+	if (off + len <= pos)
+		return skb->data + off;
+	if (off < pos)
+		return NULL;
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		f = &skb_shinfo(skb)->frags[i];
+		size = skb_frag_size(f);
+		if (off < pos + size) {
+			u8 *base = skb_frag_address_safe(f);
+
+			if (!base || off + len > pos + size)
+				return NULL;
+			return base + (off - pos);
+		}
+		pos += size;
+	}
+	return NULL;	/* in the frag_list */
+}
+
+/*
+ * Process each datagram of @skb: one, or a GSO run. Decryption is in
+ * place, so a datagram is used where it lies only if no one else can see
+ * those bytes: not a clone's (a packet socket's, say), not a page the
+ * skb shares (splice) or a sender's user page (zerocopy). Else, and where
+ * a datagram is not contiguous, it is copied first. The datagrams of a
+ * local sender's GSO run are one page fragment each (output.c): in place,
+ * and with no skb per datagram.
+ */
+static void quic_input_skb(struct sock *sk, struct sk_buff *skb)
+{
+	bool private = !skb_cloned(skb) && !skb_has_shared_frag(skb) &&
+		       !skb_zcopy(skb);
+	u32 seg = quic_skb_seg_size(skb), off, len;
+	u8 ecn = quic_skb_cb(skb)->ecn;
+	u8 *p, *copy;
+
+	for (off = 0; off < skb->len; off += len) {
+		if (quic_sk(sk)->closing)
+			return;
+		len = min(seg, skb->len - off);
+		p = private ? quic_skb_span(skb, off, len) : NULL;
+		if (p) {
+			quic_input_payload(sk, p, len, ecn);
+			continue;
+		}
+		copy = kmalloc(len, GFP_ATOMIC);
+		if (!copy)
+			return;
+		if (!skb_copy_bits(skb, off, copy, len))
+			quic_input_payload(sk, copy, len, ecn);
+		kfree(copy);
+	}
+}
+
+/*
+ * Process one datagram or GSO run, consuming @skb. Return: true if the
+ * connection is still open and may have something to send in response.
  */
 static bool quic_input_process(struct sock *sk, struct sk_buff *skb)
 {
@@ -365,8 +528,8 @@ static bool quic_input_process(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 	qs->amp_rx_bytes += skb->len;
-	quic_input_payload(sk, skb->data, skb->len, quic_skb_cb(skb)->ecn);
-	kfree_skb(skb);
+	quic_input_skb(sk, skb);
+	consume_skb(skb);
 	return !qs->closing;
 }
 

@@ -85,6 +85,10 @@ static int quic_udp_sock_create(struct net *net, union quic_addr *addr,
 	tcfg.encap_type = QUIC_UDP_ENCAP_TYPE;
 	tcfg.encap_rcv = quic_udp_encap_rcv;
 	setup_udp_tunnel_sock(net, *sockp, &tcfg);
+	/* Take UDP GSO runs whole (quic_udp_rcv() splits them by DCID
+	 * where needed) rather than have UDP build an skb per datagram.
+	 */
+	udp_set_bit(ACCEPT_L4, (*sockp)->sk);
 	return 0;
 }
 

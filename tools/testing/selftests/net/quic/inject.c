@@ -48,6 +48,7 @@
 #include <getopt.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/udp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -2397,6 +2398,36 @@ static void lc_junk_hello(struct lsn *l)
 }
 
 /*
+ * One sendmsg() as a UDP GSO run (UDP_SEGMENT) of three 1200-byte
+ * datagrams: short header junk, long header junk for another DCID, then an
+ * authentic Initial (junk ClientHello). veth hands the run on whole, so
+ * the server's tunnel socket gets one skb whose datagrams are for no
+ * connection: each must be routed on its own, and only the last one
+ * answered.
+ */
+static void lc_gso_run(struct lsn *l)
+{
+	static u8 p[3 * MIN_INITIAL];
+	struct buf b = { .n = 0 };
+	int seg = MIN_INITIAL, off = 0;
+	u8 dcid[CID_LEN];
+
+	rnd(p, MIN_INITIAL);
+	p[0] = (u8)(QUIC_HDR_FIXED_BIT | (p[0] & 0x3f));
+	rnd(dcid, sizeof(dcid));
+	junk_long(p + MIN_INITIAL, MIN_INITIAL, 0, QUIC_VERSION_1, dcid,
+		  CID_LEN, true);
+	junk_hello(&b);
+	build_initial(l, &b, MIN_INITIAL, 0, p + 2 * MIN_INITIAL);
+	if (setsockopt(l->fd, IPPROTO_UDP, UDP_SEGMENT, &seg, sizeof(seg)))
+		setup_errno("setsockopt(UDP_SEGMENT)");
+	lsn_send(l, p, sizeof(p));
+	if (setsockopt(l->fd, IPPROTO_UDP, UDP_SEGMENT, &off, sizeof(off)))
+		setup_errno("setsockopt(UDP_SEGMENT, 0)");
+	lsn_replies(l, opt.case_timeout / 2.0);
+}
+
+/*
  * One Initial, sent twice at once, as a client retransmits it: both
  * copies belong to one connection (RFC 9000 7.2: same DCID), never two.
  */
@@ -2474,6 +2505,8 @@ static const struct lsn_case lsn_cases[] = {
 	  "authentic Initial carrying a junk ClientHello" },
 	{ "initial-twice", lc_initial_twice, 0x100, 0x1ff,
 	  "the same authentic Initial (junk ClientHello) twice" },
+	{ "gso-run", lc_gso_run, 0x100, 0x1ff,
+	  "one UDP GSO run: short junk, long junk, authentic Initial (junk ClientHello)" },
 	{ "initial-unknown-frame", lc_unknown_frame, 0x07, 0x07,
 	  "authentic Initial with unknown frame type 0x40" },
 	{ "initial-reserved-bits", lc_reserved_bits, 0x0a, 0x0a,
