@@ -176,18 +176,11 @@ static u32 quic_rx_max_data(struct sock *sk, u8 space,
 {
 	struct quic_sock *qs = quic_sk(sk);
 
-	struct quic_stream *s;
-	int bkt;
-
 	if (f->max_data.max <= qs->tx_max_data)
 		return 0;
 	qs->tx_max_data = f->max_data.max;
-	/* Streams held back by connection credit may send again; the send
-	 * path drops those that have nothing to send.
-	 */
-	hash_for_each(qs->streams.hash, bkt, s, node)
-		if (s->can_send && list_empty(&s->send_node))
-			list_add_tail(&s->send_node, &qs->streams.send_list);
+	/* Streams held back by connection credit may send again. */
+	quic_stream_wake_senders(&qs->streams);
 	sk->sk_write_space(sk);
 	return 0;
 }

@@ -8,9 +8,14 @@
  * softirq with the socket not owned by a user).
  */
 
+#include <linux/hash.h>
 #include <linux/slab.h>
 
 #include "stream.h"
+
+/* Stream hash buckets: 4 at first, at most 1024 (8 KiB). */
+#define QUIC_STREAM_HASH_MIN_BITS	2
+#define QUIC_STREAM_HASH_MAX_BITS	10
 
 /*
  * Streams come from their own cache: a struct quic_stream is 336 bytes,
@@ -43,7 +48,6 @@ void quic_stream_table_init(struct quic_stream_table *t, bool is_server)
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++)
 			quic_ackrange_init(&t->freed[i][j]);
-	hash_init(t->hash);
 	INIT_LIST_HEAD(&t->send_list);
 	INIT_LIST_HEAD(&t->readable);
 	INIT_LIST_HEAD(&t->ctrl_list);
@@ -51,14 +55,71 @@ void quic_stream_table_init(struct quic_stream_table *t, bool is_server)
 	t->last_active = -1;
 }
 
+static struct hlist_head *quic_stream_bucket(const struct quic_stream_table *t,
+					     s64 id)
+{
+	return &t->hash[hash_64((u64)id, t->hash_bits)];
+}
+
 struct quic_stream *quic_stream_find(struct quic_stream_table *t, s64 id)
 {
 	struct quic_stream *s;
 
-	hash_for_each_possible(t->hash, s, node, (u64)id)
+	if (!t->hash)
+		return NULL;
+	hlist_for_each_entry(s, quic_stream_bucket(t, id), node)
 		if (s->id == id)
 			return s;
 	return NULL;
+}
+
+/*
+ * Make room for one more stream: the first buckets, or twice as many once
+ * the table holds two streams per bucket. Only the first allocation must
+ * succeed; without a larger table, chains just grow longer.
+ */
+static int quic_stream_hash_grow(struct quic_stream_table *t)
+{
+	u8 bits = t->hash ? t->hash_bits + 1 : QUIC_STREAM_HASH_MIN_BITS;
+	struct hlist_head *old = t->hash;
+	u32 i, old_size = old ? 1U << t->hash_bits : 0;
+	struct hlist_node *tmp;
+	struct quic_stream *s;
+
+	if (old && (t->nr_streams < 2 * old_size ||
+		    bits > QUIC_STREAM_HASH_MAX_BITS))
+		return 0;
+	t->hash = kmalloc_array(1U << bits, sizeof(*t->hash), GFP_ATOMIC);
+	if (!t->hash) {
+		t->hash = old;
+		return old ? 0 : -ENOMEM;
+	}
+	t->hash_bits = bits;
+	for (i = 0; i < 1U << bits; i++)
+		INIT_HLIST_HEAD(&t->hash[i]);
+	for (i = 0; i < old_size; i++)
+		hlist_for_each_entry_safe(s, tmp, &old[i], node)
+			hlist_add_head(&s->node, quic_stream_bucket(t, s->id));
+	kfree(old);
+	return 0;
+}
+
+/**
+ * quic_stream_wake_senders() - put every stream that may send on the send list
+ * @t: stream table
+ *
+ * For when connection credit comes back; the send path drops the streams
+ * that have nothing to send.
+ */
+void quic_stream_wake_senders(struct quic_stream_table *t)
+{
+	struct quic_stream *s;
+	u32 i;
+
+	for (i = 0; t->hash && i < 1U << t->hash_bits; i++)
+		hlist_for_each_entry(s, &t->hash[i], node)
+			if (s->can_send && list_empty(&s->send_node))
+				list_add_tail(&s->send_node, &t->send_list);
 }
 
 static bool quic_stream_freed(struct quic_stream_table *t, s64 id)
@@ -74,7 +135,8 @@ static void quic_stream_free(struct quic_stream_table *t,
 			     struct quic_stream *s)
 {
 	WRITE_ONCE(t->tx_mem, t->tx_mem - s->tx.mem);
-	hash_del(&s->node);
+	hlist_del(&s->node);
+	t->nr_streams--;
 	list_del(&s->send_node);
 	list_del(&s->read_node);
 	list_del(&s->ctrl_node);
@@ -105,6 +167,8 @@ static struct quic_stream *quic_stream_create(struct quic_stream_table *t,
 	bool uni = quic_stream_id_uni(id);
 	struct quic_stream *s;
 
+	if (quic_stream_hash_grow(t))
+		return NULL;
 	s = kmem_cache_zalloc(quic_stream_cache, GFP_ATOMIC);
 	if (!s)
 		return NULL;
@@ -120,7 +184,8 @@ static struct quic_stream *quic_stream_create(struct quic_stream_table *t,
 	quic_recvbuf_init(&s->rx, s->rx_window,
 			  QUIC_TRANSPORT_ERROR_FLOW_CONTROL);
 	s->recv_done = !s->can_recv;
-	hash_add(t->hash, &s->node, (u64)id);
+	hlist_add_head(&s->node, quic_stream_bucket(t, id));
+	t->nr_streams++;
 	return s;
 }
 
@@ -262,10 +327,13 @@ void quic_stream_table_free(struct quic_stream_table *t)
 {
 	struct hlist_node *tmp;
 	struct quic_stream *s;
-	int bkt, i, j;
+	u32 i, j;
 
-	hash_for_each_safe(t->hash, bkt, tmp, s, node)
-		quic_stream_free(t, s);
+	for (i = 0; t->hash && i < 1U << t->hash_bits; i++)
+		hlist_for_each_entry_safe(s, tmp, &t->hash[i], node)
+			quic_stream_free(t, s);
+	kfree(t->hash);
+	t->hash = NULL;
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++)
 			quic_ackrange_release(&t->freed[i][j]);

@@ -7,14 +7,11 @@
 #ifndef _NET_QUIC_STREAM_H
 #define _NET_QUIC_STREAM_H
 
-#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/quic.h>
 
 #include "ackrange.h"
 #include "streambuf.h"
-
-#define QUIC_STREAM_HASH_BITS	6
 
 struct quic_stream {
 	struct hlist_node	node;		/* table hash by id */
@@ -41,7 +38,15 @@ struct quic_stream {
 };
 
 struct quic_stream_table {
-	DECLARE_HASHTABLE(hash, QUIC_STREAM_HASH_BITS);
+	/*
+	 * Streams by ID: no buckets until the first stream, then a table
+	 * that doubles while it holds more than two streams per bucket
+	 * (quic_stream_hash_grow()), so that an idle connection carries
+	 * none of it.
+	 */
+	struct hlist_head	*hash;
+	u32			nr_streams;
+	u8			hash_bits;
 	struct list_head	send_list;	/* streams with data to send */
 	struct list_head	readable;	/* streams with data to read */
 	struct list_head	ctrl_list;	/* with control frames */
@@ -84,6 +89,7 @@ void quic_stream_exit(void);
 void quic_stream_table_init(struct quic_stream_table *t, bool is_server);
 void quic_stream_table_free(struct quic_stream_table *t);
 struct quic_stream *quic_stream_find(struct quic_stream_table *t, s64 id);
+void quic_stream_wake_senders(struct quic_stream_table *t);
 int quic_stream_open_local(struct quic_stream_table *t, s64 id,
 			   struct quic_stream **sp);
 int quic_stream_get_peer(struct quic_stream_table *t, s64 id, bool sending,
