@@ -262,6 +262,11 @@ void quic_conn_destroy(struct sock *sk)
 	skb_queue_purge(&qs->accept_queue);
 	kfree(qs->ticket);
 	qs->ticket = NULL;
+	kfree(qs->alpn);
+	qs->alpn = NULL;
+	kfree(qs->token);
+	qs->token = NULL;
+	qs->token_len = 0;
 }
 
 /* Wake everyone waiting on the socket: readers, writers, pollers. */

@@ -209,7 +209,7 @@ static struct sock *quic_sk_alloc_child(struct sock *lsk, bool kern)
 }
 
 /* Settings the listener's user chose carry over to each connection. */
-static void quic_child_inherit(struct sock *sk, struct sock *lsk)
+static int quic_child_inherit(struct sock *sk, struct sock *lsk)
 {
 	struct quic_sock *qs = quic_sk(sk), *ls = quic_sk(lsk);
 
@@ -218,7 +218,6 @@ static void quic_child_inherit(struct sock *sk, struct sock *lsk)
 	qs->local_tp = ls->local_tp;
 	qs->config = ls->config;
 	quic_conn_cong_reset(qs);
-	memcpy(qs->alpn, ls->alpn, sizeof(qs->alpn));
 	qs->udp = ls->udp;
 	refcount_inc(&qs->udp->refs);
 	qs->local = ls->local;
@@ -228,6 +227,12 @@ static void quic_child_inherit(struct sock *sk, struct sock *lsk)
 		inet_sk(sk)->inet_rcv_saddr = inet_sk(lsk)->inet_rcv_saddr;
 	else
 		sk->sk_v6_rcv_saddr = lsk->sk_v6_rcv_saddr;
+	if (ls->alpn) {
+		qs->alpn = kstrdup(ls->alpn, GFP_KERNEL);
+		if (!qs->alpn)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Set up the server side of a connection from the client's Initial. */
@@ -356,6 +361,7 @@ static struct sock *quic_accept_one(struct sock *sk, struct sk_buff *skb,
 				    bool kern)
 {
 	struct sock *nsk;
+	int err;
 	bool ok;
 
 	nsk = quic_sk_alloc_child(sk, kern);
@@ -363,9 +369,9 @@ static struct sock *quic_accept_one(struct sock *sk, struct sk_buff *skb,
 		kfree_skb(skb);
 		return NULL;
 	}
-	quic_child_inherit(nsk, sk);
+	err = quic_child_inherit(nsk, sk);
 	lock_sock_nested(nsk, SINGLE_DEPTH_NESTING);
-	if (quic_child_start(nsk, skb)) {
+	if (err || quic_child_start(nsk, skb)) {
 		kfree_skb(skb);
 		ok = false;
 	} else {

@@ -203,8 +203,9 @@ struct quic_sock {
 	/* Listener: client Initials waiting for accept(). */
 	struct sk_buff_head	accept_queue;
 
-	u8			alpn[QUIC_ALPN_MAX_LEN + 1];
-	u8			token[QUIC_TOKEN_MAX_LEN];
+	/* Set by the user, if at all (sockopt.c): kmalloc'd on demand. */
+	char			*alpn;		/* NUL-terminated list */
+	u8			*token;
 	u8			token_len;
 	/* local_tp is final: QUIC_SOCKOPT_TRANSPORT_PARAM_EXT encodes it. */
 	bool			local_tp_final;

@@ -96,6 +96,7 @@ static int quic_set_alpn(struct sock *sk, sockptr_t optval, u32 optlen)
 	struct quic_sock *qs = quic_sk(sk);
 	u8 buf[QUIC_ALPN_MAX_LEN + 1];
 	u32 i, start = 0;
+	char *alpn;
 
 	if (!optlen || optlen > QUIC_ALPN_MAX_LEN)
 		return -EINVAL;
@@ -111,8 +112,11 @@ static int quic_set_alpn(struct sock *sk, sockptr_t optval, u32 optlen)
 			return -EINVAL;	/* empty name */
 		start = i + 1;
 	}
-	memcpy(qs->alpn, buf, optlen);
-	qs->alpn[optlen] = 0;
+	alpn = kmemdup_nul(buf, optlen, GFP_KERNEL);
+	if (!alpn)
+		return -ENOMEM;
+	kfree(qs->alpn);
+	qs->alpn = alpn;
 	return 0;
 }
 
@@ -341,13 +345,14 @@ static int quic_set_token(struct sock *sk, sockptr_t optval, u32 optlen)
 		return -EINVAL;
 	if (qs->is_server || sk->sk_state == QUIC_SS_LISTENING)
 		return -EINVAL;
-	/* Through a bounce buffer: hardened usercopy guards slab objects. */
 	buf = memdup_sockptr(optval, optlen);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	memcpy(qs->token, buf, optlen);
+	kfree(qs->token);
+	qs->token = optlen ? buf : NULL;
 	qs->token_len = optlen;
-	kfree(buf);
+	if (!optlen)
+		kfree(buf);
 	return 0;
 }
 
@@ -559,12 +564,14 @@ static int quic_getopt(struct sock *sk, int optname, char __user *optval,
 	switch (optname) {
 	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
 		return quic_get_tp_ext(sk, optval, optlen, len);
-	case QUIC_SOCKOPT_ALPN:
+	case QUIC_SOCKOPT_ALPN: {
+		u32 n = qs->alpn ? strlen(qs->alpn) : 0;
+
 		/* A truncated list would name other protocols: refuse. */
-		if (len < strlen(qs->alpn))
+		if (len < n)
 			return -EINVAL;
-		return quic_opt_out(optval, optlen, qs->alpn,
-				    strlen(qs->alpn), len);
+		return quic_opt_out(optval, optlen, qs->alpn, n, len);
+	}
 	case QUIC_SOCKOPT_TOKEN:
 		/* libquic learns the role from this failing on servers. */
 		if (qs->is_server || sk->sk_state == QUIC_SS_LISTENING)
