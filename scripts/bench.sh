@@ -8,6 +8,7 @@
 #
 # Environment: BENCH_MODE (full, the default, smoke, profile or memory), BENCH_SECONDS
 # (per throughput run), BENCH_SIZES (write sizes, default "1K 16K 64K"),
+# BENCH_ROUNDS (throughput rounds, each row the median, default 3),
 # BENCH_IDLE_CONNS (idle connections for the memory
 # figure, default 1000), BENCH_PROFILE=1 (add a perf profile),
 # BENCH_OUT (JSON results, default build/bench/results.json),
@@ -25,6 +26,7 @@ mkdir -p "$dir" "$(dirname "$out")"
 	[ -n "${BENCH_SECONDS:-}" ] && echo "BENCH_SECONDS=$BENCH_SECONDS"
 	[ -n "${BENCH_IDLE_CONNS:-}" ] && echo "BENCH_IDLE_CONNS=$BENCH_IDLE_CONNS"
 	[ -n "${BENCH_SIZES:-}" ] && echo "BENCH_SIZES=\"$BENCH_SIZES\""
+	[ -n "${BENCH_ROUNDS:-}" ] && echo "BENCH_ROUNDS=$BENCH_ROUNDS"
 	[ -n "${BENCH_PROFILE:-}" ] && echo "BENCH_PROFILE=$BENCH_PROFILE"
 } > "$dir/config"
 rm -rf "$vmout"

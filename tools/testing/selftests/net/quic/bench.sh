@@ -31,7 +31,11 @@
 # useful; profile: only the perf profile; memory: only the idle-memory
 # figure, with the slab caches that grew),
 # BENCH_SECONDS (per throughput run), BENCH_SIZES (write sizes of the
-# throughput runs, default "1K 16K 64K"), BENCH_IDLE_CONNS, BENCH_CREDS (a
+# throughput runs, default "1K 16K 64K"), BENCH_ROUNDS (rounds of the
+# throughput runs, default 3: every row is the median of its rounds, and
+# each round measures every transport once, so that a machine getting
+# faster or slower during the run moves all rows alike), BENCH_IDLE_CONNS,
+# BENCH_CREDS (a
 # mkcerts.sh directory to reuse), BENCH_PROFILE=1
 # (also record a `perf` profile of a QUIC 64K run, when perf works).
 # Ends with one TAP line (the VM harness wants one); exit status 0 when
@@ -52,6 +56,7 @@ MODE=${BENCH_MODE:-full}
 if [ "$MODE" = smoke ]; then
 	SECS=${BENCH_SECONDS:-0.3}
 	SIZES=(64K)
+	ROUNDS=1
 	HS_SECS=0.3
 	LAT_SECS=0
 	IDLE=${BENCH_IDLE_CONNS:-8}
@@ -60,6 +65,7 @@ if [ "$MODE" = smoke ]; then
 else
 	SECS=${BENCH_SECONDS:-5}
 	read -r -a SIZES <<< "${BENCH_SIZES:-1K 16K 64K}"
+	ROUNDS=${BENCH_ROUNDS:-3}
 	HS_SECS=8
 	LAT_SECS=3
 	IDLE=${BENCH_IDLE_CONNS:-1000}
@@ -80,7 +86,8 @@ gso_param=/sys/module/quic/parameters/gso
 port=5201
 ngport=4433
 work=$(mktemp -d /tmp/quic-bench.XXXXXX)
-rows=$work/rows		# transport cipher size mbit/s
+runs=$work/runs		# transport cipher size mbit/s bytes, every run
+rows=$work/rows		# the same, median of the rounds, then all runs
 extra=$work/extra	# kind name value (handshakes, latency, memory)
 : > "$rows"
 : > "$extra"
@@ -159,7 +166,7 @@ throughput() {
 		problem "$name $cipher $size: negotiated $got instead"
 		return 1
 	fi
-	printf '%s %s %s %.1f %s\n' "$name" "$cipher" "$size" "$mbit" "$bytes" >> "$rows"
+	printf '%s %s %s %.1f %s\n' "$name" "$cipher" "$size" "$mbit" "$bytes" >> "$runs"
 	note "$(printf '%-9s %-18s %4s %10.1f Mbit/s  (%s bytes)' "$name" "$cipher" "$size" "$mbit" "$bytes")"
 }
 
@@ -203,7 +210,7 @@ ngtcp2() {
 		return 1
 	fi
 	mbit=$(echo "$bytes $t0 $t1" | awk '{ printf "%.1f", $1 * 8 / ($3 - $2) / 1e6 }')
-	echo "ngtcp2 aes-128-gcm $size $mbit $bytes" >> "$rows"
+	echo "ngtcp2 aes-128-gcm $size $mbit $bytes" >> "$runs"
 	note "$(printf '%-9s %-18s %4s %10.1f Mbit/s  (%s bytes, wall time incl. process start and handshake)' ngtcp2 aes-128-gcm "$size" "$mbit" "$bytes")"
 }
 
@@ -338,25 +345,60 @@ if [ "$MODE" = memory ]; then
 	tap_done
 fi
 
-note "bench: mode $MODE, $SECS s per throughput run, sizes ${SIZES[*]}, $(nproc) CPUs, kernel $(uname -r)"
+# median_rows: $runs -> $rows, one row per transport, cipher and size
+# (first-seen order): the median Mbit/s of its runs (the lower middle one
+# for an even count), that run's bytes, and every run's Mbit/s.
+median_rows() {
+	awk '
+		{ k = $1 " " $2 " " $3
+		  if (!(k in n)) order[++keys] = k
+		  i = ++n[k]; m[k, i] = $4 + 0; b[k, i] = $5 }
+		END {
+			for (j = 1; j <= keys; j++) {
+				k = order[j]; c = n[k]
+				for (i = 1; i <= c; i++) idx[i] = i
+				for (i = 2; i <= c; i++)	# insertion sort by Mbit/s
+					for (x = i; x > 1 && m[k, idx[x - 1]] > m[k, idx[x]]; x--) {
+						t = idx[x]; idx[x] = idx[x - 1]; idx[x - 1] = t
+					}
+				mid = idx[int((c + 1) / 2)]
+				all = ""
+				for (i = 1; i <= c; i++)
+					all = all (i > 1 ? "," : "") sprintf("%.1f", m[k, i])
+				printf "%s %.1f %s %s\n", k, m[k, mid], b[k, mid], all
+			}
+		}' "$runs" > "$rows"
+}
+
+note "bench: mode $MODE, $SECS s per throughput run, $ROUNDS rounds, sizes ${SIZES[*]}, $(nproc) CPUs, kernel $(uname -r)"
+if ! [[ $ROUNDS =~ ^[1-9][0-9]*$ ]]; then
+	problem "BENCH_ROUNDS=$ROUNDS is not a positive number: one round"
+	ROUNDS=1
+fi
 set_gso 1
-for size in "${SIZES[@]}"; do
-	throughput tcp none "$size" --tcp
-	throughput ktls aes-128-gcm "$size" --ktls --cipher aes128
-	[ "$MODE" = smoke ] ||
-		throughput ktls chacha20-poly1305 "$size" --ktls --cipher chacha20
-	throughput quic aes-128-gcm "$size" --quic --cipher aes128
-	[ "$MODE" = smoke ] ||
-		throughput quic chacha20-poly1305 "$size" --quic --cipher chacha20
-	throughput quic none "$size" --quic --no-encryption
-	if [ "$MODE" != smoke ] && [ -w "$gso_param" ]; then
-		set_gso 0
-		throughput quic-nogso aes-128-gcm "$size" --quic --cipher aes128
-		set_gso 1
-	fi
-	qbytes=$(awk -v s="$size" '$1 == "quic" && $2 == "aes-128-gcm" && $3 == s { print $5 }' "$rows")
-	ngtcp2 "$size" "${qbytes:-0}"
+: > "$runs"
+for ((round = 1; round <= ROUNDS; round++)); do
+	[ "$ROUNDS" -gt 1 ] && note "throughput round $round of $ROUNDS"
+	for size in "${SIZES[@]}"; do
+		throughput tcp none "$size" --tcp
+		throughput ktls aes-128-gcm "$size" --ktls --cipher aes128
+		[ "$MODE" = smoke ] ||
+			throughput ktls chacha20-poly1305 "$size" --ktls --cipher chacha20
+		throughput quic aes-128-gcm "$size" --quic --cipher aes128
+		[ "$MODE" = smoke ] ||
+			throughput quic chacha20-poly1305 "$size" --quic --cipher chacha20
+		throughput quic none "$size" --quic --no-encryption
+		if [ "$MODE" != smoke ] && [ -w "$gso_param" ]; then
+			set_gso 0
+			throughput quic-nogso aes-128-gcm "$size" --quic --cipher aes128
+			set_gso 1
+		fi
+		# ngtcp2 moves what our QUIC moved at this size in this round.
+		qbytes=$(awk -v s="$size" '$1 == "quic" && $2 == "aes-128-gcm" && $3 == s { b = $5 } END { print b }' "$runs")
+		ngtcp2 "$size" "${qbytes:-0}"
+	done
 done
+median_rows
 [ "$MODE" = smoke ] || handshakes tcp --tcp
 handshakes ktls --ktls --cipher aes128
 handshakes quic --quic --cipher aes128
@@ -374,7 +416,7 @@ memory
 # against ngtcp2, QUIC handshakes against kTLS; RESULT lines last.
 awk '
 	FNR == NR { n++; t[n] = $1; c[n] = $2; s[n] = $3; m[n] = $4
-		    v[$1 " " $2 " " $3] = $4; next }
+		    runs[n] = $6; v[$1 " " $2 " " $3] = $4; next }
 	$1 == "handshakes" { hs[$2] = $3; hso[++nh] = $2 }
 	$1 == "memory" { mem = $3 }
 	$1 == "latency" { lat[++nl] = $2 ": p50 " $3 " us, p99 " $4 " us (" $5 " round trips)" }
@@ -385,11 +427,11 @@ awk '
 	}
 	END {
 		print "#"
-		printf "# %-9s %-18s %5s %10s %8s %6s\n", "transport", "cipher", "write", "Mbit/s", "ratio", "vs"
+		printf "# %-9s %-18s %5s %10s %8s %6s  %s\n", "transport", "cipher", "write", "Mbit/s", "ratio", "vs", "rounds (Mbit/s)"
 		for (i = 1; i <= n; i++) {
 			b = ref(i)
 			r[i] = b > 0 ? sprintf("%.2f", m[i] / b) : "0.00"
-			printf "# %-9s %-18s %5s %10.1f %7sx %6s\n", t[i], c[i], s[i], m[i], r[i], c[i] == "none" ? "tcp" : "ktls"
+			printf "# %-9s %-18s %5s %10.1f %7sx %6s  %s\n", t[i], c[i], s[i], m[i], r[i], c[i] == "none" ? "tcp" : "ktls", runs[i]
 		}
 		for (i = 1; i <= n; i++)
 			if (t[i] == "ngtcp2" && v["quic aes-128-gcm " s[i]] != "" && m[i] > 0)
@@ -414,7 +456,8 @@ jq -n --arg mode "$MODE" --arg kernel "$(uname -r)" --argjson secs "$SECS" \
 		mode: $mode, kernel: $kernel, seconds_per_run: $secs,
 		throughput: [lines($rows)[] | {transport: .[0], cipher: .[1],
 			write_size: .[2], mbit_per_s: (.[3] | tonumber),
-			bytes: (.[4] | tonumber)}],
+			bytes: (.[4] | tonumber),
+			rounds_mbit_per_s: (.[5] | split(",") | map(tonumber))}],
 		handshakes_per_s: ([lines($extra)[] | select(.[0] == "handshakes")
 			| {(.[1]): (.[2] | tonumber)}] | add),
 		latency_us: ([lines($extra)[] | select(.[0] == "latency")
