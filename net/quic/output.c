@@ -829,7 +829,7 @@ static u32 quic_gso_max_segs(struct quic_sock *qs, u32 size)
 void quic_output_flush(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	u32 i, segs, max, size;
+	u32 i, segs, max, size, run;
 	struct sk_buff *skb;
 
 	if (!qs->udp || !qs->peer.sa.sa_family)
@@ -839,9 +839,10 @@ void quic_output_flush(struct sock *sk)
 	 * the size grows only once the handshake is confirmed.
 	 */
 	size = qs->max_dgram;
+	/* The window and RTT do not change while we hold the socket. */
+	run = READ_ONCE(gso) ? quic_gso_max_segs(qs, size) : 1;
 	for (i = 0; i < QUIC_FLUSH_BURST; i += segs) {
-		max = READ_ONCE(gso) ? min(quic_gso_max_segs(qs, size),
-					   QUIC_FLUSH_BURST - i) : 1;
+		max = min(run, QUIC_FLUSH_BURST - i);
 		/* Every segment of an skb shares one IP header, so one
 		 * ECN decision per skb; testing counts single datagrams.
 		 */
