@@ -117,7 +117,7 @@ static void quic_crypto_dir_clear(struct quic_crypto_dir *d)
  * used, and fall back to the FPU-free AES-GCM of gcm_soft.c elsewhere.
  */
 static struct crypto_aead *
-quic_crypto_simd_alloc(u32 cipher, const struct quic_packet_keys *pk)
+quic_crypto_simd_alloc(u32 cipher, const u8 *key, u32 key_len)
 {
 	/* jiffies | 1 of the last failed lookup, 0 if none */
 	static unsigned long missed;
@@ -143,7 +143,7 @@ quic_crypto_simd_alloc(u32 cipher, const struct quic_packet_keys *pk)
 		return NULL;
 	}
 	WRITE_ONCE(missed, 0);
-	if (crypto_aead_setkey(simd, pk->key, pk->key_len) ||
+	if (crypto_aead_setkey(simd, key, key_len) ||
 	    crypto_aead_setauthsize(simd, QUIC_TAG_LEN)) {
 		crypto_free_aead(simd);
 		return NULL;
@@ -153,7 +153,7 @@ quic_crypto_simd_alloc(u32 cipher, const struct quic_packet_keys *pk)
 
 /* A transform usable in any context: the generic template. */
 static struct crypto_aead *
-quic_crypto_sync_alloc(u32 cipher, const struct quic_packet_keys *pk)
+quic_crypto_sync_alloc(u32 cipher, const u8 *key, u32 key_len)
 {
 	struct crypto_aead *aead;
 	int err;
@@ -162,7 +162,7 @@ quic_crypto_sync_alloc(u32 cipher, const struct quic_packet_keys *pk)
 				 CRYPTO_ALG_ASYNC);
 	if (IS_ERR(aead))
 		return aead;
-	err = crypto_aead_setkey(aead, pk->key, pk->key_len);
+	err = crypto_aead_setkey(aead, key, key_len);
 	if (!err)
 		err = crypto_aead_setauthsize(aead, QUIC_TAG_LEN);
 	if (err) {
@@ -172,19 +172,28 @@ quic_crypto_sync_alloc(u32 cipher, const struct quic_packet_keys *pk)
 	return aead;
 }
 
-/* Keys @k for @pk; on failure @k keeps whatever it held. */
-static int quic_crypto_key_set(struct quic_crypto_key *k, u32 cipher,
-			       const struct quic_packet_keys *pk,
-			       const u8 *secret, u32 secret_len)
+/*
+ * Keys whose packets gcm_soft.c can seal and open: a slot of such a cipher
+ * may hold only its raw key, with no transform, until process context
+ * attaches one (quic_crypto_attach()).
+ */
+static bool quic_crypto_soft_capable(u32 cipher)
+{
+	return cipher == QUIC_CIPHER_AES_128_GCM ||
+	       cipher == QUIC_CIPHER_AES_256_GCM;
+}
+
+/* A transform for the raw key of @k, which has none yet. */
+static int quic_crypto_key_attach(struct quic_crypto_key *k, u32 cipher)
 {
 	struct aead_request *req;
 	struct crypto_aead *aead;
 	bool simd = true;
 
-	aead = quic_crypto_simd_alloc(cipher, pk);
+	aead = quic_crypto_simd_alloc(cipher, k->key, k->key_len);
 	if (!aead) {
 		simd = false;
-		aead = quic_crypto_sync_alloc(cipher, pk);
+		aead = quic_crypto_sync_alloc(cipher, k->key, k->key_len);
 		if (IS_ERR(aead))
 			return PTR_ERR(aead);
 	}
@@ -194,18 +203,35 @@ static int quic_crypto_key_set(struct quic_crypto_key *k, u32 cipher,
 		return -ENOMEM;
 	}
 	aead_request_set_callback(req, 0, NULL, NULL);
-	quic_crypto_key_clear(k);
 	k->aead = aead;
 	k->req = req;
 	k->simd = simd;
-	if (simd) {
-		/* gcm_soft.c works from the raw key */
-		memcpy(k->key, pk->key, pk->key_len);
-		k->key_len = pk->key_len;
-	}
-	memcpy(k->iv, pk->iv, QUIC_IV_LEN);
-	memcpy(k->secret, secret, secret_len);
 	return 0;
+}
+
+/*
+ * Keys @k for @pk, with a transform if @attach or if only a transform can
+ * serve @cipher. On failure @k keeps whatever it held.
+ */
+static int quic_crypto_key_set(struct quic_crypto_key *k, u32 cipher,
+			       const struct quic_packet_keys *pk,
+			       const u8 *secret, u32 secret_len, bool attach)
+{
+	struct quic_crypto_key nk = {};
+	int err = 0;
+
+	memcpy(nk.key, pk->key, pk->key_len);
+	nk.key_len = pk->key_len;
+	memcpy(nk.iv, pk->iv, QUIC_IV_LEN);
+	memcpy(nk.secret, secret, secret_len);
+	if (attach || !quic_crypto_soft_capable(cipher))
+		err = quic_crypto_key_attach(&nk, cipher);
+	if (!err) {
+		quic_crypto_key_clear(k);
+		*k = nk;
+	}
+	memzero_explicit(&nk, sizeof(nk));
+	return err;
 }
 
 /*
@@ -237,7 +263,12 @@ static int quic_crypto_hp_set(struct quic_crypto_dir *d,
 	return 0;
 }
 
-/* Derive the phase after @phase into the other slot of @d. */
+/*
+ * Derive the phase after @phase into the other slot of @d. Most
+ * connections never update their keys, so for the ciphers gcm_soft.c
+ * covers the slot gets only the keys; a transform (about 1 KiB with its
+ * request) follows once a key update has switched to it.
+ */
 static int quic_crypto_next_set(struct quic_crypto_dir *d, u8 phase,
 				struct quic_crypto_hmac *h)
 {
@@ -253,7 +284,7 @@ static int quic_crypto_next_set(struct quic_crypto_dir *d, u8 phase,
 				       d->cipher, secret, d->secret_len, &pk);
 	if (!err)
 		err = quic_crypto_key_set(&d->key[!phase], d->cipher, &pk,
-					  secret, d->secret_len);
+					  secret, d->secret_len, false);
 	if (!err)
 		d->next_ready = true;
 	memzero_explicit(secret, sizeof(secret));
@@ -279,7 +310,7 @@ static int quic_crypto_dir_build(struct quic_crypto_dir *d, u32 version,
 		err = quic_crypto_hp_set(d, &pk);
 	if (!err)
 		err = quic_crypto_key_set(&d->key[phase], cipher, &pk, secret,
-					  len);
+					  len, true);
 	/* 1-RTT: ready the next phase now, to recognise the peer's update */
 	if (!err && with_next)
 		err = quic_crypto_next_set(d, phase, &h);
@@ -347,7 +378,8 @@ EXPORT_SYMBOL_GPL(quic_crypto_tag_len);
  *
  * Derives key, IV and header protection key and allocates the transforms
  * for that direction, in the slot of the current key phase. A 1-RTT
- * context also derives the next key phase at once. Existing keys of that
+ * context also derives the next key phase at once (for AES-GCM without a
+ * transform: see quic_crypto_attach()). Existing keys of that
  * direction are replaced only once everything new is allocated, so on
  * failure the direction keeps its old keys.
  *
@@ -437,7 +469,7 @@ static struct quic_crypto_key *quic_crypto_pick(const struct quic_crypto *c,
 		return NULL;
 	if (c->one_rtt && !(first & QUIC_HP_LONG_HEADER))
 		phase = !!(first & QUIC_HP_KEY_PHASE);
-	return d->key[phase].aead ? &d->key[phase] : NULL;
+	return d->key[phase].key_len ? &d->key[phase] : NULL;
 }
 
 /* The nonce in the form the AEAD template takes its IV. */
@@ -480,7 +512,10 @@ static int quic_crypto_aead(const struct quic_crypto *c,
 	int err;
 
 	quic_crypto_nonce(d, k, pn);
-	if (k->simd) {
+	if (k->aead && !k->simd)
+		return quic_crypto_aead_req(k, pkt, hdr_len, len, enc,
+					    d->iv_buf);
+	if (k->aead) {
 		/*
 		 * With bottom halves off, no softirq can interrupt our FPU
 		 * section and find the FPU taken (which would send that
@@ -494,14 +529,13 @@ static int quic_crypto_aead(const struct quic_crypto *c,
 			return err;
 		}
 		local_bh_enable();
-		if (enc)
-			return quic_gcm_soft_encrypt(k->key, k->key_len,
-						     d->iv_buf, pkt, hdr_len,
-						     len);
-		return quic_gcm_soft_decrypt(k->key, k->key_len, d->iv_buf,
-					     pkt, hdr_len, len);
 	}
-	return quic_crypto_aead_req(k, pkt, hdr_len, len, enc, d->iv_buf);
+	/* FPU busy, or a slot with no transform yet */
+	if (enc)
+		return quic_gcm_soft_encrypt(k->key, k->key_len, d->iv_buf,
+					     pkt, hdr_len, len);
+	return quic_gcm_soft_decrypt(k->key, k->key_len, d->iv_buf, pkt,
+				     hdr_len, len);
 }
 
 /*
@@ -762,6 +796,53 @@ int quic_crypto_key_update_commit(struct quic_crypto *c)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_key_update_commit);
+
+/**
+ * quic_crypto_attach() - give the current key phase its transforms
+ * @c: context
+ *
+ * A key update switches to keys prepared without transforms (see
+ * quic_crypto_next_set()); gcm_soft.c protects their packets meanwhile,
+ * several times slower than the SIMD cipher. Called from process context
+ * soon after a switch. A direction whose current slot has a transform, or
+ * holds no keys, is left as it is.
+ *
+ * Context: process context, may sleep; caller excludes the data path.
+ * Return: 0, or an error from the crypto API (the slot keeps working from
+ * its raw key; call again later).
+ */
+int quic_crypto_attach(struct quic_crypto *c)
+{
+	struct quic_crypto_dir *dirs[] = { &c->tx, &c->rx };
+	struct quic_crypto_key *k;
+	int err;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		k = &dirs[i]->key[c->key_phase];
+		if (!dirs[i]->ready || !k->key_len || k->aead)
+			continue;
+		err = quic_crypto_key_attach(k, dirs[i]->cipher);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_attach);
+
+/**
+ * quic_crypto_next_prepared() - whether the next key phase is ready
+ * @c: context
+ *
+ * Context: any; caller excludes key changes.
+ * Return: true when both directions hold the next phase's keys, so that
+ * either side may start a key update.
+ */
+bool quic_crypto_next_prepared(const struct quic_crypto *c)
+{
+	return c->tx.next_ready && c->rx.next_ready;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_next_prepared);
 
 /**
  * quic_crypto_free() - drop all keys and transforms of a context

@@ -6,8 +6,8 @@
  * quic_crypto_encrypt() is the unit of work a NIC (or the software fallback
  * under GSO) performs on one packet: it needs the key context, a linear
  * buffer and the offsets, and reads the key phase from the packet's own
- * header. Transforms are allocated when a secret is installed, never per
- * packet.
+ * header. Transforms are allocated in process context (when a secret is
+ * installed, and after a key update), never per packet.
  */
 #ifndef _NET_QUIC_CRYPTO_H
 #define _NET_QUIC_CRYPTO_H
@@ -22,12 +22,14 @@ struct crypto_aes_ctx;
 
 /**
  * struct quic_crypto_key - AEAD state of one key phase of one direction
- * @aead: transform keyed for this phase; NULL when the slot is empty
+ * @aead: transform keyed for this phase; NULL when the slot is empty, or
+ *	(AES-GCM) holds a prepared next phase that gcm_soft.c serves until
+ *	quic_crypto_attach()
  * @req: request reused by every packet of this phase
  * @simd: @aead is the architecture's SIMD AES-GCM, usable only where the
  *	FPU is; elsewhere gcm_soft.c seals and opens with @key
- * @key_len: length of @key (set with @simd)
- * @key: the raw AEAD key (set with @simd)
+ * @key_len: length of @key; 0 for an empty slot
+ * @key: the raw AEAD key
  * @iv: IV of this phase
  * @secret: traffic secret of this phase, kept to derive the next phase
  */
@@ -128,6 +130,8 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
 			struct quic_crypto_rx *ri);
 int quic_crypto_key_update(struct quic_crypto *c);
 int quic_crypto_key_update_commit(struct quic_crypto *c);
+int quic_crypto_attach(struct quic_crypto *c);
+bool quic_crypto_next_prepared(const struct quic_crypto *c);
 void quic_crypto_free(struct quic_crypto *c);
 bool quic_crypto_force_soft(struct quic_crypto *c);
 

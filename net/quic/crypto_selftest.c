@@ -4,7 +4,8 @@
  * module load on request: the RFC 9001 / RFC 9369 Appendix A packets byte
  * for byte, AES-256-GCM and AES-128-CCM against GnuTLS-made vectors (each
  * through the CPU's SIMD AEAD and the FPU-free fallback, crosswise), key
- * updates in both directions, Retry tags, plaintext mode, hostile lengths.
+ * updates in both directions (ChaCha20 and AES-GCM, whose next phase starts
+ * without a transform), Retry tags, plaintext mode, hostile lengths.
  * The vectors are shared with the userspace unit test (crypto_vectors.h).
  */
 #include <linux/printk.h>
@@ -183,40 +184,77 @@ static int quic_st_hop(struct quic_crypto *from, struct quic_crypto *to,
 }
 
 /*
+ * An AES-GCM next phase is prepared with its keys only: packets of the new
+ * phase are protected by gcm_soft.c until quic_crypto_attach() gives the
+ * slot a transform, which must then produce the same bytes.
+ */
+static int quic_st_lazy_check(struct quic_crypto *c, u32 cipher)
+{
+	bool lazy = cipher != QUIC_CIPHER_CHACHA20_POLY1305;
+	u8 next = !c->key_phase;
+
+	if (!c->tx.key[next].key_len || !c->rx.key[next].key_len ||
+	    !!c->tx.key[next].aead == lazy || !!c->rx.key[next].aead == lazy)
+		return -EPROTO;
+	return 0;
+}
+
+static int quic_st_attach(struct quic_crypto *c)
+{
+	int err = quic_crypto_attach(c);
+
+	if (!err && (!c->tx.key[c->key_phase].aead ||
+		     !c->rx.key[c->key_phase].aead))
+		err = -EPROTO;
+	return err;
+}
+
+/*
  * RFC 9001 section 6: A starts an update, B follows it on the first packet
  * of the new phase, a delayed old-phase packet still opens, a second
- * update needs the next phase prepared first.
+ * update needs the next phase prepared first. A attaches transforms to
+ * each new phase at once, B only after the exchange, so each direction is
+ * sealed by one implementation and opened by the other.
  */
-static int quic_st_key_update_run(struct quic_st_pair *p, u8 *pkt)
+static int quic_st_key_update_run(struct quic_st_pair *p, u32 cipher, u8 *pkt)
 {
 	struct quic_crypto *a = &p->a, *b = &p->b;
 	int err;
 
-	err = quic_crypto_set_secret(a, 1, QUIC_CIPHER_CHACHA20_POLY1305,
-				     quic_vec_chacha_secret, 32, true) ?:
-	      quic_crypto_set_secret(b, 1, QUIC_CIPHER_CHACHA20_POLY1305,
-				     quic_vec_chacha_secret, 32, false) ?:
-	      quic_crypto_set_secret(b, 1, QUIC_CIPHER_CHACHA20_POLY1305,
-				     quic_vec_v1_chacha_ku, 32, true) ?:
-	      quic_crypto_set_secret(a, 1, QUIC_CIPHER_CHACHA20_POLY1305,
-				     quic_vec_v1_chacha_ku, 32, false);
+	err = quic_crypto_set_secret(a, 1, cipher, quic_vec_chacha_secret, 32,
+				     true) ?:
+	      quic_crypto_set_secret(b, 1, cipher, quic_vec_chacha_secret, 32,
+				     false) ?:
+	      quic_crypto_set_secret(b, 1, cipher, quic_vec_v1_chacha_ku, 32,
+				     true) ?:
+	      quic_crypto_set_secret(a, 1, cipher, quic_vec_v1_chacha_ku, 32,
+				     false);
 	if (err)
 		return quic_st_fail("key update", "installing keys", err);
 	if (memcmp(a->tx.key[1].secret, quic_vec_v1_chacha_ku, 32))
 		return quic_st_fail("key update", "next secret (ku)", -EPROTO);
+	if (quic_st_lazy_check(a, cipher) || quic_st_lazy_check(b, cipher))
+		return quic_st_fail("key update", "next phase transforms",
+				    -EPROTO);
 	err = quic_st_hop(a, b, pkt, 1, 0, false) ?:
 	      quic_crypto_key_update_commit(a) ?:
+	      quic_st_attach(a) ?:
 	      quic_st_hop(a, b, pkt, 10, 1, true) ?:
 	      quic_st_hop(b, a, pkt, 20, 1, false) ?:
-	      quic_st_hop(a, b, pkt, 9, 0, false);
+	      quic_st_hop(a, b, pkt, 9, 0, false) ?:
+	      quic_st_attach(b) ?:
+	      quic_st_hop(a, b, pkt, 12, 1, false);
 	if (err)
 		return quic_st_fail("key update", "first update", err);
-	if (quic_crypto_key_update_commit(a) != -ENOKEY)
+	if (quic_crypto_key_update_commit(a) != -ENOKEY ||
+	    quic_crypto_next_prepared(a))
 		return quic_st_fail("key update", "commit unprepared", -EPROTO);
 	err = quic_crypto_key_update(a) ?: quic_crypto_key_update(b) ?:
+	      quic_st_lazy_check(a, cipher) ?:
 	      quic_crypto_key_update_commit(b) ?:
+	      quic_st_attach(b) ?:
 	      quic_st_hop(b, a, pkt, 21, 0, true) ?:
-	      quic_st_hop(a, b, pkt, 11, 0, false);
+	      quic_st_hop(a, b, pkt, 13, 0, false);
 	if (err)
 		return quic_st_fail("key update", "second update", err);
 	err = quic_st_send(b, pkt, 22, 0);
@@ -226,19 +264,26 @@ static int quic_st_key_update_run(struct quic_st_pair *p, u8 *pkt)
 	return 0;
 }
 
+/* The RFC 9001 A.5 secret serves any SHA-256 cipher suite. */
 static int quic_st_key_update(struct quic_st_pair *p)
 {
+	static const u32 ciphers[] = {
+		QUIC_CIPHER_CHACHA20_POLY1305, QUIC_CIPHER_AES_128_GCM,
+	};
+	int err = 0;
+	u32 i;
 	u8 *pkt;
-	int err;
 
 	pkt = kzalloc(QUIC_ST_PKT_LEN, GFP_KERNEL);
 	if (!pkt)
 		return -ENOMEM;
-	quic_crypto_init(&p->a, true);
-	quic_crypto_init(&p->b, true);
-	err = quic_st_key_update_run(p, pkt);
-	quic_crypto_free(&p->a);
-	quic_crypto_free(&p->b);
+	for (i = 0; i < ARRAY_SIZE(ciphers) && !err; i++) {
+		quic_crypto_init(&p->a, true);
+		quic_crypto_init(&p->b, true);
+		err = quic_st_key_update_run(p, ciphers[i], pkt);
+		quic_crypto_free(&p->a);
+		quic_crypto_free(&p->b);
+	}
 	kfree(pkt);
 	return err;
 }

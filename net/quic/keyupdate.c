@@ -6,10 +6,12 @@
  * either the next phase (prepared) or the previous one (kept for late
  * packets). A key update, started by QUIC_SOCKOPT_KEY_UPDATE or by the
  * peer (a packet that opens with the next phase's keys), switches both
- * directions at once. About three PTOs later (6.5), once late packets of
- * the old phase are unlikely, process context replaces the old keys with
- * the following phase's; allocating transforms may sleep, which the
- * packet path cannot.
+ * directions at once. Right after the switch, process context gives the
+ * new phase its transforms (crypto.c prepares a next phase with its keys
+ * only, and seals and opens without the SIMD cipher until then). About
+ * three PTOs later (6.5), once late packets of the old phase are unlikely,
+ * it replaces the old keys with the following phase's. Allocating
+ * transforms may sleep, which the packet path cannot.
  *
  * We start an update only once the handshake is confirmed and a packet
  * sent with the current keys was acknowledged (6.1), and only with the
@@ -26,7 +28,7 @@
 #include "conn.h"
 #include "event.h"
 
-/* Phase switched: note where it starts, plan the next preparation. */
+/* Phase switched: note where it starts, attach its transforms now. */
 static void quic_key_update_switched(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -35,8 +37,9 @@ static void quic_key_update_switched(struct sock *sk)
 	qs->ku_first_pn = qs->space[QUIC_SPACE_APP].sent.next_pn;
 	qs->ku_acked = false;
 	delay_us = 3 * quic_conn_pto_us(qs);
-	if (queue_delayed_work(system_wq, &qs->ku_work,
-			       usecs_to_jiffies(delay_us) + 1))
+	qs->ku_prepare_at = jiffies + usecs_to_jiffies(delay_us) + 1;
+	/* one reference per queued run; a pending run is only moved up */
+	if (!mod_delayed_work(system_wq, &qs->ku_work, 0))
 		sock_hold(sk);
 }
 
@@ -48,22 +51,36 @@ static void quic_key_update_event(struct sock *sk)
 }
 
 /*
- * Drop the previous phase's keys and prepare the next phase's, so that the
- * peer can update again and so can we. On failure (memory), try again
- * later: until then neither side can update.
+ * Give the current phase its transforms; from ku_prepare_at on, drop the
+ * previous phase's keys and prepare the next phase's, so that the peer can
+ * update again and so can we. On failure (memory), try again a second
+ * later: until then the slow path serves the new phase, or no further
+ * update can start.
  */
 static void quic_key_update_work(struct work_struct *work)
 {
 	struct quic_sock *qs = container_of(to_delayed_work(work),
 					    struct quic_sock, ku_work);
+	struct quic_crypto *c = &qs->app_crypto;
 	struct sock *sk = &qs->inet.sk;
-	bool again = false;
+	unsigned long delay = 0;
+	int err;
 
 	lock_sock(sk);
-	if (!qs->closing && sk->sk_state == QUIC_SS_ESTABLISHED)
-		again = quic_crypto_key_update(&qs->app_crypto) == -ENOMEM;
-	if (again && queue_delayed_work(system_wq, &qs->ku_work, HZ))
+	if (qs->closing || sk->sk_state != QUIC_SS_ESTABLISHED)
+		goto out;
+	err = quic_crypto_attach(c);
+	if (!quic_crypto_next_prepared(c)) {
+		if (time_before(jiffies, qs->ku_prepare_at))
+			delay = qs->ku_prepare_at - jiffies;
+		else
+			err = quic_crypto_key_update(c) ?: err;
+	}
+	if (err)
+		delay = HZ;
+	if (delay && queue_delayed_work(system_wq, &qs->ku_work, delay))
 		sock_hold(sk);
+out:
 	release_sock(sk);
 	sock_put(sk);
 }

@@ -221,7 +221,9 @@ struct quic_sock {
 	u8			waiters;
 
 	/* 1-RTT key updates (keyupdate.c) */
-	struct delayed_work	ku_work;	/* prepares the next phase */
+	/* Attaches transforms to a new phase, prepares the next one */
+	struct delayed_work	ku_work;
+	unsigned long		ku_prepare_at;	/* jiffies: prepare from then */
 	u64			ku_first_pn;	/* first pn of this phase */
 	bool			ku_acked;	/* a pn >= ku_first_pn acked */
 	bool			ku_wait_peer;	/* our update, peer not yet */
