@@ -11,6 +11,7 @@
 # BENCH_ROUNDS (throughput rounds, each row the median, default 3),
 # BENCH_IDLE_CONNS (idle connections for the memory
 # figure, default 1000), BENCH_PROFILE=1 (add a perf profile),
+# BENCH_PROFILE_ARGS (client options of the profiled run),
 # BENCH_OUT (JSON results, default build/bench/results.json),
 # BENCH_TIMEOUT (VM time limit in seconds, default 1200).
 set -u
@@ -28,6 +29,8 @@ mkdir -p "$dir" "$(dirname "$out")"
 	[ -n "${BENCH_SIZES:-}" ] && echo "BENCH_SIZES=\"$BENCH_SIZES\""
 	[ -n "${BENCH_ROUNDS:-}" ] && echo "BENCH_ROUNDS=$BENCH_ROUNDS"
 	[ -n "${BENCH_PROFILE:-}" ] && echo "BENCH_PROFILE=$BENCH_PROFILE"
+	[ -n "${BENCH_PROFILE_ARGS:-}" ] &&
+		echo "BENCH_PROFILE_ARGS=\"$BENCH_PROFILE_ARGS\""
 } > "$dir/config"
 rm -rf "$vmout"
 

@@ -37,7 +37,9 @@
 # faster or slower during the run moves all rows alike), BENCH_IDLE_CONNS,
 # BENCH_CREDS (a
 # mkcerts.sh directory to reuse), BENCH_PROFILE=1
-# (also record a `perf` profile of a QUIC 64K run, when perf works).
+# (also record a `perf` profile of a QUIC 64K run, when perf works),
+# BENCH_PROFILE_ARGS (extra client options of the profiled run, e.g.
+# "--no-encryption" or "--cipher chacha20"; default none: AES-128-GCM).
 # Ends with one TAP line (the VM harness wants one); exit status 0 when
 # every measurement produced a number.
 # shellcheck disable=SC2317,SC2119 # cleanup runs from a trap; topo_two_hosts takes no args here
@@ -307,13 +309,16 @@ memory() {
 
 profile() {	# a perf profile of one QUIC 64K run, if perf works here
 	local data=$work/perf.data cli=$work/profile.cli
+	local -a pargs
+	read -r -a pargs <<< "${BENCH_PROFILE_ARGS:-}"
 	command -v perf > /dev/null || { note "profile: no perf"; return 0; }
 	# Samples of every CPU (client, server, softirq) while the client
 	# runs: perf starts its workload only once it records, which takes
 	# long under TCG.
 	perf record -a -e cpu-clock -F 997 -o "$data" -- \
 		ip netns exec "$NS1" timeout 60 "$perf_bin" -c "$ADDR2_V4" \
-		-p $port --ca "$creds/ca-cert.pem" -t 6 -l 64K > "$cli" \
+		-p $port --ca "$creds/ca-cert.pem" -t 6 -l 64K "${pargs[@]}" \
+		> "$cli" \
 		2> "$work/perf.log"
 	note "profile run: $(grep 'receiver' "$cli" | tail -1)"
 	{
@@ -326,7 +331,7 @@ profile() {	# a perf profile of one QUIC 64K run, if perf works here
 			grep -v '^$' | grep -v 'safe_halt\|default_idle\|cpuidle' | head -40
 	} > "$work/profile.txt"
 	if [ -s "$work/profile.txt" ] && grep -q '%' "$work/profile.txt"; then
-		note "profile (QUIC AES-128-GCM 64K, perf cpu-clock, all CPUs):"
+		note "profile (QUIC 64K ${BENCH_PROFILE_ARGS:-AES-128-GCM}, perf cpu-clock, all CPUs):"
 		sed 's/^/#   /' "$work/profile.txt"
 		[ -d /run/vm ] && cp "$work/profile.txt" /run/vm/profile.txt
 	else
