@@ -859,6 +859,18 @@ void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp)
 		quic_tx_pkt_free(tp);
 		return;
 	}
+	/* A peer that never acknowledges must not make us track without end
+	 * the ACKs we send it; a dropped record only keeps the ACK ranges it
+	 * covered a little longer.
+	 */
+	if (sp->sent.ack_only > QUIC_ACK_ONLY_MAX) {
+		struct quic_sent_pkt *old;
+
+		old = quic_recovery_shed_ack_only(&sp->sent);
+		if (old)
+			quic_tx_pkt_free(container_of(old, struct quic_tx_pkt,
+						      pkt));
+	}
 	quic_bytes_in_flight_add(&qs->bytes_in_flight, &tp->pkt);
 	if (tp->space == QUIC_SPACE_APP && tp->pkt.in_flight)
 		quic_pacer_consume(&qs->pacer, tp->pkt.size);

@@ -30,6 +30,15 @@ struct quic_tx_frame {
 
 #define QUIC_TX_FRAMES_MAX	12
 
+/*
+ * Packets carrying only ACK frames, outstanding in one space: from
+ * QUIC_ACK_ONLY_PING on, one of them carries a PING so that the peer
+ * acknowledges them (output.c); beyond QUIC_ACK_ONLY_MAX the oldest record
+ * is dropped (quic_conn_on_packet_sent()).
+ */
+#define QUIC_ACK_ONLY_PING	32
+#define QUIC_ACK_ONLY_MAX	64
+
 struct quic_tx_pkt {
 	struct quic_sent_pkt	pkt;
 	u8			space;

@@ -456,6 +456,25 @@ static void quic_fill_desc(struct quic_sock *qs, u8 space, u64 pn,
 	d->key_phase = qs->app_crypto.key_phase;
 }
 
+/*
+ * RFC 9000 13.2.4: ACK-only packets are acknowledged only when the peer
+ * sends an ACK, which it owes us only for ack-eliciting packets. Once
+ * QUIC_ACK_ONLY_PING of ours are outstanding and nothing ack-eliciting is
+ * (whose acknowledgment would cover them too), the next one carries a
+ * PING, once per round trip at most, and only with room in the congestion
+ * window (the pacer is not asked: one PING is no burst).
+ */
+static bool quic_ack_only_wants_ping(struct sock *sk, struct quic_space *sp,
+				     const struct quic_pkt_builder *b)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	return b->tp->has_ack && !b->ack_eliciting &&
+	       sp->sent.ack_only >= QUIC_ACK_ONLY_PING &&
+	       !sp->sent.ack_eliciting_in_flight &&
+	       qs->bytes_in_flight + qs->max_dgram <= qs->cong.cwnd;
+}
+
 /* Frames of one space, in priority order. */
 static void quic_write_frames(struct sock *sk, u8 space,
 			      struct quic_pkt_builder *b)
@@ -474,7 +493,8 @@ static void quic_write_frames(struct sock *sk, u8 space,
 		if (!list_empty(&qs->streams.send_list) && quic_cwnd_open(sk))
 			quic_write_streams(sk, b);
 	}
-	if (sp->probe && !b->ack_eliciting)
+	if ((sp->probe && !b->ack_eliciting) ||
+	    (space == QUIC_SPACE_APP && quic_ack_only_wants_ping(sk, sp, b)))
 		quic_builder_add_frame(b, &ping);
 	sp->probe = false;
 }

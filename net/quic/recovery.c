@@ -178,6 +178,12 @@ void quic_recovery_space_init(struct quic_recovery_space *sp)
 }
 EXPORT_SYMBOL_GPL(quic_recovery_space_init);
 
+/* Only an ACK of the peer's ever tells us of it; nothing waits for it. */
+static bool quic_recovery_is_ack_only(const struct quic_sent_pkt *pkt)
+{
+	return !pkt->ack_eliciting && !pkt->in_flight;
+}
+
 /**
  * quic_recovery_on_sent() - start tracking a sent packet (RFC 9002 A.5)
  * @sp: its packet number space
@@ -202,6 +208,8 @@ int quic_recovery_on_sent(struct quic_recovery_space *sp,
 		sp->ack_eliciting_in_flight++;
 		sp->last_ack_eliciting_us = pkt->time_sent_us;
 	}
+	if (quic_recovery_is_ack_only(pkt))
+		sp->ack_only++;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(quic_recovery_on_sent);
@@ -213,6 +221,8 @@ static void quic_recovery_unlink(struct quic_recovery_space *sp,
 	quic_bytes_in_flight_sub(&sp->bytes_in_flight, pkt);
 	if (pkt->ack_eliciting && sp->ack_eliciting_in_flight)
 		sp->ack_eliciting_in_flight--;
+	if (quic_recovery_is_ack_only(pkt) && sp->ack_only)
+		sp->ack_only--;
 }
 
 /**
@@ -466,10 +476,43 @@ void quic_recovery_discard(struct quic_recovery_space *sp,
 	}
 	sp->bytes_in_flight = 0;
 	sp->ack_eliciting_in_flight = 0;
+	sp->ack_only = 0;
 	sp->loss_time_us = 0;
 	sp->last_ack_eliciting_us = 0;
 }
 EXPORT_SYMBOL_GPL(quic_recovery_discard);
+
+/**
+ * quic_recovery_shed_ack_only() - stop tracking the oldest ACK-only packet
+ * @sp: space
+ *
+ * A peer acknowledges our packets only in ACK frames of its own, which it
+ * owes us only for ack-eliciting packets (RFC 9000 13.2.1): the records of
+ * a receiver's ACK-only packets could pile up here for as long as the
+ * peer keeps sending. They are worth little (nothing to repeat, nothing
+ * in flight), so past a limit the caller drops the oldest.
+ *
+ * Return: the record, unlinked and now the caller's, or NULL if @sp tracks
+ * no ACK-only packet.
+ */
+struct quic_sent_pkt *
+quic_recovery_shed_ack_only(struct quic_recovery_space *sp)
+{
+	struct quic_sent_pkt *pkt;
+	struct list_head *pos;
+
+	if (!sp->ack_only)
+		return NULL;
+	for (pos = sp->sent.next; pos != &sp->sent; pos = pos->next) {
+		pkt = list_entry(pos, struct quic_sent_pkt, list);
+		if (quic_recovery_is_ack_only(pkt)) {
+			quic_recovery_unlink(sp, pkt);
+			return pkt;
+		}
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(quic_recovery_shed_ack_only);
 
 /**
  * quic_recovery_pto_time_us() - when this space's PTO fires (RFC 9002 A.8)

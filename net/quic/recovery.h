@@ -147,6 +147,8 @@ struct quic_sent_pkt {
  * @bytes_in_flight: this space's share of the connection's bytes in
  *	flight
  * @ack_eliciting_in_flight: ack-eliciting packets outstanding
+ * @ack_only: packets outstanding that are neither ack-eliciting nor in
+ *	flight (ACK frames only); see quic_recovery_shed_ack_only()
  */
 struct quic_recovery_space {
 	struct list_head sent;
@@ -156,6 +158,7 @@ struct quic_recovery_space {
 	u64 last_ack_eliciting_us;
 	u64 bytes_in_flight;
 	u32 ack_eliciting_in_flight;
+	u32 ack_only;
 };
 
 /* Hands a packet, already unlinked, back to the caller, who now owns it. */
@@ -229,6 +232,8 @@ void quic_recovery_detect_lost(struct quic_recovery_space *sp,
 			       const struct quic_rtt *rtt, u64 now_us,
 			       quic_sent_pkt_cb lost, void *arg,
 			       struct quic_loss_result *res);
+struct quic_sent_pkt *
+quic_recovery_shed_ack_only(struct quic_recovery_space *sp);
 void quic_recovery_discard(struct quic_recovery_space *sp,
 			   quic_sent_pkt_cb discarded, void *arg);
 u64 quic_recovery_pto_time_us(const struct quic_recovery_space *sp,

@@ -570,6 +570,58 @@ static void test_bytes_in_flight(void)
 		   "unit: recovery: discard hands back the rest, bytes_in_flight is 0");
 }
 
+/*
+ * ACK-only packets (neither ack-eliciting nor in flight) are counted, and
+ * the oldest of them can be shed without touching the others or bytes in
+ * flight; acknowledgment, loss and discard keep the count right.
+ */
+static void test_ack_only_shed(void)
+{
+	static struct rec r;
+	struct quic_recovery_space sp;
+	struct quic_ack_result ack;
+	struct quic_sent_pkt *p;
+	struct quic_rtt rtt;
+	u64 pn, bif;
+
+	rec_init(&r);
+	quic_recovery_space_init(&sp);
+	quic_rtt_init(&rtt, 0);
+	tap_result(!quic_recovery_shed_ack_only(&sp),
+		   "unit: recovery: nothing to shed in an empty space");
+	/* 0-9 data, 10-19 ACK-only, 20 PADDING-only (in flight), 21-29 ACK-only */
+	for (pn = 0; pn < 30; pn++)
+		send_pkt(&sp, &r, pn, 1000 + pn, 100, pn < 10, pn < 10 || pn == 20);
+	bif = sp.bytes_in_flight;
+	tap_result(sp.ack_only == 19 && sp.ack_eliciting_in_flight == 10 &&
+		   bif == 1100,
+		   "unit: recovery: 19 ACK-only packets counted apart from 11 in flight");
+	p = quic_recovery_shed_ack_only(&sp);
+	tap_result(p == &r.pkt[10] && list_empty(&p->list) &&
+		   sp.ack_only == 18 && sp.bytes_in_flight == bif &&
+		   sp.ack_eliciting_in_flight == 10,
+		   "unit: recovery: shedding unlinks the oldest ACK-only packet (pn 10) only");
+	r.state[10] = DISCARDED;
+	/* An ACK of 11-15 and 25-29 with the shed pn 10 in range: ignored. */
+	quic_recovery_ack_begin(&sp, &ack);
+	quic_recovery_on_ack_range(&sp, &ack, 25, 29, on_acked, &r);
+	quic_recovery_on_ack_range(&sp, &ack, 10, 15, on_acked, &r);
+	quic_recovery_ack_done(&sp, &ack, &rtt, 5000, 0, 25000, true);
+	tap_result(!ack.err && states(&r, 11, 15, ACKED) &&
+		   states(&r, 25, 29, ACKED) && sp.ack_only == 8 && !r.bad,
+		   "unit: recovery: acknowledged ACK-only packets leave the count, a shed one is ignored");
+	for (pn = 0; pn < 8; pn++)
+		if (!quic_recovery_shed_ack_only(&sp))
+			break;
+	tap_result(pn == 8 && sp.ack_only == 0 &&
+		   !quic_recovery_shed_ack_only(&sp) &&
+		   sp.ack_eliciting_in_flight == 10 && sp.bytes_in_flight == bif,
+		   "unit: recovery: the rest shed one by one, data and PADDING stay");
+	quic_recovery_discard(&sp, NULL, NULL);
+	tap_result(sp.ack_only == 0 && list_empty(&sp.sent),
+		   "unit: recovery: discard resets the ACK-only count");
+}
+
 int main(void)
 {
 	test_rtt_trace();
@@ -580,5 +632,6 @@ int main(void)
 	test_multi_range();
 	test_persistent_congestion();
 	test_bytes_in_flight();
+	test_ack_only_shed();
 	return tap_exit();
 }
