@@ -355,15 +355,17 @@ static void quic_child_discard(struct sock *nsk)
 /*
  * Make a connection from a queued Initial. NULL if the packet did not
  * authenticate (Initial keys come from its own DCID, so junk cannot) or
- * set-up failed: the caller then tries the next one.
+ * set-up failed: the caller then tries the next one, after discarding
+ * *@dead (if set) with quic_child_discard().
  */
 static struct sock *quic_accept_one(struct sock *sk, struct sk_buff *skb,
-				    bool kern)
+				    bool kern, struct sock **dead)
 {
 	struct sock *nsk;
 	int err;
 	bool ok;
 
+	*dead = NULL;
 	nsk = quic_sk_alloc_child(sk, kern);
 	if (!nsk) {
 		kfree_skb(skb);
@@ -381,7 +383,7 @@ static struct sock *quic_accept_one(struct sock *sk, struct sk_buff *skb,
 	}
 	release_sock(nsk);
 	if (!ok) {
-		quic_child_discard(nsk);
+		*dead = nsk;
 		return NULL;
 	}
 	return nsk;
@@ -390,7 +392,7 @@ static struct sock *quic_accept_one(struct sock *sk, struct sk_buff *skb,
 int quic_accept(struct socket *sock, struct socket *newsock,
 		struct proto_accept_arg *arg)
 {
-	struct sock *sk = sock->sk, *nsk = NULL;
+	struct sock *sk = sock->sk, *nsk = NULL, *dead;
 	struct sk_buff *skb;
 	int err;
 
@@ -401,7 +403,15 @@ int quic_accept(struct socket *sock, struct socket *newsock,
 			goto out;
 		if (quic_accept_redirect(sk, skb))
 			continue;
-		nsk = quic_accept_one(sk, skb, arg->kern);
+		nsk = quic_accept_one(sk, skb, arg->kern, &dead);
+		if (dead) {
+			/* Closing takes the child's socket lock, of the same
+			 * lock class as ours: not nested in it.
+			 */
+			release_sock(sk);
+			quic_child_discard(dead);
+			lock_sock(sk);
+		}
 	}
 	quic_accept_redirect_queued(sk);
 	sock_graft(nsk, newsock);
