@@ -28,9 +28,9 @@ inject=$SELFTEST_BIN/inject
 mkcerts=$(dirname "$0")/mkcerts.sh
 require "$xfer" "$inject" "$mkcerts" psktool certtool ip timeout
 
-T_CASE=${BADINPUT_CASE_TIMEOUT:-10}
-T_BATCH=150	# all connection cases of one address family
-T_SERVER=200	# the echo server of the connection cases
+T_CASE=${BADINPUT_CASE_TIMEOUT:-$(scaled 10)}
+T_BATCH=$(scaled 150)	# all connection cases of one address family
+T_SERVER=$(scaled 200)	# the echo server of the connection cases
 work=$(mktemp -d /tmp/quic-badinput.XXXXXX)
 creds=$work/creds
 psk=$creds/psk.txt

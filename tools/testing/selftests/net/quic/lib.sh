@@ -19,6 +19,18 @@ SELFTEST_BIN=$QUIC_BUILD/selftests
 SUITE=${SUITE:-$(basename "$0" .sh)}
 __tap_failed=0
 
+# Time limits that bound how long a transfer may take scale with
+# $QUIC_SLOW: the debug test kernel (scripts/debug-kernel: KASAN, lockdep
+# and kmemleak, under qemu TCG) moves data several times slower than
+# Debian's kernel. `scaled SECONDS` prints a limit so scaled.
+if [ -z "${QUIC_SLOW:-}" ]; then
+	case $(uname -r) in
+	*-quic-debug) QUIC_SLOW=5 ;;
+	*) QUIC_SLOW=1 ;;
+	esac
+fi
+scaled() { echo $(($1 * QUIC_SLOW)); }
+
 tap_ok() { echo "ok - $SUITE: $1"; }
 tap_fail() {
 	echo "not ok - $SUITE: $1"
