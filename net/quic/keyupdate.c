@@ -63,16 +63,18 @@ static void quic_key_update_work(struct work_struct *work)
 					    struct quic_sock, ku_work);
 	struct quic_crypto *c = &qs->app_crypto;
 	struct sock *sk = &qs->inet.sk;
-	unsigned long delay = 0;
+	unsigned long delay = 0, now;
 	int err;
 
 	lock_sock(sk);
 	if (qs->closing || sk->sk_state != QUIC_SS_ESTABLISHED)
 		goto out;
 	err = quic_crypto_attach(c);
+	now = jiffies;
 	if (!quic_crypto_next_prepared(c)) {
-		if (time_before(jiffies, qs->ku_prepare_at))
-			delay = qs->ku_prepare_at - jiffies;
+		/* one reading: a tick in between would make the delay 0 */
+		if (time_before(now, qs->ku_prepare_at))
+			delay = qs->ku_prepare_at - now;
 		else
 			err = quic_crypto_key_update(c) ?: err;
 	}
