@@ -771,6 +771,20 @@ int quic_crypto_key_update(struct quic_crypto *c)
 EXPORT_SYMBOL_GPL(quic_crypto_key_update);
 
 /**
+ * quic_crypto_next_prepared() - whether the next key phase is ready
+ * @c: context
+ *
+ * Context: any; caller excludes key changes.
+ * Return: true when both directions hold the next phase's keys, so that
+ * either side may start a key update.
+ */
+bool quic_crypto_next_prepared(const struct quic_crypto *c)
+{
+	return c->tx.next_ready && c->rx.next_ready;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_next_prepared);
+
+/**
  * quic_crypto_key_update_commit() - switch both directions to the next phase
  * @c: 1-RTT context whose next phase is prepared in both directions
  *
@@ -787,8 +801,7 @@ int quic_crypto_key_update_commit(struct quic_crypto *c)
 {
 	if (!c->one_rtt)
 		return -EINVAL;
-	if (!c->tx.ready || !c->rx.ready || !c->tx.next_ready ||
-	    !c->rx.next_ready)
+	if (!c->tx.ready || !c->rx.ready || !quic_crypto_next_prepared(c))
 		return -ENOKEY;
 	c->key_phase = !c->key_phase;
 	c->tx.next_ready = false;
@@ -829,20 +842,6 @@ int quic_crypto_attach(struct quic_crypto *c)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_attach);
-
-/**
- * quic_crypto_next_prepared() - whether the next key phase is ready
- * @c: context
- *
- * Context: any; caller excludes key changes.
- * Return: true when both directions hold the next phase's keys, so that
- * either side may start a key update.
- */
-bool quic_crypto_next_prepared(const struct quic_crypto *c)
-{
-	return c->tx.next_ready && c->rx.next_ready;
-}
-EXPORT_SYMBOL_GPL(quic_crypto_next_prepared);
 
 /**
  * quic_crypto_free() - drop all keys and transforms of a context

@@ -68,6 +68,12 @@ static u64 quic_conn_credit(struct quic_sock *qs)
 #define QUIC_PACING_BURST \
 	(QUIC_CONG_INITIAL_WINDOW_PACKETS * QUIC_MIN_UDP_PAYLOAD)
 
+/* Room in the congestion window for one more full datagram. */
+static bool quic_cwnd_room(const struct quic_sock *qs)
+{
+	return qs->bytes_in_flight + qs->max_dgram <= qs->cong.cwnd;
+}
+
 /*
  * New stream data needs room in the congestion window and, so that the
  * window is spread over the round trip rather than sent in one burst
@@ -79,7 +85,7 @@ static bool quic_cwnd_open(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 	u64 rate, wait;
 
-	if (qs->bytes_in_flight + qs->max_dgram > qs->cong.cwnd)
+	if (!quic_cwnd_room(qs))
 		return false;
 	/* A GSO run the pacer let start may fill up (about a millisecond
 	 * of the pacing rate, quic_gso_max_segs()): batching is what GSO
@@ -467,12 +473,9 @@ static void quic_fill_desc(struct quic_sock *qs, u8 space, u64 pn,
 static bool quic_ack_only_wants_ping(struct sock *sk, struct quic_space *sp,
 				     const struct quic_pkt_builder *b)
 {
-	struct quic_sock *qs = quic_sk(sk);
-
 	return b->tp->has_ack && !b->ack_eliciting &&
 	       sp->sent.ack_only >= QUIC_ACK_ONLY_PING &&
-	       !sp->sent.ack_eliciting_in_flight &&
-	       qs->bytes_in_flight + qs->max_dgram <= qs->cong.cwnd;
+	       !sp->sent.ack_eliciting_in_flight && quic_cwnd_room(quic_sk(sk));
 }
 
 /* Frames of one space, in priority order. */
