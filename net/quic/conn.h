@@ -99,6 +99,7 @@ int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_input_retry_pending(struct sock *sk);
 void quic_input_datagram(struct sock *sk, struct sk_buff *skb);
 void quic_input_deliver(struct sock *sk, struct sk_buff *skb);
+bool quic_listener_redirect(struct sock *lsk, struct sk_buff *skb);
 
 /* msg.c */
 int quic_stream_open_wait(struct sock *sk, s64 id, long *timeo,

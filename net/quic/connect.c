@@ -309,37 +309,20 @@ static struct sk_buff *quic_accept_wait(struct sock *sk, bool nonblock,
 }
 
 /*
- * A queued Initial whose DCID now belongs to a connection (a client's
- * retransmission, queued before accept() created that connection) goes
- * there instead of starting another one.
+ * The Initials still queued for a connection accept() has just made go to
+ * it. They are taken off the queue first: those kept go back in order,
+ * and the walk never meets them again.
  */
-static bool quic_accept_redirect(struct sock *lsk, struct sk_buff *skb)
-{
-	const u8 *dcid;
-	struct sock *sk;
-	u8 len;
-
-	if (quic_packet_peek_dcid(skb->data, skb->len, QUIC_CID_LEN_DEFAULT,
-				  &dcid, &len))
-		return false;
-	sk = quic_cid_lookup(sock_net(lsk), dcid, len);
-	if (!sk)
-		return false;
-	local_bh_disable();
-	quic_input_deliver(sk, skb);
-	local_bh_enable();
-	sock_put(sk);
-	return true;
-}
-
 static void quic_accept_redirect_queued(struct sock *lsk)
 {
 	struct sk_buff_head *q = &quic_sk(lsk)->accept_queue;
-	struct sk_buff *skb, *tmp;
+	struct sk_buff_head queued;
+	struct sk_buff *skb;
 
-	skb_queue_walk_safe(q, skb, tmp) {
-		__skb_unlink(skb, q);
-		if (!quic_accept_redirect(lsk, skb))
+	__skb_queue_head_init(&queued);
+	skb_queue_splice_init(q, &queued);
+	while ((skb = __skb_dequeue(&queued))) {
+		if (!quic_listener_redirect(lsk, skb))
 			__skb_queue_tail(q, skb);
 	}
 }
@@ -401,7 +384,7 @@ int quic_accept(struct socket *sock, struct socket *newsock,
 		skb = quic_accept_wait(sk, arg->flags & O_NONBLOCK, &err);
 		if (!skb)
 			goto out;
-		if (quic_accept_redirect(sk, skb))
+		if (quic_listener_redirect(sk, skb))
 			continue;
 		nsk = quic_accept_one(sk, skb, arg->kern, &dead);
 		if (dead) {

@@ -13,6 +13,7 @@
 #include <net/inet_ecn.h>
 #include <net/udp.h>
 
+#include "cid.h"
 #include "conn.h"
 #include "header.h"
 #include "udp.h"
@@ -433,11 +434,49 @@ static bool quic_listener_acceptable(struct sk_buff *skb)
 	       quic_version_supported(h.version);
 }
 
+/**
+ * quic_listener_redirect() - hand a listener's datagram to its connection
+ * @lsk: listening socket, owned by the caller (lock_sock())
+ * @skb: datagram, data at the QUIC payload
+ *
+ * An Initial that reached the listener because its DCID had no connection
+ * when it arrived may have one now: accept() made it from an earlier copy
+ * (a client's retransmission, or a duplicate in the network). It belongs
+ * there, never to a second connection (RFC 9000 7.2).
+ *
+ * Return: true if @skb was delivered (and consumed).
+ */
+bool quic_listener_redirect(struct sock *lsk, struct sk_buff *skb)
+{
+	const u8 *dcid;
+	struct sock *sk;
+	u8 len;
+
+	if (quic_packet_peek_dcid(skb->data, skb->len, QUIC_CID_LEN_DEFAULT,
+				  &dcid, &len))
+		return false;
+	sk = quic_cid_lookup(sock_net(lsk), dcid, len);
+	if (!sk)
+		return false;
+	local_bh_disable();
+	quic_input_deliver(sk, skb);
+	local_bh_enable();
+	sock_put(sk);
+	return true;
+}
+
 static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	u32 backlog = READ_ONCE(sk->sk_max_ack_backlog);
 	struct quic_sock *qs = quic_sk(sk);
 
+	/* From the backlog: accept() held the listener, and may have made
+	 * this datagram's connection since it was routed here; then its
+	 * lookup is worth repeating. (In softirq, where the listener's
+	 * spinlock is held, the lookup has just been done.)
+	 */
+	if (sock_owned_by_user(sk) && quic_listener_redirect(sk, skb))
+		return;
 	if (!quic_listener_acceptable(skb) ||
 	    skb_queue_len(&qs->accept_queue) >= backlog) {
 		kfree_skb(skb);

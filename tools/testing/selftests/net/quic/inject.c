@@ -2475,6 +2475,45 @@ static void lc_initial_twice(struct lsn *l)
 	lsn_replies(l, opt.case_timeout / 2.0);
 }
 
+static void lsn_open(struct lsn *l);
+
+/*
+ * Initials of four new connections (each its own client port and DCID,
+ * junk ClientHellos) at once: they queue at the listener while accept()
+ * makes the first connection, and then each gets a connection of its own
+ * that answers. The first is @l, checked by the caller.
+ */
+static void lc_initial_burst(struct lsn *l)
+{
+	static u8 p[MIN_INITIAL];
+	struct lsn more[3];
+	struct buf b = { .n = 0 };
+	unsigned int i;
+	u32 n;
+
+	junk_hello(&b);
+	for (i = 0; i < ARRAY_SIZE(more); i++)
+		lsn_open(&more[i]);
+	n = build_initial(l, &b, MIN_INITIAL, 0, p);
+	lsn_send(l, p, n);
+	for (i = 0; i < ARRAY_SIZE(more); i++) {
+		n = build_initial(&more[i], &b, MIN_INITIAL, 0, p);
+		lsn_send(&more[i], p, n);
+	}
+	lsn_replies(l, opt.case_timeout / 2.0);
+	for (i = 0; i < ARRAY_SIZE(more); i++) {
+		lsn_replies(&more[i], opt.case_timeout / 2.0);
+		close(more[i].fd);
+		if (!more[i].got_close)
+			finish(EXIT_FAILED, "client %u of 4: no CONNECTION_CLOSE from the server within %u s (%u replies)",
+			       i + 2, opt.case_timeout / 2, more[i].replies);
+		if (more[i].close_code < 0x100 || more[i].close_code > 0x1ff)
+			finish(EXIT_FAILED, "client %u of 4: server closed with errcode 0x%x %s, expected a TLS alert",
+			       i + 2, more[i].close_code,
+			       err_name(more[i].close_code));
+	}
+}
+
 static void lc_unknown_frame(struct lsn *l)
 {
 	struct buf b = { .n = 0 };
@@ -2536,6 +2575,8 @@ static const struct lsn_case lsn_cases[] = {
 	  "authentic Initial carrying a junk ClientHello" },
 	{ "initial-twice", lc_initial_twice, 0x100, 0x1ff,
 	  "the same authentic Initial (junk ClientHello) twice" },
+	{ "initial-burst", lc_initial_burst, 0x100, 0x1ff,
+	  "authentic Initials of four new connections at once (junk ClientHellos)" },
 	{ "gso-run", lc_gso_run, 0x100, 0x1ff,
 	  "one UDP GSO run: short junk, long junk, authentic Initial (junk ClientHello)" },
 	{ "initial-unknown-frame", lc_unknown_frame, 0x07, 0x07,
@@ -2597,27 +2638,36 @@ static void __attribute__((noreturn)) good_client(const char *what)
 
 static struct lsn L = { .fd = -1 };
 
-/* One listener case; always ends in finish(). */
-static void __attribute__((noreturn)) lsn_case(const struct lsn_case *k)
+/* A new client: its own UDP socket, connected to the server, and DCID. */
+static void lsn_open(struct lsn *l)
 {
-	struct lsn *l = &L;
-	char what[256];
-	union sa server, local;
-	socklen_t len = sizeof(local);
+	union sa server;
 
 	memset(l, 0, sizeof(*l));
 	parse_addr(opt.addr, opt.port, &server);
 	l->fd = socket(server.sa.sa_family, SOCK_DGRAM, IPPROTO_UDP);
 	if (l->fd < 0)
 		setup_errno("socket(SOCK_DGRAM)");
-	if (connect(l->fd, &server.sa, sa_len(&server)) ||
-	    getsockname(l->fd, &local.sa, &len))
+	if (connect(l->fd, &server.sa, sa_len(&server)))
 		setup_errno("connect");
-	/* The script checks the server accepted nothing from this port. */
-	printf("PORT %s %u\n", k->name, sa_port(&local));
 	rnd(l->dcid, sizeof(l->dcid));
 	rnd(l->scid, sizeof(l->scid));
 	initial_keys(QUIC_VERSION_1, l->dcid, CID_LEN, &l->ck, &l->sk);
+}
+
+/* One listener case; always ends in finish(). */
+static void __attribute__((noreturn)) lsn_case(const struct lsn_case *k)
+{
+	struct lsn *l = &L;
+	char what[256];
+	union sa local;
+	socklen_t len = sizeof(local);
+
+	lsn_open(l);
+	if (getsockname(l->fd, &local.sa, &len))
+		setup_errno("getsockname");
+	/* The script checks the server accepted nothing from this port. */
+	printf("PORT %s %u\n", k->name, sa_port(&local));
 
 	k->send(l);
 
