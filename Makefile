@@ -21,7 +21,7 @@ KERNEL_SRCS	= $(filter-out %.mod.c,$(wildcard net/quic/*.[ch] \
 			drivers/net/quic_offload/*.[ch] include/net/quic*.h \
 			include/uapi/linux/quic.h))
 
-KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m W=1 \
+KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m CONFIG_QUIC_SIM=m W=1 \
 		  KCFLAGS=-Werror
 
 all: modules lib tools
@@ -63,7 +63,7 @@ bench: all
 debug-kernel:
 	scripts/debug-kernel/build.sh
 
-check-debug: lib tools
+check-debug: modules lib tools
 	QUIC_CHECK_DEBUG=1 scripts/check.sh
 
 $(CHECKPATCH):

@@ -27,6 +27,9 @@
  * @priv_flag: the driver's private "quic-offload" flag, used only when the
  *	kernel lacks NETIF_F_HW_QUIC
  *
+ * The private flag counts only with checksum offload on, as the feature
+ * bit does: netdev_fix_features() drops NETIF_F_HW_QUIC without it.
+ *
  * Return: true if the user left (or turned) QUIC crypto offload on.
  */
 static inline bool quic_netdev_offload_enabled(const struct net_device *dev,
@@ -34,7 +37,7 @@ static inline bool quic_netdev_offload_enabled(const struct net_device *dev,
 {
 	if (QUIC_HAVE_NETIF_F_HW_QUIC)
 		return !!(dev->features & NETIF_F_HW_QUIC);
-	return priv_flag;
+	return priv_flag && (dev->features & NETIF_F_CSUM_MASK);
 }
 
 #endif /* _NET_QUIC_NETDEV_H */

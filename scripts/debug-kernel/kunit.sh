@@ -66,5 +66,5 @@ nice -n 19 ionice -c3 python3 tools/testing/kunit/kunit.py run \
 kmake=(nice -n 19 ionice -c3 make -C "$tree" O="$bdir" -j"$jobs" "CC=$cc")
 [ "$arch" = um ] && kmake+=(ARCH=um)
 [ "$arch" = x86_64 ] && kmake+=(ARCH=x86_64)
-"${kmake[@]}" W=1 KCFLAGS=-Werror net/quic/
-echo "kunit.sh: net/quic/ builds in-tree with W=1 -Werror ($arch)"
+"${kmake[@]}" W=1 KCFLAGS=-Werror net/quic/ drivers/net/quic_offload/
+echo "kunit.sh: net/quic/ and drivers/net/quic_offload/ build in-tree with W=1 -Werror ($arch)"

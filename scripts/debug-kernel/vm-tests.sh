@@ -61,8 +61,9 @@ for t in tools/testing/selftests/net/quic/*_test.sh; do
 	selected "selftests/$(basename "$t")" && tests+=("$t")
 done
 
-# The selftests that reload the module insmod net/quic/quic.ko: in the
-# guest that path shows the debug build instead.
+# The selftests that reload the module insmod net/quic/quic.ko (and
+# offload_feature_test.sh drivers/net/quic_offload/quicsim.ko): in the guest
+# those paths show the debug builds instead.
 # acpi=noirq: PCI interrupts from the BIOS tables instead of the ACPI _PRT
 # method, whose AML loop exceeds ACPICA's 30 s loop timeout when every
 # allocation goes through KASAN, kmemleak and lockdep under TCG.
@@ -73,6 +74,9 @@ if [ -f "$repo/net/quic/quic.ko" ]; then
 else
 	opts+=(-m "$mods/net/quic/quic.ko")
 fi
+sim=drivers/net/quic_offload/quicsim.ko
+[ -f "$repo/$sim" ] && [ -f "$repo/$mods/$sim" ] &&
+	opts+=(-b "$mods/$sim:$sim")
 res=${VM_RESULTS:-$log/vm}
 opts+=(-o "$res")
 [ "${VERBOSE:-0}" = 1 ] && opts+=(-v)
