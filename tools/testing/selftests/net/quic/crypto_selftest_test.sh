@@ -3,9 +3,11 @@
 # The packet protection self-test of quic.ko (crypto_selftest.c): loaded
 # with selftest=1, the module protects and unprotects the RFC 9001 and
 # RFC 9369 Appendix A packets through the kernel crypto API, byte for byte,
-# plus key updates and Retry tags, before it registers; on success the
-# kernel log says so and the module works.  Then it is reloaded without the
-# parameter, for the tests that follow, and stays quiet about the test.
+# plus key updates, an AES-GCM payload length sweep (FPU-free fallback
+# against the installed AEAD) and Retry tags, before it registers; on
+# success the kernel log says so and the module works. Then it is reloaded
+# without the parameter, for the tests that follow, and stays quiet about
+# the test.
 # shellcheck disable=SC2317 # functions run through tap_check
 SUITE=crypto
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -14,7 +16,7 @@ ko=$QUIC_REPO/net/quic/quic.ko
 sockcheck=$SELFTEST_BIN/sockcheck
 require "$ko" "$sockcheck" insmod rmmod dmesg
 
-ok_re='crypto self-test: [0-9]+ packets, key update, retry: ok \(AEAD: (SIMD and FPU-free fallback|generic only)\)$'
+ok_re='crypto self-test: [0-9]+ packets, key update, AES-GCM length sweep, retry: ok \(AEAD: (SIMD and FPU-free fallback|generic only)\)$'
 param=/sys/module/quic/parameters/selftest
 
 mark=0
