@@ -8,7 +8,9 @@
 # (quicsim/port<N>/{ifname,offload,mechanism}) say what the driver sees.
 # Either way offload also needs checksum offload on, and ports are
 # independent.
+# shellcheck disable=SC2317 # functions run through tap_check
 SUITE=offload-feature
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 ko=$QUIC_REPO/drivers/net/quic_offload/quicsim.ko
 require "$ko" ethtool
