@@ -7,7 +7,6 @@
  * protected in process and softirq context and nothing here can wait for a
  * completion.
  */
-#include <asm/simd.h>
 #include <crypto/aead.h>
 #include <crypto/hash.h>
 #include <crypto/internal/simd.h>
@@ -19,6 +18,7 @@
 #include <linux/mutex.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <asm/simd.h>
 
 #include "crypto.h"
 #include "gcm_soft.h"
