@@ -22,6 +22,8 @@
 /**
  * struct quicsim_port - one simulated port (the net_device's private area)
  * @netdev: its net_device
+ * @peer: the port at the other end of its cable (ports 2k and 2k + 1), or
+ *	NULL; set while both are registered, cleared before either goes
  * @index: its number, from 0, within the module
  * @priv_flags: ethtool private flags (QUICSIM_PRIV_*); written under RTNL,
  *	read locklessly by debugfs
@@ -29,6 +31,7 @@
  */
 struct quicsim_port {
 	struct net_device *netdev;
+	struct quicsim_port __rcu *peer;
 	unsigned int index;
 	u32 priv_flags;
 	struct dentry *ddir;

@@ -2,15 +2,19 @@
 /*
  * quicsim: a simulated NIC for testing QUIC crypto offload, in the spirit
  * of netdevsim. Loading the module creates @ports net_devices (quicsim%d).
+ * Ports 2k and 2k + 1 are the two ends of one cable: what one sends, the
+ * other receives, in whatever network namespace each has been moved to
+ * (ip link set DEV netns NS). A last port without a partner has no
+ * carrier.
  *
- * So far a port only advertises the offload and lets the user switch it
- * (sim_ethtool.c); it has no link partner yet, so it keeps its carrier
- * off and drops what it is given to send, counting it in tx_dropped.
+ * So far a port advertises the offload and lets the user switch it
+ * (sim_ethtool.c); its "hardware" does no crypto yet.
  */
 
 #include <linux/etherdevice.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/quic_netdev.h>
 
 #include "sim.h"
@@ -21,15 +25,56 @@ MODULE_PARM_DESC(ports, "number of ports to create (1-16, default 1)");
 
 static struct quicsim_port *quicsim_ports[QUICSIM_MAX_PORTS];
 
+/* Hand @skb to the peer port's stack, as a cable would. */
 static netdev_tx_t quicsim_start_xmit(struct sk_buff *skb,
 				      struct net_device *dev)
 {
-	DEV_STATS_INC(dev, tx_dropped);
-	dev_kfree_skb_any(skb);
+	struct quicsim_port *port = netdev_priv(dev), *peer;
+	unsigned int len = skb->len;
+
+	rcu_read_lock();
+	peer = rcu_dereference(port->peer);
+	if (!peer || !netif_running(peer->netdev)) {
+		dev_dstats_tx_dropped(dev);
+		dev_kfree_skb_any(skb);
+	} else if (dev_forward_skb(peer->netdev, skb) == NET_RX_SUCCESS) {
+		dev_dstats_tx_add(dev, len);
+		dev_dstats_rx_add(peer->netdev, len);
+	} else {
+		/* dev_forward_skb() freed it and counted the peer's drop */
+		dev_dstats_tx_dropped(dev);
+	}
+	rcu_read_unlock();
 	return NETDEV_TX_OK;
 }
 
+/* The cable carries frames only while both ends are up. */
+static int quicsim_open(struct net_device *dev)
+{
+	struct quicsim_port *port = netdev_priv(dev), *peer;
+
+	peer = rtnl_dereference(port->peer);
+	if (peer && netif_running(peer->netdev)) {
+		netif_carrier_on(dev);
+		netif_carrier_on(peer->netdev);
+	}
+	return 0;
+}
+
+static int quicsim_stop(struct net_device *dev)
+{
+	struct quicsim_port *port = netdev_priv(dev), *peer;
+
+	netif_carrier_off(dev);
+	peer = rtnl_dereference(port->peer);
+	if (peer)
+		netif_carrier_off(peer->netdev);
+	return 0;
+}
+
 static const struct net_device_ops quicsim_netdev_ops = {
+	.ndo_open		= quicsim_open,
+	.ndo_stop		= quicsim_stop,
 	.ndo_start_xmit		= quicsim_start_xmit,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
@@ -41,8 +86,9 @@ static void quicsim_setup(struct net_device *dev)
 	dev->netdev_ops = &quicsim_netdev_ops;
 	dev->ethtool_ops = &quicsim_ethtool_ops;
 	dev->priv_flags |= IFF_NO_QUEUE;
-	/* The offload works on plaintext the stack checksums nothing of:
-	 * the core keeps quic-offload only with checksum offload on.
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_DSTATS;
+	/* A device that encrypts a datagram must also fill in its UDP
+	 * checksum: the core keeps quic-offload only with checksum offload.
 	 */
 	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HW_QUIC;
 	dev->features = dev->hw_features;
@@ -87,10 +133,49 @@ static void quicsim_port_destroy(struct quicsim_port *port)
 	free_netdev(dev);
 }
 
+/* Connect each even port to the next one, both ways. */
+static void quicsim_link_pairs(void)
+{
+	unsigned int i;
+
+	rtnl_lock();
+	for (i = 0; i + 1 < ARRAY_SIZE(quicsim_ports); i += 2) {
+		struct quicsim_port *a = quicsim_ports[i];
+		struct quicsim_port *b = quicsim_ports[i + 1];
+
+		if (!a || !b)
+			continue;
+		rcu_assign_pointer(a->peer, b);
+		rcu_assign_pointer(b->peer, a);
+		if (netif_running(a->netdev) && netif_running(b->netdev)) {
+			netif_carrier_on(a->netdev);
+			netif_carrier_on(b->netdev);
+		}
+	}
+	rtnl_unlock();
+}
+
+/* Cut every cable; no transmit still running may see a peer after this. */
+static void quicsim_unlink_all(void)
+{
+	unsigned int i;
+
+	rtnl_lock();
+	for (i = 0; i < ARRAY_SIZE(quicsim_ports); i++) {
+		if (!quicsim_ports[i])
+			continue;
+		RCU_INIT_POINTER(quicsim_ports[i]->peer, NULL);
+		netif_carrier_off(quicsim_ports[i]->netdev);
+	}
+	rtnl_unlock();
+	synchronize_net();
+}
+
 static void quicsim_destroy_all(void)
 {
 	unsigned int i;
 
+	quicsim_unlink_all();
 	for (i = 0; i < ARRAY_SIZE(quicsim_ports); i++) {
 		if (!quicsim_ports[i])
 			continue;
@@ -118,8 +203,9 @@ static int __init quicsim_init(void)
 			return err;
 		}
 	}
-	pr_info("%u port(s), quic-offload switched by %s\n", ports,
-		quicsim_offload_mechanism());
+	quicsim_link_pairs();
+	pr_info("%u port(s), linked in pairs, quic-offload switched by %s\n",
+		ports, quicsim_offload_mechanism());
 	return 0;
 }
 

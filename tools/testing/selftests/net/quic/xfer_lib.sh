@@ -79,12 +79,12 @@ netem() {
 }
 
 # "SENT DROPPED": packets the qdiscs passed on and dropped so far, both
-# ends; nothing when there is no netem on the link.
+# ends; nothing when there is no netem on the link (or no veth: quicsim).
 netem_stats() {
 	{
 		tc -n "$NS1" -s qdisc show dev veth1
 		tc -n "$NS2" -s qdisc show dev veth2
-	} | awk '$1 == "qdisc" && $2 == "netem" { n = 1 }
+	} 2> /dev/null | awk '$1 == "qdisc" && $2 == "netem" { n = 1 }
 		$1 == "Sent" { p += $4; d += $7 }
 		END { if (n) print p + 0, d + 0 }'
 }
