@@ -67,7 +67,7 @@ done
 # acpi=noirq: PCI interrupts from the BIOS tables instead of the ACPI _PRT
 # method, whose AML loop exceeds ACPICA's 30 s loop timeout when every
 # allocation goes through KASAN, kmemleak and lockdep under TCG.
-opts=(-k "$kver" -K "$kdir/bzImage" -M 3G -t "${TEST_TIMEOUT:-900}"
+opts=(-k "$kver" -K "$kdir/bzImage" -M 3G -t "${TEST_TIMEOUT:-1500}"
       -a acpi=noirq)
 if [ -f "$repo/net/quic/quic.ko" ]; then
 	opts+=(-b "$mods/net/quic/quic.ko:net/quic/quic.ko")
