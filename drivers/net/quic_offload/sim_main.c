@@ -48,16 +48,21 @@ static netdev_tx_t quicsim_start_xmit(struct sk_buff *skb,
 	return NETDEV_TX_OK;
 }
 
-/* The cable carries frames only while both ends are up. */
+/* The cable carries frames only while both ends are up. Under RTNL. */
+static void quicsim_cable_up(struct quicsim_port *a, struct quicsim_port *b)
+{
+	if (b && netif_running(a->netdev) && netif_running(b->netdev)) {
+		netif_carrier_on(a->netdev);
+		netif_carrier_on(b->netdev);
+	}
+}
+
 static int quicsim_open(struct net_device *dev)
 {
-	struct quicsim_port *port = netdev_priv(dev), *peer;
+	struct quicsim_port *port = netdev_priv(dev);
 
-	peer = rtnl_dereference(port->peer);
-	if (peer && netif_running(peer->netdev)) {
-		netif_carrier_on(dev);
-		netif_carrier_on(peer->netdev);
-	}
+	/* __dev_open() sets __LINK_STATE_START before calling us. */
+	quicsim_cable_up(port, rtnl_dereference(port->peer));
 	return 0;
 }
 
@@ -147,10 +152,7 @@ static void quicsim_link_pairs(void)
 			continue;
 		rcu_assign_pointer(a->peer, b);
 		rcu_assign_pointer(b->peer, a);
-		if (netif_running(a->netdev) && netif_running(b->netdev)) {
-			netif_carrier_on(a->netdev);
-			netif_carrier_on(b->netdev);
-		}
+		quicsim_cable_up(a, b);
 	}
 	rtnl_unlock();
 }
