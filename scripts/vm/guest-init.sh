@@ -11,6 +11,8 @@ export HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 TERM=dumb
 # shellcheck source=/dev/null
 . $res/config
 export QUIC_REPO=$REPO QUIC_BUILD=$REPO/build QUIC_VM=1
+# From here on a failure is ours: vm-run.sh boots again only without this.
+echo booted > $res/booted
 
 poweroff_now() {
 	sync
@@ -100,4 +102,4 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	cat /sys/kernel/debug/kmemleak > $res/kmemleak.txt
 fi
 dmesg > $res/dmesg.txt
-echo done > $res/done
+echo "done" > $res/done

@@ -107,16 +107,35 @@ QUIC_BUILTIN_9P=$builtin_9p \
 "$repo/scripts/vm/mkinitrd.sh" "$kver" "$work/initrd" "$work/initrd.gz" ||
 	fail "could not build the initramfs"
 
-timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
-	-accel tcg -cpu max -smp 2 -m "$mem" \
-	-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 slab_nomerge quic_repo=$repo$extra_args" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	-virtfs local,path="$res",mount_tag=results,security_model=none,multidevs=remap \
-	-virtfs local,path="$repo",mount_tag=repo,security_model=none,readonly=on,multidevs=remap \
-	-nographic -no-reboot -nic none \
-	> "$work/console.log" 2>&1 < /dev/null
-qemu_rc=$?
+# One boot of the guest; the console goes to $work/console.log.
+boot_guest() {
+	timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
+		-accel tcg -cpu max -smp 2 -m "$mem" \
+		-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=4 slab_nomerge quic_repo=$repo$extra_args" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs local,path="$res",mount_tag=results,security_model=none,multidevs=remap \
+		-virtfs local,path="$repo",mount_tag=repo,security_model=none,readonly=on,multidevs=remap \
+		-nographic -no-reboot -nic none \
+		> "$work/console.log" 2>&1 < /dev/null
+}
+
+# Multi-threaded TCG now and then runs a stale translation of kernel text
+# that the boot has just live-patched (a static key's int3), and the guest
+# oopses before init, long before our modules exist. Only such a boot is
+# retried: guest-init.sh marks the point where our part begins, and any
+# failure after it counts.
+attempt=1
+while :; do
+	boot_guest
+	qemu_rc=$?
+	[ -f "$res/booted" ] || [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ] ||
+		[ "$attempt" -ge 3 ] && break
+	echo "# vm: guest died before init (boot $attempt, qemu exit $qemu_rc), booting again:"
+	grep -m3 -E 'Oops|panic|RIP:' "$work/console.log" | tr -d '\r' | sed 's/^/#   /'
+	cp "$work/console.log" "$res/console-boot$attempt.log"
+	attempt=$((attempt + 1))
+done
 tr -d '\r' < "$work/console.log" > "$res/console.log"
 
 if [ -n "$outdir" ]; then
