@@ -112,15 +112,87 @@ static void quic_local_tparams_default(struct quic_sock *qs)
 	tp->initial_max_streams_uni = QUIC_DEF_MAX_STREAMS;
 }
 
+static void quic_free_tx_pkt_cb(struct quic_sent_pkt *pkt, void *arg)
+{
+	struct quic_sock *qs = arg;
+
+	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
+	quic_tx_pkt_free(container_of(pkt, struct quic_tx_pkt, pkt));
+}
+
+/*
+ * What a discarded Initial or Handshake space reads as: nothing received,
+ * nothing in flight, no data. Shared by every connection, and read-only
+ * once the module is loaded.
+ */
+static struct quic_space quic_space_discarded __ro_after_init;
+
+/* Module load: set up quic_space_discarded before any socket exists. */
+void __init quic_conn_module_init(void)
+{
+	struct quic_space *sp = &quic_space_discarded;
+
+	quic_ackrange_init(&sp->recv);
+	quic_recovery_space_init(&sp->sent);
+	quic_recvbuf_init(&sp->crypto_rx, 0, 0);
+	quic_sendbuf_init(&sp->crypto_tx);
+	sp->discarded = true;
+}
+
+static void quic_space_init(struct quic_space *sp)
+{
+	quic_ackrange_init(&sp->recv);
+	quic_recovery_space_init(&sp->sent);
+	quic_recvbuf_init(&sp->crypto_rx, QUIC_CRYPTO_RX_LIMIT,
+			  QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED);
+	quic_sendbuf_init(&sp->crypto_tx);
+	sp->ack_eliciting_unacked = 0;
+	sp->ack_now = false;
+	sp->probe = false;
+	sp->discarded = false;
+}
+
+/* Free what a space holds; it stays usable, empty. */
+static void quic_space_release(struct quic_sock *qs, struct quic_space *sp)
+{
+	quic_ackrange_release(&sp->recv);
+	quic_recovery_discard(&sp->sent, quic_free_tx_pkt_cb, qs);
+	quic_recvbuf_free(&sp->crypto_rx);
+	quic_sendbuf_free(&sp->crypto_tx);
+}
+
+/* Drop a released Initial or Handshake space for the shared stand-in. */
+static void quic_space_drop(struct quic_sock *qs, u8 space)
+{
+	struct quic_space *sp = qs->space[space];
+
+	if (!sp || sp == &quic_space_discarded || sp == &qs->app_space)
+		return;
+	kfree(sp);
+	qs->space[space] = &quic_space_discarded;
+}
+
 /**
  * quic_conn_init() - give a new socket its connection defaults
  * @sk: socket (not yet visible to anyone)
+ *
+ * Return: 0, or -ENOMEM with nothing left allocated.
  */
-void quic_conn_init(struct sock *sk)
+int quic_conn_init(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	int i;
 
+	qs->space[QUIC_SPACE_APP] = &qs->app_space;
+	for (i = QUIC_SPACE_INITIAL; i < QUIC_SPACE_APP; i++) {
+		qs->space[i] = kmalloc(sizeof(*qs->space[i]), GFP_KERNEL);
+		if (!qs->space[i]) {
+			quic_conn_free_spaces(sk);
+			return -ENOMEM;
+		}
+	}
+	for (i = 0; i < QUIC_SPACE_MAX; i++)
+		quic_space_init(qs->space[i]);
 	INIT_LIST_HEAD(&qs->scids);
 	skb_queue_head_init(&qs->undecryptable);
 	skb_queue_head_init(&qs->event_queue);
@@ -128,15 +200,6 @@ void quic_conn_init(struct sock *sk)
 	qs->version = QUIC_VERSION_V1;
 	/* Closing the socket is an application close unless set otherwise. */
 	qs->close_local.app = true;
-	for (i = 0; i < QUIC_SPACE_MAX; i++) {
-		struct quic_space *sp = &qs->space[i];
-
-		quic_ackrange_init(&sp->recv);
-		quic_recovery_space_init(&sp->sent);
-		quic_recvbuf_init(&sp->crypto_rx, QUIC_CRYPTO_RX_LIMIT,
-				  QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED);
-		quic_sendbuf_init(&sp->crypto_tx);
-	}
 	quic_crypto_init(&qs->app_crypto, true);
 	quic_rtt_init(&qs->rtt, 0);
 	qs->config.congestion_control_algo = READ_ONCE(quic_default_cong)->algo;
@@ -146,14 +209,22 @@ void quic_conn_init(struct sock *sk)
 	quic_stream_table_init(&qs->streams, false);
 	quic_conn_timers_init(sk);
 	quic_key_update_init(sk);
+	return 0;
 }
 
-static void quic_free_tx_pkt_cb(struct quic_sent_pkt *pkt, void *arg)
+/**
+ * quic_conn_free_spaces() - free the Initial and Handshake spaces
+ * @sk: socket whose spaces were released (quic_conn_destroy()), or never
+ *	used (a socket whose creation failed)
+ *
+ * May be called more than once.
+ */
+void quic_conn_free_spaces(struct sock *sk)
 {
-	struct quic_sock *qs = arg;
+	struct quic_sock *qs = quic_sk(sk);
 
-	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
-	quic_tx_pkt_free(container_of(pkt, struct quic_tx_pkt, pkt));
+	quic_space_drop(qs, QUIC_SPACE_INITIAL);
+	quic_space_drop(qs, QUIC_SPACE_HANDSHAKE);
 }
 
 /* Wipe and free the keys of a discarded Initial or Handshake space. */
@@ -178,19 +249,13 @@ static void quic_conn_free_hs_crypto(struct quic_sock *qs, u8 space)
 void quic_conn_discard_space(struct sock *sk, u8 space)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_space *sp = &qs->space[space];
+	struct quic_space *sp = qs->space[space];
 
-	if (sp->discarded)
+	if (space == QUIC_SPACE_APP || sp->discarded)
 		return;
-	sp->discarded = true;
-	sp->ack_now = false;
-	sp->probe = false;
-	quic_ackrange_release(&sp->recv);
-	quic_recovery_discard(&sp->sent, quic_free_tx_pkt_cb, qs);
-	quic_recvbuf_free(&sp->crypto_rx);
-	quic_sendbuf_free(&sp->crypto_tx);
-	if (space != QUIC_SPACE_APP)
-		quic_conn_free_hs_crypto(qs, space);
+	quic_space_release(qs, sp);
+	quic_space_drop(qs, space);
+	quic_conn_free_hs_crypto(qs, space);
 	qs->pto_count = 0;
 	quic_conn_arm_loss_timer(sk);
 }
@@ -222,7 +287,7 @@ int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c)
 		space = QUIC_SPACE_HANDSHAKE;
 	else
 		return -EINVAL;
-	if (qs->space[space].discarded)
+	if (qs->space[space]->discarded)
 		return -EINVAL;
 	slot = &qs->hs_crypto[space];
 	if (!*slot) {
@@ -245,14 +310,10 @@ void quic_conn_destroy(struct sock *sk)
 	int i;
 
 	quic_cid_remove_all(&qs->scids);
-	for (i = 0; i < QUIC_SPACE_MAX; i++) {
-		struct quic_space *sp = &qs->space[i];
-
-		quic_ackrange_release(&sp->recv);
-		quic_recovery_discard(&sp->sent, quic_free_tx_pkt_cb, qs);
-		quic_recvbuf_free(&sp->crypto_rx);
-		quic_sendbuf_free(&sp->crypto_tx);
-	}
+	for (i = 0; i < QUIC_SPACE_MAX; i++)
+		if (!qs->space[i]->discarded)
+			quic_space_release(qs, qs->space[i]);
+	quic_conn_free_spaces(sk);
 	quic_conn_free_hs_crypto(qs, QUIC_SPACE_INITIAL);
 	quic_conn_free_hs_crypto(qs, QUIC_SPACE_HANDSHAKE);
 	quic_crypto_free(&qs->app_crypto);
@@ -568,7 +629,7 @@ static void quic_stream_data_acked(struct sock *sk, struct quic_stream *s,
 static void quic_frames_acked(struct sock *sk, struct quic_tx_pkt *tp)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_space *sp = &qs->space[tp->space];
+	struct quic_space *sp = qs->space[tp->space];
 	struct quic_stream *s;
 	int i;
 
@@ -634,7 +695,7 @@ static void quic_pmtu_on_lost(struct quic_sock *qs,
 	    qs->pmtu_probing || qs->pmtu_probe_pending)
 		return;
 	qs->pmtu_probe_pending = true;
-	qs->space[QUIC_SPACE_APP].probe = true;
+	qs->space[QUIC_SPACE_APP]->probe = true;
 }
 
 static void quic_acked_cb(struct quic_sent_pkt *pkt, void *arg)
@@ -670,7 +731,7 @@ static void quic_stream_requeue(struct quic_sock *qs, s64 id, bool ctrl)
 /* Frames of a lost packet go back into their queues (RFC 9000 13.3). */
 static void quic_frames_lost(struct quic_sock *qs, struct quic_tx_pkt *tp)
 {
-	struct quic_space *sp = &qs->space[tp->space];
+	struct quic_space *sp = qs->space[tp->space];
 	struct quic_stream *s;
 	int i;
 
@@ -747,14 +808,14 @@ void quic_conn_ack_begin(struct sock *sk, u8 space,
 
 	qs->ack_bytes_in_flight = qs->bytes_in_flight;
 	qs->ecn_acked_ect0 = 0;
-	qs->ecn_prev_largest = qs->space[space].sent.largest_acked;
-	quic_recovery_ack_begin(&qs->space[space].sent, res);
+	qs->ecn_prev_largest = qs->space[space]->sent.largest_acked;
+	quic_recovery_ack_begin(&qs->space[space]->sent, res);
 }
 
 int quic_conn_ack_range(struct sock *sk, u8 space, u64 start, u64 end,
 			struct quic_ack_result *res)
 {
-	return quic_recovery_on_ack_range(&quic_sk(sk)->space[space].sent,
+	return quic_recovery_on_ack_range(&quic_sk(sk)->space[space]->sent,
 					  res, start, end, quic_acked_cb, sk);
 }
 
@@ -777,7 +838,7 @@ static void quic_detect_lost(struct sock *sk, u8 space)
 
 	u64 now = quic_now_us();
 
-	quic_recovery_detect_lost(&qs->space[space].sent, &qs->rtt, now,
+	quic_recovery_detect_lost(&qs->space[space]->sent, &qs->rtt, now,
 				  quic_lost_cb, qs, &lr);
 	if (!lr.lost)
 		return;
@@ -824,7 +885,7 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 
 	if (space == QUIC_SPACE_APP && qs->peer_tp_set)
 		delay_us = delay << qs->peer_tp.ack_delay_exponent;
-	quic_recovery_ack_done(&qs->space[space].sent, res, &qs->rtt,
+	quic_recovery_ack_done(&qs->space[space]->sent, res, &qs->rtt,
 			       quic_now_us(), delay_us,
 			       quic_peer_max_ack_delay_us(qs),
 			       qs->handshake_confirmed);
@@ -849,7 +910,7 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_space *sp = &qs->space[tp->space];
+	struct quic_space *sp = qs->space[tp->space];
 
 	tp->pkt.time_sent_us = quic_now_us();
 	qs->last_tx_us = tp->pkt.time_sent_us;
@@ -907,13 +968,13 @@ static bool quic_conn_needs_anti_deadlock(struct quic_sock *qs)
 /* Earliest deadline (us) of loss detection or PTO, 0 for none. */
 static u64 quic_loss_deadline(struct quic_sock *qs, u8 *which, bool *pto)
 {
-	struct quic_space *hs = &qs->space[QUIC_SPACE_HANDSHAKE];
+	struct quic_space *hs = qs->space[QUIC_SPACE_HANDSHAKE];
 	u64 t, best = 0;
 	u8 i;
 
 	for (i = 0; i < QUIC_SPACE_MAX; i++) {
-		t = qs->space[i].sent.loss_time_us;
-		if (!qs->space[i].discarded && t && (!best || t < best)) {
+		t = qs->space[i]->sent.loss_time_us;
+		if (!qs->space[i]->discarded && t && (!best || t < best)) {
 			best = t;
 			*which = i;
 		}
@@ -922,7 +983,7 @@ static u64 quic_loss_deadline(struct quic_sock *qs, u8 *which, bool *pto)
 	if (best)
 		return best;
 	for (i = 0; i < QUIC_SPACE_MAX; i++) {
-		if (qs->space[i].discarded)
+		if (qs->space[i]->discarded)
 			continue;
 		/* RFC 9002 6.2.1: no 1-RTT PTO before confirmation while
 		 * handshake data is in flight.
@@ -930,7 +991,7 @@ static u64 quic_loss_deadline(struct quic_sock *qs, u8 *which, bool *pto)
 		if (i == QUIC_SPACE_APP && !qs->handshake_confirmed &&
 		    hs->sent.ack_eliciting_in_flight)
 			continue;
-		t = quic_recovery_pto_time_us(&qs->space[i].sent, &qs->rtt,
+		t = quic_recovery_pto_time_us(&qs->space[i]->sent, &qs->rtt,
 					      quic_peer_max_ack_delay_us(qs),
 					      qs->pto_count,
 					      i == QUIC_SPACE_APP);
@@ -987,7 +1048,7 @@ void quic_conn_arm_loss_timer(struct sock *sk)
 /* PTO: retransmit the oldest unacknowledged data of the space as probes. */
 static void quic_pto_probe(struct quic_sock *qs, u8 space)
 {
-	struct quic_space *sp = &qs->space[space];
+	struct quic_space *sp = qs->space[space];
 	struct quic_sent_pkt *pkt;
 	int n = 0;
 
@@ -1022,8 +1083,8 @@ static void quic_pto_probe_spaces(struct quic_sock *qs, u8 fired)
 	}
 	quic_pto_probe(qs, fired);
 	for (i = 0; i < QUIC_SPACE_MAX; i++) {
-		if (i == fired || qs->space[i].discarded ||
-		    !qs->space[i].sent.ack_eliciting_in_flight)
+		if (i == fired || qs->space[i]->discarded ||
+		    !qs->space[i]->sent.ack_eliciting_in_flight)
 			continue;
 		if (i == QUIC_SPACE_APP && !qs->handshake_confirmed)
 			continue;
@@ -1046,8 +1107,8 @@ void quic_conn_speedup_handshake(struct sock *sk)
 	u8 i;
 
 	for (i = QUIC_SPACE_INITIAL; i <= QUIC_SPACE_HANDSHAKE; i++)
-		if (!qs->space[i].discarded &&
-		    qs->space[i].sent.ack_eliciting_in_flight)
+		if (!qs->space[i]->discarded &&
+		    qs->space[i]->sent.ack_eliciting_in_flight)
 			quic_pto_probe(qs, i);
 }
 
@@ -1087,8 +1148,8 @@ static void quic_ack_timeout(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
-	if (qs->space[QUIC_SPACE_APP].ack_eliciting_unacked)
-		qs->space[QUIC_SPACE_APP].ack_now = true;
+	if (qs->space[QUIC_SPACE_APP]->ack_eliciting_unacked)
+		qs->space[QUIC_SPACE_APP]->ack_now = true;
 	quic_output_flush(sk);
 }
 
@@ -1269,8 +1330,8 @@ void quic_conn_update_rx_ready(struct sock *sk)
 	int i;
 
 	for (i = QUIC_SPACE_INITIAL; i <= QUIC_SPACE_HANDSHAKE && !ready; i++)
-		ready = !qs->space[i].discarded &&
-			quic_recvbuf_readable(&qs->space[i].crypto_rx);
+		ready = !qs->space[i]->discarded &&
+			quic_recvbuf_readable(&qs->space[i]->crypto_rx);
 	WRITE_ONCE(qs->rx_ready, ready);
 }
 

@@ -83,7 +83,7 @@ static inline bool quic_space_has_tx_keys(struct quic_sock *qs, u8 space)
 {
 	struct quic_crypto *c = quic_level_crypto(qs, quic_space_level(space));
 
-	return !qs->space[space].discarded && c && c->tx.ready;
+	return !qs->space[space]->discarded && c && c->tx.ready;
 }
 
 /* output.c */
@@ -110,7 +110,9 @@ int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 			u32 len, bool *ack_eliciting);
 
 /* conn.c */
-void quic_conn_init(struct sock *sk);
+void quic_conn_module_init(void);
+int quic_conn_init(struct sock *sk);
+void quic_conn_free_spaces(struct sock *sk);
 int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c);
 u64 quic_conn_pto_us(struct quic_sock *qs);
 

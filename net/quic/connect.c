@@ -202,6 +202,7 @@ static struct sock *quic_sk_alloc_child(struct sock *lsk, bool kern)
 		sk->sk_ipv6only = lsk->sk_ipv6only;
 	}
 	if (sk->sk_prot->init(sk)) {
+		sk->sk_prot->destroy(sk);
 		sk_free(sk);
 		return NULL;
 	}
@@ -360,9 +361,11 @@ static struct sock *quic_accept_one(struct sock *sk, struct sk_buff *skb,
 		kfree_skb(skb);
 		ok = false;
 	} else {
+		struct quic_sock *nqs = quic_sk(nsk);
+
 		quic_input_datagram(nsk, skb);
-		ok = quic_sk(nsk)->space[QUIC_SPACE_INITIAL].recv.has_largest &&
-		     !quic_sk(nsk)->closing;
+		ok = nqs->space[QUIC_SPACE_INITIAL]->recv.has_largest &&
+		     !nqs->closing;
 	}
 	release_sock(nsk);
 	if (!ok) {

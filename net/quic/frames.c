@@ -68,7 +68,7 @@ static u32 quic_rx_crypto(struct sock *sk, u8 space,
 			  const struct quic_frame *f)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_space *sp = &qs->space[space];
+	struct quic_space *sp = qs->space[space];
 	u32 err = 0;
 	int ret;
 

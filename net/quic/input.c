@@ -293,7 +293,7 @@ static int quic_packet_unprotect(struct quic_sock *qs, u8 space, u8 *pkt,
 				 struct quic_crypto_rx *ri)
 {
 	struct quic_crypto *c = quic_level_crypto(qs, quic_space_level(space));
-	struct quic_space *sp = &qs->space[space];
+	struct quic_space *sp = qs->space[space];
 	u64 largest = sp->recv.has_largest ? sp->recv.largest : U64_MAX;
 
 	return quic_crypto_decrypt(c, pkt, h->len, h->pn_offset, largest, ri);
@@ -303,7 +303,7 @@ static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
 			      bool ack_eliciting, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_space *sp = &qs->space[space];
+	struct quic_space *sp = qs->space[space];
 
 	quic_ackrange_add(&sp->recv, pn, ktime_get_ns());
 	quic_ecn_on_received(&qs->ecn, space, ecn);
@@ -348,7 +348,7 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 	u8 level;
 
 	space = quic_packet_space(h);
-	if (space < 0 || qs->space[space].discarded)
+	if (space < 0 || qs->space[space]->discarded)
 		return;
 	if (h->long_header && h->version != qs->version)
 		return;
@@ -365,13 +365,13 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 		quic_conn_error(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0);
 		return;
 	}
-	if (quic_pn_seen(&qs->space[space].recv, ri.pn))
+	if (quic_pn_seen(&qs->space[space]->recv, ri.pn))
 		return;	/* duplicate (RFC 9000 12.3) */
 	if (space == QUIC_SPACE_APP)
 		quic_key_update_on_rx(sk, ri.key_update, ri.key_phase);
 	/* The client switches to the server's chosen CID (RFC 9000 7.2). */
 	if (!qs->is_server && space == QUIC_SPACE_INITIAL &&
-	    !qs->space[space].recv.has_largest) {
+	    !qs->space[space]->recv.has_largest) {
 		qs->dcid.cid.len = h->scid_len;
 		memcpy(qs->dcid.cid.data, h->scid, h->scid_len);
 	}

@@ -34,7 +34,7 @@ static void quic_key_update_switched(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 	u64 delay_us;
 
-	qs->ku_first_pn = qs->space[QUIC_SPACE_APP].sent.next_pn;
+	qs->ku_first_pn = qs->space[QUIC_SPACE_APP]->sent.next_pn;
 	qs->ku_acked = false;
 	delay_us = 3 * quic_conn_pto_us(qs);
 	qs->ku_prepare_at = jiffies + usecs_to_jiffies(delay_us) + 1;

@@ -23,6 +23,7 @@ static int __init quic_init(void)
 {
 	int err;
 
+	quic_conn_module_init();
 	if (selftest) {
 		err = quic_crypto_selftest();
 		if (err)

@@ -149,7 +149,7 @@ static int quic_send_handshake(struct sock *sk, struct msghdr *msg,
 		return -ENOTCONN;
 	if (len > QUIC_CRYPTO_RX_LIMIT)
 		return -EMSGSIZE;
-	sp = &qs->space[quic_level_space(level)];
+	sp = qs->space[quic_level_space(level)];
 	if (sp->discarded)
 		return -EINVAL;
 	n = quic_sendbuf_fill(&sp->crypto_tx, msg, len, false);
@@ -322,8 +322,8 @@ static int quic_recv_handshake(struct sock *sk, struct msghdr *msg,
 	const u8 *p;
 
 	for (i = 0; i < ARRAY_SIZE(levels); i++) {
-		rb = &qs->space[quic_level_space(levels[i])].crypto_rx;
-		if (qs->space[quic_level_space(levels[i])].discarded ||
+		rb = &qs->space[quic_level_space(levels[i])]->crypto_rx;
+		if (qs->space[quic_level_space(levels[i])]->discarded ||
 		    !quic_recvbuf_readable(rb))
 			continue;
 		while (done < len && (p = quic_recvbuf_peek(rb, &n))) {

@@ -118,7 +118,7 @@ static bool quic_app_pending(struct sock *sk)
 static bool quic_space_pending(struct sock *sk, u8 space)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_space *sp = &qs->space[space];
+	struct quic_space *sp = qs->space[space];
 
 	if (!quic_space_has_tx_keys(qs, space))
 		return false;
@@ -161,7 +161,7 @@ static void quic_write_ack(struct sock *sk, u8 space,
 {
 	struct quic_ack_range r[QUIC_ACKRANGE_MAX];
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_space *sp = &qs->space[space];
+	struct quic_space *sp = qs->space[space];
 	struct quic_ack_ecn ecn, *pecn = NULL;
 	struct quic_ecn_counts counts;
 	u32 i, n = 0, encoded;
@@ -202,7 +202,7 @@ static void quic_write_ack(struct sock *sk, u8 space,
 static void quic_write_crypto(struct sock *sk, u8 space,
 			      struct quic_pkt_builder *b)
 {
-	struct quic_sendbuf *sb = &quic_sk(sk)->space[space].crypto_tx;
+	struct quic_sendbuf *sb = &quic_sk(sk)->space[space]->crypto_tx;
 	struct quic_tx_frame *rec;
 	u32 avail, len;
 	u64 off;
@@ -436,7 +436,7 @@ static int quic_packet_protect(struct quic_crypto *c, u8 *pkt,
 static void quic_fill_desc(struct quic_sock *qs, u8 space, u64 pn,
 			   struct quic_packet_desc *d)
 {
-	struct quic_space *sp = &qs->space[space];
+	struct quic_space *sp = qs->space[space];
 	struct quic_cid_entry *scid;
 	u64 largest = sp->sent.largest_acked;
 
@@ -483,7 +483,7 @@ static void quic_write_frames(struct sock *sk, u8 space,
 			      struct quic_pkt_builder *b)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_space *sp = &qs->space[space];
+	struct quic_space *sp = qs->space[space];
 	struct quic_frame ping = { .type = QUIC_FRAME_PING };
 
 	if (sp->ack_now || (sp->recv.count && sp->ack_eliciting_unacked))
@@ -524,7 +524,7 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 	bool fill = space == QUIC_SPACE_APP && READ_ONCE(gso);
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_crypto *c = quic_level_crypto(qs, quic_space_level(space));
-	struct quic_space *sp = &qs->space[space];
+	struct quic_space *sp = qs->space[space];
 	struct quic_pkt_builder b = { .buf = buf, .tp = tp };
 	struct quic_packet_layout l;
 	struct quic_packet_desc d;
@@ -685,7 +685,7 @@ static struct quic_tx_pkt *quic_tx_pkt_alloc(void)
  */
 static bool quic_initial_needs_pad(struct quic_sock *qs)
 {
-	struct quic_space *sp = &qs->space[QUIC_SPACE_INITIAL];
+	struct quic_space *sp = qs->space[QUIC_SPACE_INITIAL];
 
 	return !qs->is_server || sp->probe ||
 	       quic_sendbuf_pending(&sp->crypto_tx, U64_MAX);
@@ -956,7 +956,7 @@ void quic_output_close(struct sock *sk)
 				      quic_write_close, &tp);
 		if (n <= 0)
 			continue;
-		qs->space[space].sent.next_pn++;
+		qs->space[space]->sent.next_pn++;
 		used += n;
 	}
 	if (!used) {

@@ -15,21 +15,24 @@
 #include "sockopt.h"
 #include "udp.h"
 
+/*
+ * quic_destroy_sock() undoes this, after a failure here too: inet_create()
+ * calls it then, and so does quic_sk_alloc_child().
+ */
 static int quic_init_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	int err;
 
-	err = dst_cache_init(&qs->dst_cache, GFP_KERNEL);
-	if (err)
-		return err;
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	qs->udp = NULL;
 	INIT_HLIST_NODE(&qs->bind_node);
 	/* CID lookups find sockets under RCU without a reference. */
 	sock_set_flag(sk, SOCK_RCU_FREE);
-	quic_conn_init(sk);
-	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
-	return 0;
+	err = dst_cache_init(&qs->dst_cache, GFP_KERNEL);
+	if (err)
+		return err;
+	return quic_conn_init(sk);
 }
 
 static void quic_destroy_sock(struct sock *sk)
@@ -37,6 +40,8 @@ static void quic_destroy_sock(struct sock *sk)
 	/* close() already unbound; this covers a failed socket creation. */
 	WARN_ON_ONCE(quic_sk(sk)->udp);
 	dst_cache_destroy(&quic_sk(sk)->dst_cache);
+	/* After close() nothing is left: this covers a failed creation. */
+	quic_conn_free_spaces(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 

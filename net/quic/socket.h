@@ -134,7 +134,16 @@ struct quic_sock {
 	struct quic_cid		odcid;	/* client's first DCID */
 	struct quic_cid		initial_scid;	/* first SCID we used */
 
-	struct quic_space	space[QUIC_SPACE_MAX];
+	/*
+	 * Packet number spaces, by QUIC_SPACE_*. The application space is
+	 * @app_space. Initial and Handshake are separate allocations that
+	 * live only through the handshake; once discarded (RFC 9001 4.9)
+	 * they point to quic_space_discarded, shared and read-only, so that
+	 * an established connection does not carry them and a stray write
+	 * to one faults instead of going unnoticed.
+	 */
+	struct quic_space	*space[QUIC_SPACE_MAX];
+	struct quic_space	app_space;
 	struct quic_crypto	app_crypto;	/* 1-RTT */
 	/*
 	 * Initial and Handshake keys: allocated when first set, freed when
