@@ -766,22 +766,79 @@ static void quic_skb_set_gso(struct sk_buff *skb, u32 segs, u32 size)
 }
 
 /*
+ * The fragment's page is full and datagrams still hold it: take a stashed
+ * page nothing holds any more instead, or stash this one so that a new
+ * page is allocated only while all of them are in use.
+ */
+static void quic_tx_frag_rotate(struct quic_sock *qs, struct page_frag *pfrag)
+{
+	struct page *full = pfrag->page, *p;
+	int i, free_slot = -1;
+
+	for (i = 0; i < QUIC_TX_PAGE_STASH; i++) {
+		p = qs->tx_stash[i];
+		if (!p) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (page_ref_count(p) == 1) {
+			qs->tx_stash[i] = full;
+			pfrag->page = p;
+			pfrag->offset = 0;
+			pfrag->size = page_size(p);
+			return;
+		}
+	}
+	if (free_slot < 0)
+		return;	/* all in use: skb_page_frag_refill() lets this go */
+	qs->tx_stash[free_slot] = full;
+	pfrag->page = NULL;
+}
+
+/*
  * Room for one datagram of @size bytes in the socket's page fragment.
  *
  * Datagrams are built in page fragments rather than in the skb head, as
- * TCP builds its segments: the fragment's page is recycled as soon as the
- * skbs using it are freed, so sending costs no allocation per datagram,
- * and a GSO run needs no large linear buffer (which init_on_alloc kernels
- * also zero on every allocation). The socket lock serialises the
- * fragment's users; the page is released with the socket.
+ * TCP builds its segments: a GSO run needs no large linear buffer, and a
+ * page is built in again once the skbs using it are freed, so sending
+ * costs no allocation per datagram. The receiver holds a page until it has
+ * read every datagram in it, which under load is after the sender filled
+ * the next one: without a few pages to rotate through (tx_stash), a page
+ * would be allocated, and zeroed on init_on_alloc kernels (Debian's), for
+ * every 22 or so datagrams. The socket lock serialises the users; the
+ * pages are released with the socket, the stash also once nothing is in
+ * flight (quic_output_trim_stash()).
  */
 static u8 *quic_tx_frag_reserve(struct sock *sk, u32 size)
 {
 	struct page_frag *pfrag = &sk->sk_frag;
 
+	if (pfrag->page && pfrag->offset + size > pfrag->size &&
+	    page_ref_count(pfrag->page) != 1)
+		quic_tx_frag_rotate(quic_sk(sk), pfrag);
 	if (!skb_page_frag_refill(size, pfrag, GFP_ATOMIC))
 		return NULL;
 	return page_address(pfrag->page) + pfrag->offset;
+}
+
+/**
+ * quic_output_trim_stash() - let go of the pages kept for reuse
+ * @sk: socket, locked (or being destroyed)
+ *
+ * Pages still in use by skbs are freed with the last of them.
+ */
+void quic_output_trim_stash(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	int i;
+
+	for (i = 0; i < QUIC_TX_PAGE_STASH; i++) {
+		if (qs->tx_stash[i]) {
+			put_page(qs->tx_stash[i]);
+			qs->tx_stash[i] = NULL;
+		}
+	}
 }
 
 /* Attach the @len bytes just built in the page fragment to @skb. */

@@ -112,6 +112,12 @@ enum quic_deferred {
 	QUIC_DEFER_PACE_TIMER,
 };
 
+/*
+ * Full pages of sent datagrams a socket keeps, to build in again once the
+ * skbs using them are freed (see quic_tx_frag_reserve()).
+ */
+#define QUIC_TX_PAGE_STASH	4
+
 struct quic_sock {
 	/* Must be first: the inet layer casts struct sock to inet_sock. */
 	struct inet_sock	inet;
@@ -160,6 +166,8 @@ struct quic_sock {
 	u64			ecn_prev_largest; /* largest acked before */
 	bool			tx_ecn;		/* skb being built: ECT(0) */
 	bool			gso_run;	/* a GSO run is being built */
+	/* Full datagram pages kept for reuse (output.c), with a reference. */
+	struct page		*tx_stash[QUIC_TX_PAGE_STASH];
 	/* Path MTU (RFC 9000 14.2, see quic_conn_update_dgram_size()):
 	 * the largest datagram sent now, the MTU of the route the last
 	 * one took, and whether the path dropped large datagrams.
