@@ -898,9 +898,9 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 		quic_key_update_on_ack(sk, res->largest);
 	quic_conn_on_ack_ecn(sk, space, res, ecn);
 	quic_detect_lost(sk, space);
-	/* A burst is over: the pages kept for the next one can go. */
+	/* A burst is over: an idle connection holds no pages. */
 	if (!qs->bytes_in_flight)
-		quic_output_trim_stash(sk);
+		quic_output_release_pages(sk);
 	quic_conn_arm_loss_timer(sk);
 	sk->sk_write_space(sk);
 }

@@ -89,7 +89,7 @@ static inline bool quic_space_has_tx_keys(struct quic_sock *qs, u8 space)
 /* output.c */
 void quic_output_flush(struct sock *sk);
 void quic_output_close(struct sock *sk);
-void quic_output_trim_stash(struct sock *sk);
+void quic_output_release_pages(struct sock *sk);
 void quic_tx_pkt_free(struct quic_tx_pkt *tp);
 int quic_output_init(void);
 void quic_output_exit(void);

@@ -520,9 +520,9 @@ static u8 *quic_skb_span(struct sk_buff *skb, u32 off, u32 len)
  * place, so a datagram is used where it lies only if no one else can see
  * those bytes: not a clone's (a packet socket's, say), not a page the
  * skb shares (splice) or a sender's user page (zerocopy). Else, and where
- * a datagram is not contiguous, it is copied first. The datagrams of a
- * local sender's GSO run are one page fragment each (output.c): in place,
- * and with no skb per datagram.
+ * a datagram is not contiguous, it is copied first. A local sender's GSO
+ * run has its first datagram in the head and each other one in a page
+ * fragment of its own (output.c): in place, and with no skb per datagram.
  */
 static void quic_input_skb(struct sock *sk, struct sk_buff *skb)
 {

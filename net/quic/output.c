@@ -799,16 +799,16 @@ static void quic_tx_frag_rotate(struct quic_sock *qs, struct page_frag *pfrag)
 /*
  * Room for one datagram of @size bytes in the socket's page fragment.
  *
- * Datagrams are built in page fragments rather than in the skb head, as
- * TCP builds its segments: a GSO run needs no large linear buffer, and a
+ * The datagrams of a GSO run after its first are built in page fragments,
+ * as TCP builds its segments, rather than in one large linear buffer: a
  * page is built in again once the skbs using it are freed, so sending
- * costs no allocation per datagram. The receiver holds a page until it has
- * read every datagram in it, which under load is after the sender filled
- * the next one: without a few pages to rotate through (tx_stash), a page
- * would be allocated, and zeroed on init_on_alloc kernels (Debian's), for
- * every 22 or so datagrams. The socket lock serialises the users; the
- * pages are released with the socket, the stash also once nothing is in
- * flight (quic_output_trim_stash()).
+ * costs no allocation per datagram. The receiver holds a page until it
+ * has read every datagram in it, which under load is after the sender
+ * filled the next one: without a few pages to rotate through (tx_stash),
+ * a page would be allocated, and zeroed on init_on_alloc kernels
+ * (Debian's), for every 22 or so datagrams. The socket lock serialises
+ * the users. Once nothing is in flight the pages go
+ * (quic_output_release_pages()): an idle connection holds none.
  */
 static u8 *quic_tx_frag_reserve(struct sock *sk, u32 size)
 {
@@ -823,12 +823,12 @@ static u8 *quic_tx_frag_reserve(struct sock *sk, u32 size)
 }
 
 /**
- * quic_output_trim_stash() - let go of the pages kept for reuse
+ * quic_output_release_pages() - let go of the pages datagrams are built in
  * @sk: socket, locked (or being destroyed)
  *
  * Pages still in use by skbs are freed with the last of them.
  */
-void quic_output_trim_stash(struct sock *sk)
+void quic_output_release_pages(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	int i;
@@ -838,6 +838,10 @@ void quic_output_trim_stash(struct sock *sk)
 			put_page(qs->tx_stash[i]);
 			qs->tx_stash[i] = NULL;
 		}
+	}
+	if (sk->sk_frag.page) {
+		put_page(sk->sk_frag.page);
+		sk->sk_frag.page = NULL;
 	}
 }
 
@@ -853,8 +857,10 @@ static void quic_tx_frag_commit(struct sock *sk, struct sk_buff *skb, u32 len)
 }
 
 /*
- * Fill @skb with datagrams, one page fragment each: one, or a run of
- * full-size 1-RTT-only ones that leave as a single GSO super-packet.
+ * Fill @skb with datagrams: one, or a run of full-size 1-RTT-only ones
+ * that leave as a single GSO super-packet. The first goes in @skb's own
+ * buffer, which has room for it, so that a lone datagram (an ACK, a small
+ * message) needs no page; the rest of a run in page fragments.
  */
 static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
 			    u32 size)
@@ -865,14 +871,18 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
 	int n;
 
 	while (segs < max) {
-		buf = quic_tx_frag_reserve(sk, size);
+		buf = segs ? quic_tx_frag_reserve(sk, size) :
+			     skb_tail_pointer(skb);
 		if (!buf)
 			break;
 		quic_sk(sk)->gso_run = segs > 0;
 		n = quic_build_datagram(sk, buf, size, &app_only);
 		if (n <= 0)
 			break;
-		quic_tx_frag_commit(sk, skb, n);
+		if (segs)
+			quic_tx_frag_commit(sk, skb, n);
+		else
+			skb_put(skb, n);
 		segs++;
 		/* Only the last segment of a run may be short. */
 		if (!app_only || n != size)
@@ -929,7 +939,7 @@ void quic_output_flush(struct sock *sk)
 		if (qs->ecn.state == QUIC_ECN_TESTING)
 			max = 1;
 		qs->tx_ecn = quic_ecn_marking(&qs->ecn);
-		skb = alloc_skb(QUIC_TX_HEADROOM, GFP_ATOMIC);
+		skb = alloc_skb(QUIC_TX_HEADROOM + size, GFP_ATOMIC);
 		if (!skb)
 			break;
 		skb_reserve(skb, QUIC_TX_HEADROOM);

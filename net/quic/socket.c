@@ -42,7 +42,7 @@ static void quic_destroy_sock(struct sock *sk)
 	dst_cache_destroy(&quic_sk(sk)->dst_cache);
 	/* After close() nothing is left: this covers a failed creation. */
 	quic_conn_free_spaces(sk);
-	quic_output_trim_stash(sk);
+	quic_output_release_pages(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 
