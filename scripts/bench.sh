@@ -12,6 +12,7 @@
 # BENCH_IDLE_CONNS (idle connections for the memory
 # figure, default 1000), BENCH_PROFILE=1 (add a perf profile),
 # BENCH_PROFILE_ARGS (client options of the profiled run),
+# BENCH_PROFILE_EVENT (its perf event, default cpu-clock),
 # BENCH_OUT (JSON results, default build/bench/results.json),
 # BENCH_TIMEOUT (VM time limit in seconds, default 1200).
 set -u
@@ -31,6 +32,8 @@ mkdir -p "$dir" "$(dirname "$out")"
 	[ -n "${BENCH_PROFILE:-}" ] && echo "BENCH_PROFILE=$BENCH_PROFILE"
 	[ -n "${BENCH_PROFILE_ARGS:-}" ] &&
 		echo "BENCH_PROFILE_ARGS=\"$BENCH_PROFILE_ARGS\""
+	[ -n "${BENCH_PROFILE_EVENT:-}" ] &&
+		printf "BENCH_PROFILE_EVENT=%q\n" "$BENCH_PROFILE_EVENT"
 } > "$dir/config"
 rm -rf "$vmout"
 

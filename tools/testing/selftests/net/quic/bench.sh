@@ -14,8 +14,11 @@
 #   - handshakes per second (quic_perf --handshakes): TCP, kTLS, QUIC;
 #   - 1-byte ping-pong latency (p50/p99): TCP, kTLS, QUIC;
 #   - kernel memory per idle QUIC connection: slab growth (/proc/slabinfo,
-#     the VM boots with slab_nomerge) for N idle connections, divided by
-#     2N, since both endpoints of every connection live in this VM.
+#     the VM boots with slab_nomerge) plus the other kernel pages taken
+#     (/proc/meminfo: free memory lost beyond slab, page cache, user
+#     memory, page tables, stacks and per-CPU areas) for N idle
+#     connections, divided by 2N, since both endpoints of every
+#     connection live in this VM.
 #
 # Output: progress, a ratio table, and one line per measurement:
 #   RESULT <transport> <cipher> <write-size> <Mbit/s> <ratio>x
@@ -39,7 +42,10 @@
 # mkcerts.sh directory to reuse), BENCH_PROFILE=1
 # (also record a `perf` profile of a QUIC 64K run, when perf works),
 # BENCH_PROFILE_ARGS (extra client options of the profiled run, e.g.
-# "--no-encryption" or "--cipher chacha20"; default none: AES-128-GCM).
+# "--no-encryption" or "--cipher chacha20"; default none: AES-128-GCM),
+# BENCH_PROFILE_EVENT (perf event of the profile, default cpu-clock; a
+# tracepoint such as sched:sched_switch is recorded with call chains and
+# reported as the kernel stacks that hit it most: where tasks block).
 # Ends with one TAP line (the VM harness wants one); exit status 0 when
 # every measurement produced a number.
 # shellcheck disable=SC2317,SC2119 # cleanup runs from a trap; topo_two_hosts takes no args here
@@ -253,7 +259,7 @@ quic_inuse() {	# QUIC sockets in use in namespace $1
 }
 
 memory() {
-	local idle_log=$work/idle.log pid per total
+	local idle_log=$work/idle.log pid per total pages
 	# Earlier connections (e.g. the handshake runs) must be gone first:
 	# only the server's listener may remain.
 	for _ in $(seq 100); do
@@ -266,6 +272,7 @@ memory() {
 		sleep "$SETTLE"
 	fi
 	printf '%s\n' "$(< /proc/slabinfo)" > "$work/slab.before"
+	printf '%s\n' "$(< /proc/meminfo)" > "$work/meminfo.before"
 	ip netns exec "$NS1" "$perf_bin" -c "$ADDR2_V4" -p $port \
 		--ca "$creds/ca-cert.pem" --idle "$IDLE" -t 600 \
 		> "$idle_log" 2>&1 &
@@ -283,6 +290,7 @@ memory() {
 	fi
 	sleep "$SETTLE"
 	printf '%s\n' "$(< /proc/slabinfo)" > "$work/slab.after"
+	printf '%s\n' "$(< /proc/meminfo)" > "$work/meminfo.after"
 	kill -TERM $pid
 	wait $pid
 	# Active objects x object size, per cache, before and after: the
@@ -300,8 +308,21 @@ memory() {
 		[ "$MODE" = smoke ] || problem "memory: slab shrank by $((-total)) bytes"
 		per=0
 	fi
-	echo "memory quic $per" >> "$extra"
-	note "memory: $IDLE idle QUIC connections (2 endpoints each): slab +$total bytes = $per bytes per endpoint; grew most:"
+	# Whole pages the kernel took besides slab, page cache, user memory,
+	# page tables, stacks and per-CPU areas: what the sockets hold in
+	# pages (send page fragments, say), which slabinfo does not show.
+	pages=$(awk -v n=$((2 * IDLE)) '
+		FILENAME ~ /before$/ { b[$1] = $2; next }
+		{ d[$1] = $2 - b[$1] }
+		END { other = -d["MemFree:"] - d["Slab:"] - d["AnonPages:"]
+		      other -= d["Buffers:"] + d["Cached:"] + d["PageTables:"]
+		      other -= d["KernelStack:"] + d["Percpu:"]
+		      printf "%d", other * 1024 / n }' \
+		"$work/meminfo.before" "$work/meminfo.after")
+	[ "$pages" -lt 0 ] && pages=0
+	echo "memory quic $((per + pages))" >> "$extra"
+	echo "memory-pages quic $pages" >> "$extra"
+	note "memory: $IDLE idle QUIC connections (2 endpoints each): slab +$total bytes = $per bytes per endpoint, other kernel pages $pages bytes per endpoint; slab grew most:"
 	grep '^slab ' "$work/slab.delta" | head -8 > "$work/slabtop"
 	while read -r _ cache each delta; do
 		table "  slab $cache +$delta bytes ($each per endpoint)"
@@ -311,29 +332,42 @@ memory() {
 
 profile() {	# a perf profile of one QUIC 64K run, if perf works here
 	local data=$work/perf.data cli=$work/profile.cli
-	local -a pargs
+	local event=${BENCH_PROFILE_EVENT:-cpu-clock}
+	local -a pargs rec=(-e "$event" -F 997)
 	read -r -a pargs <<< "${BENCH_PROFILE_ARGS:-}"
 	command -v perf > /dev/null || { note "profile: no perf"; return 0; }
+	# A tracepoint is recorded at every hit, with the kernel stack.
+	[ "$event" = cpu-clock ] || rec=(-e "$event" -g)
 	# Samples of every CPU (client, server, softirq) while the client
 	# runs: perf starts its workload only once it records, which takes
 	# long under TCG.
-	perf record -a -e cpu-clock -F 997 -o "$data" -- \
+	perf record -a "${rec[@]}" -o "$data" -- \
 		ip netns exec "$NS1" timeout 60 "$perf_bin" -c "$ADDR2_V4" \
 		-p $port --ca "$creds/ca-cert.pem" -t 6 -l 64K "${pargs[@]}" \
 		> "$cli" \
 		2> "$work/perf.log"
 	note "profile run: $(grep 'receiver' "$cli" | tail -1)"
-	{
-		echo "== where the CPU time went (command, object) =="
-		perf report -i "$data" --no-children --sort comm,dso --stdio \
-			--percent-limit 0.5 2> /dev/null | grep -v '^#' | grep -v '^$'
-		echo "== hottest functions (idle excluded) =="
-		perf report -i "$data" --no-children --sort sym --stdio \
-			--percent-limit 0.3 2> /dev/null | grep -v '^#' |
-			grep -v '^$' | grep -v 'safe_halt\|default_idle\|cpuidle' | head -40
-	} > "$work/profile.txt"
+	if [ "$event" != cpu-clock ]; then
+		{
+			echo "== $event: kernel stacks, most frequent first =="
+			perf report -i "$data" --no-children --sort comm --stdio \
+				-g folded,0.5,callee,function,percent \
+				2> /dev/null | grep -v '^#' | grep -v '^$' |
+				sed 's/;/ </g' | cut -c1-400 | head -60
+		} > "$work/profile.txt"
+	else
+		{
+			echo "== where the CPU time went (command, object) =="
+			perf report -i "$data" --no-children --sort comm,dso --stdio \
+				--percent-limit 0.5 2> /dev/null | grep -v '^#' | grep -v '^$'
+			echo "== hottest functions (idle excluded) =="
+			perf report -i "$data" --no-children --sort sym --stdio \
+				--percent-limit 0.3 2> /dev/null | grep -v '^#' |
+				grep -v '^$' | grep -v 'safe_halt\|default_idle\|cpuidle' | head -40
+		} > "$work/profile.txt"
+	fi
 	if [ -s "$work/profile.txt" ] && grep -q '%' "$work/profile.txt"; then
-		note "profile (QUIC 64K ${BENCH_PROFILE_ARGS:-AES-128-GCM}, perf cpu-clock, all CPUs):"
+		note "profile (QUIC 64K ${BENCH_PROFILE_ARGS:-AES-128-GCM}, perf $event, all CPUs):"
 		sed 's/^/#   /' "$work/profile.txt"
 		[ -d /run/vm ] && cp "$work/profile.txt" /run/vm/profile.txt
 	else
@@ -472,6 +506,8 @@ jq -n --arg mode "$MODE" --arg kernel "$(uname -r)" --argjson secs "$SECS" \
 			  round_trips: (.[4] | tonumber)}}] | add),
 		memory_bytes_per_idle_connection: ([lines($extra)[]
 			| select(.[0] == "memory") | .[2] | tonumber] | first),
+		page_bytes_per_idle_connection: ([lines($extra)[]
+			| select(.[0] == "memory-pages") | .[2] | tonumber] | first),
 		idle_connections: '"$IDLE"',
 		slab_growth_per_endpoint: ([lines($extra)[] | select(.[0] == "slab")
 			| {(.[1]): (.[2] | tonumber)}] | add)
