@@ -42,12 +42,7 @@ static u64 quic_stream_index(s64 id)
 
 void quic_stream_table_init(struct quic_stream_table *t, bool is_server)
 {
-	int i, j;
-
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < 2; i++)
-		for (j = 0; j < 2; j++)
-			quic_ackrange_init(&t->freed[i][j]);
 	INIT_LIST_HEAD(&t->send_list);
 	INIT_LIST_HEAD(&t->readable);
 	INIT_LIST_HEAD(&t->ctrl_list);
@@ -126,7 +121,10 @@ static bool quic_stream_freed(struct quic_stream_table *t, s64 id)
 {
 	struct quic_ackrange_set *set;
 
-	set = &t->freed[quic_stream_id_uni(id)][!quic_stream_id_local(t, id)];
+	if (!t->freed)
+		return false;
+	set = &t->freed->set[quic_stream_id_uni(id)]
+			    [!quic_stream_id_local(t, id)];
 	return quic_stream_index(id) < set->floor ||
 	       quic_ackrange_contains(set, quic_stream_index(id));
 }
@@ -296,6 +294,23 @@ int quic_stream_get_peer(struct quic_stream_table *t, s64 id, bool sending,
 	return 0;
 }
 
+/*
+ * Finished streams are recorded from the first one on: a connection that
+ * finished none carries no record.
+ */
+static int quic_stream_freed_alloc(struct quic_stream_table *t)
+{
+	int i, j;
+
+	t->freed = kmalloc(sizeof(*t->freed), GFP_ATOMIC);
+	if (!t->freed)
+		return -ENOMEM;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			quic_ackrange_init(&t->freed->set[i][j]);
+	return 0;
+}
+
 /**
  * quic_stream_maybe_free() - free a stream both of whose halves are done
  * @t: stream table
@@ -313,8 +328,13 @@ void quic_stream_maybe_free(struct quic_stream_table *t,
 
 	if (!send_done || !s->recv_done)
 		return;
-	quic_ackrange_add(&t->freed[quic_stream_id_uni(s->id)]
-				   [!quic_stream_id_local(t, s->id)],
+	/* Without the record a frame could bring the stream back: keep it
+	 * rather (out of memory), with the credit it would give back.
+	 */
+	if (!t->freed && quic_stream_freed_alloc(t))
+		return;
+	quic_ackrange_add(&t->freed->set[quic_stream_id_uni(s->id)]
+					[!quic_stream_id_local(t, s->id)],
 			  quic_stream_index(s->id), 0);
 	if (!quic_stream_id_local(t, s->id))
 		t->local_limit[quic_stream_id_uni(s->id)]++;
@@ -334,7 +354,11 @@ void quic_stream_table_free(struct quic_stream_table *t)
 			quic_stream_free(t, s);
 	kfree(t->hash);
 	t->hash = NULL;
+	if (!t->freed)
+		return;
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++)
-			quic_ackrange_release(&t->freed[i][j]);
+			quic_ackrange_release(&t->freed->set[i][j]);
+	kfree(t->freed);
+	t->freed = NULL;
 }

@@ -37,6 +37,10 @@ struct quic_stream {
 	u32			stop_code;
 };
 
+struct quic_stream_freed {
+	struct quic_ackrange_set set[2][2];
+};
+
 struct quic_stream_table {
 	/*
 	 * Streams by ID: no buckets until the first stream, then a table
@@ -61,12 +65,13 @@ struct quic_stream_table {
 	u64	rx_window_bidi_remote;
 	u64	rx_window_uni;
 	/*
-	 * Indexes of finished, freed streams by [uni][peer]. Opening a stream
-	 * opens every lower one of its type (RFC 9000 2.1) without creating
+	 * Indexes of finished, freed streams by [uni][peer], allocated when
+	 * the first stream is freed (NULL: none yet). Opening a stream opens
+	 * every lower one of its type (RFC 9000 2.1) without creating
 	 * objects; this tells "freed" from "opened but not used yet". Very
 	 * old entries may be forgotten: they then count as freed.
 	 */
-	struct quic_ackrange_set freed[2][2];
+	struct quic_stream_freed *freed;
 	s64	last_active;		/* target of write() without a cmsg */
 	/* Send buffer bytes; read locklessly by writers waiting for room. */
 	u64	tx_mem;
