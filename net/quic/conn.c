@@ -544,6 +544,7 @@ void quic_conn_check_established(struct sock *sk)
 	    !app->tx.ready || !app->rx.ready)
 		return;
 	inet_sk_set_state(sk, QUIC_SS_ESTABLISHED);
+	quic_key_update_established(sk);
 	if (qs->is_server) {
 		qs->handshake_confirmed = true;
 		qs->ctrl_pending |= QUIC_CTRL_HANDSHAKE_DONE;
@@ -906,6 +907,23 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 }
 
 /**
+ * quic_conn_idle_trim() - drop what an idle connection need not keep
+ * @sk: socket, lock held
+ *
+ * The records of ACK-only packets wait for an ACK of an ACK, which a
+ * quiet peer never sends: without them, the ranges they covered are only
+ * repeated in our next ACKs a little longer.
+ */
+void quic_conn_idle_trim(struct sock *sk)
+{
+	struct quic_recovery_space *sent = &quic_sk(sk)->app_space.sent;
+	struct quic_sent_pkt *old;
+
+	while ((old = quic_recovery_shed_ack_only(sent)))
+		quic_tx_pkt_free(container_of(old, struct quic_tx_pkt, pkt));
+}
+
+/**
  * quic_conn_on_packet_sent() - a packet left: track it for recovery
  * @sk: socket
  * @tp: its record; owned by the recovery list from now on
@@ -917,6 +935,8 @@ void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp)
 
 	tp->pkt.time_sent_us = quic_now_us();
 	qs->last_tx_us = tp->pkt.time_sent_us;
+	if (tp->space == QUIC_SPACE_APP)
+		quic_key_update_touch(sk);
 	tp->ecn = qs->tx_ecn;
 	quic_ecn_on_sent(&qs->ecn, tp->space, tp->ecn);
 	if (quic_recovery_on_sent(&sp->sent, &tp->pkt)) {

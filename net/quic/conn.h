@@ -119,6 +119,9 @@ u64 quic_conn_pto_us(struct quic_sock *qs);
 
 void quic_key_update_init(struct sock *sk);
 void quic_key_update_stop(struct sock *sk);
+void quic_key_update_established(struct sock *sk);
+void quic_key_update_touch(struct sock *sk);
+void quic_conn_idle_trim(struct sock *sk);
 int quic_key_update_start(struct sock *sk);
 void quic_key_update_on_rx(struct sock *sk, bool key_update, u8 key_phase);
 void quic_key_update_on_ack(struct sock *sk, u64 largest);

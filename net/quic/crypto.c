@@ -240,27 +240,36 @@ static int quic_crypto_key_set(struct quic_crypto_key *k, u32 cipher,
  * libraries serve it from a key kept here: no transform, which with its
  * context would take a 1 KiB allocation per direction of every connection.
  */
-static int quic_crypto_hp_set(struct quic_crypto_dir *d,
-			      const struct quic_packet_keys *pk)
+static int quic_crypto_hp_expand(struct quic_crypto_dir *d, gfp_t gfp)
 {
 	struct crypto_aes_ctx *aes;
-	int err, i;
+	int err;
 
-	if (d->cipher == QUIC_CIPHER_CHACHA20_POLY1305) {
-		for (i = 0; i < ARRAY_SIZE(d->hp_chacha); i++)
-			d->hp_chacha[i] = get_unaligned_le32(pk->hp + 4 * i);
-		return 0;
-	}
-	aes = kmalloc(sizeof(*aes), GFP_KERNEL);
+	aes = kmalloc(sizeof(*aes), gfp);
 	if (!aes)
 		return -ENOMEM;
-	err = aes_expandkey(aes, pk->hp, pk->key_len);
+	err = aes_expandkey(aes, d->hp_key, d->hp_key_len);
 	if (err) {
 		kfree_sensitive(aes);
 		return err;
 	}
 	d->hp_aes = aes;
 	return 0;
+}
+
+static int quic_crypto_hp_set(struct quic_crypto_dir *d,
+			      const struct quic_packet_keys *pk)
+{
+	int i;
+
+	if (d->cipher == QUIC_CIPHER_CHACHA20_POLY1305) {
+		for (i = 0; i < ARRAY_SIZE(d->hp_chacha); i++)
+			d->hp_chacha[i] = get_unaligned_le32(pk->hp + 4 * i);
+		return 0;
+	}
+	memcpy(d->hp_key, pk->hp, pk->key_len);
+	d->hp_key_len = pk->key_len;
+	return quic_crypto_hp_expand(d, GFP_KERNEL);
 }
 
 /*
@@ -538,6 +547,19 @@ static int quic_crypto_aead(const struct quic_crypto *c,
 				     hdr_len, len);
 }
 
+/* Out of memory for the key schedule: a throwaway one, for this packet. */
+static noinline void quic_crypto_hp_mask_once(struct quic_crypto_dir *d,
+					      const u8 *sample)
+{
+	struct crypto_aes_ctx aes;
+
+	if (aes_expandkey(&aes, d->hp_key, d->hp_key_len))
+		memset(d->hp_buf, 0, sizeof(d->hp_buf));	/* cannot be */
+	else
+		aes_encrypt(&aes, d->hp_buf, sample);
+	memzero_explicit(&aes, sizeof(aes));
+}
+
 /*
  * Header protection mask into @d->hp_buf (RFC 9001 5.4.3, 5.4.4): AES of
  * the sample, or ChaCha20 of zeros with the sample as block counter
@@ -548,6 +570,12 @@ static void quic_crypto_hp_mask(struct quic_crypto_dir *d, const u8 *sample)
 	u32 state[CHACHA_STATE_WORDS];
 
 	if (d->cipher != QUIC_CIPHER_CHACHA20_POLY1305) {
+		/* The first packet after an idle spell (see detach) */
+		if (unlikely(!d->hp_aes) &&
+		    quic_crypto_hp_expand(d, GFP_ATOMIC)) {
+			quic_crypto_hp_mask_once(d, sample);
+			return;
+		}
 		aes_encrypt(d->hp_aes, d->hp_buf, sample);
 		return;
 	}
@@ -842,6 +870,53 @@ int quic_crypto_attach(struct quic_crypto *c)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_attach);
+
+/**
+ * quic_crypto_detach() - drop the transforms of an idle context
+ * @c: context
+ *
+ * For the ciphers gcm_soft.c covers, every slot keeps only its keys:
+ * packets are sealed and opened without the SIMD cipher until
+ * quic_crypto_attach() gives the current phase its transforms back. A
+ * connection that stays idle holds no transform, about 1 KiB each, and
+ * no AES header protection key schedule (512 bytes each), which the next
+ * packet rebuilds.
+ *
+ * Context: process context (transforms are freed). Caller excludes the
+ * data path.
+ * Return: true if a transform was dropped.
+ */
+bool quic_crypto_detach(struct quic_crypto *c)
+{
+	struct quic_crypto_dir *dirs[] = { &c->tx, &c->rx };
+	struct quic_crypto_key *k;
+	bool dropped = false;
+	u32 i, j;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		/* Header protection: rebuilt at the next packet. */
+		if (dirs[i]->hp_aes) {
+			kfree_sensitive(dirs[i]->hp_aes);
+			dirs[i]->hp_aes = NULL;
+			dropped = true;
+		}
+		if (!quic_crypto_soft_capable(dirs[i]->cipher))
+			continue;
+		for (j = 0; j < ARRAY_SIZE(dirs[i]->key); j++) {
+			k = &dirs[i]->key[j];
+			if (!k->aead || !k->key_len)
+				continue;
+			aead_request_free(k->req);
+			crypto_free_aead(k->aead);
+			k->req = NULL;
+			k->aead = NULL;
+			k->simd = false;
+			dropped = true;
+		}
+	}
+	return dropped;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_detach);
 
 /**
  * quic_crypto_free() - drop all keys and transforms of a context

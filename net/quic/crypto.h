@@ -46,7 +46,10 @@ struct quic_crypto_key {
 /**
  * struct quic_crypto_dir - the keys of one direction
  * @key: AEAD state indexed by key phase bit; only 1-RTT uses @key[1]
- * @hp_aes: header protection key schedule, for the AES ciphers
+ * @hp_aes: header protection key schedule, for the AES ciphers; NULL
+ *	while idle (quic_crypto_detach()), rebuilt from @hp_key on next use
+ * @hp_key: header protection key, for the AES ciphers
+ * @hp_key_len: length of @hp_key
  * @hp_chacha: header protection key, for ChaCha20 (CPU-order words)
  * @version: QUIC version the keys were derived for
  * @cipher: QUIC_CIPHER_*
@@ -60,6 +63,8 @@ struct quic_crypto_key {
 struct quic_crypto_dir {
 	struct quic_crypto_key key[2];
 	struct crypto_aes_ctx *hp_aes;
+	u8 hp_key[QUIC_KEY_MAX_LEN];
+	u8 hp_key_len;
 	u32 hp_chacha[QUIC_KEY_MAX_LEN / 4];
 	u32 version;
 	u32 cipher;
@@ -131,6 +136,7 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
 int quic_crypto_key_update(struct quic_crypto *c);
 int quic_crypto_key_update_commit(struct quic_crypto *c);
 int quic_crypto_attach(struct quic_crypto *c);
+bool quic_crypto_detach(struct quic_crypto *c);
 bool quic_crypto_next_prepared(const struct quic_crypto *c);
 void quic_crypto_free(struct quic_crypto *c);
 bool quic_crypto_force_soft(struct quic_crypto *c);

@@ -215,11 +215,13 @@ static int quic_st_attach(struct quic_crypto *c)
  * of the new phase, a delayed old-phase packet still opens, a second
  * update needs the next phase prepared first. A attaches transforms to
  * each new phase at once, B only after the exchange, so each direction is
- * sealed by one implementation and opened by the other.
+ * sealed by one implementation and opened by the other; A also drops its
+ * transforms as an idle connection does, and gets them back.
  */
 static int quic_st_key_update_run(struct quic_st_pair *p, u32 cipher, u8 *pkt)
 {
 	struct quic_crypto *a = &p->a, *b = &p->b;
+	bool lazy;
 	int err;
 
 	err = quic_crypto_set_secret(a, 1, cipher, quic_vec_chacha_secret, 32,
@@ -247,6 +249,23 @@ static int quic_st_key_update_run(struct quic_st_pair *p, u32 cipher, u8 *pkt)
 	      quic_st_hop(a, b, pkt, 12, 1, false);
 	if (err)
 		return quic_st_fail("key update", "first update", err);
+	/* Idle: AES-GCM gives its transforms up and works on without. */
+	lazy = cipher != QUIC_CIPHER_CHACHA20_POLY1305;
+	if (quic_crypto_detach(a) != lazy ||
+	    !!a->tx.key[a->key_phase].aead == lazy ||
+	    !!a->rx.key[a->key_phase].aead == lazy ||
+	    a->tx.hp_aes || a->rx.hp_aes)
+		return quic_st_fail("key update", "idle transforms", -EPROTO);
+	err = quic_st_hop(a, b, pkt, 16, 1, false) ?:
+	      quic_st_hop(b, a, pkt, 19, 1, false);
+	/* the next packet each way rebuilt the header protection schedule */
+	if (!err && lazy && (!a->tx.hp_aes || !a->rx.hp_aes))
+		err = -EPROTO;
+	err = err ?:
+	      quic_st_attach(a) ?:
+	      quic_st_hop(a, b, pkt, 17, 1, false);
+	if (err)
+		return quic_st_fail("key update", "after idle", err);
 	if (quic_crypto_key_update_commit(a) != -ENOKEY ||
 	    quic_crypto_next_prepared(a))
 		return quic_st_fail("key update", "commit unprepared", -EPROTO);

@@ -307,6 +307,8 @@ static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
 
 	quic_ackrange_add(&sp->recv, pn, ktime_get_ns());
 	quic_ecn_on_received(&qs->ecn, space, ecn);
+	if (space == QUIC_SPACE_APP)
+		quic_key_update_touch(sk);
 	qs->idle_sent_since_rx = false;
 	quic_conn_touch_idle(sk);
 	if (!ack_eliciting)

@@ -19,6 +19,12 @@
  * both sides use the new phase: when the peer's update arrives, or, for
  * an update of ours, when the peer's first packet in the new phase does.
  *
+ * The same work drops the transforms of a connection idle for a second
+ * (quic_crypto_detach(): about 2 KiB of an idle connection's memory), and
+ * what else it need not keep (quic_conn_idle_trim()), and gives the
+ * transforms back as soon as a packet comes or goes; until then the slow
+ * path serves it, as it serves a new phase.
+ *
  * Context: socket lock held (owned, or softirq with no owner), except the
  * work function, which takes it.
  */
@@ -50,12 +56,26 @@ static void quic_key_update_event(struct sock *sk)
 	quic_event_queue(sk, QUIC_EVENT_KEY_UPDATE, &phase, sizeof(phase));
 }
 
+/* Without packets for this long, a connection's transforms go. */
+#define QUIC_CRYPTO_IDLE	HZ
+
+/* Queue the work to run after @delay, unless it is queued already. */
+static void quic_key_update_queue(struct sock *sk, unsigned long delay)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	/* one reference per queued run */
+	if (queue_delayed_work(system_wq, &qs->ku_work, delay))
+		sock_hold(sk);
+}
+
 /*
- * Give the current phase its transforms; from ku_prepare_at on, drop the
- * previous phase's keys and prepare the next phase's, so that the peer can
- * update again and so can we. On failure (memory), try again a second
- * later: until then the slow path serves the new phase, or no further
- * update can start.
+ * Give the current phase its transforms, or take them away once the
+ * connection has been idle for QUIC_CRYPTO_IDLE; from ku_prepare_at on,
+ * drop the previous phase's keys and prepare the next phase's, so that
+ * the peer can update again and so can we. On failure (memory), try again
+ * a second later: until then the slow path serves the new phase, or no
+ * further update can start.
  */
 static void quic_key_update_work(struct work_struct *work)
 {
@@ -63,28 +83,68 @@ static void quic_key_update_work(struct work_struct *work)
 					    struct quic_sock, ku_work);
 	struct quic_crypto *c = &qs->app_crypto;
 	struct sock *sk = &qs->inet.sk;
-	unsigned long delay = 0, now;
-	int err;
+	unsigned long delay = 0, now, idle_at;
+	int err = 0;
 
 	lock_sock(sk);
 	if (qs->closing || sk->sk_state != QUIC_SS_ESTABLISHED)
 		goto out;
-	err = quic_crypto_attach(c);
+	/* one reading: a tick in between would make a delay 0 */
 	now = jiffies;
+	idle_at = qs->crypto_active + QUIC_CRYPTO_IDLE;
+	if (time_before(now, idle_at)) {
+		err = quic_crypto_attach(c);
+		delay = idle_at - now;
+	} else {
+		if (quic_crypto_detach(c))
+			qs->crypto_detached = true;
+		quic_conn_idle_trim(sk);
+	}
 	if (!quic_crypto_next_prepared(c)) {
-		/* one reading: a tick in between would make the delay 0 */
 		if (time_before(now, qs->ku_prepare_at))
-			delay = qs->ku_prepare_at - now;
+			delay = min_not_zero(delay, qs->ku_prepare_at - now);
 		else
 			err = quic_crypto_key_update(c) ?: err;
 	}
 	if (err)
 		delay = HZ;
-	if (delay && queue_delayed_work(system_wq, &qs->ku_work, delay))
-		sock_hold(sk);
+	if (delay)
+		quic_key_update_queue(sk, delay);
 out:
 	release_sock(sk);
 	sock_put(sk);
+}
+
+/**
+ * quic_key_update_established() - the 1-RTT keys are in use
+ * @sk: socket, lock held
+ *
+ * Starts watching for idleness (see quic_key_update_work()).
+ */
+void quic_key_update_established(struct sock *sk)
+{
+	quic_sk(sk)->crypto_active = jiffies;
+	quic_key_update_queue(sk, QUIC_CRYPTO_IDLE);
+}
+
+/**
+ * quic_key_update_touch() - a packet came or went: not idle
+ * @sk: socket
+ *
+ * A plain store per packet; only after the transforms went does it queue
+ * the work that gives them back.
+ */
+void quic_key_update_touch(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	qs->crypto_active = jiffies;
+	if (unlikely(qs->crypto_detached)) {
+		qs->crypto_detached = false;
+		/* a pending run is only moved up */
+		if (!mod_delayed_work(system_wq, &qs->ku_work, 0))
+			sock_hold(sk);
+	}
 }
 
 void quic_key_update_init(struct sock *sk)

@@ -244,6 +244,11 @@ struct quic_sock {
 	u64			ku_first_pn;	/* first pn of this phase */
 	bool			ku_acked;	/* a pn >= ku_first_pn acked */
 	bool			ku_wait_peer;	/* our update, peer not yet */
+	/* Idle transforms (keyupdate.c): a packet's time, in jiffies, and
+	 * whether the work dropped them.
+	 */
+	unsigned long		crypto_active;
+	bool			crypto_detached;
 
 	struct timer_list	loss_timer;	/* loss detection and PTO */
 	struct timer_list	ack_timer;	/* max_ack_delay */

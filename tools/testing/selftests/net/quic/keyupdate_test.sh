@@ -7,6 +7,9 @@
 # update (a QUIC_EVENT_KEY_UPDATE for each, the phase alternating), and
 # the client must see the server in the new phase after its updates.
 #
+# Then an echo that goes quiet midway: both ends drop their transforms
+# while idle and take them back when it resumes.
+#
 # Sizes: KEYUPDATE_BYTES (2 MiB per stream and direction), KEYUPDATE_EVERY
 # (128 KiB), KEYUPDATE_MIN (updates required, 3).
 # shellcheck disable=SC2317,SC2119 # functions run through check()
@@ -78,9 +81,44 @@ updates() {
 	}
 }
 
+# Idle transforms (keyupdate.c): after a second without packets each end
+# drops its AES-GCM transforms and header protection schedules, and gets
+# them back when packets flow again. Seen through a return probe on
+# quic_crypto_detach(), where the kernel has kprobes.
+TRACE=/sys/kernel/tracing
+PROBE=quic_idle_detach
+probe_on() {
+	mountpoint -q $TRACE || mount -t tracefs nodev $TRACE 2> /dev/null
+	echo "r:$PROBE quic:quic_crypto_detach ret=\$retval" \
+		>> $TRACE/kprobe_events 2> /dev/null || return 1
+	echo 1 > $TRACE/events/kprobes/$PROBE/enable && : > $TRACE/trace
+}
+probe_off() {
+	echo 0 > $TRACE/events/kprobes/$PROBE/enable
+	echo "-:$PROBE" >> $TRACE/kprobe_events
+}
+
+# idle NAME ADDR: a 1 MiB echo whose client goes quiet for 2.5 s after
+# 256 KiB; every byte must come back, and with the probe both ends must
+# have dropped their transforms meanwhile.
+idle() {
+	local name=$1 addr=$2 probed=0 drops
+	probe_on && probed=1
+	xfer_echo "$name" "$addr" --streams 1 --bytes 1048576 \
+		--pause-after 262144 --pause 2500 || return 1
+	grep -q '^OK:' "$cli_log" || { echo "client did not verify the echo"; return 1; }
+	[ $probed = 1 ] || { echo "# $name: no kprobes here: drops not observed" >&3; return 0; }
+	drops=$(grep -c "$PROBE:.*ret=0x1" $TRACE/trace)
+	probe_off
+	echo "# $name: transforms dropped $drops times during the quiet spell" >&3
+	[ "$drops" -ge 2 ] || { echo "transforms dropped $drops times (want both ends)"; return 1; }
+}
+
 exec 3>&1	# notes on the TAP stream, past check()'s capture
 check "IPv4: $MIN+ key updates during a 4 x $((BYTES / 1024)) KiB echo, data intact, both sides follow" \
 	updates v4 "$ADDR2_V4"
 check "IPv6: $MIN+ key updates during a 4 x $((BYTES / 1024)) KiB echo, data intact, both sides follow" \
 	updates v6 "$ADDR2_V6"
+check "idle: an echo quiet for 2.5 s midway: both ends drop their transforms, then every byte comes back" \
+	idle idle "$ADDR2_V4"
 tap_done

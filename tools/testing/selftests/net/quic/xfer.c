@@ -8,7 +8,7 @@
  *   xfer -c -a ADDR -p PORT (--ca F [--host NAME] | --psk F) [common options]
  *	[--streams N --bytes B | --one-stream B] [--uni] [--chunk B]
  *	[--open sockopt|sendmsg] [--close-code C] [--close-phrase S]
- *	[--key-update B]
+ *	[--key-update B] [--pause-after B --pause MS]
  *   common: [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]
  *	[--api lib|session] [--keylog F] [--idle-timeout MS] [--timeout S]
  *	[--cc reno|cubic] [--no-encryption] [--window B] [--rcvbuf B]
@@ -34,6 +34,10 @@
  *
  * Both ends print "drops <n>" at the end of a connection: datagrams the
  * kernel dropped for the socket (SO_MEMINFO), none on a clean link.
+ *
+ * With --pause-after B the client stops for --pause MS (default 2500)
+ * once B bytes are sent, reading nothing meanwhile: the connection goes
+ * quiet, as idle connections do, then carries on.
  *
  * With --key-update B the client asks for a 1-RTT key update
  * (QUIC_SOCKOPT_KEY_UPDATE) each time B more bytes were sent, retrying on
@@ -119,6 +123,8 @@ static struct {
 	uint64_t window;
 	int rcvbuf;
 	uint64_t key_update;
+	uint64_t pause_after;
+	unsigned int pause_ms;
 } opt = {
 	.port = -1,
 	.streams = 1,
@@ -126,6 +132,7 @@ static struct {
 	.chunk = 32768,
 	.conns = 1,
 	.timeout = 120,
+	.pause_ms = 2500,
 };
 
 /* ---- reporting and time limits ---- */
@@ -470,6 +477,20 @@ static void enable_event(int fd, uint8_t type, const char *name)
 	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev)))
 		die_errno(EXIT_FAIL, "setsockopt(QUIC_SOCKOPT_EVENT, %s on)",
 			  name);
+}
+
+/* ---- a quiet spell (--pause-after, --pause) ---- */
+
+static void pause_sent(size_t n)
+{
+	static uint64_t sent;
+	static bool done;
+
+	sent += n;
+	if (!opt.pause_after || done || sent < opt.pause_after)
+		return;
+	done = true;
+	usleep(opt.pause_ms * 1000U);
 }
 
 /* ---- key updates (--key-update) ---- */
@@ -877,6 +898,7 @@ static bool send_chunk(int fd, struct stream *s, uint8_t *buf)
 	gnutls_hash(s->txh, buf, n);
 	s->tx += n;
 	key_update_sent(fd, n);
+	pause_sent(n);
 	/* A partial send did not carry the FIN: it goes with the rest. */
 	if ((size_t)n == len && (sflags & MSG_QUIC_STREAM_FIN)) {
 		s->tx_fin = true;
@@ -1437,7 +1459,8 @@ static void usage(void)
 		"            [--open sockopt|sendmsg] [--close-code C] [--close-phrase S]\n"
 		"  common:   [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]\n"
 		"            [--cc reno|cubic] [--no-encryption] [--api lib|session] [--keylog F] [--idle-timeout MS]\n"
-		"            [--timeout S] [--window B] [--rcvbuf B] [--key-update B]\n");
+		"            [--timeout S] [--window B] [--rcvbuf B] [--key-update B]\n"
+		"            [--pause-after B [--pause MS]]\n");
 	exit(EXIT_SETUP);
 }
 
@@ -1455,6 +1478,8 @@ enum {
 	O_API, O_OPEN, O_STREAMS, O_BYTES, O_ONE, O_UNI, O_CHUNK, O_CCODE,
 	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE, O_CC, O_NOENC, O_PATTERN, O_WINDOW, O_RCVBUF,
 	O_KEYUPDATE,
+	O_PAUSEAFTER,
+	O_PAUSE,
 };
 
 static const struct option longopts[] = {
@@ -1484,6 +1509,8 @@ static const struct option longopts[] = {
 	{ "window", required_argument, NULL, O_WINDOW },
 	{ "rcvbuf", required_argument, NULL, O_RCVBUF },
 	{ "key-update", required_argument, NULL, O_KEYUPDATE },
+	{ "pause-after", required_argument, NULL, O_PAUSEAFTER },
+	{ "pause", required_argument, NULL, O_PAUSE },
 	{ "help", no_argument, NULL, 'h' },
 	{}
 };
@@ -1560,6 +1587,12 @@ int main(int argc, char **argv)
 			break;
 		case O_KEYUPDATE:
 			opt.key_update = num(optarg, "--key-update");
+			break;
+		case O_PAUSEAFTER:
+			opt.pause_after = num(optarg, "--pause-after");
+			break;
+		case O_PAUSE:
+			opt.pause_ms = (unsigned int)num(optarg, "--pause");
 			break;
 		default:
 			usage();
