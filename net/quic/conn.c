@@ -120,25 +120,6 @@ static void quic_free_tx_pkt_cb(struct quic_sent_pkt *pkt, void *arg)
 	quic_tx_pkt_free(container_of(pkt, struct quic_tx_pkt, pkt));
 }
 
-/*
- * What a discarded Initial or Handshake space reads as: nothing received,
- * nothing in flight, no data. Shared by every connection, and read-only
- * once the module is loaded.
- */
-static struct quic_space quic_space_discarded __ro_after_init;
-
-/* Module load: set up quic_space_discarded before any socket exists. */
-void __init quic_conn_module_init(void)
-{
-	struct quic_space *sp = &quic_space_discarded;
-
-	quic_ackrange_init(&sp->recv);
-	quic_recovery_space_init(&sp->sent);
-	quic_recvbuf_init(&sp->crypto_rx, 0, 0);
-	quic_sendbuf_init(&sp->crypto_tx);
-	sp->discarded = true;
-}
-
 static void quic_space_init(struct quic_space *sp)
 {
 	quic_ackrange_init(&sp->recv);
@@ -150,6 +131,20 @@ static void quic_space_init(struct quic_space *sp)
 	sp->ack_now = false;
 	sp->probe = false;
 	sp->discarded = false;
+}
+
+/*
+ * What a discarded Initial or Handshake space reads as: nothing received,
+ * nothing in flight, no data. Shared by every connection, and read-only
+ * once the module is loaded.
+ */
+static struct quic_space quic_space_discarded __ro_after_init;
+
+/* Module load: set up quic_space_discarded before any socket exists. */
+void __init quic_conn_module_init(void)
+{
+	quic_space_init(&quic_space_discarded);
+	quic_space_discarded.discarded = true;
 }
 
 /* Free what a space holds; it stays usable, empty. */

@@ -85,12 +85,21 @@ static const char *quic_crypto_aead_name(u32 cipher)
 	}
 }
 
-static void quic_crypto_key_clear(struct quic_crypto_key *k)
+/* Free the transform of @k, if any; its raw keys stay. */
+static void quic_crypto_key_put_tfm(struct quic_crypto_key *k)
 {
 	if (k->req)
 		aead_request_free(k->req);
 	if (k->aead)
 		crypto_free_aead(k->aead);
+	k->req = NULL;
+	k->aead = NULL;
+	k->simd = false;
+}
+
+static void quic_crypto_key_clear(struct quic_crypto_key *k)
+{
+	quic_crypto_key_put_tfm(k);
 	memzero_explicit(k, sizeof(*k));
 }
 
@@ -906,11 +915,7 @@ bool quic_crypto_detach(struct quic_crypto *c)
 			k = &dirs[i]->key[j];
 			if (!k->aead || !k->key_len)
 				continue;
-			aead_request_free(k->req);
-			crypto_free_aead(k->aead);
-			k->req = NULL;
-			k->aead = NULL;
-			k->simd = false;
+			quic_crypto_key_put_tfm(k);
 			dropped = true;
 		}
 	}

@@ -34,6 +34,15 @@
 #include "conn.h"
 #include "event.h"
 
+/* Run the work at once: one reference per queued run; a pending run is
+ * only moved up.
+ */
+static void quic_key_update_run_now(struct sock *sk)
+{
+	if (!mod_delayed_work(system_wq, &quic_sk(sk)->ku_work, 0))
+		sock_hold(sk);
+}
+
 /* Phase switched: note where it starts, attach its transforms now. */
 static void quic_key_update_switched(struct sock *sk)
 {
@@ -44,9 +53,7 @@ static void quic_key_update_switched(struct sock *sk)
 	qs->ku_acked = false;
 	delay_us = 3 * quic_conn_pto_us(qs);
 	qs->ku_prepare_at = jiffies + usecs_to_jiffies(delay_us) + 1;
-	/* one reference per queued run; a pending run is only moved up */
-	if (!mod_delayed_work(system_wq, &qs->ku_work, 0))
-		sock_hold(sk);
+	quic_key_update_run_now(sk);
 }
 
 static void quic_key_update_event(struct sock *sk)
@@ -141,9 +148,7 @@ void quic_key_update_touch(struct sock *sk)
 	qs->crypto_active = jiffies;
 	if (unlikely(qs->crypto_detached)) {
 		qs->crypto_detached = false;
-		/* a pending run is only moved up */
-		if (!mod_delayed_work(system_wq, &qs->ku_work, 0))
-			sock_hold(sk);
+		quic_key_update_run_now(sk);
 	}
 }
 
