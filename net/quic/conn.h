@@ -95,7 +95,8 @@ int quic_output_init(void);
 void quic_output_exit(void);
 
 /* input.c */
-int quic_udp_rcv(struct sock *usk, struct sk_buff *skb);
+struct quic_udp_sock;
+void quic_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
 int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_input_retry_pending(struct sock *sk);
 void quic_input_datagram(struct sock *sk, struct sk_buff *skb);

@@ -18,26 +18,32 @@
 #include "header.h"
 #include "udp.h"
 
-/* Remember where the datagram came from before it may wait in a backlog. */
+/*
+ * Remember where the datagram came from before it may wait in a backlog.
+ * The peer address overwrites IP6CB(), so its interface is read first.
+ */
 static void quic_skb_save_peer(struct sk_buff *skb)
 {
 	struct quic_skb_cb *cb = quic_skb_cb(skb);
 	struct udphdr *uh = udp_hdr(skb);
+	int iif;
 
-	memset(&cb->peer, 0, sizeof(cb->peer));
 	if (ip_hdr(skb)->version == 4) {
+		memset(&cb->peer, 0, sizeof(cb->peer));
 		cb->peer.v4.sin_family = AF_INET;
 		cb->peer.v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
 		cb->peer.v4.sin_port = uh->source;
 		cb->ecn = ip_hdr(skb)->tos & INET_ECN_MASK;
 		return;
 	}
+	iif = inet6_iif(skb);
+	memset(&cb->peer, 0, sizeof(cb->peer));
 	cb->peer.v6.sin6_family = AF_INET6;
 	cb->peer.v6.sin6_addr = ipv6_hdr(skb)->saddr;
 	cb->peer.v6.sin6_port = uh->source;
 	cb->ecn = ipv6_get_dsfield(ipv6_hdr(skb)) & INET_ECN_MASK;
 	if (ipv6_addr_type(&cb->peer.v6.sin6_addr) & IPV6_ADDR_LINKLOCAL)
-		cb->peer.v6.sin6_scope_id = inet6_iif(skb);
+		cb->peer.v6.sin6_scope_id = iif;
 }
 
 /*
@@ -218,25 +224,17 @@ drop:
 }
 
 /**
- * quic_udp_rcv() - a UDP datagram arrived on a QUIC tunnel socket
- * @usk: the UDP socket
- * @skb: the datagram, or a UDP GSO run of them, data at the UDP header
+ * quic_udp_rcv() - a UDP datagram arrived on a QUIC socket's UDP socket
+ * @us: the UDP socket's QUIC side
+ * @skb: the datagram, or a UDP GSO run of them, data at the QUIC payload,
+ *	checksum checked
  *
- * Context: softirq, rcu_read_lock() held by UDP.
- * Return: 0 (always consumed).
+ * Context: softirq, under rcu_read_lock().
  */
-int quic_udp_rcv(struct sock *usk, struct sk_buff *skb)
+void quic_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 {
-	struct quic_udp_sock *us = rcu_dereference_sk_user_data(usk);
-
-	if (!us) {
-		kfree_skb(skb);
-		return 0;
-	}
 	quic_skb_save_peer(skb);
-	__skb_pull(skb, sizeof(struct udphdr));
 	quic_rcv_datagram(us, skb);
-	return 0;
 }
 
 static bool quic_input_process(struct sock *sk, struct sk_buff *skb);

@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * UDP tunnel glue: create, share and release the kernel UDP sockets that
- * carry QUIC, and take packets off them.
+ * UDP glue: create, share and release the kernel UDP sockets that carry
+ * QUIC, and take packets off their receive queues.
  */
 
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
+#include <net/udp.h>
 #include <net/udp_tunnel.h>
 
 #include "conn.h"
 #include "udp.h"
 
 /*
- * Any non-zero encap type enables encap_rcv; the value only has to differ
- * from the ones the kernel defines (ESP, L2TP, GTP, RxRPC, ESP-in-TCP).
+ * The tunnel socket's receive queue only holds what arrives between two
+ * quic_udp_data_ready() calls, but a device's GRO run of 64 datagrams has
+ * a truesize of some 150 KiB: leave room for a few, from several CPUs.
  */
-#define QUIC_UDP_ENCAP_TYPE	16
+#define QUIC_UDP_RCVBUF		SZ_1M	/* doubled by sock_set_rcvbuf() */
 
 /*
  * Creation and release happen in process context (bind/close), so a mutex
@@ -42,19 +45,82 @@ static bool quic_udp_addr_equal(const union quic_addr *a,
 	       a->v6.sin6_scope_id == b->v6.sin6_scope_id;
 }
 
-/* Packets for QUIC arrive here, in softirq, under rcu_read_lock(). */
-static int quic_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
+/*
+ * UDP defers checking the checksum of a queued datagram to recvmsg(), so
+ * we are its recvmsg(). A GSO run is always covered: its checksum is
+ * partial (a local sender) or was checked by GRO.
+ */
+static bool quic_udp_csum_ok(struct sock *usk, struct sk_buff *skb)
 {
-	return quic_udp_rcv(sk, skb);
+	struct net *net = sock_net(usk);
+
+	if (udp_skb_csum_unnecessary(skb) || !__udp_lib_checksum_complete(skb))
+		return true;
+	if (ip_hdr(skb)->version == 4) {
+		__UDP_INC_STATS(net, UDP_MIB_CSUMERRORS, 0);
+		__UDP_INC_STATS(net, UDP_MIB_INERRORS, 0);
+	} else {
+		__UDP6_INC_STATS(net, UDP_MIB_CSUMERRORS, 0);
+		__UDP6_INC_STATS(net, UDP_MIB_INERRORS, 0);
+	}
+	return false;
+}
+
+/*
+ * sk_data_ready of a tunnel socket: UDP queued a datagram or a GSO run.
+ * Take everything queued and route it at once, in the softirq that
+ * queued it.
+ *
+ * Why not encap_rcv, as UDP tunnels do: UDP splits every GSO run into
+ * one skb per datagram before an encap_rcv socket sees it (see
+ * udp_unexpected_gso()), and on a local path (veth, loopback) that split
+ * and the per-datagram lookups run in the sender's softirq, on the
+ * sender's CPU. Through the queue, UDP_GRO lets a run arrive whole.
+ *
+ * Context: softirq (UDP's receive path), under rcu_read_lock().
+ */
+static void quic_udp_data_ready(struct sock *usk)
+{
+	struct quic_udp_sock *us;
+	struct sk_buff *skb;
+	bool retried = false;
+	int off = 0, err;
+
+	rcu_read_lock();
+	us = rcu_dereference_sk_user_data(usk);
+	while (us) {
+		skb = __skb_recv_udp(usk, MSG_DONTWAIT, &off, &err);
+		if (!skb) {
+			/* A pending socket error is reported once, and
+			 * before the queue: look again after it.
+			 */
+			if (err == -EAGAIN || retried)
+				break;
+			retried = true;
+			continue;
+		}
+		if (quic_udp_csum_ok(usk, skb))
+			quic_udp_rcv(us, skb);
+		else
+			kfree_skb_reason(skb, SKB_DROP_REASON_UDP_CSUM);
+	}
+	rcu_read_unlock();
+}
+
+/* Process context, BH enabled: take what arrived before the hook was in. */
+static void quic_udp_drain(struct sock *usk)
+{
+	local_bh_disable();
+	quic_udp_data_ready(usk);
+	local_bh_enable();
 }
 
 static int quic_udp_sock_create(struct net *net, union quic_addr *addr,
 				bool v6only, struct socket **sockp)
 {
-	struct udp_tunnel_sock_cfg tcfg = {};
 	struct udp_port_cfg cfg = {};
 	union quic_addr bound;
-	int err;
+	int one = 1, err;
 
 	cfg.family = addr->sa.sa_family;
 	if (cfg.family == AF_INET) {
@@ -76,20 +142,53 @@ static int quic_udp_sock_create(struct net *net, union quic_addr *addr,
 
 	/* Port 0 asked for an ephemeral port: learn which one UDP chose. */
 	err = kernel_getsockname(*sockp, &bound.sa);
-	if (err < 0) {
-		sock_release(*sockp);
-		return err;
-	}
+	if (err < 0)
+		goto err_release;
 	addr->v4.sin_port = bound.v4.sin_port;
 
-	tcfg.encap_type = QUIC_UDP_ENCAP_TYPE;
-	tcfg.encap_rcv = quic_udp_encap_rcv;
-	setup_udp_tunnel_sock(net, *sockp, &tcfg);
-	/* Take UDP GSO runs whole (quic_udp_rcv() splits them by DCID
-	 * where needed) rather than have UDP build an skb per datagram.
+	/*
+	 * UDP_GRO: GSO runs are queued whole (UDP_FLAGS_ACCEPT_L4), and a
+	 * device's GRO may merge our datagrams into runs; quic_udp_rcv()
+	 * splits them by DCID where needed.
 	 */
-	udp_set_bit(ACCEPT_L4, (*sockp)->sk);
+	err = (*sockp)->ops->setsockopt(*sockp, SOL_UDP, UDP_GRO,
+					KERNEL_SOCKPTR(&one), sizeof(one));
+	if (err)
+		goto err_release;
+	sock_set_rcvbuf((*sockp)->sk, QUIC_UDP_RCVBUF);
 	return 0;
+
+err_release:
+	sock_release(*sockp);
+	return err;
+}
+
+/* Route the socket's datagrams to us; @us is its sk_user_data from now. */
+static void quic_udp_sock_hook(struct quic_udp_sock *us)
+{
+	struct sock *usk = us->sock->sk;
+
+	write_lock_bh(&usk->sk_callback_lock);
+	us->saved_data_ready = usk->sk_data_ready;
+	rcu_assign_sk_user_data(usk, us);
+	WRITE_ONCE(usk->sk_data_ready, quic_udp_data_ready);
+	write_unlock_bh(&usk->sk_callback_lock);
+	quic_udp_drain(usk);
+}
+
+/*
+ * Undo quic_udp_sock_hook(). A receive running on another CPU either
+ * still sees @us, which stays valid for an RCU grace period, or sees NULL
+ * and leaves the datagram to be freed with the socket.
+ */
+static void quic_udp_sock_unhook(struct quic_udp_sock *us)
+{
+	struct sock *usk = us->sock->sk;
+
+	write_lock_bh(&usk->sk_callback_lock);
+	WRITE_ONCE(usk->sk_data_ready, us->saved_data_ready);
+	rcu_assign_sk_user_data(usk, NULL);
+	write_unlock_bh(&usk->sk_callback_lock);
 }
 
 static struct quic_udp_sock *quic_udp_lookup(struct net *net,
@@ -143,7 +242,7 @@ int quic_udp_sock_get(struct net *net, union quic_addr *addr,
 	us->net = net;
 	us->addr = *addr;
 	refcount_set(&us->refs, 1);
-	rcu_assign_sk_user_data(us->sock->sk, us);
+	quic_udp_sock_hook(us);
 	hash_add(quic_udp_table, &us->node, quic_udp_hash(net, addr));
 out:
 	mutex_unlock(&quic_udp_mutex);
@@ -176,7 +275,7 @@ void quic_udp_sock_put(struct quic_udp_sock *us)
 	hash_del(&us->node);
 	mutex_unlock(&quic_udp_mutex);
 
-	rcu_assign_sk_user_data(us->sock->sk, NULL);
+	quic_udp_sock_unhook(us);
 	kernel_sock_shutdown(us->sock, SHUT_RDWR);
 	sock_release(us->sock);
 	kfree_rcu(us, rcu);

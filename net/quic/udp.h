@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * UDP tunnel sockets that carry QUIC packets. One kernel UDP socket exists
+ * Kernel UDP sockets that carry QUIC packets. One kernel UDP socket exists
  * per (netns, local address, port) and is shared by every QUIC socket bound
  * there (a listener and the connections it accepts, or SO_REUSEADDR users).
  */
@@ -16,6 +16,7 @@ struct quic_udp_sock {
 	struct net		*net;
 	union quic_addr		addr;	/* bound address, port filled in */
 	struct socket		*sock;
+	void			(*saved_data_ready)(struct sock *usk);
 	/* Listening QUIC socket that takes Initials for unknown CIDs. */
 	struct sock __rcu	*listener;
 	struct rcu_head		rcu;

@@ -98,15 +98,29 @@ read_results() {
 	done < "$srv_log"
 }
 
+# udp_csum_errors FAM: datagrams the server's namespace dropped for a bad
+# UDP checksum (InCsumErrors of UDP, or of UDP over IPv6)
+udp_csum_errors() {
+	if [ "$1" = IPv4 ]; then
+		ip netns exec "$NS2" awk '$1 == "Udp:" {
+			if (!col) { for (i = 2; i <= NF; i++) if ($i == "InCsumErrors") col = i; next }
+			print $col }' /proc/net/snmp
+	else
+		ip netns exec "$NS2" awk '$1 == "Udp6InCsumErrors" { print $2 }' \
+			/proc/net/snmp6
+	fi
+}
+
 # run_conn_cases FAM ADDR [NAME...]: the connection cases in one inject run
 # against one echo server, one TAP line each.
 run_conn_cases() {
 	local fam=$1 addr=$2 log=$work/conn-$1.log rc line name desc outcome res
 	local -a sel
 	local -A RESULT_OF PORT_OF ACCEPTED
-	local t0=$SECONDS t1
+	local t0=$SECONDS t1 csum0 csum1
 	shift 2
 	mapfile -t sel < <(select_cases conn_cases "$@")
+	csum0=$(udp_csum_errors "$fam")
 	port=$((port + 1))
 	if ! start_server "conn-$fam" -a "$addr" -p "$port" \
 		--conns 100000 > "$work/why" 2>&1; then
@@ -121,7 +135,13 @@ run_conn_cases() {
 		> "$log" 2>&1
 	rc=$?
 	t1=$SECONDS
+	csum1=$(udp_csum_errors "$fam")
 	read_results "$log"
+	# bad-udp-csum is the run's only datagram with a wrong checksum.
+	if printf '%s\n' "${sel[@]}" | grep -q '^bad-udp-csum'; then
+		tap_check "$fam: the wrong UDP checksum is counted (InCsumErrors $csum0 -> $csum1)" \
+			test "$((csum1 - csum0))" = 1
+	fi
 	for line in "${sel[@]}"; do
 		IFS=$'\t' read -r name desc outcome <<< "$line"
 		case $outcome in
@@ -248,7 +268,7 @@ run_conn_cases IPv4 "$ADDR2_V4"
 run_listener_cases IPv4 "$ADDR2_V4"
 # A few of each over IPv6.
 run_conn_cases IPv6 "$ADDR2_V6" reserved-bits unknown-frame wrong-key \
-	auth-trunc oversized fresh-connection
+	auth-trunc oversized fresh-connection bad-udp-csum
 run_listener_cases IPv6 "$ADDR2_V6" long-junk garbage-initial \
 	initial-unknown-frame
 tap_done

@@ -514,6 +514,7 @@ struct spoof {
 	int fd;
 	union sa src, dst;
 	u8 *buf;
+	bool bad_csum;		/* send a wrong (never zero) UDP checksum */
 };
 
 static u32 csum_add(u32 sum, const u8 *p, size_t n)
@@ -600,6 +601,9 @@ static void spoof_send(struct spoof *sp, const u8 *p, u32 len)
 	if (len)
 		memcpy(sp->buf + 8, p, len);
 	c = udp_csum(sp, sp->buf, n);
+	/* One off, and not zero: IPv4 would read 0 as "no checksum". */
+	if (sp->bad_csum)
+		c = c == 0xffff ? 1 : c + 1;
 	sp->buf[6] = (u8)(c >> 8);
 	sp->buf[7] = (u8)c;
 	if (to.sa.sa_family == AF_INET)
@@ -1497,6 +1501,23 @@ static void inj_unknown_dcid(struct conn *c)
 	}
 }
 
+/*
+ * What case unknown-frame sends, which closes the connection, but with a
+ * wrong UDP checksum: UDP leaves checking a queued datagram's checksum to
+ * its reader, QUIC, which must drop it.
+ */
+static void inj_bad_udp_csum(struct conn *c)
+{
+	struct buf b = { .n = 0 };
+
+	put_ping(&b);
+	put_var(&b, 0x40);
+	put_mem(&b, "\0\0\0\0", 4);
+	c->sp.bad_csum = true;
+	send_auth(c, &b, 0);
+	c->sp.bad_csum = false;
+}
+
 /* Closing cases: one authentic packet each */
 
 static void inj_reserved_bits(struct conn *c)
@@ -1896,6 +1917,8 @@ static const struct conn_case conn_cases[] = {
 		"replayed client datagrams (duplicate packet numbers)"),
 	IGNORED("unknown-dcid", inj_unknown_dcid,
 		"authentic-keyed 1-RTT packets for unknown connection IDs"),
+	IGNORED("bad-udp-csum", inj_bad_udp_csum,
+		"authentic 1-RTT packet with unknown frame type 0x40 and a wrong UDP checksum"),
 	CLOSES("reserved-bits", inj_reserved_bits, 0x0a,
 	       "authentic 1-RTT packet with reserved bits 0x18 set"),
 	CLOSES("no-frames", inj_no_frames, 0x0a,
