@@ -705,11 +705,11 @@ static void quic_acked_cb(struct quic_sent_pkt *pkt, void *arg)
 	quic_pmtu_on_acked(qs, pkt);
 	if (pkt->in_flight)
 		quic_cong_on_acked(&qs->cong, pkt->size, pkt->time_sent_us,
-				   quic_now_us(), qs->rtt.smoothed_rtt,
+				   qs->ack_now_us, qs->rtt.smoothed_rtt,
 				   qs->ack_bytes_in_flight);
 	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
 	quic_frames_acked(sk, tp);
-	quic_tx_pkt_free(tp);
+	quic_tx_pkt_recycle(sk, tp);
 }
 
 static void quic_stream_requeue(struct quic_sock *qs, s64 id, bool ctrl)
@@ -803,6 +803,7 @@ void quic_conn_ack_begin(struct sock *sk, u8 space,
 	struct quic_sock *qs = quic_sk(sk);
 
 	qs->ack_bytes_in_flight = qs->bytes_in_flight;
+	qs->ack_now_us = quic_now_us();
 	qs->ecn_acked_ect0 = 0;
 	qs->ecn_prev_largest = qs->space[space]->sent.largest_acked;
 	quic_recovery_ack_begin(&qs->space[space]->sent, res);
@@ -882,7 +883,7 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 	if (space == QUIC_SPACE_APP && qs->peer_tp_set)
 		delay_us = delay << qs->peer_tp.ack_delay_exponent;
 	quic_recovery_ack_done(&qs->space[space]->sent, res, &qs->rtt,
-			       quic_now_us(), delay_us,
+			       qs->ack_now_us, delay_us,
 			       quic_peer_max_ack_delay_us(qs),
 			       qs->handshake_confirmed);
 	if (res->newly_acked) {
@@ -894,9 +895,9 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 		quic_key_update_on_ack(sk, res->largest);
 	quic_conn_on_ack_ecn(sk, space, res, ecn);
 	quic_detect_lost(sk, space);
-	/* A burst is over: an idle connection holds no pages. */
+	/* A burst is over: an idle connection holds no pages or spares. */
 	if (!qs->bytes_in_flight)
-		quic_output_release_pages(sk);
+		quic_output_release_buffers(sk);
 	quic_conn_arm_loss_timer(sk);
 	sk->sk_write_space(sk);
 }
@@ -928,8 +929,10 @@ void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp)
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_space *sp = qs->space[tp->space];
 
-	tp->pkt.time_sent_us = quic_now_us();
-	qs->last_tx_us = tp->pkt.time_sent_us;
+	/* A run leaves as one skb: its datagrams share one send time. */
+	if (!qs->gso_run)
+		qs->last_tx_us = quic_now_us();
+	tp->pkt.time_sent_us = qs->last_tx_us;
 	if (tp->space == QUIC_SPACE_APP)
 		quic_key_update_touch(sk);
 	tp->ecn = qs->tx_ecn;

@@ -89,8 +89,9 @@ static inline bool quic_space_has_tx_keys(struct quic_sock *qs, u8 space)
 /* output.c */
 void quic_output_flush(struct sock *sk);
 void quic_output_close(struct sock *sk);
-void quic_output_release_pages(struct sock *sk);
+void quic_output_release_buffers(struct sock *sk);
 void quic_tx_pkt_free(struct quic_tx_pkt *tp);
+void quic_tx_pkt_recycle(struct sock *sk, struct quic_tx_pkt *tp);
 int quic_output_init(void);
 void quic_output_exit(void);
 

@@ -303,7 +303,7 @@ static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_space *sp = qs->space[space];
 
-	quic_ackrange_add(&sp->recv, pn, ktime_get_ns());
+	quic_ackrange_add(&sp->recv, pn, qs->rx_now_ns);
 	quic_ecn_on_received(&qs->ecn, space, ecn);
 	if (space == QUIC_SPACE_APP)
 		quic_key_update_touch(sk);
@@ -412,6 +412,7 @@ void quic_input_retry_pending(struct sock *sk)
 
 	__skb_queue_head_init(&retry);
 	skb_queue_splice_init(&qs->undecryptable, &retry);
+	qs->rx_now_ns = ktime_get_ns();
 	while ((skb = __skb_dequeue(&retry))) {
 		if (!qs->closing)
 			quic_input_payload(sk, skb->data, skb->len,
@@ -532,6 +533,8 @@ static void quic_input_skb(struct sock *sk, struct sk_buff *skb)
 	u8 ecn = quic_skb_cb(skb)->ecn;
 	u8 *p, *copy;
 
+	/* A GSO run arrived at once: one clock read for all its packets. */
+	quic_sk(sk)->rx_now_ns = ktime_get_ns();
 	for (off = 0; off < skb->len; off += len) {
 		if (quic_sk(sk)->closing)
 			return;

@@ -673,9 +673,38 @@ static int quic_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 	return quic_xmit_v4(sk, skb, ecn);
 }
 
-static struct quic_tx_pkt *quic_tx_pkt_alloc(void)
+/* How many records of acknowledged packets a connection keeps. */
+#define QUIC_TX_PKT_SPARE	32
+
+static struct quic_tx_pkt *quic_tx_pkt_alloc(struct quic_sock *qs)
 {
-	return kmem_cache_zalloc(quic_tx_pkt_cache, GFP_ATOMIC);
+	struct quic_tx_pkt *tp;
+
+	tp = list_first_entry_or_null(&qs->tx_pkt_spare, struct quic_tx_pkt,
+				      pkt.list);
+	if (!tp)
+		return kmem_cache_zalloc(quic_tx_pkt_cache, GFP_ATOMIC);
+	list_del(&tp->pkt.list);
+	qs->tx_pkt_spare_n--;
+	memset(tp, 0, sizeof(*tp));
+	return tp;
+}
+
+/**
+ * quic_tx_pkt_recycle() - keep an acknowledged packet's record for reuse
+ * @sk: socket, locked
+ * @tp: record, off the recovery list
+ */
+void quic_tx_pkt_recycle(struct sock *sk, struct quic_tx_pkt *tp)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (qs->tx_pkt_spare_n >= QUIC_TX_PKT_SPARE) {
+		quic_tx_pkt_free(tp);
+		return;
+	}
+	list_add(&tp->pkt.list, &qs->tx_pkt_spare);
+	qs->tx_pkt_spare_n++;
 }
 
 /*
@@ -715,7 +744,7 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 	for (space = 0; space <= last; space++) {
 		if (!quic_space_pending(sk, space))
 			continue;
-		tps[space] = quic_tx_pkt_alloc();
+		tps[space] = quic_tx_pkt_alloc(qs);
 		if (!tps[space])
 			break;
 		if (space == QUIC_SPACE_INITIAL)
@@ -730,7 +759,7 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 				      pad || probe, quic_write_frames,
 				      tps[space]);
 		if (n <= 0) {
-			kmem_cache_free(quic_tx_pkt_cache, tps[space]);
+			quic_tx_pkt_recycle(sk, tps[space]);
 			tps[space] = NULL;
 			continue;
 		}
@@ -808,7 +837,7 @@ static void quic_tx_frag_rotate(struct quic_sock *qs, struct page_frag *pfrag)
  * a page would be allocated, and zeroed on init_on_alloc kernels
  * (Debian's), for every 22 or so datagrams. The socket lock serialises
  * the users. Once nothing is in flight the pages go
- * (quic_output_release_pages()): an idle connection holds none.
+ * (quic_output_release_buffers()): an idle connection holds none.
  */
 static u8 *quic_tx_frag_reserve(struct sock *sk, u32 size)
 {
@@ -823,15 +852,22 @@ static u8 *quic_tx_frag_reserve(struct sock *sk, u32 size)
 }
 
 /**
- * quic_output_release_pages() - let go of the pages datagrams are built in
+ * quic_output_release_buffers() - let go of what a burst of sending keeps:
+ *	the pages datagrams are built in and the spare packet records
  * @sk: socket, locked (or being destroyed)
  *
  * Pages still in use by skbs are freed with the last of them.
  */
-void quic_output_release_pages(struct sock *sk)
+void quic_output_release_buffers(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	struct quic_tx_pkt *tp, *next;
 	int i;
+
+	list_for_each_entry_safe(tp, next, &qs->tx_pkt_spare, pkt.list)
+		quic_tx_pkt_free(tp);
+	INIT_LIST_HEAD(&qs->tx_pkt_spare);
+	qs->tx_pkt_spare_n = 0;
 
 	for (i = 0; i < QUIC_TX_PAGE_STASH; i++) {
 		if (qs->tx_stash[i]) {

@@ -27,6 +27,8 @@ static int quic_init_sock(struct sock *sk)
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	qs->udp = NULL;
 	INIT_HLIST_NODE(&qs->bind_node);
+	/* Before anything can fail: quic_destroy_sock() empties it. */
+	INIT_LIST_HEAD(&qs->tx_pkt_spare);
 	/* CID lookups find sockets under RCU without a reference. */
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	err = dst_cache_init(&qs->dst_cache, GFP_KERNEL);
@@ -42,7 +44,7 @@ static void quic_destroy_sock(struct sock *sk)
 	dst_cache_destroy(&quic_sk(sk)->dst_cache);
 	/* After close() nothing is left: this covers a failed creation. */
 	quic_conn_free_spaces(sk);
-	quic_output_release_pages(sk);
+	quic_output_release_buffers(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 

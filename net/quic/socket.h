@@ -168,6 +168,12 @@ struct quic_sock {
 	bool			gso_run;	/* a GSO run is being built */
 	/* Full datagram pages kept for reuse (output.c), with a reference. */
 	struct page		*tx_stash[QUIC_TX_PAGE_STASH];
+	/* Records of acknowledged packets for the next ones to take
+	 * (quic_tx_pkt_recycle()): a slab allocation and free per packet
+	 * were a twentieth of a sender's time. Emptied with the pages.
+	 */
+	struct list_head	tx_pkt_spare;
+	u8			tx_pkt_spare_n;
 	/* Path MTU (RFC 9000 14.2, see quic_conn_update_dgram_size()):
 	 * the largest datagram sent now, the MTU of the route the last
 	 * one took, and whether the path dropped large datagrams.
@@ -185,8 +191,13 @@ struct quic_sock {
 	bool			pmtu_probing;
 	u64			pmtu_probe_pn;
 	u64			bytes_in_flight;
-	/* Bytes in flight when the ACK frame being processed arrived. */
+	/* Bytes in flight when the ACK frame being processed arrived, and
+	 * when: one clock read serves all the packets a frame acknowledges.
+	 */
 	u64			ack_bytes_in_flight;
+	u64			ack_now_us;
+	/* Arrival of the datagram or GSO run being processed. */
+	u64			rx_now_ns;
 	/* RFC 9000 8.1: until the client's address is validated, a server
 	 * sends at most three times what it received from it.
 	 */
@@ -197,7 +208,8 @@ struct quic_sock {
 	 * validated our address (RFC 9002 6.2.2.1 anti-deadlock PTO).
 	 */
 	bool			hs_acked;
-	u64			last_tx_us;	/* any packet */
+	/* Any packet; the datagrams of a GSO run share the first's time. */
+	u64			last_tx_us;
 
 	struct quic_tparams	local_tp;
 	struct quic_tparams	peer_tp;
