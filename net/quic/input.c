@@ -60,16 +60,67 @@ struct quic_dcid_peek {
 };
 
 /*
- * The DCID of the datagram at @off (@len bytes) of @skb, wherever its
- * bytes lie. A long header CID over QUIC_CID_MAX_LEN bytes is an error:
- * it names no connection of ours, nor can it start one.
+ * A walk over the head and page fragments of an skb, at offsets that never
+ * decrease: the datagrams of a GSO run, one after the other, each found
+ * without starting again from the head.
  */
-static int quic_skb_peek_dcid(const struct sk_buff *skb, u32 off, u32 len,
+struct quic_skb_walk {
+	const struct sk_buff	*skb;
+	int			frag;	/* -1: the head */
+	u32			start;	/* offset of that piece */
+};
+
+static void quic_skb_walk_init(struct quic_skb_walk *w,
+			       const struct sk_buff *skb)
+{
+	w->skb = skb;
+	w->frag = -1;
+	w->start = 0;
+}
+
+/*
+ * The @len bytes at @off as one run of memory, or NULL when they span two
+ * pieces or lie in the frag_list.
+ */
+static u8 *quic_skb_walk_span(struct quic_skb_walk *w, u32 off, u32 len)
+{
+	const struct skb_shared_info *si = skb_shinfo(w->skb);
+	const skb_frag_t *f;
+	u32 size;
+	u8 *base;
+
+	for (;;) {
+		size = w->frag < 0 ? skb_headlen(w->skb) :
+				     skb_frag_size(&si->frags[w->frag]);
+		if (off < w->start + size)
+			break;
+		if (w->frag + 1 >= si->nr_frags)
+			return NULL;
+		w->start += size;
+		w->frag++;
+	}
+	if (WARN_ON_ONCE(off < w->start) || off + len > w->start + size)
+		return NULL;
+	if (w->frag < 0)
+		return w->skb->data + off;
+	f = &si->frags[w->frag];
+	base = skb_frag_address_safe(f);
+	return base ? base + (off - w->start) : NULL;
+}
+
+/*
+ * The DCID of the datagram at @off (@len bytes) of the skb @w walks,
+ * wherever its bytes lie. A long header CID over QUIC_CID_MAX_LEN bytes
+ * is an error: it names no connection of ours, nor can it start one.
+ */
+static int quic_skb_peek_dcid(struct quic_skb_walk *w, u32 off, u32 len,
 			      struct quic_dcid_peek *pk)
 {
 	u32 n = min_t(u32, len, QUIC_DCID_PEEK_LEN);
 
-	pk->first = skb_header_pointer(skb, off, n, pk->buf);
+	pk->first = quic_skb_walk_span(w, off, n);
+	if (!pk->first)
+		pk->first = skb_header_pointer(w->skb, off, n, pk->buf);
 	if (!pk->first)
 		return -EINVAL;
 	return quic_packet_peek_dcid(pk->first, n, QUIC_CID_LEN_DEFAULT,
@@ -153,10 +204,12 @@ static bool quic_gso_run_one_dcid(const struct sk_buff *skb,
 {
 	u32 seg = skb_shinfo(skb)->gso_size, off, len;
 	struct quic_dcid_peek pk;
+	struct quic_skb_walk w;
 
+	quic_skb_walk_init(&w, skb);
 	for (off = seg; off < skb->len; off += seg) {
 		len = min(seg, skb->len - off);
-		if (quic_skb_peek_dcid(skb, off, len, &pk) ||
+		if (quic_skb_peek_dcid(&w, off, len, &pk) ||
 		    pk.dcid_len != first->dcid_len ||
 		    memcmp(pk.dcid, first->dcid, pk.dcid_len))
 			return false;
@@ -195,9 +248,11 @@ static void quic_rcv_split(struct quic_udp_sock *us, struct sk_buff *skb)
 static void quic_rcv_datagram(struct quic_udp_sock *us, struct sk_buff *skb)
 {
 	struct quic_dcid_peek pk;
+	struct quic_skb_walk w;
 	struct sock *sk;
 
-	if (quic_skb_peek_dcid(skb, 0, quic_skb_seg_size(skb), &pk))
+	quic_skb_walk_init(&w, skb);
+	if (quic_skb_peek_dcid(&w, 0, quic_skb_seg_size(skb), &pk))
 		goto drop;
 	sk = quic_cid_lookup(us->net, pk.dcid, pk.dcid_len);
 	if (skb_is_gso(skb) && (!sk || !quic_gso_run_one_dcid(skb, &pk))) {
@@ -488,35 +543,6 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * The @len bytes at @off of @skb as one run of memory, or NULL when they
- * span a boundary between the head and fragments.
- */
-static u8 *quic_skb_span(struct sk_buff *skb, u32 off, u32 len)
-{
-	u32 pos = skb_headlen(skb), size;
-	skb_frag_t *f;
-	int i;
-
-	if (off + len <= pos)
-		return skb->data + off;
-	if (off < pos)
-		return NULL;
-	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
-		f = &skb_shinfo(skb)->frags[i];
-		size = skb_frag_size(f);
-		if (off < pos + size) {
-			u8 *base = skb_frag_address_safe(f);
-
-			if (!base || off + len > pos + size)
-				return NULL;
-			return base + (off - pos);
-		}
-		pos += size;
-	}
-	return NULL;	/* in the frag_list */
-}
-
-/*
  * Process each datagram of @skb: one, or a GSO run. Decryption is in
  * place, so a datagram is used where it lies only if no one else can see
  * those bytes: not a clone's (a packet socket's, say), not a page the
@@ -531,15 +557,17 @@ static void quic_input_skb(struct sock *sk, struct sk_buff *skb)
 		       !skb_zcopy(skb);
 	u32 seg = quic_skb_seg_size(skb), off, len;
 	u8 ecn = quic_skb_cb(skb)->ecn;
+	struct quic_skb_walk w;
 	u8 *p, *copy;
 
 	/* A GSO run arrived at once: one clock read for all its packets. */
 	quic_sk(sk)->rx_now_ns = ktime_get_ns();
+	quic_skb_walk_init(&w, skb);
 	for (off = 0; off < skb->len; off += len) {
 		if (quic_sk(sk)->closing)
 			return;
 		len = min(seg, skb->len - off);
-		p = private ? quic_skb_span(skb, off, len) : NULL;
+		p = private ? quic_skb_walk_span(&w, off, len) : NULL;
 		if (p) {
 			quic_input_payload(sk, p, len, ecn);
 			continue;

@@ -733,16 +733,24 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 	struct quic_sock *qs = quic_sk(sk);
 	int space, last = -1, n;
 	u32 used = 0;
+	u8 pending = 0;
 
 	if (quic_conn_amp_room(qs) < room)
 		return 0;
-	for (space = 0; space < QUIC_SPACE_MAX; space++)
-		if (quic_space_pending(sk, space))
+	/* Asked once per space: building one packet does not give another
+	 * space something to send, and a space that has nothing any more
+	 * builds no packet.
+	 */
+	for (space = 0; space < QUIC_SPACE_MAX; space++) {
+		if (quic_space_pending(sk, space)) {
+			pending |= BIT(space);
 			last = space;
+		}
+	}
 	if (last < 0)
 		return 0;
 	for (space = 0; space <= last; space++) {
-		if (!quic_space_pending(sk, space))
+		if (!(pending & BIT(space)))
 			continue;
 		tps[space] = quic_tx_pkt_alloc(qs);
 		if (!tps[space])
