@@ -908,7 +908,8 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
  *
  * The records of ACK-only packets wait for an ACK of an ACK, which a
  * quiet peer never sends: without them, the ranges they covered are only
- * repeated in our next ACKs a little longer.
+ * repeated in our next ACKs a little longer. The build pages and spare
+ * packet records go too.
  */
 void quic_conn_idle_trim(struct sock *sk)
 {
@@ -917,6 +918,8 @@ void quic_conn_idle_trim(struct sock *sk)
 
 	while ((old = quic_recovery_shed_ack_only(sent)))
 		quic_tx_pkt_free(container_of(old, struct quic_tx_pkt, pkt));
+	/* Also when a quiet peer left something unacknowledged. */
+	quic_output_release_buffers(sk);
 }
 
 /**

@@ -14,7 +14,7 @@
 #include "udp.h"
 
 /*
- * The tunnel socket's receive queue only holds what arrives between two
+ * A UDP socket's receive queue only holds what arrives between two
  * quic_udp_data_ready() calls, but a device's GRO run of 64 datagrams has
  * a truesize of some 150 KiB: leave room for a few, from several CPUs.
  */
@@ -67,7 +67,7 @@ static bool quic_udp_csum_ok(struct sock *usk, struct sk_buff *skb)
 }
 
 /*
- * sk_data_ready of a tunnel socket: UDP queued a datagram or a GSO run.
+ * sk_data_ready of our UDP sockets: UDP queued a datagram or a GSO run.
  * Take everything queued and route it at once, in the softirq that
  * queued it.
  *
