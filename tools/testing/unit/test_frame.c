@@ -585,10 +585,47 @@ static void test_ack_iter_hostile(void)
 }
 
 /*
- * The STREAM header helper has its own encoder: it must write exactly the
- * header the generic encoder writes for the same frame, at every varint
- * size boundary, and fail the same way.
+ * One STREAM header: the helper must write exactly the header the generic
+ * encoder writes for the same frame, report its length, fail with -ENOSPC
+ * in any shorter buffer, and fail with -EINVAL where the generic one fails.
  */
+static bool stream_hdr_matches_generic(u64 id, u64 off, u32 len, bool fin,
+				       bool with_len)
+{
+	static u8 data[16384], slow[64 + 16384];
+	struct quic_frame f = { .type = QUIC_FRAME_STREAM };
+	bool ok;
+	u8 fast[64];
+	int n, want;
+	u32 room;
+
+	if (off)
+		f.type |= QUIC_FRAME_STREAM_OFF;
+	if (with_len)
+		f.type |= QUIC_FRAME_STREAM_LEN;
+	if (fin)
+		f.type |= QUIC_FRAME_STREAM_FIN;
+	f.stream.stream_id = id;
+	f.stream.offset = off;
+	f.stream.len = len;
+	f.stream.fin = fin;
+	f.stream.data = data;
+	want = quic_frame_encode(slow, sizeof(slow), &f);
+	n = quic_frame_stream_hdr_encode(fast, sizeof(fast), id, off, len, fin,
+					 with_len);
+	if (want < 0)
+		return n == -EINVAL &&
+		       !quic_frame_stream_hdr_len(id, off, len, with_len);
+	/* generic: header + data; the helper: the header only */
+	ok = n > 0 && (u32)n + len == (u32)want && !memcmp(fast, slow, n) &&
+	     quic_frame_stream_hdr_len(id, off, len, with_len) == (u32)n;
+	for (room = 0; ok && room < (u32)n; room++)
+		ok = quic_frame_stream_hdr_encode(fast, room, id, off, len, fin,
+						  with_len) == -ENOSPC;
+	return ok;
+}
+
+/* ... at every varint size boundary of the ID, offset and length. */
 static void test_stream_hdr_matches_generic(void)
 {
 	static const u64 vals[] = {
@@ -596,53 +633,15 @@ static void test_stream_hdr_matches_generic(void)
 		QUIC_VARINT_MAX - 1500, QUIC_VARINT_MAX, QUIC_VARINT_MAX + 1,
 	};
 	static const u32 lens[] = { 0, 1, 63, 64, 1200, 16383, 16384 };
-	static u8 data[16384], slow[64 + 16384];
-	u8 fast[64];
-	int ok = 1, cases = 0;
 	unsigned int i, j, k, fl;
+	int ok = 1, cases = 0;
 
 	for (i = 0; i < ARRAY_SIZE(vals); i++)
 		for (j = 0; j < ARRAY_SIZE(vals); j++)
 			for (k = 0; k < ARRAY_SIZE(lens); k++)
-				for (fl = 0; fl < 4; fl++) {
-		bool fin = fl & 1, with_len = fl & 2;
-		struct quic_frame f = { .type = QUIC_FRAME_STREAM };
-		int n, want;
-		u32 room;
-
-		if (vals[j])
-			f.type |= QUIC_FRAME_STREAM_OFF;
-		if (with_len)
-			f.type |= QUIC_FRAME_STREAM_LEN;
-		if (fin)
-			f.type |= QUIC_FRAME_STREAM_FIN;
-		f.stream.stream_id = vals[i];
-		f.stream.offset = vals[j];
-		f.stream.len = lens[k];
-		f.stream.fin = fin;
-		f.stream.data = data;
-		want = quic_frame_encode(slow, sizeof(slow), &f);
-		n = quic_frame_stream_hdr_encode(fast, sizeof(fast), vals[i],
-						 vals[j], lens[k], fin,
-						 with_len);
-		cases++;
-		if (want < 0) {
-			ok &= n == -EINVAL &&
-			      !quic_frame_stream_hdr_len(vals[i], vals[j],
-							 lens[k], with_len);
-			continue;
-		}
-		/* generic: header + data; the helper: the header only */
-		ok &= n > 0 && (u32)n + lens[k] == (u32)want &&
-		      !memcmp(fast, slow, n) &&
-		      quic_frame_stream_hdr_len(vals[i], vals[j], lens[k],
-						with_len) == (u32)n;
-		for (room = 0; n > 0 && room < (u32)n; room++)
-			ok &= quic_frame_stream_hdr_encode(fast, room, vals[i],
-							   vals[j], lens[k],
-							   fin, with_len) ==
-			      -ENOSPC;
-	}
+				for (fl = 0; fl < 4; fl++, cases++)
+					ok &= stream_hdr_matches_generic(vals[i],
+						vals[j], lens[k], fl & 1, fl & 2);
 	tap_result(ok && cases == 11 * 11 * 7 * 4,
 		   "unit: frame: STREAM header helper writes what the generic encoder writes, at every varint boundary (%d cases)",
 		   cases);
