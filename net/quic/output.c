@@ -861,7 +861,8 @@ static u8 *quic_tx_frag_reserve(struct sock *sk, u32 size)
 
 /**
  * quic_output_release_buffers() - let go of what a burst of sending keeps:
- *	the pages datagrams are built in and the spare packet records
+ *	the pages datagrams are built in, the spare packet records and the
+ *	pooled send buffer chunks
  * @sk: socket, locked (or being destroyed)
  *
  * Pages still in use by skbs are freed with the last of them.
@@ -871,6 +872,8 @@ void quic_output_release_buffers(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_tx_pkt *tp, *next;
 	int i;
+
+	quic_sb_pool_drain(&qs->streams.tx_pool);
 
 	list_for_each_entry_safe(tp, next, &qs->tx_pkt_spare, pkt.list)
 		quic_tx_pkt_free(tp);

@@ -177,6 +177,7 @@ static struct quic_stream *quic_stream_create(struct quic_stream_table *t,
 	INIT_LIST_HEAD(&s->read_node);
 	INIT_LIST_HEAD(&s->ctrl_node);
 	quic_sendbuf_init(&s->tx);
+	s->tx.pool = &t->tx_pool;
 	quic_stream_set_windows(t, s, local);
 	/* Exceeding our advertised window is FLOW_CONTROL_ERROR (0x03). */
 	quic_recvbuf_init(&s->rx, s->rx_window,
@@ -352,6 +353,7 @@ void quic_stream_table_free(struct quic_stream_table *t)
 	for (i = 0; t->hash && i < 1U << t->hash_bits; i++)
 		hlist_for_each_entry_safe(s, tmp, &t->hash[i], node)
 			quic_stream_free(t, s);
+	quic_sb_pool_drain(&t->tx_pool);
 	kfree(t->hash);
 	t->hash = NULL;
 	if (!t->freed)

@@ -75,6 +75,8 @@ struct quic_stream_table {
 	s64	last_active;		/* target of write() without a cmsg */
 	/* Send buffer bytes; read locklessly by writers waiting for room. */
 	u64	tx_mem;
+	/* Full-size send chunks the streams reuse; emptied when idle. */
+	struct quic_sb_pool	tx_pool;
 	bool	is_server;
 };
 

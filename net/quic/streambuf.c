@@ -82,15 +82,27 @@ static int quic_sb_error(u32 *err, u32 code)
 	return -EPROTO;
 }
 
-/* @want must not exceed QUIC_SB_CHUNK_DATA. */
-static struct quic_sb_chunk *quic_sb_chunk_new(u32 want)
+/*
+ * A chunk for at least @want bytes (at most QUIC_SB_CHUNK_DATA): a
+ * full-size one from @pool (may be NULL) if it has one, as it costs
+ * nothing and its room serves the writes that follow; else allocated.
+ */
+static struct quic_sb_chunk *quic_sb_chunk_new(struct quic_sb_pool *pool,
+					       u32 want)
 {
 	size_t size = quic_sb_alloc_size(sizeof(struct quic_sb_chunk) + want);
 	struct quic_sb_chunk *c;
 
-	c = quic_sb_alloc(size);
-	if (!c)
-		return NULL;
+	if (pool && pool->free) {
+		c = pool->free;
+		pool->free = c->next;
+		pool->count--;
+		size = c->size;
+	} else {
+		c = quic_sb_alloc(size);
+		if (!c)
+			return NULL;
+	}
 	c->next = NULL;
 	c->offset = 0;
 	c->len = 0;
@@ -99,22 +111,53 @@ static struct quic_sb_chunk *quic_sb_chunk_new(u32 want)
 	return c;
 }
 
-static void quic_sb_chain_free(struct quic_sb_chunk *c)
+/* Free @c, or keep it in @pool (may be NULL) if it is full-size. */
+static void quic_sb_chunk_put(struct quic_sb_pool *pool,
+			      struct quic_sb_chunk *c)
+{
+	if (pool && c->size == QUIC_SB_CHUNK_ALLOC &&
+	    pool->count < QUIC_SB_POOL_MAX) {
+		c->next = pool->free;
+		pool->free = c;
+		pool->count++;
+		return;
+	}
+	quic_sb_free(c);
+}
+
+static void quic_sb_chain_free(struct quic_sb_pool *pool,
+			       struct quic_sb_chunk *c)
 {
 	struct quic_sb_chunk *next;
 
 	for (; c; c = next) {
 		next = c->next;
-		quic_sb_free(c);
+		quic_sb_chunk_put(pool, c);
 	}
 }
+
+/**
+ * quic_sb_pool_drain() - free the chunks a pool keeps
+ * @pool: pool; empty afterwards, and may be used again
+ *
+ * Context: caller owns the socket of the buffers using @pool.
+ */
+void quic_sb_pool_drain(struct quic_sb_pool *pool)
+{
+	struct quic_sb_chunk *c = pool->free;
+
+	pool->free = NULL;
+	pool->count = 0;
+	quic_sb_chain_free(NULL, c);
+}
+EXPORT_SYMBOL_GPL(quic_sb_pool_drain);
 
 /*
  * Allocate, unlinked from any buffer, the chunks that will hold @bytes.
  * Done before anything is changed so that a failure leaves no trace.
  */
-static int quic_sb_chain_alloc(u64 bytes, u32 min_want,
-			       struct quic_sb_chunk **first,
+static int quic_sb_chain_alloc(struct quic_sb_pool *pool, u64 bytes,
+			       u32 min_want, struct quic_sb_chunk **first,
 			       struct quic_sb_chunk **last)
 {
 	struct quic_sb_chunk *head = NULL, *c = NULL;
@@ -124,9 +167,9 @@ static int quic_sb_chain_alloc(u64 bytes, u32 min_want,
 	while (bytes) {
 		want = min_t(u64, bytes, QUIC_SB_CHUNK_DATA);
 		want = max(want, min_want);
-		c = quic_sb_chunk_new(want);
+		c = quic_sb_chunk_new(pool, want);
 		if (!c) {
-			quic_sb_chain_free(head);
+			quic_sb_chain_free(pool, head);
 			return -ENOMEM;
 		}
 		*link = c;
@@ -202,7 +245,7 @@ EXPORT_SYMBOL_GPL(quic_recvbuf_init);
  */
 void quic_recvbuf_free(struct quic_recvbuf *rb)
 {
-	quic_sb_chain_free(rb->head);
+	quic_sb_chain_free(NULL, rb->head);
 	rb->head = NULL;
 	rb->tail = NULL;
 	rb->mem = 0;
@@ -278,7 +321,7 @@ static int quic_recvbuf_place(struct quic_recvbuf *rb, u64 offset,
 	/* Fill the slack of the chunk just before, if it is adjacent. */
 	if (left && quic_sb_end(left) == start)
 		fill = min_t(u64, left->cap - left->len, end - start);
-	if (quic_sb_chain_alloc(end - start - fill, 0, &first, &last))
+	if (quic_sb_chain_alloc(NULL, end - start - fill, 0, &first, &last))
 		return -ENOMEM;
 
 	if (fill) {
@@ -757,7 +800,7 @@ EXPORT_SYMBOL_GPL(quic_sendbuf_init);
 
 /**
  * quic_sendbuf_free() - release every chunk and range array
- * @sb: buffer
+ * @sb: buffer; its full-size chunks go to its pool, if it has one
  *
  * The acked and lost range sets are emptied too: with no bytes held there
  * is nothing left to resend. Offsets and FIN state are kept. It may be
@@ -769,8 +812,9 @@ EXPORT_SYMBOL_GPL(quic_sendbuf_init);
  */
 void quic_sendbuf_free(struct quic_sendbuf *sb)
 {
-	quic_sb_chain_free(sb->head);
-	quic_sb_free(sb->spare);
+	quic_sb_chain_free(sb->pool, sb->head);
+	if (sb->spare)
+		quic_sb_chunk_put(sb->pool, sb->spare);
 	sb->head = NULL;
 	sb->tail = NULL;
 	sb->hint = NULL;
@@ -821,7 +865,8 @@ u8 *quic_sendbuf_reserve(struct quic_sendbuf *sb, u32 *len)
 		want = min_t(u32, want, QUIC_SB_CHUNK_DATA);
 	}
 	if (!c) {
-		c = quic_sb_chunk_new(max_t(u32, want, QUIC_SB_SEND_MIN));
+		c = quic_sb_chunk_new(sb->pool,
+				      max_t(u32, want, QUIC_SB_SEND_MIN));
 		if (!c)
 			return NULL;
 		sb->spare = c;
@@ -859,7 +904,7 @@ void quic_sendbuf_commit(struct quic_sendbuf *sb, u32 len, bool fin)
 			sb->tail = c;
 		} else {
 			sb->mem -= c->size;
-			quic_sb_free(c);
+			quic_sb_chunk_put(sb->pool, c);
 		}
 	}
 	if (fin && !sb->fin) {
@@ -892,7 +937,8 @@ int quic_sendbuf_append(struct quic_sendbuf *sb, const u8 *data, u32 len,
 		return -EFBIG;
 	if (c)
 		fill = min(len, c->cap - c->len);
-	if (quic_sb_chain_alloc(len - fill, QUIC_SB_SEND_MIN, &first, &last))
+	if (quic_sb_chain_alloc(sb->pool, len - fill, QUIC_SB_SEND_MIN, &first,
+				&last))
 		return -ENOMEM;
 
 	if (fill) {
@@ -1116,24 +1162,25 @@ static void quic_sendbuf_advance(struct quic_sendbuf *sb)
 		if (sb->hint == c)
 			sb->hint = NULL;
 		sb->mem -= c->size;
-		quic_sb_free(c);
+		quic_sb_chunk_put(sb->pool, c);
 	}
 	if (!sb->head)
 		sb->tail = NULL;
 }
 
 /**
- * quic_sendbuf_on_acked() - a packet carrying a range was acknowledged
+ * quic_sendbuf_on_acked() - a range sent in one or more packets was
+ *	acknowledged
  * @sb: buffer
  * @offset: range offset
  * @len: range length
- * @fin: the frame carried FIN
+ * @fin: a frame of the range carried FIN
  *
  * Chunks are freed once every byte up to their end is acknowledged.
  *
  * Context: caller owns the socket (or softirq with it owned).
  */
-void quic_sendbuf_on_acked(struct quic_sendbuf *sb, u64 offset, u32 len,
+void quic_sendbuf_on_acked(struct quic_sendbuf *sb, u64 offset, u64 len,
 			   bool fin)
 {
 	u64 start = max(offset, sb->acked_offset);

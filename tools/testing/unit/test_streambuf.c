@@ -570,6 +570,7 @@ static bool write_random(struct quic_sendbuf *sb, const u8 *data, u32 n)
  * seeded generator. Returns true if the receiver got exactly @data.
  */
 static long retx_frames;
+static struct quic_sb_pool *transfer_pool;	/* the sender's, or NULL */
 
 static bool transfer(u32 n, u32 loss_pct, u32 window, bool spurious)
 {
@@ -584,6 +585,7 @@ static bool transfer(u32 n, u32 loss_pct, u32 window, bool spurious)
 	frame = malloc(1500);
 	fill_pattern(data, n);
 	quic_sendbuf_init(&sb);
+	sb.pool = transfer_pool;
 	quic_recvbuf_init(&rb, window, QUIC_SB_ERR_FLOW_CONTROL);
 	ok = write_random(&sb, data, n);
 	while (ok && !quic_sendbuf_all_acked(&sb) && rounds++ < 200000) {
@@ -642,6 +644,8 @@ static bool transfer(u32 n, u32 loss_pct, u32 window, bool spurious)
 			peer_max = nm;
 	}
 	got += quic_recvbuf_read(&rb, out + got, n + 1 - got);
+	if (transfer_pool)
+		quic_sb_pool_drain(transfer_pool);
 	ok = ok && quic_sendbuf_all_acked(&sb) && got == n &&
 	     !memcmp(out, data, n) && quic_recvbuf_fin_reached(&rb) &&
 	     !sb.mem && !rb.mem && !live_allocs;
@@ -1136,6 +1140,135 @@ static void test_send_enomem(void)
 	T(!live_allocs, "no allocation left");
 }
 
+/* Write @n bytes of @data the way sendmsg() does: reserve, copy, commit. */
+static bool write_reserved(struct quic_sendbuf *sb, const u8 *data, u32 n)
+{
+	u32 done = 0, len;
+	u8 *p;
+
+	while (done < n) {
+		len = n - done;
+		p = quic_sendbuf_reserve(sb, &len);
+		if (!p) {
+			tap_diag("reserve failed at byte %u of %u", done, n);
+			return false;
+		}
+		memcpy(p, data + done, len);
+		quic_sendbuf_commit(sb, len, false);
+		done += len;
+	}
+	return true;
+}
+
+/*
+ * Send everything new in 1400-byte frames, then acknowledge them largest
+ * first, as an ACK frame's packets are. True if the copies matched @data
+ * (the stream's bytes from offset @base).
+ */
+static bool send_and_ack(struct quic_sendbuf *sb, const u8 *data, u64 base)
+{
+	static struct pkt fl[512];
+	u8 frame[1400];
+	u32 n = 0, len;
+	u64 off;
+	bool fin, ok = true;
+
+	while (n < 512 && quic_sendbuf_next(sb, U64_MAX, sizeof(frame), &off,
+					    &len, &fin)) {
+		if (quic_sendbuf_copy(sb, off, frame, len) ||
+		    memcmp(frame, data + (off - base), len))
+			ok = false;
+		quic_sendbuf_mark_sent(sb, off, len, fin);
+		fl[n].off = off;
+		fl[n].len = len;
+		fl[n++].fin = fin;
+	}
+	while (n--)
+		quic_sendbuf_on_acked(sb, fl[n].off, fl[n].len, fl[n].fin);
+	return ok;
+}
+
+static void test_send_pool(void)
+{
+	struct quic_sb_pool pool = {};
+	struct quic_sendbuf sb;
+	static u8 data[128 << 10];
+	long allocs;
+	u64 base;
+	u32 len;
+	int i, bad = 0;
+	bool ok;
+
+	fill_pattern(data, sizeof(data));
+	quic_sendbuf_init(&sb);
+	sb.pool = &pool;
+	allocs = total_allocs;
+	T(write_reserved(&sb, data, 64 << 10) && send_and_ack(&sb, data, 0) &&
+	  sb.acked_offset == 64 << 10 && !sb.mem,
+	  "pool: a 64 KiB write is sent and acknowledged");
+	T(pool.count == QUIC_SB_POOL_MAX && live_allocs == pool.count,
+	  "pool: the acknowledged chunks wait in the pool (%u)", pool.count);
+	allocs = total_allocs - allocs;
+	T(allocs >= QUIC_SB_POOL_MAX, "pool: the first write allocated (%ld)",
+	  allocs);
+	allocs = total_allocs;
+	ok = write_reserved(&sb, data + (64 << 10), 60 << 10);
+	allocs = total_allocs - allocs;
+	T(ok && !allocs,
+	  "pool: the next write takes its chunks from the pool (%ld allocations, %u left in it)",
+	  allocs, pool.count);
+	T(send_and_ack(&sb, data, 0) && !sb.mem &&
+	  sb.acked_offset == 124 << 10,
+	  "pool: reused chunks carry the new bytes");
+
+	/* Never more than the maximum, whatever is freed at once. */
+	quic_sb_pool_drain(&pool);
+	T(!pool.count && !pool.free && !live_allocs,
+	  "pool: drain frees every chunk");
+	T(write_reserved(&sb, data, sizeof(data)) &&
+	  send_and_ack(&sb, data, 124 << 10),
+	  "pool: a 128 KiB write is sent and acknowledged");
+	T(pool.count == QUIC_SB_POOL_MAX && live_allocs == QUIC_SB_POOL_MAX,
+	  "pool: holds at most QUIC_SB_POOL_MAX chunks (%u)", pool.count);
+
+	/* With the pool stocked, a write needs no memory. */
+	fail_after = 0;
+	len = 1000;
+	T(quic_sendbuf_reserve(&sb, &len) && len == 1000,
+	  "pool: reserve succeeds from the pool when allocation fails");
+	quic_sendbuf_commit(&sb, 0, false);
+	fail_after = -1;
+	T(pool.count == QUIC_SB_POOL_MAX && live_allocs == pool.count,
+	  "pool: a reserved chunk left unused goes back to the pool");
+
+	/* Small chunks are freed, not pooled. */
+	quic_sb_pool_drain(&pool);
+	base = sb.write_offset;
+	T(!quic_sendbuf_append(&sb, data, 10, false) &&
+	  sb.tail->size < QUIC_SB_CHUNK_ALLOC &&
+	  send_and_ack(&sb, data, base) && !pool.count && !live_allocs,
+	  "pool: a small chunk is freed, not pooled");
+
+	/* Freeing a buffer that still holds data fills the pool. */
+	T(write_reserved(&sb, data, 20 << 10), "pool: 20 KiB written");
+	quic_sendbuf_free(&sb);
+	T(!sb.mem && pool.count == 5 && live_allocs == 5,
+	  "pool: sendbuf free puts its full chunks into the pool (%u)",
+	  pool.count);
+	quic_sb_pool_drain(&pool);
+	T(!live_allocs, "pool: nothing left after the drain");
+
+	/* Lossy, reordered transfers through a pool deliver every byte. */
+	transfer_pool = &pool;
+	for (i = 0; i < 10; i++)
+		if (!transfer(rnd_range(10000, 60000), rnd_range(1, 30),
+			      rnd_range(2000, 70000), i & 1))
+			bad++;
+	transfer_pool = NULL;
+	T(!bad && !pool.count && !live_allocs,
+	  "pool: 10 lossy transfers through a pool (%d bad)", bad);
+}
+
 int main(void)
 {
 	rng_state = 0x9e3779b97f4a7c15ULL;
@@ -1159,5 +1292,6 @@ int main(void)
 	test_send_ranges_enomem();
 	test_send_ranges_free();
 	test_send_enomem();
+	test_send_pool();
 	return tap_exit();
 }
