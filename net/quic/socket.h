@@ -199,6 +199,16 @@ struct quic_sock {
 	 */
 	u64			ack_bytes_in_flight;
 	u64			ack_now_us;
+	/* Stream data of the packets the ACK frame being processed covers,
+	 * gathered into one range while it stays contiguous (conn.c).
+	 */
+	struct {
+		s64		stream_id;
+		u64		start;
+		u64		end;
+		bool		fin;
+		bool		set;
+	} ack_stream;
 	/* Arrival of the datagram or GSO run being processed. */
 	u64			rx_now_ns;
 	/* RFC 9000 8.1: until the client's address is validated, a server
