@@ -11,7 +11,13 @@
 #include "event.h"
 #include "frame.h"
 
-/* A frame handler returns 0 or a transport error code to close with. */
+/*
+ * A frame handler returns 0, a transport error code to close with, or
+ * QUIC_FRAMES_DROP_PACKET: the packet is to be dropped unacknowledged.
+ * Transport error codes are below 0x200 (RFC 9000 20.1 and 20.2).
+ */
+#define QUIC_FRAMES_DROP_PACKET	U32_MAX
+
 typedef u32 (*quic_frame_handler)(struct sock *sk, u8 space,
 				  const struct quic_frame *f);
 
@@ -95,8 +101,8 @@ static u32 quic_rx_stream(struct sock *sk, u8 space,
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_stream *s;
+	u64 delta, mem;
 	u32 err;
-	u64 delta;
 	int ret;
 
 	err = quic_rx_stream_get(sk, f->stream.stream_id, true, &s);
@@ -108,8 +114,14 @@ static u32 quic_rx_stream(struct sock *sk, u8 space,
 				      f->stream.len);
 	if (!quic_fc_recv_check(&qs->rx_fc, delta))
 		return QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+	/* Not stored: dropped with its packet, which the peer sends again. */
+	if (!quic_recvbuf_may_store(&s->rx, f->stream.offset,
+				    qs->streams.rx_mem, quic_rx_mem_limit(sk)))
+		return QUIC_FRAMES_DROP_PACKET;
+	mem = s->rx.mem;
 	ret = quic_recvbuf_insert(&s->rx, f->stream.offset, f->stream.data,
 				  f->stream.len, f->stream.fin, &err);
+	quic_stream_rx_account(&qs->streams, s, mem);
 	if (ret == -ENOMEM)
 		return QUIC_TRANSPORT_ERROR_INTERNAL;
 	if (ret)
@@ -127,8 +139,8 @@ static u32 quic_rx_reset_stream(struct sock *sk, u8 space,
 	const struct quic_frame_reset_stream *r = &f->reset_stream;
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_stream *s;
+	u64 delta, mem;
 	u32 err;
-	u64 delta;
 
 	err = quic_rx_stream_get(sk, r->stream_id, true, &s);
 	if (err)
@@ -138,8 +150,10 @@ static u32 quic_rx_reset_stream(struct sock *sk, u8 space,
 	delta = quic_recvbuf_fc_delta(&s->rx, r->final_size, 0);
 	if (!quic_fc_recv_check(&qs->rx_fc, delta))
 		return QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+	mem = s->rx.mem;
 	if (quic_recvbuf_reset(&s->rx, r->final_size, &err))
 		return err;
+	quic_stream_rx_account(&qs->streams, s, mem);
 	quic_fc_add(&qs->rx_fc, delta);
 	s->reset_code = r->app_error;
 	quic_event_stream_update(sk, s->id, QUIC_STREAM_RECV_STATE_RESET_RECVD,
@@ -377,9 +391,11 @@ static const enum quic_frame_pkt_type quic_space_pkt_type[QUIC_SPACE_MAX] = {
  * @ack_eliciting: set if any frame was ack-eliciting
  *
  * On the first violation the connection is closed with its error code
- * (quic_conn_error()) and the rest of the packet is ignored.
+ * (quic_conn_error()) and the rest of the packet is ignored. A frame that
+ * cannot be kept for want of memory (quic_recvbuf_may_store()) stops the
+ * packet too, which must then not be acknowledged: its frames come again.
  *
- * Return: 0, or -EPROTO after closing the connection.
+ * Return: 0, -EPROTO after closing the connection, or -ENOBUFS.
  */
 int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 			u32 len, bool *ack_eliciting)
@@ -410,6 +426,8 @@ int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 		handler = quic_frame_handler_for(f.type);
 		err = handler ? handler(sk, space, &f) :
 				QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
+		if (err == QUIC_FRAMES_DROP_PACKET)
+			return -ENOBUFS;
 		if (err) {
 			quic_conn_error(sk, err, f.type);
 			return -EPROTO;

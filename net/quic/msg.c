@@ -411,21 +411,30 @@ static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	struct quic_stream_info si = {};
 	u32 n, done = 0;
 	struct quic_stream *s;
+	bool fault = false;
 	const u8 *p;
+	u64 mem;
 
 	s = list_first_entry_or_null(&qs->streams.readable, struct quic_stream,
 				     read_node);
 	if (!s)
 		return -EAGAIN;
+	mem = s->rx.mem;
 	while (done < len && (p = quic_recvbuf_peek(&s->rx, &n))) {
 		n = min_t(u32, n, len - done);
-		if (copy_to_iter(p, n, &msg->msg_iter) != n)
-			return done ? done : -EFAULT;
+		if (copy_to_iter(p, n, &msg->msg_iter) != n) {
+			fault = true;
+			break;
+		}
 		done += n;
 		if (flags & MSG_PEEK)
 			break;
 		quic_recvbuf_consume(&s->rx, n);
 	}
+	quic_stream_rx_account(&qs->streams, s, mem);
+	/* What was read before a fault is returned, and credited, as usual. */
+	if (fault && !done)
+		return -EFAULT;
 	si.stream_id = s->id;
 	if (!(flags & MSG_PEEK)) {
 		if (quic_recvbuf_fin_reached(&s->rx) || s->rx.reset)

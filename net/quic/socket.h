@@ -343,6 +343,18 @@ static inline u32 quic_rx_backlog_limit(const struct sock *sk)
 	return min_t(u64, limit, INT_MAX);
 }
 
+/*
+ * Memory the receive buffers of all streams may hold before out-of-order
+ * data is refused (quic_recvbuf_may_store()): twice what the windows may
+ * grow to, which data in full-size packets, however reordered, stays
+ * under. Without it, 1-byte fragments scattered over the default windows
+ * could make a socket hold hundreds of MiB.
+ */
+static inline u64 quic_rx_mem_limit(const struct sock *sk)
+{
+	return 2 * quic_rx_window_cap(sk);
+}
+
 static inline u64 quic_now_us(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);

@@ -133,6 +133,7 @@ static void quic_stream_free(struct quic_stream_table *t,
 			     struct quic_stream *s)
 {
 	WRITE_ONCE(t->tx_mem, t->tx_mem - s->tx.mem);
+	t->rx_mem -= s->rx.mem;
 	hlist_del(&s->node);
 	t->nr_streams--;
 	list_del(&s->send_node);

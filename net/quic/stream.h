@@ -75,6 +75,8 @@ struct quic_stream_table {
 	s64	last_active;		/* target of write() without a cmsg */
 	/* Send buffer bytes; read locklessly by writers waiting for room. */
 	u64	tx_mem;
+	/* Receive buffer bytes of all streams (see quic_rx_mem_limit()). */
+	u64	rx_mem;
 	/* Full-size send chunks the streams reuse; emptied when idle. */
 	struct quic_sb_pool	tx_pool;
 	bool	is_server;
@@ -110,6 +112,14 @@ static inline void quic_stream_tx_account(struct quic_stream_table *t,
 					  u64 before)
 {
 	WRITE_ONCE(t->tx_mem, t->tx_mem + s->tx.mem - before);
+}
+
+/* Charge a change of @s's receive buffer memory since it was @before. */
+static inline void quic_stream_rx_account(struct quic_stream_table *t,
+					  const struct quic_stream *s,
+					  u64 before)
+{
+	t->rx_mem += s->rx.mem - before;
 }
 
 #endif /* _NET_QUIC_STREAM_H */

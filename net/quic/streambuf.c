@@ -558,6 +558,31 @@ u64 quic_recvbuf_readable(const struct quic_recvbuf *rb)
 EXPORT_SYMBOL_GPL(quic_recvbuf_readable);
 
 /**
+ * quic_recvbuf_may_store() - whether a frame's data may be stored
+ * @rb: buffer
+ * @offset: stream offset of the frame's first byte
+ * @held: memory the receive buffers of the whole connection hold
+ * @limit: what they may hold
+ *
+ * In-order data costs about what it carries and never exceeds its window;
+ * out-of-order fragments may cost far more (a 1-byte frame takes a 64-byte
+ * allocation), so a peer scattering them over its windows could make a
+ * connection hold tens of times its windows. Past @limit only data that
+ * continues what the application can read is stored: reading frees it, so
+ * a stream never stalls behind holes it could not fill. The caller drops
+ * what is refused with its packet, unacknowledged, as if it were lost.
+ *
+ * Context: caller owns the socket.
+ */
+bool quic_recvbuf_may_store(const struct quic_recvbuf *rb, u64 offset,
+			    u64 held, u64 limit)
+{
+	return held < limit ||
+	       offset <= rb->read_off + quic_recvbuf_readable(rb);
+}
+EXPORT_SYMBOL_GPL(quic_recvbuf_may_store);
+
+/**
  * quic_recvbuf_fin_reached() - whole stream read
  * @rb: buffer
  *

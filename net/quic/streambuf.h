@@ -202,6 +202,8 @@ const u8 *quic_recvbuf_peek(struct quic_recvbuf *rb, u32 *len);
 void quic_recvbuf_consume(struct quic_recvbuf *rb, u32 len);
 u32 quic_recvbuf_read(struct quic_recvbuf *rb, u8 *dst, u32 len);
 u64 quic_recvbuf_readable(const struct quic_recvbuf *rb);
+bool quic_recvbuf_may_store(const struct quic_recvbuf *rb, u64 offset,
+			    u64 held, u64 limit);
 bool quic_recvbuf_fin_reached(const struct quic_recvbuf *rb);
 bool quic_recvbuf_window_update(struct quic_recvbuf *rb, u64 window,
 				u64 *new_max);

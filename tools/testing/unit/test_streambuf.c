@@ -1269,6 +1269,87 @@ static void test_send_pool(void)
 	  "pool: 10 lossy transfers through a pool (%d bad)", bad);
 }
 
+/*
+ * quic_recvbuf_may_store(): what the kernel checks before each STREAM
+ * frame, with the connection's memory and limit (here one stream's).
+ */
+static int ins_bounded(struct quic_recvbuf *rb, u64 off, const u8 *d,
+		       u32 len, u64 limit, u32 *refused)
+{
+	u32 err;
+
+	if (!quic_recvbuf_may_store(rb, off, rb->mem, limit)) {
+		(*refused)++;
+		return 0;
+	}
+	return ins(rb, off, d, len, false, &err);
+}
+
+static void test_recv_mem_bound(void)
+{
+	const u64 window = 1 << 20, limit = 128 << 10;
+	static u8 data[256 << 10];
+	static u32 order[(256 << 10) / 1400 + 1];
+	struct quic_recvbuf rb;
+	u32 refused = 0, stored, i, j, t, n;
+	u64 off, peak = 0;
+	bool ok = true;
+	u8 two[2];
+
+	fill_pattern(data, sizeof(data));
+	/* A peer scattering 1-byte frames over a 1 MiB window. */
+	quic_recvbuf_init(&rb, window, QUIC_SB_ERR_FLOW_CONTROL);
+	for (off = 1; off < window; off += 2)
+		ok = ok && !ins_bounded(&rb, off, data, 1, limit, &refused);
+	stored = (window / 2) - refused;
+	T(ok && rb.mem >= limit && rb.mem < limit + 64,
+	  "scattered 1-byte frames: memory stops at the limit (%llu of %llu)",
+	  (unsigned long long)rb.mem, (unsigned long long)limit);
+	T(stored < 4096 && refused > (window / 2) - 4096,
+	  "scattered 1-byte frames: %u stored, %u refused", stored, refused);
+	/* What the application can read next is still taken... */
+	T(quic_recvbuf_may_store(&rb, 0, rb.mem, limit) &&
+	  !ins(&rb, 0, data, 1, false, &t) &&
+	  quic_recvbuf_readable(&rb) == 2,
+	  "over the limit, the missing first byte is still stored");
+	T(quic_recvbuf_may_store(&rb, 2, rb.mem, limit) &&
+	  !quic_recvbuf_may_store(&rb, 5, rb.mem, limit),
+	  "over the limit: data continuing the readable bytes is taken, data past a hole is not");
+	/* ... and reading frees room for more. */
+	two[0] = data[0];
+	two[1] = data[0];
+	T(read_eq(&rb, two, 2) && rb.mem < limit &&
+	  quic_recvbuf_may_store(&rb, 7, rb.mem, limit),
+	  "reading below the limit lets scattered data in again");
+	quic_recvbuf_free(&rb);
+	T(!rb.mem && !live_allocs, "freed");
+
+	/* Full-size frames of a 256 KiB window in any order stay under 2x. */
+	quic_recvbuf_init(&rb, sizeof(data), QUIC_SB_ERR_FLOW_CONTROL);
+	n = ARRAY_SIZE(order);
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		j = rnd() % (i + 1);
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	refused = 0;
+	for (i = 0; i < n; i++) {
+		off = (u64)order[i] * 1400;
+		t = min_t(u64, 1400, sizeof(data) - off);
+		ok = ok && !ins_bounded(&rb, off, data + off, t,
+					2 * sizeof(data), &refused);
+		peak = max(peak, rb.mem);
+	}
+	T(ok && !refused && read_eq(&rb, data, sizeof(data)),
+	  "reordered full-size frames are never refused (peak %llu bytes for a %zu byte window)",
+	  (unsigned long long)peak, sizeof(data));
+	quic_recvbuf_free(&rb);
+	T(!rb.mem && !live_allocs, "nothing left");
+}
+
 int main(void)
 {
 	rng_state = 0x9e3779b97f4a7c15ULL;
@@ -1283,6 +1364,7 @@ int main(void)
 	test_window();
 	test_autotune();
 	test_recv_enomem();
+	test_recv_mem_bound();
 	test_transfer();
 	test_send_flow_control();
 	test_send_fin_only();
