@@ -14,7 +14,9 @@
 /*
  * A frame handler returns 0, a transport error code to close with, or
  * QUIC_FRAMES_DROP_PACKET: the packet is to be dropped unacknowledged.
- * Transport error codes are below 0x200 (RFC 9000 20.1 and 20.2).
+ * Transport error codes are below 0x200 (RFC 9000 20.1 and 20.2). A
+ * failed allocation drops the packet too, as a full queue would: the peer
+ * sends its frames again, and the connection lives on.
  */
 #define QUIC_FRAMES_DROP_PACKET	U32_MAX
 
@@ -42,7 +44,7 @@ static u32 quic_rx_stream_get(struct sock *sk, u64 id, bool sending,
 	ret = quic_stream_get_peer(&quic_sk(sk)->streams, id, sending, s,
 				   &err);
 	if (ret == -ENOMEM)
-		return QUIC_TRANSPORT_ERROR_INTERNAL;
+		return QUIC_FRAMES_DROP_PACKET;
 	return ret ? err : 0;
 }
 
@@ -88,7 +90,7 @@ static u32 quic_rx_crypto(struct sock *sk, u8 space,
 	ret = quic_recvbuf_insert(&sp->crypto_rx, f->crypto.offset,
 				  f->crypto.data, f->crypto.len, false, &err);
 	if (ret == -ENOMEM)
-		return QUIC_TRANSPORT_ERROR_INTERNAL;
+		return QUIC_FRAMES_DROP_PACKET;
 	if (ret)
 		return err;
 	if (quic_recvbuf_readable(&sp->crypto_rx))
@@ -123,7 +125,7 @@ static u32 quic_rx_stream(struct sock *sk, u8 space,
 				  f->stream.len, f->stream.fin, &err);
 	quic_stream_rx_account(&qs->streams, s, mem);
 	if (ret == -ENOMEM)
-		return QUIC_TRANSPORT_ERROR_INTERNAL;
+		return QUIC_FRAMES_DROP_PACKET;
 	if (ret)
 		return err;
 	quic_fc_add(&qs->rx_fc, delta);
