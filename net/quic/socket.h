@@ -114,12 +114,9 @@ enum quic_deferred {
 
 /*
  * Full pages of sent datagrams a socket keeps, to build in again once the
- * skbs using them are freed (see quic_tx_frag_reserve()). The pages of
- * what is in flight and not yet read by a local receiver: a default send
- * buffer's worth (208 KiB) is about seven 32 KiB pages; with four, a bulk
- * sender still allocated (and zeroed) a page every other GSO run.
+ * skbs using them are freed (see quic_tx_frag_reserve()).
  */
-#define QUIC_TX_PAGE_STASH	8
+#define QUIC_TX_PAGE_STASH	4
 
 struct quic_sock {
 	/* Must be first: the inet layer casts struct sock to inet_sock. */
