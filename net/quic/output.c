@@ -451,7 +451,7 @@ static void quic_fill_desc(struct quic_sock *qs, u8 space, u64 pn,
 		d->scid_len = scid->cid.len;
 	}
 	d->pn = pn;
-	d->pn_len = quic_pnum_encode_len(pn, largest);
+	d->pn_len = quic_pnum_send_len(pn, largest);
 	d->length_len = 2;
 	if (space == QUIC_SPACE_INITIAL)
 		d->type = QUIC_PACKET_INITIAL;

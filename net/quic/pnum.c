@@ -40,6 +40,32 @@ u8 quic_pnum_encode_len(u64 pn, u64 largest_acked)
 EXPORT_SYMBOL_GPL(quic_pnum_encode_len);
 
 /**
+ * quic_pnum_send_len() - how many bytes of a packet number we send
+ * @pn: full packet number about to be sent
+ * @largest_acked: as for quic_pnum_encode_len()
+ *
+ * The RFC's minimum leaves no margin for a receiver that is ahead of the
+ * acknowledgments, not behind them: once packets sent after @pn reach it
+ * first, it expects a number above @pn, and with a 1-byte encoding 127
+ * such packets (two GSO runs) turn @pn into @pn + 256. Datagrams are
+ * reordered that much on a local path as soon as both ends send from two
+ * CPUs (the sender's own thread and the softirq that processes ACKs for
+ * it), and behind the multiple queues of a NIC. Decrypting with the wrong
+ * number fails, so the packet is lost and sent again; with 1-RTT
+ * encryption disabled nothing catches it, and the receiver acknowledges
+ * a packet number never sent. Two bytes tolerate some 2^15 packets of
+ * such reordering, for one byte per packet.
+ *
+ * Return: QUIC_PN_SEND_LEN_MIN to 4.
+ */
+u8 quic_pnum_send_len(u64 pn, u64 largest_acked)
+{
+	return max_t(u8, quic_pnum_encode_len(pn, largest_acked),
+		     QUIC_PN_SEND_LEN_MIN);
+}
+EXPORT_SYMBOL_GPL(quic_pnum_send_len);
+
+/**
  * quic_pnum_decode() - rebuild a full packet number from its truncation
  * @largest_pn: largest packet number successfully processed in this space,
  *	or QUIC_PN_NONE if none yet

@@ -18,8 +18,11 @@
 #define QUIC_PN_NONE		U64_MAX
 #define QUIC_PN_LEN_MIN		1
 #define QUIC_PN_LEN_MAX		4
+/* Fewest bytes we send, whatever the RFC minimum: see quic_pnum_send_len() */
+#define QUIC_PN_SEND_LEN_MIN	2
 
 u8 quic_pnum_encode_len(u64 pn, u64 largest_acked);
+u8 quic_pnum_send_len(u64 pn, u64 largest_acked);
 bool quic_pnum_decode(u64 largest_pn, u32 truncated, u8 pn_len, u64 *pn);
 void quic_pnum_write(u8 *p, u64 pn, u8 pn_len);
 u32 quic_pnum_read(const u8 *p, u8 pn_len);

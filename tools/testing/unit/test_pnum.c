@@ -64,6 +64,54 @@ static void test_encode_len(void)
 		   "unit: pnum: pn 2^62-1 right after its predecessor is 1 byte");
 }
 
+static void test_send_len(void)
+{
+	tap_result(quic_pnum_send_len(0, QUIC_PN_NONE) == 2 &&
+		   quic_pnum_send_len(1000 + 5, 1000) == 2,
+		   "unit: pnum: we send at least 2 bytes where 1 would do");
+	tap_result(quic_pnum_send_len(0x8000 + 5, 5) == 3 &&
+		   quic_pnum_send_len(1ULL << 40, 0) == 4,
+		   "unit: pnum: longer encodings the span needs are kept");
+}
+
+/*
+ * @pn sent with @len bytes when the peer had acknowledged up to
+ * @largest_acked; @overtaken later packets reach the receiver first.
+ */
+static bool survives_reorder(u64 pn, u64 largest_acked, u8 len,
+			     u64 overtaken)
+{
+	u8 buf[4];
+	u64 out;
+
+	quic_pnum_write(buf, pn, len);
+	return quic_pnum_decode(pn + overtaken, quic_pnum_read(buf, len), len,
+				&out) && out == pn;
+}
+
+/*
+ * Two GSO runs of 64 sent after a packet overtake it: with the RFC's
+ * minimum of 1 byte (5 packets unacknowledged) it is rebuilt as pn + 256,
+ * a number not sent yet; with what we send it is rebuilt right, up to
+ * 2^15 - 2 packets overtaking it.
+ */
+static void test_send_len_reorder(void)
+{
+	u64 pn = 268711, acked = pn - 5;
+	u8 rfc = quic_pnum_encode_len(pn, acked);
+	u8 ours = quic_pnum_send_len(pn, acked);
+	u64 n;
+	bool ok = true;
+
+	tap_result(rfc == 1 && survives_reorder(pn, acked, rfc, 126) &&
+		   !survives_reorder(pn, acked, rfc, 127),
+		   "unit: pnum: the RFC minimum fails once 127 packets overtake one");
+	for (n = 0; n < 0x7fff; n++)
+		ok &= survives_reorder(pn, acked, ours, n);
+	tap_result(ok && !survives_reorder(pn, acked, ours, 0x7fff),
+		   "unit: pnum: our length survives up to 2^15 - 2 packets overtaking it");
+}
+
 static void test_decode_windows(void)
 {
 	tap_result(dec(QUIC_PN_NONE, 0, 1, 0) && dec(QUIC_PN_NONE, 5, 1, 5),
@@ -158,6 +206,8 @@ int main(void)
 {
 	test_rfc_examples();
 	test_encode_len();
+	test_send_len();
+	test_send_len_reorder();
 	test_decode_windows();
 	test_decode_near_max();
 	test_decode_bad_args();
