@@ -204,6 +204,7 @@ int quic_conn_init(struct sock *sk)
 	quic_stream_table_init(&qs->streams, false);
 	quic_conn_timers_init(sk);
 	quic_key_update_init(sk);
+	quic_input_reader_init(sk);
 	return 0;
 }
 

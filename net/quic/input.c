@@ -9,6 +9,7 @@
  */
 
 #include <linux/skbuff.h>
+#include <linux/workqueue.h>
 #include <net/dsfield.h>
 #include <net/inet_ecn.h>
 #include <net/udp.h>
@@ -154,38 +155,152 @@ static void quic_wake_waiters(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/*
+ * A reader that blocks in recvmsg() and got data from its last call is
+ * between two calls: returning to user space, handling what it read,
+ * coming back for more. What arrives meanwhile waits for it in the
+ * backlog, as for a task asleep in quic_wait(), instead of being
+ * decrypted in the softirq that received it. On a local path that softirq
+ * runs on the sender's CPU, whose bottleneck it then adds to, and holds
+ * the socket's spinlock through a whole GSO run, while the reader, back
+ * already, spins on it in lock_sock(). kTLS decrypts in recvmsg() alone.
+ *
+ * A reader that does not come back within a tick (it reads one message,
+ * then does something else) leaves its datagrams to rx_work, which
+ * processes them and stops the waiting until the next read. Readers that
+ * do not block (poll(), epoll, a kernel user's sk_data_ready) are never
+ * waited for: they learn of data only once it is processed.
+ */
+#define QUIC_READER_GRACE	1	/* jiffies */
+
+static void quic_input_reader_work(struct work_struct *work)
+{
+	struct quic_sock *qs = container_of(to_delayed_work(work),
+					    struct quic_sock, rx_work);
+	struct sock *sk = &qs->inet.sk;
+
+	lock_sock(sk);
+	/* Datagrams still wait: the reader did not come back for them. */
+	if (READ_ONCE(sk->sk_backlog.tail))
+		WRITE_ONCE(qs->rx_reader, false);
+	release_sock(sk);	/* processes the backlog */
+	sock_put(sk);		/* the queued work's reference */
+}
+
+/* Have rx_work look in a tick, unless queued; a queued run holds a ref. */
+static void quic_input_reader_later(struct sock *sk)
+{
+	if (queue_delayed_work(system_wq, &quic_sk(sk)->rx_work,
+			       QUIC_READER_GRACE))
+		sock_hold(sk);
+}
+
+/* Have rx_work run at once, queued or not. */
+static void quic_input_reader_now(struct sock *sk)
+{
+	if (!mod_delayed_work(system_wq, &quic_sk(sk)->rx_work, 0))
+		sock_hold(sk);
+}
+
+/**
+ * quic_input_reader_init() - set up the wait for a reader
+ * @sk: new socket
+ */
+void quic_input_reader_init(struct sock *sk)
+{
+	INIT_DELAYED_WORK(&quic_sk(sk)->rx_work, quic_input_reader_work);
+}
+
+/**
+ * quic_input_reader_stop() - cancel rx_work of a socket being closed
+ * @sk: socket, lock held; whatever waits is processed on release
+ *
+ * A run already started waits for the lock, then finds the socket closed
+ * and drops its reference.
+ */
+void quic_input_reader_stop(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	WRITE_ONCE(qs->rx_reader, false);
+	if (cancel_delayed_work(&qs->rx_work))
+		__sock_put(sk);
+}
+
+/**
+ * quic_input_reader_seen() - a recvmsg() call ends
+ * @sk: socket, lock held
+ * @expected_back: it blocks when there is nothing and returned data, so
+ *	the next call is likely to follow at once
+ */
+void quic_input_reader_seen(struct sock *sk, bool expected_back)
+{
+	WRITE_ONCE(quic_sk(sk)->rx_reader, expected_back);
+}
+
+/**
+ * quic_input_reader_polls() - quic_poll() asks whether there is data
+ * @sk: socket, not locked
+ *
+ * The reader waits for readiness now, not in recvmsg(): stop waiting for
+ * it, and have rx_work process at once what already waits, so that the
+ * poller hears of it.
+ *
+ * Context: process context.
+ */
+void quic_input_reader_polls(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	bool waiting;
+
+	if (!READ_ONCE(qs->rx_reader))
+		return;
+	/* Under the lock quic_input_deliver() decides under: a datagram it
+	 * left for the reader before this is in the backlog now.
+	 */
+	spin_lock_bh(&sk->sk_lock.slock);
+	WRITE_ONCE(qs->rx_reader, false);
+	waiting = !sock_owned_by_user(sk) && sk->sk_backlog.tail;
+	if (waiting)
+		quic_input_reader_now(sk);
+	spin_unlock_bh(&sk->sk_lock.slock);
+}
+
 /**
  * quic_input_deliver() - hand a datagram to its socket, or to its backlog
  * @sk: socket
  * @skb: datagram, data at the QUIC payload
  *
  * A datagram is processed here, in softirq, only when no task sleeps in
- * the socket. A task waiting to read (or for send room) processes it
- * itself: the softirq runs on the CPU of whoever sent the datagram (a
- * veth peer in the same host: the sender's own CPU), so decrypting here
- * put both ends' crypto on one CPU, as kTLS, which decrypts in recvmsg,
- * does not.
+ * the socket and no reader is expected back (see above). A task waiting
+ * to read (or for send room) processes it itself: the softirq runs on the
+ * CPU of whoever sent the datagram (a veth peer in the same host: the
+ * sender's own CPU), so decrypting here put both ends' crypto on one CPU,
+ * as kTLS, which decrypts in recvmsg, does not.
  *
  * Context: BH disabled.
  */
 void quic_input_deliver(struct sock *sk, struct sk_buff *skb)
 {
-	bool owned, wake;
+	struct quic_sock *qs = quic_sk(sk);
+	bool owned, first;
 
 	bh_lock_sock(sk);
 	owned = sock_owned_by_user(sk);
-	if (!owned && !READ_ONCE(quic_sk(sk)->waiters)) {
+	if (!owned && !READ_ONCE(qs->waiters) && !READ_ONCE(qs->rx_reader)) {
 		quic_input_datagram(sk, skb);
 		bh_unlock_sock(sk);
 		return;
 	}
 	/* One wake-up per batch: the waiter takes the whole backlog. */
-	wake = !owned && !sk->sk_backlog.tail;
+	first = !owned && !sk->sk_backlog.tail;
 	if (sk_add_backlog(sk, skb, quic_rx_backlog_limit(sk))) {
 		sk_drops_add(sk, skb);
 		kfree_skb(skb);
-	} else if (wake) {
+	} else if (first && READ_ONCE(qs->waiters)) {
 		quic_wake_waiters(sk);
+	} else if (first) {
+		quic_input_reader_later(sk);
 	}
 	bh_unlock_sock(sk);
 }

@@ -463,6 +463,7 @@ int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		 int flags)
 {
 	struct sock *sk = sock->sk;
+	bool blocking;
 	long timeo;
 	int err;
 
@@ -472,7 +473,10 @@ int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	if (flags & MSG_ERRQUEUE)
 		return -EOPNOTSUPP;
 	lock_sock(sk);
+	/* What arrived since the last call waits for us (see input.c). */
+	sk_flush_backlog(sk);
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	blocking = timeo;
 	for (;;) {
 		quic_conn_update_rx_ready(sk);
 		err = -ENOTCONN;
@@ -505,6 +509,7 @@ int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			break;
 	}
 	quic_conn_update_rx_ready(sk);
+	quic_input_reader_seen(sk, blocking && err > 0);
 	release_sock(sk);
 	return err;
 }
@@ -518,6 +523,7 @@ __poll_t quic_poll(struct file *file, struct socket *sock,
 	__poll_t mask = 0;
 
 	sock_poll_wait(file, sock, wait);
+	quic_input_reader_polls(sk);
 	if (state == QUIC_SS_LISTENING)
 		return skb_queue_empty_lockless(&qs->accept_queue) ?
 		       0 : EPOLLIN | EPOLLRDNORM;

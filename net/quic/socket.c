@@ -76,6 +76,7 @@ static void quic_close(struct sock *sk, long timeout)
 	if (hrtimer_cancel(&qs->pace_timer))
 		__sock_put(sk);
 	quic_key_update_stop(sk);
+	quic_input_reader_stop(sk);
 	quic_conn_destroy(sk);
 	quic_unbind(sk);
 	release_sock(sk);

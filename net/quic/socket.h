@@ -258,6 +258,14 @@ struct quic_sock {
 	 * them to process (see quic_input_deliver()).
 	 */
 	u8			waiters;
+	/* A blocking reader got data from its last recvmsg() and is
+	 * expected back: datagrams wait for it (see quic_input_deliver()).
+	 * Written by the lock owner, quic_poll() and rx_work; read in
+	 * softirq.
+	 */
+	bool			rx_reader;
+	/* Processes what waits for a reader that did not come back. */
+	struct delayed_work	rx_work;
 
 	/* 1-RTT key updates (keyupdate.c) */
 	/* Attaches transforms to a new phase, prepares the next one */

@@ -855,6 +855,65 @@ static void check_close(int cfd, int sfd)
 }
 
 /*
+ * A blocking reader that got data is expected back for more, so what
+ * arrives next waits for it unprocessed (net/quic/input.c); one that does
+ * not come back must still see it processed within a tick. The server
+ * reads "away1" with a blocking recvmsg, the client sends "away2", the
+ * server leaves the socket alone for 200 ms, then polls with no timeout:
+ * poll must already report it readable.
+ */
+#define AWAY_SID	96	/* a client bidi stream not used before */
+
+/* Blocking reads on @fd until @want arrives on AWAY_SID; 0 or an errno. */
+static int away_read(int fd, const char *want)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	char buf[256];
+	uint32_t flags;
+	int64_t sid;
+	ssize_t n;
+	int i;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (i = 0; i < 20; i++) {
+		sid = -1;
+		flags = 0;
+		n = quic_recvmsg(fd, buf, sizeof(buf) - 1, &sid, &flags);
+		if (n < 0)
+			return errno;
+		if (sid != AWAY_SID || (flags & MSG_QUIC_NOTIFICATION))
+			continue;
+		buf[n] = '\0';
+		return strcmp(buf, want) ? EBADMSG : 0;
+	}
+	return ENOMSG;
+}
+
+static void check_reader_away(int cfd, int sfd)
+{
+	struct pollfd p = { .fd = sfd, .events = POLLIN };
+	int e, r;
+
+	e = send_stream(cfd, AWAY_SID, MSG_QUIC_STREAM_NEW, "away1", 5, 0,
+			NULL);
+	if (!e)
+		e = away_read(sfd, "away1");
+	if (!e)
+		e = send_stream(cfd, AWAY_SID, 0, "away2", 5, 0, NULL);
+	if (e) {
+		tap(false, "away1/away2 exchange: %s", en(e));
+		return;
+	}
+	usleep(200000);
+	r = poll(&p, 1, 0);
+	tap(r == 1 && (p.revents & POLLIN),
+	    "server: data that arrived after a blocking read, with the reader away 200 ms, is processed meanwhile: poll %d, revents 0x%x (want POLLIN)",
+	    r, p.revents);
+	e = away_read(sfd, "away2");
+	tap(!e, "server: recvmsg then gets \"away2\": %s", en(e));
+}
+
+/*
  * A peer that never reads never opens its windows: the sender may fill
  * them (1 MiB of stream window, the server's default) and its own send
  * buffer, no more. Then sendmsg(MSG_DONTWAIT) says EAGAIN, poll does not
@@ -950,6 +1009,7 @@ static void check_pair(void)
 	check_cmsgs(cfd);
 	check_server_rx(sfd);
 	check_recv_flags(cfd);
+	check_reader_away(cfd, sfd);
 	check_stuck_peer(cfd);
 	check_close(cfd, sfd);
 }
