@@ -187,21 +187,6 @@ static void quic_input_reader_work(struct work_struct *work)
 	sock_put(sk);		/* the queued work's reference */
 }
 
-/* Have rx_work look in a tick, unless queued; a queued run holds a ref. */
-static void quic_input_reader_later(struct sock *sk)
-{
-	if (queue_delayed_work(system_wq, &quic_sk(sk)->rx_work,
-			       QUIC_READER_GRACE))
-		sock_hold(sk);
-}
-
-/* Have rx_work run at once, queued or not. */
-static void quic_input_reader_now(struct sock *sk)
-{
-	if (!mod_delayed_work(system_wq, &quic_sk(sk)->rx_work, 0))
-		sock_hold(sk);
-}
-
 /**
  * quic_input_reader_init() - set up the wait for a reader
  * @sk: new socket
@@ -223,8 +208,7 @@ void quic_input_reader_stop(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 
 	WRITE_ONCE(qs->rx_reader, false);
-	if (cancel_delayed_work(&qs->rx_work))
-		__sock_put(sk);
+	quic_sk_work_cancel(sk, &qs->rx_work);
 }
 
 /**
@@ -262,7 +246,7 @@ void quic_input_reader_polls(struct sock *sk)
 	WRITE_ONCE(qs->rx_reader, false);
 	waiting = !sock_owned_by_user(sk) && sk->sk_backlog.tail;
 	if (waiting)
-		quic_input_reader_now(sk);
+		quic_sk_work_now(sk, &qs->rx_work);
 	spin_unlock_bh(&sk->sk_lock.slock);
 }
 
@@ -300,7 +284,7 @@ void quic_input_deliver(struct sock *sk, struct sk_buff *skb)
 	} else if (first && READ_ONCE(qs->waiters)) {
 		quic_wake_waiters(sk);
 	} else if (first) {
-		quic_input_reader_later(sk);
+		quic_sk_work_queue(sk, &qs->rx_work, QUIC_READER_GRACE);
 	}
 	bh_unlock_sock(sk);
 }

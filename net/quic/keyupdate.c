@@ -39,8 +39,7 @@
  */
 static void quic_key_update_run_now(struct sock *sk)
 {
-	if (!mod_delayed_work(system_wq, &quic_sk(sk)->ku_work, 0))
-		sock_hold(sk);
+	quic_sk_work_now(sk, &quic_sk(sk)->ku_work);
 }
 
 /* Phase switched: note where it starts, attach its transforms now. */
@@ -69,11 +68,7 @@ static void quic_key_update_event(struct sock *sk)
 /* Queue the work to run after @delay, unless it is queued already. */
 static void quic_key_update_queue(struct sock *sk, unsigned long delay)
 {
-	struct quic_sock *qs = quic_sk(sk);
-
-	/* one reference per queued run */
-	if (queue_delayed_work(system_wq, &qs->ku_work, delay))
-		sock_hold(sk);
+	quic_sk_work_queue(sk, &quic_sk(sk)->ku_work, delay);
 }
 
 /*
@@ -166,8 +161,7 @@ void quic_key_update_init(struct sock *sk)
  */
 void quic_key_update_stop(struct sock *sk)
 {
-	if (cancel_delayed_work(&quic_sk(sk)->ku_work))
-		__sock_put(sk);
+	quic_sk_work_cancel(sk, &quic_sk(sk)->ku_work);
 }
 
 /**

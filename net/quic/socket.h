@@ -302,6 +302,36 @@ static inline struct quic_sock *quic_sk(const struct sock *sk)
 	return (struct quic_sock *)sk;
 }
 
+/*
+ * Delayed work of a socket (key updates, a reader's datagrams): like
+ * sk_reset_timer(), each queued run holds a reference on the socket,
+ * which the work function drops when it is done.
+ */
+
+/* Queue @dw to run after @delay, unless it is queued already. */
+static inline void quic_sk_work_queue(struct sock *sk,
+				      struct delayed_work *dw,
+				      unsigned long delay)
+{
+	if (queue_delayed_work(system_wq, dw, delay))
+		sock_hold(sk);
+}
+
+/* Have @dw run at once, queued or not. */
+static inline void quic_sk_work_now(struct sock *sk, struct delayed_work *dw)
+{
+	if (!mod_delayed_work(system_wq, dw, 0))
+		sock_hold(sk);
+}
+
+/* Cancel a queued run; one already running drops its reference itself. */
+static inline void quic_sk_work_cancel(struct sock *sk,
+				       struct delayed_work *dw)
+{
+	if (cancel_delayed_work(dw))
+		__sock_put(sk);
+}
+
 /* Control block of every skb on the receive path. */
 struct quic_skb_cb {
 	union quic_addr	peer;	/* source address of the datagram */
