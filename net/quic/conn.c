@@ -1278,12 +1278,13 @@ static void quic_timer_run(struct sock *sk, int bit, quic_timeout_fn fn)
 	struct quic_sock *qs = quic_sk(sk);
 
 	bh_lock_sock(sk);
-	/* Datagrams the backlog holds for a woken waiter (input.c) may
-	 * carry the ACKs this timer is about: it runs after them, from
-	 * release_cb, as when the socket is owned.
+	/* Datagrams the backlog holds with no owner wait for a woken
+	 * waiter or a returning reader (input.c), each of which ends in
+	 * release_sock(). They may carry the ACKs this timer is about, or
+	 * be what keeps the connection from idling out: it runs after them,
+	 * from release_cb, as when the socket is owned.
 	 */
-	if (!sock_owned_by_user(sk) &&
-	    !(READ_ONCE(qs->waiters) && sk->sk_backlog.tail)) {
+	if (!sock_owned_by_user(sk) && !sk->sk_backlog.tail) {
 		if (!qs->closing)
 			fn(sk);
 	} else if (!test_and_set_bit(bit, &qs->deferred)) {
