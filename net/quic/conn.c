@@ -953,9 +953,10 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 		quic_key_update_on_ack(sk, res->largest);
 	quic_conn_on_ack_ecn(sk, space, res, ecn);
 	quic_detect_lost(sk, space);
-	/* A burst is over: an idle connection holds no pages or spares. */
-	if (!qs->bytes_in_flight)
-		quic_output_release_buffers(sk);
+	/* The pages and spares a burst used stay for the next one, even
+	 * with nothing left in flight: a bulk sender's flight drains often
+	 * between writes. The idle work lets them go (quic_conn_idle_trim()).
+	 */
 	quic_conn_arm_loss_timer(sk);
 	sk->sk_write_space(sk);
 }
@@ -966,8 +967,9 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
  *
  * The records of ACK-only packets wait for an ACK of an ACK, which a
  * quiet peer never sends: without them, the ranges they covered are only
- * repeated in our next ACKs a little longer. The build pages and spare
- * packet records go too.
+ * repeated in our next ACKs a little longer. The build pages, pooled send
+ * chunks and spare packet records a burst left go too: this is where an
+ * idle connection gives them back.
  */
 void quic_conn_idle_trim(struct sock *sk)
 {

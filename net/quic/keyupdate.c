@@ -98,9 +98,12 @@ static void quic_key_update_work(struct work_struct *work)
 		err = quic_crypto_attach(c);
 		delay = idle_at - now;
 	} else {
-		if (quic_crypto_detach(c))
-			qs->crypto_detached = true;
+		quic_crypto_detach(c);
 		quic_conn_idle_trim(sk);
+		/* The next packet brings the work back, transforms or not:
+		 * the buffers a burst keeps wait for it (unencrypted too).
+		 */
+		qs->idle_trimmed = true;
 	}
 	if (!quic_crypto_next_prepared(c)) {
 		if (time_before(now, qs->ku_prepare_at))
@@ -133,16 +136,17 @@ void quic_key_update_established(struct sock *sk)
  * quic_key_update_touch() - a packet came or went: not idle
  * @sk: socket
  *
- * A plain store per packet; only after the transforms went does it queue
- * the work that gives them back.
+ * A plain store per packet; only after the work trimmed an idle connection
+ * does it queue the work again, which gives the transforms back and
+ * watches for the next idle time.
  */
 void quic_key_update_touch(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
 	qs->crypto_active = jiffies;
-	if (unlikely(qs->crypto_detached)) {
-		qs->crypto_detached = false;
+	if (unlikely(qs->idle_trimmed)) {
+		qs->idle_trimmed = false;
 		quic_key_update_run_now(sk);
 	}
 }

@@ -844,8 +844,8 @@ static void quic_tx_frag_rotate(struct quic_sock *qs, struct page_frag *pfrag)
  * filled the next one: without a few pages to rotate through (tx_stash),
  * a page would be allocated, and zeroed on init_on_alloc kernels
  * (Debian's), for every 22 or so datagrams. The socket lock serialises
- * the users. Once nothing is in flight the pages go
- * (quic_output_release_buffers()): an idle connection holds none.
+ * the users. The pages stay between bursts and go once the connection is
+ * idle (quic_conn_idle_trim()): an idle connection holds none.
  */
 static u8 *quic_tx_frag_reserve(struct sock *sk, u32 size)
 {

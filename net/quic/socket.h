@@ -114,9 +114,10 @@ enum quic_deferred {
 
 /*
  * Full pages of sent datagrams a socket keeps, to build in again once the
- * skbs using them are freed (see quic_tx_frag_reserve()).
+ * skbs using them are freed (see quic_tx_frag_reserve()): what a default
+ * send buffer (208 KiB) has in flight is about seven 32 KiB pages.
  */
-#define QUIC_TX_PAGE_STASH	4
+#define QUIC_TX_PAGE_STASH	8
 
 struct quic_sock {
 	/* Must be first: the inet layer casts struct sock to inet_sock. */
@@ -274,11 +275,11 @@ struct quic_sock {
 	u64			ku_first_pn;	/* first pn of this phase */
 	bool			ku_acked;	/* a pn >= ku_first_pn acked */
 	bool			ku_wait_peer;	/* our update, peer not yet */
-	/* Idle transforms (keyupdate.c): a packet's time, in jiffies, and
-	 * whether the work dropped them.
+	/* Idle connections (keyupdate.c): a packet's time, in jiffies, and
+	 * whether the work found the connection idle and trimmed it.
 	 */
 	unsigned long		crypto_active;
-	bool			crypto_detached;
+	bool			idle_trimmed;
 
 	struct timer_list	loss_timer;	/* loss detection and PTO */
 	struct timer_list	ack_timer;	/* max_ack_delay */
