@@ -183,6 +183,7 @@ static struct quic_stream *quic_stream_create(struct quic_stream_table *t,
 	/* Exceeding our advertised window is FLOW_CONTROL_ERROR (0x03). */
 	quic_recvbuf_init(&s->rx, s->rx_window,
 			  QUIC_TRANSPORT_ERROR_FLOW_CONTROL);
+	s->rx.pool = &t->rx_pool;
 	s->recv_done = !s->can_recv;
 	hlist_add_head(&s->node, quic_stream_bucket(t, id));
 	t->nr_streams++;
@@ -355,6 +356,7 @@ void quic_stream_table_free(struct quic_stream_table *t)
 		hlist_for_each_entry_safe(s, tmp, &t->hash[i], node)
 			quic_stream_free(t, s);
 	quic_sb_pool_drain(&t->tx_pool);
+	quic_sb_pool_drain(&t->rx_pool);
 	kfree(t->hash);
 	t->hash = NULL;
 	if (!t->freed)

@@ -77,8 +77,9 @@ struct quic_stream_table {
 	u64	tx_mem;
 	/* Receive buffer bytes of all streams (see quic_rx_mem_limit()). */
 	u64	rx_mem;
-	/* Full-size send chunks the streams reuse; emptied when idle. */
+	/* Full-size chunks the streams reuse; emptied when idle. */
 	struct quic_sb_pool	tx_pool;
+	struct quic_sb_pool	rx_pool;
 	bool	is_server;
 };
 

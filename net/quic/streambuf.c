@@ -245,7 +245,7 @@ EXPORT_SYMBOL_GPL(quic_recvbuf_init);
  */
 void quic_recvbuf_free(struct quic_recvbuf *rb)
 {
-	quic_sb_chain_free(NULL, rb->head);
+	quic_sb_chain_free(rb->pool, rb->head);
 	rb->head = NULL;
 	rb->tail = NULL;
 	rb->mem = 0;
@@ -297,6 +297,25 @@ static struct quic_sb_chunk **quic_recvbuf_find(struct quic_recvbuf *rb,
 }
 
 /*
+ * Pool for the chunks of [start, end) going between @left and @right:
+ * only data that continues the stream, as a bulk transfer's does, gets
+ * full-size chunks, whose room the next frames fill. Data after a gap
+ * gets chunks of its own size, so that scattered small frames (a peer's
+ * choice) cannot make us hold a 4 KiB chunk for each.
+ */
+static struct quic_sb_pool *quic_recvbuf_pool(const struct quic_recvbuf *rb,
+					      const struct quic_sb_chunk *left,
+					      const struct quic_sb_chunk *right,
+					      u64 start)
+{
+	if (right)
+		return NULL;
+	if (left ? quic_sb_end(left) != start : start != rb->read_off)
+		return NULL;
+	return rb->pool;
+}
+
+/*
  * Store [start, end) of a frame that began at @offset. Chunks lying wholly
  * inside the range are replaced by the new copy (RFC 9000 2.2 lets the
  * receiver keep either), so every byte is held once and small fragments
@@ -307,6 +326,7 @@ static int quic_recvbuf_place(struct quic_recvbuf *rb, u64 offset,
 {
 	struct quic_sb_chunk **link, *left, *right, *c;
 	struct quic_sb_chunk *first = NULL, *last = NULL;
+	struct quic_sb_pool *pool;
 	u64 fill = 0;
 
 	link = quic_recvbuf_find(rb, &start, &left);
@@ -321,7 +341,9 @@ static int quic_recvbuf_place(struct quic_recvbuf *rb, u64 offset,
 	/* Fill the slack of the chunk just before, if it is adjacent. */
 	if (left && quic_sb_end(left) == start)
 		fill = min_t(u64, left->cap - left->len, end - start);
-	if (quic_sb_chain_alloc(NULL, end - start - fill, 0, &first, &last))
+	pool = quic_recvbuf_pool(rb, left, right, start);
+	if (quic_sb_chain_alloc(pool, end - start - fill,
+				pool ? QUIC_SB_CHUNK_DATA : 0, &first, &last))
 		return -ENOMEM;
 
 	if (fill) {
@@ -332,7 +354,7 @@ static int quic_recvbuf_place(struct quic_recvbuf *rb, u64 offset,
 	while ((c = *link) != right) {
 		*link = c->next;
 		rb->mem -= c->size;
-		quic_sb_free(c);
+		quic_sb_chunk_put(rb->pool, c);
 	}
 	if (first) {
 		quic_sb_chain_fill(first, start, data + (start - offset),
@@ -484,7 +506,7 @@ EXPORT_SYMBOL_GPL(quic_recvbuf_peek);
  * @rb: buffer
  * @len: bytes read; clamped to what is contiguous
  *
- * Chunks read to their end are freed and leave ->mem.
+ * Chunks read to their end go to the pool, or are freed, and leave ->mem.
  *
  * Context: caller owns the socket.
  */
@@ -503,7 +525,7 @@ void quic_recvbuf_consume(struct quic_recvbuf *rb, u32 len)
 			break;
 		rb->head = c->next;
 		rb->mem -= c->size;
-		quic_sb_free(c);
+		quic_sb_chunk_put(rb->pool, c);
 	}
 	if (!rb->head)
 		rb->tail = NULL;

@@ -92,11 +92,13 @@ struct quic_sb_rangevec {
  * A bulk sender frees a chunk for every four KiB each ACK covers and
  * allocates as many again with its next write; the slab round trip,
  * often across CPUs (ACKs may be processed on either), cost a bulk
- * sender about 4% of its time. Send buffers sharing a pool (the streams
- * of one connection) put full-size chunks back into it, up to
- * QUIC_SB_POOL_MAX, and take them from it. Pooled chunks are charged to
- * no buffer's ->mem: the owner bounds them with that maximum and empties
- * the pool with quic_sb_pool_drain() when sending pauses.
+ * sender about 4% of its time. A bulk receiver likewise frees what the
+ * application read and allocates for what arrives next. Buffers sharing
+ * a pool (the send or the receive buffers of one connection's streams)
+ * put full-size chunks back into it, up to QUIC_SB_POOL_MAX, and take
+ * them from it. Pooled chunks are charged to no buffer's ->mem: the
+ * owner bounds them with that maximum and empties the pool with
+ * quic_sb_pool_drain() when the connection goes idle.
  */
 struct quic_sb_pool {
 	struct quic_sb_chunk *free;
@@ -119,6 +121,9 @@ struct quic_sb_pool {
  *	quic_recvbuf_window_update()
  * @final_size: final size of the stream, valid once @fin_known
  * @mem: bytes allocated for buffered data, chunk headers included
+ * @pool: where chunks read to their end go, and where in-order data takes
+ *	full-size chunks from first; NULL: data is held in chunks of its own
+ *	size. Set by the owner after quic_recvbuf_init().
  * @limit_err: error reported for data beyond @max_offset
  * @fin_known: the final size is known (FIN or RESET_STREAM received)
  * @reset: RESET_STREAM received: buffered data dropped, new data ignored
@@ -126,6 +131,7 @@ struct quic_sb_pool {
 struct quic_recvbuf {
 	struct quic_sb_chunk *head;
 	struct quic_sb_chunk *tail;
+	struct quic_sb_pool *pool;
 	u64 read_off;
 	u64 highest;
 	u64 max_offset;

@@ -1269,6 +1269,105 @@ static void test_send_pool(void)
 	  "pool: 10 lossy transfers through a pool (%d bad)", bad);
 }
 
+/* Insert [off, end) in frames of @frame bytes, in order. */
+static bool ins_run(struct quic_recvbuf *rb, const u8 *data, u32 off, u32 end,
+		    u32 frame)
+{
+	u32 err, n;
+
+	for (; off < end; off += n) {
+		n = end - off < frame ? end - off : frame;
+		if (ins(rb, off, data + off, n, false, &err))
+			return false;
+	}
+	return true;
+}
+
+static void test_recv_pool(void)
+{
+	struct quic_sb_pool pool = {};
+	static u8 data[128 << 10];
+	struct quic_recvbuf rb;
+	long allocs, want;
+	u32 err;
+
+	fill_pattern(data, sizeof(data));
+	quic_recvbuf_init(&rb, sizeof(data), 3);
+	rb.pool = &pool;
+
+	/* A bulk transfer's frames: full-size chunks whose room the next
+	 * frames fill, one allocation per chunk rather than per frame.
+	 */
+	want = (32 << 10) / QUIC_SB_CHUNK_DATA + 1;
+	allocs = total_allocs;
+	T(ins_run(&rb, data, 0, 32 << 10, 1452),
+	  "rx pool: 32 KiB of in-order 1452-byte frames stored");
+	allocs = total_allocs - allocs;
+	T(allocs == want && rb.mem == (u64)want * QUIC_SB_CHUNK_ALLOC,
+	  "rx pool: in full-size chunks (%ld allocations, %llu bytes held)",
+	  allocs, (unsigned long long)rb.mem);
+	T(read_eq(&rb, data, 32 << 10) && !rb.mem && !rb.head,
+	  "rx pool: the bytes read back intact");
+	T(pool.count == want && live_allocs == pool.count,
+	  "rx pool: chunks read go to the pool (%u)", pool.count);
+
+	/* The next run takes them back: no allocation at all. */
+	allocs = total_allocs;
+	T(ins_run(&rb, data, 32 << 10, 64 << 10, 1200),
+	  "rx pool: the next 32 KiB stored");
+	allocs = total_allocs - allocs;
+	T(!allocs, "rx pool: from the pool (%ld allocations)", allocs);
+	T(read_eq(&rb, data + (32 << 10), 32 << 10),
+	  "rx pool: read back intact");
+
+	/* More chunks read at once than the pool keeps: the rest are freed. */
+	T(ins_run(&rb, data, 64 << 10, 128 << 10, 1452) &&
+	  read_eq(&rb, data + (64 << 10), 64 << 10),
+	  "rx pool: 64 KiB stored and read back intact");
+	T(pool.count == QUIC_SB_POOL_MAX && live_allocs == pool.count,
+	  "rx pool: the pool keeps at most QUIC_SB_POOL_MAX chunks (%u)",
+	  pool.count);
+
+	/* Data after a gap, or before data already held, gets chunks of its
+	 * own size: a peer's scattered frames cost no full chunk each.
+	 */
+	quic_recvbuf_init(&rb, 1 << 20, 3);
+	rb.pool = &pool;
+	T(!ins(&rb, 5000, data, 10, false, &err) && rb.head &&
+	  rb.head->size < QUIC_SB_CHUNK_ALLOC,
+	  "rx pool: 10 bytes after a gap take a small chunk");
+	T(!ins(&rb, 9000, data, 10, false, &err) &&
+	  rb.mem < QUIC_SB_CHUNK_ALLOC / 8,
+	  "rx pool: so does the next one (%llu bytes held)",
+	  (unsigned long long)rb.mem);
+	T(!ins(&rb, 0, data, 100, false, &err) && rb.head->offset == 0 &&
+	  rb.head->size < QUIC_SB_CHUNK_ALLOC,
+	  "rx pool: data at the read offset but before held data too");
+	T(!ins(&rb, 9010, data, 100, false, &err) &&
+	  rb.tail->size == QUIC_SB_CHUNK_ALLOC && rb.tail->offset > 9010,
+	  "rx pool: data continuing the last chunk fills its room, then a full-size chunk");
+	T(pool.count == QUIC_SB_POOL_MAX - 1,
+	  "rx pool: taken from the pool (%u left)", pool.count);
+
+	/* With the pool stocked, in-order data needs no memory. */
+	quic_recvbuf_free(&rb);
+	T(!rb.mem && pool.count == QUIC_SB_POOL_MAX,
+	  "rx pool: recvbuf free puts the full chunk back");
+	quic_recvbuf_init(&rb, 1 << 20, 3);
+	rb.pool = &pool;
+	fail_after = 0;
+	T(ins_run(&rb, data, 0, 8 << 10, 1452),
+	  "rx pool: in-order data is stored from the pool when allocation fails");
+	T(ins(&rb, 20000, data, 10, false, &err) == -ENOMEM &&
+	  rb.highest == 8 << 10,
+	  "rx pool: data after a gap still fails cleanly (-ENOMEM, nothing kept)");
+	fail_after = -1;
+	T(read_eq(&rb, data, 8 << 10), "rx pool: read back intact");
+	quic_recvbuf_free(&rb);
+	quic_sb_pool_drain(&pool);
+	T(!pool.count && !live_allocs, "rx pool: nothing left after the drain");
+}
+
 /*
  * quic_recvbuf_may_store(): what the kernel checks before each STREAM
  * frame, with the connection's memory and limit (here one stream's).
@@ -1375,5 +1474,6 @@ int main(void)
 	test_send_ranges_free();
 	test_send_enomem();
 	test_send_pool();
+	test_recv_pool();
 	return tap_exit();
 }
