@@ -421,7 +421,15 @@ static int quic_packet_space(const struct quic_packet_hdr *h)
 	return -1;	/* 0-RTT (not offered), Retry, VN: not handled yet */
 }
 
-/* Keys for this packet are not installed yet: keep a copy for later. */
+/*
+ * Keys for this packet are not installed yet: keep a copy for later, with
+ * the time it arrived. RFC 9000 13.2.5: the ACK Delay of its
+ * acknowledgment should include the time it waited for keys. Without it,
+ * a client's 1-RTT packets that arrive before its Finished (lost, and
+ * resent a PTO later) are acknowledged seconds after they were sent as if
+ * at once, and that RTT sample inflates the client's PTO for the rest of
+ * a short connection.
+ */
 static void quic_keep_undecryptable(struct sock *sk, const u8 *pkt, u32 len,
 				    u8 level, u8 ecn)
 {
@@ -436,6 +444,7 @@ static void quic_keep_undecryptable(struct sock *sk, const u8 *pkt, u32 len,
 	skb_put_data(copy, pkt, len);
 	quic_skb_cb(copy)->level = level;
 	quic_skb_cb(copy)->ecn = ecn;
+	copy->tstamp = ns_to_ktime(qs->rx_now_ns);
 	__skb_queue_tail(&qs->undecryptable, copy);
 }
 
@@ -566,8 +575,9 @@ void quic_input_retry_pending(struct sock *sk)
 
 	__skb_queue_head_init(&retry);
 	skb_queue_splice_init(&qs->undecryptable, &retry);
-	qs->rx_now_ns = ktime_get_ns();
 	while ((skb = __skb_dequeue(&retry))) {
+		/* received then, not now (quic_keep_undecryptable()) */
+		qs->rx_now_ns = ktime_to_ns(skb->tstamp);
 		if (!qs->closing)
 			quic_input_payload(sk, skb->data, skb->len,
 					   quic_skb_cb(skb)->ecn);
