@@ -493,7 +493,13 @@ static void quic_write_frames(struct sock *sk, u8 space,
 	    sk->sk_state == QUIC_SS_ESTABLISHED) {
 		quic_write_conn_ctrl(sk, b);
 		quic_write_stream_ctrl(sk, b);
-		if (!list_empty(&qs->streams.send_list) && quic_cwnd_open(sk))
+		/* RFC 9002 7.5: the congestion controller blocks no probe,
+		 * and a probe carries data where it can (6.2.4): the data
+		 * quic_pto_probe() requeued, not a PING that only earns an
+		 * ACK before the retransmission can start.
+		 */
+		if (!list_empty(&qs->streams.send_list) &&
+		    (sp->probe || quic_cwnd_open(sk)))
 			quic_write_streams(sk, b);
 	}
 	if ((sp->probe && !b->ack_eliciting) ||
