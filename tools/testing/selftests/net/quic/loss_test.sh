@@ -31,9 +31,14 @@ HS_BYTES=${LOSS_HS_BYTES:-65536}
 DUP_STREAMS=${LOSS_DUP_STREAMS:-32}
 DUP_BYTES=${LOSS_DUP_BYTES:-65536}
 T=${LOSS_TIMEOUT:-90}
-# The server gives up on a connection whose closing packet was lost after
-# this much silence; long enough for a few PTO rounds under 20% loss.
-IDLE_MS=10000
+# The idle timeout of both ends (the server's is the smaller): a client
+# that lost every ACK so far has no RTT sample, so its PTO starts at about
+# a second (RFC 9002 6.2.2) and doubles: probes 1, 3, 7 and 15 s into a
+# silence. With 10 s, three probes whose ACKs were all lost (under 20%
+# loss each way, about one connection in a hundred) ended the connection
+# (ETIMEDOUT); 30 s leaves room for a fourth. The server also waits this
+# long for a client whose closing packet was lost.
+IDLE_MS=30000
 work=$(mktemp -d /tmp/quic-loss.XXXXXX)
 psk=$work/psk.txt
 port=4600
