@@ -298,10 +298,13 @@ static struct quic_sb_chunk **quic_recvbuf_find(struct quic_recvbuf *rb,
 
 /*
  * Pool for the chunks of [start, end) going between @left and @right:
- * only data that continues the stream, as a bulk transfer's does, gets
- * full-size chunks, whose room the next frames fill. Data after a gap
- * gets chunks of its own size, so that scattered small frames (a peer's
- * choice) cannot make us hold a 4 KiB chunk for each.
+ * only data that continues the last chunk (or the read offset), as a
+ * bulk transfer's does, gets full-size chunks, whose room the next frames
+ * fill. Data after a gap, or before data held, gets chunks of its own
+ * size. A peer can still have a full chunk held for a few bytes that
+ * continue data it sent after a gap; every chunk is charged to ->mem,
+ * which the caller bounds (quic_recvbuf_may_store()), so that only
+ * spends the peer's own budget.
  */
 static struct quic_sb_pool *quic_recvbuf_pool(const struct quic_recvbuf *rb,
 					      const struct quic_sb_chunk *left,
