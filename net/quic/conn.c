@@ -968,8 +968,8 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
  * The records of ACK-only packets wait for an ACK of an ACK, which a
  * quiet peer never sends: without them, the ranges they covered are only
  * repeated in our next ACKs a little longer. The build pages, pooled send
- * chunks and spare packet records a burst left go too: this is where an
- * idle connection gives them back.
+ * and receive chunks and spare packet records a burst left go too: this
+ * is where an idle connection gives them back.
  */
 void quic_conn_idle_trim(struct sock *sk)
 {
@@ -980,6 +980,7 @@ void quic_conn_idle_trim(struct sock *sk)
 		quic_tx_pkt_free(container_of(old, struct quic_tx_pkt, pkt));
 	/* Also when a quiet peer left something unacknowledged. */
 	quic_output_release_buffers(sk);
+	quic_sb_pool_drain(&quic_sk(sk)->streams.rx_pool);
 }
 
 /**

@@ -866,9 +866,9 @@ static u8 *quic_tx_frag_reserve(struct sock *sk, u32 size)
 }
 
 /**
- * quic_output_release_buffers() - let go of what a burst keeps: the pages
- *	datagrams are built in, the spare packet records and the pooled
- *	send and receive buffer chunks
+ * quic_output_release_buffers() - let go of what a burst of sending keeps:
+ *	the pages datagrams are built in, the spare packet records and the
+ *	pooled send buffer chunks
  * @sk: socket, locked (or being destroyed)
  *
  * Pages still in use by skbs are freed with the last of them.
@@ -880,7 +880,6 @@ void quic_output_release_buffers(struct sock *sk)
 	int i;
 
 	quic_sb_pool_drain(&qs->streams.tx_pool);
-	quic_sb_pool_drain(&qs->streams.rx_pool);
 
 	list_for_each_entry_safe(tp, next, &qs->tx_pkt_spare, pkt.list)
 		quic_tx_pkt_free(tp);
