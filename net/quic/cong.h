@@ -63,6 +63,8 @@ struct quic_cong_ops {
  * @cwnd_acc: CUBIC: fractional growth carried between acks
  * @w_est: CUBIC: the Reno-friendly window estimate, bytes
  * @est_acc: CUBIC: fractional @w_est growth carried between acks
+ * @cwnd_prior: CUBIC: the window when the last congestion event cut it,
+ *	bytes; @w_est grows at Reno's full rate once it is back there
  */
 struct quic_cong {
 	const struct quic_cong_ops *ops;
@@ -77,6 +79,7 @@ struct quic_cong {
 	u64 cwnd_acc;
 	u64 w_est;
 	u64 est_acc;
+	u64 cwnd_prior;
 };
 
 /**

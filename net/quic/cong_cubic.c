@@ -35,6 +35,7 @@ static void quic_cubic_init(struct quic_cong *cong)
 	cong->cwnd_acc = 0;
 	cong->w_est = 0;
 	cong->est_acc = 0;
+	cong->cwnd_prior = 0;
 }
 
 static u64 quic_cubic_us_to_units(u64 us)
@@ -86,11 +87,17 @@ static void quic_cubic_start_epoch(struct quic_cong *cong, u64 now_us)
 	}
 }
 
-/* RFC 9438 4.3: Reno's growth with CUBIC's beta, as the floor. */
+/*
+ * RFC 9438 4.3: Reno's growth with CUBIC's beta, as the floor. The lower
+ * alpha makes up for the gentler cut only until the estimate is back at
+ * the window that was cut (cwnd_prior); from there on Reno's rate. Not
+ * W_max: after fast convergence (4.7) W_max sits below cwnd_prior, and
+ * switching there would speed up exactly when 4.7 means to yield.
+ */
 static void quic_cubic_grow_estimate(struct quic_cong *cong, u64 bytes)
 {
-	u64 alpha = cong->w_est >= cong->w_max ? CUBIC_ALPHA_DEN :
-						 CUBIC_ALPHA_NUM;
+	u64 alpha = cong->w_est >= cong->cwnd_prior ? CUBIC_ALPHA_DEN :
+						      CUBIC_ALPHA_NUM;
 	u64 den = CUBIC_ALPHA_DEN * cong->cwnd;
 
 	cong->est_acc += bytes * cong->mss * alpha;
@@ -130,6 +137,7 @@ static void quic_cubic_on_acked(struct quic_cong *cong, u64 bytes,
 
 static void quic_cubic_on_congestion(struct quic_cong *cong, u64 now_us)
 {
+	cong->cwnd_prior = cong->cwnd;
 	/* 4.7 fast convergence: still below the last maximum means the
 	 * share of the path shrank; release some of it to newcomers.
 	 */

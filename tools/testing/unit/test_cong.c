@@ -243,6 +243,61 @@ static void test_cubic_reno_friendly(void)
 		   c.cwnd / (double)MSS);
 }
 
+/*
+ * 4.3 and 4.7 together: after a loss at 100 mss and another at 90 mss,
+ * fast convergence puts W_max at 76.5 mss while the window cut was 90 mss
+ * (now 63). The estimate grows at 9/17 mss per RTT until it is back at
+ * 90 mss, 51 RTTs later, and only then at 1 mss per RTT; switching to 1 at
+ * W_max instead (reached after 25.5 RTTs) would put it at 91 mss after 40
+ * RTTs instead of 84.2, growing fastest just when 4.7 means to yield.
+ */
+/* One window acknowledged, packet by packet, over one RTT. */
+static void cubic_ack_one_rtt(struct quic_cong *c, u64 *now, u64 rtt)
+{
+	int i, n = (int)(c->cwnd / MSS);
+
+	for (i = 0; i < n; i++)
+		quic_cong_on_acked(c, MSS, *now + 1, *now + rtt, rtt, c->cwnd);
+	*now += rtt;
+}
+
+static void test_cubic_alpha_after_fast_convergence(void)
+{
+	const u64 rtt = 1000;
+	struct quic_cong c;
+	u64 now = 1000000, before;
+	int r;
+
+	quic_cong_init(&c, &quic_cong_cubic, MSS);
+	c.cwnd = 100 * MSS;
+	quic_cong_on_congestion(&c, 10, now);
+	c.cwnd = 90 * MSS;
+	quic_cong_on_congestion(&c, now + 1, now + 2);
+	tap_result(c.w_max == 91800 && c.cwnd_prior == 90 * MSS &&
+		   c.cwnd == 75600,
+		   "cubic: loss at 90 mss below W_max: W_max 76.5 mss, cwnd_prior 90 mss, cwnd 63 mss");
+	now += 10;
+	for (r = 0; r < 40; r++)
+		cubic_ack_one_rtt(&c, &now, rtt);
+	/* Per-ACK stepping rounds: 40 x 9/17 = 21.2 mss, within 1.5 mss. */
+	tap_result(fabs(c.w_est / (double)MSS - 84.2) < 1.5 &&
+		   c.cwnd == c.w_est,
+		   "cubic: 40 RTTs after fast convergence W_est is 63 + 40 x 9/17 = 84.2 mss, not 91 (%.1f mss)",
+		   c.w_est / (double)MSS);
+	while (c.w_est < 90 * MSS && r < 80) {
+		cubic_ack_one_rtt(&c, &now, rtt);
+		r++;
+	}
+	tap_result(r >= 49 && r <= 53,
+		   "cubic: W_est back at cwnd_prior (90 mss) after 27 / (9/17) = 51 RTTs (%d)",
+		   r);
+	before = c.w_est;
+	cubic_ack_one_rtt(&c, &now, rtt);
+	tap_result(c.w_est - before >= MSS - MSS / 10,
+		   "cubic: past cwnd_prior W_est grows by 1 mss per RTT (%.2f mss)",
+		   (c.w_est - before) / (double)MSS);
+}
+
 static void test_pacing(void)
 {
 	struct quic_cong c;
@@ -297,6 +352,7 @@ int main(void)
 	test_cubic_constants();
 	test_cubic_curve();
 	test_cubic_reno_friendly();
+	test_cubic_alpha_after_fast_convergence();
 	test_pacing();
 	test_pacer();
 	return tap_exit();
