@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PTO probes on the wire (RFC 9002 6.2.4, 7.5), seen with dumpcap and
+# tshark (the client's TLS key log decrypts them):
+#
+#   - an ACK blackout in the middle of a bulk upload: the client sends
+#     PROBE_BYTES (1 MiB) on one stream through a 4 Mbit/s token bucket,
+#     and from about a second in, every packet the server sends is dropped
+#     for PROBE_BLACKOUT_MS (1500). The client fills its window and goes
+#     quiet; its PTO fires, again and again, each time twice as late.
+#     Every probe must carry stream data sent before (the oldest the peer
+#     has not acknowledged), not a lone PING: a full congestion window
+#     does not hold a probe back (7.5), and a probe carries data where it
+#     can (6.2.4). A PING alone only earns an ACK, after which the
+#     retransmission still waits for loss detection. The upload then
+#     completes, SHA-256 equal at both ends.
+#
+# The capture needs one QUIC packet per frame: the module's gso parameter
+# is off while it runs.
+# shellcheck disable=SC2317,SC2119 # functions run through check()
+SUITE=probe
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+xfer=$SELFTEST_BIN/xfer
+require "$xfer" psktool ip tc timeout tshark dumpcap
+
+BYTES=${PROBE_BYTES:-1048576}
+BLACKOUT_MS=${PROBE_BLACKOUT_MS:-1500}
+T=${PROBE_TIMEOUT:-60}
+work=$(mktemp -d /tmp/quic-probe.XXXXXX)
+psk=$work/psk.txt
+port=4900
+gso_param=/sys/module/quic/parameters/gso
+gso_was=
+# A client packet after at least this long without one, in the blackout,
+# starts a probe: the token bucket spaces packets 2.5 ms apart, the PTO
+# is tens of milliseconds at least (max_ack_delay alone is 25).
+QUIET_S=0.015
+
+# shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/xfer_lib.sh"
+
+cleanup() {
+	cap_stop
+	stop_server
+	[ -n "$gso_was" ] && echo "$gso_was" > "$gso_param"
+	topo_cleanup
+	rm -rf "$work"
+}
+
+psk_and_topology "$psk" "$work"
+trap cleanup EXIT
+
+# blackout_upload: the upload, with the server's packets dropped for
+# BLACKOUT_MS from a second in, under a capture on the client's veth; the
+# server must receive all of it with the client's SHA-256.
+blackout_upload() {
+	local cpid rc tx rx
+	tc -n "$NS1" qdisc replace dev veth1 root tbf rate 4mbit burst 15k \
+		latency 50ms || { echo "tc tbf failed"; return 1; }
+	port=$((port + 1))
+	start_server probe -a "$ADDR2_V4" -p "$port" || return 1
+	cap_start "$work/probe.pcapng" || return 1
+	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c \
+		-a "$ADDR2_V4" -p "$port" --psk "$psk" --timeout "$T" \
+		--uni --streams 1 --bytes "$BYTES" --chunk 65536 \
+		--keylog "$work/probe.keys" > "$work/probe.cli" 2>&1 &
+	cpid=$!
+	sleep 1
+	tc -n "$NS2" qdisc replace dev veth2 root netem loss 100% ||
+		echo "tc netem failed"
+	sleep "$(awk -v m="$BLACKOUT_MS" 'BEGIN { print m / 1000 }')"
+	tc -n "$NS2" qdisc del dev veth2 root
+	wait "$cpid"
+	rc=$?
+	cap_stop
+	wait "$SRV_PID"
+	SRV_PID=
+	tc -n "$NS1" qdisc del dev veth1 root
+	[ "$rc" = 0 ] || { echo "client exit $rc: $(why "$work/probe.cli")"; return 1; }
+	tx=$(awk '$1 == "stream" && $2 == 2 && $3 == "tx" { print $4, $6 }' "$work/probe.cli")
+	rx=$(awk '$1 == "stream" && $2 == 2 && $3 == "rx" { print $4, $6 }' "$srv_log")
+	if [ -z "$tx" ] || [ "$tx" != "$rx" ]; then
+		echo "server received '$rx', client sent '$tx'"
+		return 1
+	fi
+	echo "upload: $tx"
+}
+
+# dissect: "TIME|SRCPORT|DSTPORT|HEADER-FORM|FRAME-TYPES|STREAM-OFFSETS"
+# of every frame of the capture, decrypted with the client's key log.
+dissect() {
+	tshark -r "$work/probe.pcapng" -o "tls.keylog_file:$work/probe.keys" \
+		-T fields -E separator='|' -E aggregator=, \
+		-e frame.time_relative -e udp.srcport -e udp.dstport \
+		-e quic.header_form -e quic.frame_type -e quic.stream.offset \
+		> "$work/probe.fields" 2> "$work/probe.tshark" || {
+		echo "tshark failed: $(tail -2 "$work/probe.tshark" | tr '\n' ' ')"
+		return 1
+	}
+	echo "$(wc -l < "$work/probe.fields") frames"
+}
+
+# probes_carry_data: find the blackout (the longest time without a server
+# packet), then the client's probes in it (a 1-RTT packet after
+# QUIET_S of silence); at least two, and each must hold a STREAM frame
+# at an offset below the highest sent before it (data already sent once),
+# and no 1-RTT client packet in the blackout may be a PING without data.
+probes_carry_data() {
+	awk -F'|' -v port="$port" -v quiet="$QUIET_S" \
+		-v want="$(awk -v m="$BLACKOUT_MS" 'BEGIN { print m / 1000 * 0.8 }')" '
+	function has_stream(types,   k, a, i) {
+		k = split(types, a, ",")
+		for (i = 1; i <= k; i++)
+			if (a[i] + 0 >= 8 && a[i] + 0 <= 15)
+				return 1
+		return 0
+	}
+	function ping_only(types,   k, a, i, ping) {
+		k = split(types, a, ",")
+		for (i = 1; i <= k; i++) {
+			if (a[i] + 0 == 1)
+				ping = 1
+			else if (a[i] + 0 > 3)
+				return 0
+		}
+		return ping
+	}
+	{ n++; t[n] = $1; src[n] = $2; dst[n] = $3; form[n] = $4; ft[n] = $5; off[n] = $6 }
+	END {
+		last = -1
+		for (i = 1; i <= n; i++) {
+			if (src[i] != port)
+				continue
+			if (last >= 0 && t[i] - t[last] > gap) {
+				gap = t[i] - t[last]; g0 = t[last]; g1 = t[i]
+			}
+			last = i
+		}
+		if (gap < want) {
+			printf "no blackout: the longest silence of the server is %.3f s, want %.3f s\n", gap, want
+			exit 1
+		}
+		prev = -1; top = -1
+		for (i = 1; i <= n; i++) {
+			if (dst[i] != port)
+				continue
+			k = split(off[i], o, ",")
+			if (t[i] > g0 && t[i] < g1 && form[i] == "0") {
+				if (ping_only(ft[i]))
+					pings++
+				if (prev >= 0 && t[i] - t[prev] >= quiet) {
+					probes++
+					low = -1
+					for (j = 1; j <= k; j++)
+						if (low < 0 || o[j] + 0 < low)
+							low = o[j] + 0
+					if (!has_stream(ft[i]) || low < 0 || low >= top)
+						bad++
+					desc = desc sprintf(" %.3f:%s@%s", t[i] - g0, ft[i], off[i])
+				}
+			}
+			for (j = 1; j <= k; j++)
+				if (o[j] + 0 > top)
+					top = o[j] + 0
+			prev = i
+		}
+		failed = probes < 2 || bad || pings
+		if (failed)
+			printf "want >= 2 probes, each retransmitting stream data, and no PING-only packet: %d probes, %d without old data, %d PING-only\n", probes, bad, pings
+		printf "blackout %.3f s; %d probes (s into it:frame types@stream offsets):%s; %d PING-only packets\n", g1 - g0, probes, desc, pings
+		exit failed
+	}' "$work/probe.fields"
+}
+
+gso_was=$(cat "$gso_param")
+if echo 0 > "$gso_param"; then
+	check "ACK blackout of ${BLACKOUT_MS} ms during a $(kib "$BYTES") upload at 4 Mbit/s: completes, SHA-256 equal at both ends" \
+		blackout_upload
+	grep -E '^upload' "$work/why" | sed 's/^/# /'
+	check "tshark decodes the capture with the client's key log" dissect
+	check "every PTO probe in the blackout retransmits stream data, none is a lone PING (RFC 9002 6.2.4, 7.5)" \
+		probes_carry_data
+	grep -E '^blackout' "$work/why" | sed 's/^/# /'
+else
+	tap_fail "module parameter gso: cannot turn it off for the capture"
+fi
+tap_done
