@@ -72,10 +72,15 @@ xfer_echo() {
 }
 
 
-# netem ARGS...: the same impairment on both ends of the link.
+# netem ARGS...: the same impairment on both ends of the link, in place of
+# the qdiscs there. Not "qdisc replace": on a netem root that only changes
+# the netem and keeps what hangs under it (bottleneck()'s token bucket in
+# congestion_test.sh, which then limited the next case's link).
 netem() {
-	tc -n "$NS1" qdisc replace dev veth1 root netem "$@" &&
-		tc -n "$NS2" qdisc replace dev veth2 root netem "$@"
+	tc -n "$NS1" qdisc del dev veth1 root 2> /dev/null
+	tc -n "$NS2" qdisc del dev veth2 root 2> /dev/null
+	tc -n "$NS1" qdisc add dev veth1 root netem "$@" &&
+		tc -n "$NS2" qdisc add dev veth2 root netem "$@"
 }
 
 # "SENT DROPPED": packets the qdiscs passed on and dropped so far, both
