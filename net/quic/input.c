@@ -657,8 +657,8 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
  * those bytes: not a clone's (a packet socket's, say), not a page the
  * skb shares (splice) or a sender's user page (zerocopy). Else, and where
  * a datagram is not contiguous, it is copied first. A local sender's GSO
- * run has its first datagram in the head and each other one in a page
- * fragment of its own (output.c): in place, and with no skb per datagram.
+ * run has its first datagram in the head and the others whole in page
+ * fragments (output.c): in place, and with no skb per datagram.
  */
 static void quic_input_skb(struct sock *sk, struct sk_buff *skb)
 {

@@ -30,9 +30,12 @@
 #define QUIC_STREAM_HDR_MAX	(1 + 8 + 8 + 4)
 /* Datagrams one flush may send, so a flush never runs unbounded. */
 #define QUIC_FLUSH_BURST	64
-/* Datagrams per UDP GSO super-packet (a page fragment each), and bytes. */
-#define QUIC_GSO_MAX_SEGS	16
-#define QUIC_GSO_MAX_BYTES	(16 * 1472)
+/*
+ * UDP payload of one GSO super-packet, all its datagrams together: what
+ * one IP packet's 16-bit length leaves room for with the headers (43
+ * datagrams of 1472 bytes, 44 of 1452 over IPv6).
+ */
+#define QUIC_GSO_MAX_BYTES	64000
 
 static bool gso = true;
 module_param(gso, bool, 0644);
@@ -898,14 +901,36 @@ void quic_output_release_buffers(struct sock *sk)
 	}
 }
 
-/* Attach the @len bytes just built in the page fragment to @skb. */
+/*
+ * Can the datagram about to be built at the page fragment's offset join
+ * @skb: right after the bytes of its last fragment, in the same page, or
+ * in a fragment of its own?
+ */
+static bool quic_tx_frag_fits(struct sock *sk, struct sk_buff *skb)
+{
+	int i = skb_shinfo(skb)->nr_frags;
+
+	return i < MAX_SKB_FRAGS ||
+	       skb_can_coalesce(skb, i, sk->sk_frag.page, sk->sk_frag.offset);
+}
+
+/*
+ * Attach the @len bytes just built in the page fragment to @skb. Datagrams
+ * built one after another in a page share one fragment (and one page
+ * reference), as TCP's segments do: a run is not bounded by
+ * MAX_SKB_FRAGS, only by QUIC_GSO_MAX_BYTES.
+ */
 static void quic_tx_frag_commit(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct page_frag *pfrag = &sk->sk_frag;
+	int i = skb_shinfo(skb)->nr_frags;
 
-	get_page(pfrag->page);
-	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, pfrag->page,
-			pfrag->offset, len, len);
+	if (skb_can_coalesce(skb, i, pfrag->page, pfrag->offset)) {
+		skb_coalesce_rx_frag(skb, i - 1, len, len);
+	} else {
+		get_page(pfrag->page);
+		skb_add_rx_frag(skb, i, pfrag->page, pfrag->offset, len, len);
+	}
 	pfrag->offset += len;
 }
 
@@ -913,7 +938,8 @@ static void quic_tx_frag_commit(struct sock *sk, struct sk_buff *skb, u32 len)
  * Fill @skb with datagrams: one, or a run of full-size 1-RTT-only ones
  * that leave as a single GSO super-packet. The first goes in @skb's own
  * buffer, which has room for it, so that a lone datagram (an ACK, a small
- * message) needs no page; the rest of a run in page fragments.
+ * message) needs no page; the rest of a run in page fragments. A run ends
+ * early when the skb has no fragment left for a new page.
  */
 static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
 			    u32 size)
@@ -926,7 +952,7 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
 	while (segs < max) {
 		buf = segs ? quic_tx_frag_reserve(sk, size) :
 			     skb_tail_pointer(skb);
-		if (!buf)
+		if (!buf || (segs && !quic_tx_frag_fits(sk, skb)))
 			break;
 		quic_sk(sk)->gso_run = segs > 0;
 		n = quic_build_datagram(sk, buf, size, &app_only);
@@ -953,7 +979,7 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
  */
 static u32 quic_gso_max_segs(struct quic_sock *qs, u32 size)
 {
-	u32 cap = min_t(u32, QUIC_GSO_MAX_SEGS, QUIC_GSO_MAX_BYTES / size);
+	u32 cap = QUIC_GSO_MAX_BYTES / size;
 	u64 rate = U64_MAX;
 
 	if (qs->rtt.has_sample)
@@ -1098,7 +1124,8 @@ void quic_output_close(struct sock *sk)
 
 int quic_output_init(void)
 {
-	BUILD_BUG_ON(QUIC_GSO_MAX_SEGS > MAX_SKB_FRAGS);
+	BUILD_BUG_ON(QUIC_GSO_MAX_BYTES / QUIC_MIN_UDP_PAYLOAD >
+		     UDP_MAX_SEGMENTS);
 	quic_tx_pkt_cache = kmem_cache_create("quic_tx_pkt",
 					      sizeof(struct quic_tx_pkt), 0,
 					      0, NULL);
