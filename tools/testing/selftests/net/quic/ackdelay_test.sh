@@ -61,7 +61,7 @@ trap cleanup EXIT
 # those bits), under a capture on the client's veth. Each rule drops the
 # first datagram that reaches it: two rules, the first two.
 lost_finished_upload() {
-	local rc tx rx dropped i
+	local rc dropped i
 	port=$((port + 1))
 	for i in 1 2; do
 		ip netns exec "$NS1" iptables -A OUTPUT -p udp --dport "$port" \
@@ -85,29 +85,16 @@ lost_finished_upload() {
 	ip netns exec "$NS1" iptables -F OUTPUT
 	[ "$rc" = 0 ] || { echo "client exit $rc: $(why "$work/ackdelay.cli")"; return 1; }
 	[ "$dropped" = 2 ] || { echo "the rules dropped $dropped datagrams, not 2"; return 1; }
-	tx=$(awk '$1 == "stream" && $2 == 2 && $3 == "tx" { print $4, $6 }' "$work/ackdelay.cli")
-	rx=$(awk '$1 == "stream" && $2 == 2 && $3 == "rx" { print $4, $6 }' "$srv_log")
-	if [ -z "$tx" ] || [ "$tx" != "$rx" ]; then
-		echo "server received '$rx', client sent '$tx'"
-		return 1
-	fi
-	echo "upload: $tx"
+	uni_delivered "$work/ackdelay.cli" "$srv_log"
 }
 
 # dissect: "TIME|SRCPORT|DSTPORT|HEADER-FORMS|FRAME-TYPES|PACKET-NUMBERS|
 # LARGEST-ACKED|ACK-DELAY" of every frame, decrypted with the key log.
 dissect() {
-	tshark -r "$work/ackdelay.pcapng" \
-		-o "tls.keylog_file:$work/ackdelay.keys" \
-		-T fields -E separator='|' -E aggregator=, \
-		-e frame.time_relative -e udp.srcport -e udp.dstport \
-		-e quic.header_form -e quic.frame_type -e quic.packet_number \
-		-e quic.ack.largest_acknowledged -e quic.ack.ack_delay \
-		> "$work/ackdelay.fields" 2> "$work/ackdelay.tshark" || {
-		echo "tshark failed: $(tail -2 "$work/ackdelay.tshark" | tr '\n' ' ')"
-		return 1
-	}
-	echo "$(wc -l < "$work/ackdelay.fields") frames"
+	tshark_fields "$work/ackdelay.pcapng" "$work/ackdelay.keys" \
+		"$work/ackdelay.fields" frame.time_relative udp.srcport \
+		udp.dstport quic.header_form quic.frame_type quic.packet_number \
+		quic.ack.largest_acknowledged quic.ack.ack_delay
 }
 
 # ack_delay_counts_the_wait: the server's first 1-RTT packet with an ACK

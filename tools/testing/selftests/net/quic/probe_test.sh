@@ -55,7 +55,7 @@ trap cleanup EXIT
 # BLACKOUT_MS from a second in, under a capture on the client's veth; the
 # server must receive all of it with the client's SHA-256.
 blackout_upload() {
-	local cpid rc tx rx
+	local cpid rc
 	tc -n "$NS1" qdisc replace dev veth1 root tbf rate 4mbit burst 15k \
 		latency 50ms || { echo "tc tbf failed"; return 1; }
 	port=$((port + 1))
@@ -78,27 +78,15 @@ blackout_upload() {
 	SRV_PID=
 	tc -n "$NS1" qdisc del dev veth1 root
 	[ "$rc" = 0 ] || { echo "client exit $rc: $(why "$work/probe.cli")"; return 1; }
-	tx=$(awk '$1 == "stream" && $2 == 2 && $3 == "tx" { print $4, $6 }' "$work/probe.cli")
-	rx=$(awk '$1 == "stream" && $2 == 2 && $3 == "rx" { print $4, $6 }' "$srv_log")
-	if [ -z "$tx" ] || [ "$tx" != "$rx" ]; then
-		echo "server received '$rx', client sent '$tx'"
-		return 1
-	fi
-	echo "upload: $tx"
+	uni_delivered "$work/probe.cli" "$srv_log"
 }
 
 # dissect: "TIME|SRCPORT|DSTPORT|HEADER-FORM|FRAME-TYPES|STREAM-OFFSETS"
 # of every frame of the capture, decrypted with the client's key log.
 dissect() {
-	tshark -r "$work/probe.pcapng" -o "tls.keylog_file:$work/probe.keys" \
-		-T fields -E separator='|' -E aggregator=, \
-		-e frame.time_relative -e udp.srcport -e udp.dstport \
-		-e quic.header_form -e quic.frame_type -e quic.stream.offset \
-		> "$work/probe.fields" 2> "$work/probe.tshark" || {
-		echo "tshark failed: $(tail -2 "$work/probe.tshark" | tr '\n' ' ')"
-		return 1
-	}
-	echo "$(wc -l < "$work/probe.fields") frames"
+	tshark_fields "$work/probe.pcapng" "$work/probe.keys" \
+		"$work/probe.fields" frame.time_relative udp.srcport \
+		udp.dstport quic.header_form quic.frame_type quic.stream.offset
 }
 
 # probes_carry_data: find the blackout (the longest time without a server

@@ -229,3 +229,37 @@ echo_ms() {
 		if ($(i + 1) == "s,") { printf "%d\n", $i * 1000; exit } }' \
 		"$work/$1.cli.1"
 }
+
+# uni_delivered CLIENT-LOG SERVER-LOG: the client's first unidirectional
+# stream (ID 2) arrived whole: the bytes and SHA-256 the server reports
+# receiving are those the client reports sending. Says what differs if
+# not.
+uni_delivered() {
+	local tx rx
+	tx=$(awk '$1 == "stream" && $2 == 2 && $3 == "tx" { print $4, $6 }' "$1")
+	rx=$(awk '$1 == "stream" && $2 == 2 && $3 == "rx" { print $4, $6 }' "$2")
+	if [ -z "$tx" ] || [ "$tx" != "$rx" ]; then
+		echo "server received '$rx', client sent '$tx'"
+		return 1
+	fi
+	echo "upload: $tx"
+}
+
+# tshark_fields PCAP KEYLOG OUT FIELD...: one line per frame of PCAP into
+# OUT, decrypted with KEYLOG: the FIELDs separated by '|', the values of
+# one field (one per coalesced packet, or frame) by ','. Says why not if
+# tshark fails.
+tshark_fields() {
+	local pcap=$1 keys=$2 out=$3 f args=()
+	shift 3
+	for f in "$@"; do
+		args+=(-e "$f")
+	done
+	tshark -r "$pcap" -o "tls.keylog_file:$keys" -T fields \
+		-E separator='|' -E aggregator=, "${args[@]}" \
+		> "$out" 2> "$out.err" || {
+		echo "tshark failed: $(tail -2 "$out.err" | tr '\n' ' ')"
+		return 1
+	}
+	echo "$(wc -l < "$out") frames"
+}
