@@ -259,7 +259,7 @@ fi
 # handshake to all acknowledged, summed over its clients), each client's
 # time, and a line on where the round's time went.
 race() {
-	local name=$1 def=$2 cc i k rc=0
+	local name=$1 def=$2 cc i k args=() rc=0
 	local -A sport spid cpid crc
 	local t0 t1 t2 hs
 	if ! echo "$def" > "$param" || ! grep -qx "$def" "$param"; then

@@ -66,14 +66,9 @@ dissect() {
 	cat "$work"/*.keys > "$work/all.keylog"
 	mergecap -w "$work/all.pcap" "$work"/*.pcapng ||
 		{ echo "mergecap failed"; return 1; }
-	tshark -r "$work/all.pcap" -o "tls.keylog_file:$work/all.keylog" \
-		-T fields -E separator='|' -E aggregator=, -e udp.srcport \
-		-e udp.dstport -e ip.dsfield.ecn -e ipv6.tclass.ecn \
-		-e quic.frame_type -e quic.ack.ect0_count -e quic.ack.ecn_ce_count \
-		> "$work/all.fields" 2> "$work/all.tshark" || {
-		echo "tshark failed: $(tail -2 "$work/all.tshark" | tr '\n' ' ')"
-		return 1
-	}
+	tshark_fields "$work/all.pcap" "$work/all.keylog" "$work/all.fields" \
+		udp.srcport udp.dstport ip.dsfield.ecn ipv6.tclass.ecn \
+		quic.frame_type quic.ack.ect0_count quic.ack.ecn_ce_count
 }
 
 # direction_stats NAME client|server: "PACKETS ECT0 ACK_ECN MAX_ECT0 MAX_CE"
