@@ -708,6 +708,42 @@ static int64_t recv_data(struct conn *c, size_t len, _Atomic uint64_t *counter)
 	return (int64_t)got;
 }
 
+/* Read and drop exactly @bytes bytes; 0, or -1. */
+static int recv_exact(struct conn *c, uint64_t bytes)
+{
+	size_t n, cap = bytes < MAX_LEN ? (size_t)bytes : MAX_LEN;
+	uint8_t *buf = malloc(cap ? cap : 1);
+	int ret = 0;
+
+	if (!buf)
+		die(EXIT_SETUP, "out of memory");
+	while (bytes && !ret) {
+		n = bytes < cap ? (size_t)bytes : cap;
+		ret = conn_read_full(c, buf, n);
+		bytes -= n;
+	}
+	free(buf);
+	return ret;
+}
+
+/*
+ * --idle with -n: before a connection goes idle, @bytes go each way, the
+ * client's first, so that both ends have sent and received a burst (and
+ * kept whatever a burst leaves behind) when the idle hold starts.
+ */
+static int idle_exchange(struct conn *c, size_t len, uint64_t bytes,
+			 bool client)
+{
+	static _Atomic uint64_t unused;
+	double t;
+
+	if (client)
+		return send_data(c, len, 0, bytes, &unused, &t) ||
+		       recv_exact(c, bytes) ? -1 : 0;
+	return recv_exact(c, bytes) ||
+	       send_data(c, len, 0, bytes, &unused, &t) ? -1 : 0;
+}
+
 static uint32_t tcp_retransmits(const struct conn *c)
 {
 	struct tcp_info ti;
@@ -1012,6 +1048,11 @@ static void *server_conn(void *arg)
 		wait_peer_close(&c);
 		break;
 	case M_IDLE:
+		if (h.bytes && idle_exchange(&c, h.len, h.bytes, false)) {
+			msg("server: idle connection from %s port %d: exchange failed: %s",
+			    ip, port, strerror(errno));
+			break;
+		}
 		/* Kept open, idle, until the client's M_END for this test. */
 		pthread_mutex_lock(&tests_lock);
 		tt = test_get(&h, &c);
@@ -1710,13 +1751,20 @@ static int run_idle(void)
 	if (!c)
 		die(EXIT_SETUP, "out of memory");
 	for (i = 0; i < opt.idle_conns; i++) {
-		if (client_connect(&c[i]) || client_hello(&c[i], M_IDLE, 0, 0)) {
+		if (client_connect(&c[i]) ||
+		    client_hello(&c[i], M_IDLE, opt.bytes, 0) ||
+		    (opt.bytes &&
+		     idle_exchange(&c[i], opt.len, opt.bytes, true))) {
 			msg("idle: connection %u failed: %s", i + 1,
 			    strerror(errno));
 			return EXIT_FAIL;
 		}
 	}
-	msg("idle: %u connections open", opt.idle_conns);
+	if (opt.bytes)
+		msg("idle: %u connections open, %llu bytes sent and received on each",
+		    opt.idle_conns, (unsigned long long)opt.bytes);
+	else
+		msg("idle: %u connections open", opt.idle_conns);
 	stop = now() + opt.duration;
 	while (!stop_flag && now() < stop)
 		usleep(20000);
@@ -1842,7 +1890,9 @@ static void usage(int code)
 		"  --handshakes        connections per second, each a full\n"
 		"                      handshake and a one-byte exchange\n"
 		"  --latency           1-byte ping-pong: p50/p99 round trip\n"
-		"  --idle N            hold N idle connections for -t seconds\n",
+		"  --idle N            hold N idle connections for -t seconds;\n"
+		"                      with -n, each first sends and receives\n"
+		"                      that many bytes\n",
 		DEFAULT_PORT);
 	exit(code);
 }
