@@ -52,6 +52,8 @@
 SUITE=bench
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=kmem_lib.sh
+. "$(dirname "$0")/kmem_lib.sh"
 
 # scripts/bench.sh passes its settings through this file (the VM gets no
 # environment from the host).
@@ -250,29 +252,13 @@ latency() {	# latency NAME ARGS...
 	echo "latency $name $v" >> "$extra"
 }
 
-quic_inuse() {	# QUIC sockets in use in namespace $1
-	local name _size n
-	while read -r name _size n _; do
-		[ "$name" = QUIC ] && { echo "$n"; return; }
-	done < <(in_ns "$1" cat /proc/net/protocols)
-	echo 0
-}
-
 memory() {
-	local idle_log=$work/idle.log pid per total pages
+	local idle_log=$work/idle.log pid slab pages
 	# Earlier connections (e.g. the handshake runs) must be gone first:
 	# only the server's listener may remain.
-	for _ in $(seq 100); do
-		[ "$(quic_inuse "$NS1") $(quic_inuse "$NS2")" = "0 1" ] && break
-		sleep 0.2
-	done
-	if [ "$MODE" != smoke ]; then
-		sync
-		echo 2 > /proc/sys/vm/drop_caches
-		sleep "$SETTLE"
-	fi
-	printf '%s\n' "$(< /proc/slabinfo)" > "$work/slab.before"
-	printf '%s\n' "$(< /proc/meminfo)" > "$work/meminfo.before"
+	kmem_settle
+	sleep "$SETTLE"
+	kmem_snapshot "$work/mem.before"
 	ip netns exec "$NS1" "$perf_bin" -c "$ADDR2_V4" -p $port \
 		--ca "$creds/ca-cert.pem" --idle "$IDLE" -t 600 \
 		> "$idle_log" 2>&1 &
@@ -289,45 +275,21 @@ memory() {
 		return 1
 	fi
 	sleep "$SETTLE"
-	printf '%s\n' "$(< /proc/slabinfo)" > "$work/slab.after"
-	printf '%s\n' "$(< /proc/meminfo)" > "$work/meminfo.after"
+	kmem_snapshot "$work/mem.after"
 	kill -TERM $pid
 	wait $pid
-	# Active objects x object size, per cache, before and after: the
-	# total growth, and the caches that grew most, per endpoint.
-	awk -v n=$((2 * IDLE)) '
-		FNR <= 2 { next }
-		FILENAME ~ /before$/ { b[$1] = $2 * $4; next }
-		{ d = $2 * $4 - b[$1]; total += d
-		  if (d > 0) printf "slab %s %.0f %d\n", $1, d / n, d }
-		END { printf "total %d %d\n", total, total / n }' \
-		"$work/slab.before" "$work/slab.after" | sort -k4 -n -r > "$work/slab.delta"
-	read -r _ total per < <(grep '^total ' "$work/slab.delta")
-	if [ "$per" -lt 0 ]; then
-		# Slab noise larger than the connections (a smoke run's few)
-		[ "$MODE" = smoke ] || problem "memory: slab shrank by $((-total)) bytes"
-		per=0
-	fi
-	# Whole pages the kernel took besides slab, page cache, user memory,
-	# page tables, stacks and per-CPU areas: what the sockets hold in
-	# pages (send page fragments, say), which slabinfo does not show.
-	pages=$(awk -v n=$((2 * IDLE)) '
-		FILENAME ~ /before$/ { b[$1] = $2; next }
-		{ d[$1] = $2 - b[$1] }
-		END { other = -d["MemFree:"] - d["Slab:"] - d["AnonPages:"]
-		      other -= d["Buffers:"] + d["Cached:"] + d["PageTables:"]
-		      other -= d["KernelStack:"] + d["Percpu:"]
-		      printf "%d", other * 1024 / n }' \
-		"$work/meminfo.before" "$work/meminfo.after")
-	[ "$pages" -lt 0 ] && pages=0
-	echo "memory quic $((per + pages))" >> "$extra"
+	read -r slab pages < <(kmem_delta "$work/mem.before" "$work/mem.after" \
+				$((2 * IDLE)) 2> "$work/kmem.err")
+	# Slab noise larger than the connections (a smoke run's few)
+	[ "$MODE" = smoke ] || [ ! -s "$work/kmem.err" ] ||
+		problem "memory: $(< "$work/kmem.err")"
+	echo "memory quic $((slab + pages))" >> "$extra"
 	echo "memory-pages quic $pages" >> "$extra"
-	note "memory: $IDLE idle QUIC connections (2 endpoints each): slab +$total bytes = $per bytes per endpoint, other kernel pages $pages bytes per endpoint; slab grew most:"
-	grep '^slab ' "$work/slab.delta" | head -8 > "$work/slabtop"
+	note "memory: $IDLE idle QUIC connections (2 endpoints each): slab $slab bytes per endpoint, other kernel pages $pages bytes per endpoint; slab grew most:"
 	while read -r _ cache each delta; do
 		table "  slab $cache +$delta bytes ($each per endpoint)"
 		echo "slab $cache $each" >> "$extra"
-	done < "$work/slabtop"
+	done < <(head -8 "$work/mem.after.slabgrowth")
 }
 
 profile() {	# a perf profile of one QUIC 64K run, if perf works here
