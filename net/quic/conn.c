@@ -100,9 +100,11 @@ void quic_conn_update_dgram_size(struct quic_sock *qs)
 
 static void quic_local_tparams_default(struct quic_sock *qs)
 {
-	struct quic_tparams *tp = &qs->local_tp;
+	struct quic_tparam_values *tp = &qs->local_tp;
+	struct quic_tparams all;
 
-	quic_tparams_init_default(tp);
+	quic_tparams_init_default(&all);
+	*tp = all.values;
 	tp->max_idle_timeout = QUIC_DEF_IDLE_TIMEOUT_MS;
 	tp->initial_max_data = QUIC_DEF_MAX_DATA;
 	tp->initial_max_stream_data_bidi_local = QUIC_DEF_MAX_STREAM_DATA;
@@ -398,7 +400,7 @@ void quic_conn_peer_closed(struct sock *sk)
 static void quic_conn_apply_peer_tparams(struct quic_sock *qs)
 {
 	struct quic_stream_table *t = &qs->streams;
-	struct quic_tparams *p = &qs->peer_tp;
+	struct quic_tparam_values *p = &qs->peer_tp;
 
 	qs->tx_max_data = p->initial_max_data;
 	t->peer_limit[0] = p->initial_max_streams_bidi;
@@ -417,7 +419,7 @@ static void quic_conn_apply_peer_tparams(struct quic_sock *qs)
 static void quic_conn_apply_local_tparams(struct quic_sock *qs)
 {
 	struct quic_stream_table *t = &qs->streams;
-	struct quic_tparams *p = &qs->local_tp;
+	struct quic_tparam_values *p = &qs->local_tp;
 
 	quic_fc_init(&qs->rx_fc, p->initial_max_data);
 	/* The windows start where the user set them; reading grows them. */
@@ -428,6 +430,23 @@ static void quic_conn_apply_local_tparams(struct quic_sock *qs)
 	t->rx_window_bidi_local = p->initial_max_stream_data_bidi_local;
 	t->rx_window_bidi_remote = p->initial_max_stream_data_bidi_remote;
 	t->rx_window_uni = p->initial_max_stream_data_uni;
+}
+
+/* All of our parameters: the values the user set and the CIDs they carry. */
+static void quic_conn_local_tparams(struct quic_sock *qs,
+				    struct quic_tparams *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->values = qs->local_tp;
+	p->initial_scid.len = qs->initial_scid.len;
+	memcpy(p->initial_scid.data, qs->initial_scid.data,
+	       qs->initial_scid.len);
+	p->has_initial_scid = true;
+	if (qs->is_server) {
+		p->original_dcid.len = qs->odcid.len;
+		memcpy(p->original_dcid.data, qs->odcid.data, qs->odcid.len);
+		p->has_original_dcid = true;
+	}
 }
 
 /**
@@ -441,10 +460,18 @@ static void quic_conn_apply_local_tparams(struct quic_sock *qs)
 int quic_conn_encode_local_tparams(struct sock *sk, u8 *buf, u32 len)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	struct quic_tparams *p;
+	int ret;
 
 	if (!qs->local_tp_final)
 		return -EINVAL;
-	return quic_tparams_encode(buf, len, &qs->local_tp, qs->is_server);
+	p = kmalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	quic_conn_local_tparams(qs, p);
+	ret = quic_tparams_encode(buf, len, p, qs->is_server);
+	kfree(p);
+	return ret;
 }
 
 /**
@@ -460,28 +487,21 @@ int quic_conn_encode_local_tparams(struct sock *sk, u8 *buf, u32 len)
 int quic_conn_fix_local_tparams(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_tparams *p = &qs->local_tp;
 	int len;
 	u8 *buf;
 
-	p->initial_scid.len = qs->initial_scid.len;
-	memcpy(p->initial_scid.data, qs->initial_scid.data,
-	       qs->initial_scid.len);
-	p->has_initial_scid = true;
-	if (qs->is_server) {
-		p->original_dcid.len = qs->odcid.len;
-		memcpy(p->original_dcid.data, qs->odcid.data, qs->odcid.len);
-		p->has_original_dcid = true;
-	}
 	/* Find out now, rather than when libquic asks, if they do not fit. */
-	buf = kmalloc(QUIC_TP_EXT_MAX_LEN, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	len = quic_tparams_encode(buf, QUIC_TP_EXT_MAX_LEN, p, qs->is_server);
-	kfree(buf);
-	if (len < 0)
-		return len;
 	qs->local_tp_final = true;
+	buf = kmalloc(QUIC_TP_EXT_MAX_LEN, GFP_KERNEL);
+	len = -ENOMEM;
+	if (buf)
+		len = quic_conn_encode_local_tparams(sk, buf,
+						     QUIC_TP_EXT_MAX_LEN);
+	kfree(buf);
+	if (len < 0) {
+		qs->local_tp_final = false;
+		return len;
+	}
 	quic_conn_apply_local_tparams(qs);
 	return 0;
 }
@@ -495,29 +515,34 @@ int quic_conn_fix_local_tparams(struct sock *sk)
  * Invalid parameters close the connection with TRANSPORT_PARAMETER_ERROR
  * (or PROTOCOL_VIOLATION for CIDs that do not match the wire).
  *
- * Return: 0, or -EINVAL after closing the connection.
+ * Return: 0, -ENOMEM, or -EINVAL after closing the connection.
  */
 int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_tparam_wire_cids w = {};
+	struct quic_tparams *p;
 	u64 errcode = 0;
 
-	if (quic_tparams_decode(buf, len, !qs->is_server, &qs->peer_tp,
-				&errcode))
+	p = kmalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	if (quic_tparams_decode(buf, len, !qs->is_server, p, &errcode))
 		goto bad;
 	w.peer_scid.len = qs->dcid.cid.len;
 	memcpy(w.peer_scid.data, qs->dcid.cid.data, qs->dcid.cid.len);
 	w.odcid.len = qs->odcid.len;
 	memcpy(w.odcid.data, qs->odcid.data, qs->odcid.len);
-	if (quic_tparams_validate_cids(&qs->peer_tp, !qs->is_server, &w,
-				       &errcode))
+	if (quic_tparams_validate_cids(p, !qs->is_server, &w, &errcode))
 		goto bad;
+	qs->peer_tp = p->values;
+	kfree(p);
 	qs->peer_tp_set = true;
 	quic_conn_apply_peer_tparams(qs);
 	quic_conn_check_established(sk);
 	return 0;
 bad:
+	kfree(p);
 	quic_conn_error(sk, errcode ? errcode :
 			QUIC_TRANSPORT_ERROR_TRANSPORT_PARAM, 0);
 	return -EINVAL;

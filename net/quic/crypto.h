@@ -50,7 +50,8 @@ struct quic_crypto_key {
  *	while idle (quic_crypto_detach()), rebuilt from @hp_key on next use
  * @hp_key: header protection key, for the AES ciphers
  * @hp_key_len: length of @hp_key
- * @hp_chacha: header protection key, for ChaCha20 (CPU-order words)
+ * @hp_chacha: header protection key, for ChaCha20 (CPU-order words);
+ *	shares its bytes with @hp_key
  * @version: QUIC version the keys were derived for
  * @cipher: QUIC_CIPHER_*
  * @secret_len: length of the secrets in @key
@@ -63,9 +64,11 @@ struct quic_crypto_key {
 struct quic_crypto_dir {
 	struct quic_crypto_key key[2];
 	struct crypto_aes_ctx *hp_aes;
-	u8 hp_key[QUIC_KEY_MAX_LEN];
+	union {		/* by @cipher */
+		u8 hp_key[QUIC_KEY_MAX_LEN];
+		u32 hp_chacha[QUIC_KEY_MAX_LEN / 4];
+	};
 	u8 hp_key_len;
-	u32 hp_chacha[QUIC_KEY_MAX_LEN / 4];
 	u32 version;
 	u32 cipher;
 	u32 secret_len;

@@ -126,20 +126,26 @@ struct quic_sock {
 	/* UDP tunnel socket packets leave and arrive on; NULL until bound. */
 	struct quic_udp_sock	*udp;
 	union quic_addr		local;	/* as bound, port filled in */
+	u32			version;
 	struct hlist_node	bind_node;	/* bind table, see bind.c */
 	union quic_addr		peer;
+	u32			pto_count;
 	struct dst_cache	dst_cache;	/* route to peer (output.c) */
-
-	bool			is_server;
-	bool			handshake_confirmed;
-	bool			closing;	/* CONNECTION_CLOSE seen */
-	u32			version;
 
 	struct list_head	scids;	/* quic_cid_entry, ours */
 	u64			scid_next_seq;
 	struct quic_dcid	dcid;	/* peer's CID we send to */
 	struct quic_cid		odcid;	/* client's first DCID */
 	struct quic_cid		initial_scid;	/* first SCID we used */
+	bool			is_server;
+	bool			handshake_confirmed;
+	bool			closing;	/* CONNECTION_CLOSE seen */
+	bool			addr_validated;	/* see amp_rx_bytes */
+	/* Client: the server acknowledged a Handshake packet, so it has
+	 * validated our address (RFC 9002 6.2.2.1 anti-deadlock PTO).
+	 */
+	bool			hs_acked;
+	bool			peer_tp_set;
 
 	/*
 	 * Packet number spaces, by QUIC_SPACE_*. The application space is
@@ -158,15 +164,12 @@ struct quic_sock {
 	 * carry them (see quic_level_crypto()).
 	 */
 	struct quic_crypto	*hs_crypto[QUIC_SPACE_APP];	/* by space */
-	struct quic_rtt		rtt;
-	u32			pto_count;
+	struct quic_rtt		rtt;	/* and pto_count, above */
 	struct quic_cong	cong;
 	struct quic_pacer	pacer;
 	struct quic_ecn		ecn;		/* counts, path validation */
 	u64			ecn_acked_ect0;	/* in the ACK being processed */
 	u64			ecn_prev_largest; /* largest acked before */
-	bool			tx_ecn;		/* skb being built: ECT(0) */
-	bool			gso_run;	/* a GSO run is being built */
 	/* Full datagram pages kept for reuse (output.c), with a reference. */
 	struct page		*tx_stash[QUIC_TX_PAGE_STASH];
 	/* Records of acknowledged packets for the next ones to take
@@ -175,21 +178,22 @@ struct quic_sock {
 	 */
 	struct list_head	tx_pkt_spare;
 	u8			tx_pkt_spare_n;
+	bool			tx_ecn;		/* skb being built: ECT(0) */
+	bool			gso_run;	/* a GSO run is being built */
 	/* Path MTU (RFC 9000 14.2, see quic_conn_update_dgram_size()):
 	 * the largest datagram sent now, the MTU of the route the last
 	 * one took, and whether the path dropped large datagrams.
+	 * Black-hole detection (conn.c): large 1-RTT packets lost since
+	 * the largest acknowledged one (one above it: big_acked_pn), and
+	 * the full-size probe that decides (to send, or sent as probe_pn).
 	 */
 	u32			max_dgram;
 	u32			route_mtu;
 	bool			pmtu_blackhole;
-	/* Black-hole detection (conn.c): one above the largest large
-	 * 1-RTT packet acknowledged, large ones lost since, and the
-	 * full-size probe that decides (to send, or sent as probe_pn).
-	 */
-	u64			pmtu_big_acked_pn;
 	u8			pmtu_suspects;
 	bool			pmtu_probe_pending;
 	bool			pmtu_probing;
+	u64			pmtu_big_acked_pn;
 	u64			pmtu_probe_pn;
 	u64			bytes_in_flight;
 	/* Bytes in flight when the ACK frame being processed arrived, and
@@ -214,17 +218,14 @@ struct quic_sock {
 	 */
 	u64			amp_rx_bytes;
 	u64			amp_tx_bytes;
-	bool			addr_validated;
-	/* Client: the server acknowledged a Handshake packet, so it has
-	 * validated our address (RFC 9002 6.2.2.1 anti-deadlock PTO).
-	 */
-	bool			hs_acked;
 	/* Any packet; the datagrams of a GSO run share the first's time. */
 	u64			last_tx_us;
 
-	struct quic_tparams	local_tp;
-	struct quic_tparams	peer_tp;
-	bool			peer_tp_set;
+	/* What each side's transport parameters say; the rest of them is
+	 * checked during the handshake and not kept (struct quic_tparams).
+	 */
+	struct quic_tparam_values local_tp;
+	struct quic_tparam_values peer_tp;
 	struct quic_config	config;
 
 	struct quic_stream_table streams;
@@ -234,6 +235,7 @@ struct quic_sock {
 	u64			tx_max_data;	/* peer's MAX_DATA */
 	u64			tx_data;	/* new stream bytes sent */
 	u32			ctrl_pending;	/* enum quic_ctrl_pending */
+	u32			events;		/* enabled QUIC_EVENT_* bits */
 
 	struct quic_close_info	close_local;	/* sent, or set by user */
 	struct quic_close_info	close_peer;	/* received */
@@ -246,12 +248,11 @@ struct quic_sock {
 	/* Set by the user, if at all (sockopt.c): kmalloc'd on demand. */
 	char			*alpn;		/* NUL-terminated list */
 	u8			*token;
+	u8			*ticket;	/* NEW_SESSION_TICKET data */
+	u16			ticket_len;
 	u8			token_len;
 	/* local_tp is final: QUIC_SOCKOPT_TRANSPORT_PARAM_EXT encodes it. */
 	bool			local_tp_final;
-	u8			*ticket;	/* NEW_SESSION_TICKET data */
-	u16			ticket_len;
-	u32			events;		/* enabled QUIC_EVENT_* bits */
 	bool			rx_ready;	/* quic_conn_update_rx_ready */
 	/* The backlog brought packets: flush once it is drained. */
 	bool			backlog_flush;
@@ -278,17 +279,17 @@ struct quic_sock {
 	/* Idle connections (keyupdate.c): a packet's time, in jiffies, and
 	 * whether the work found the connection idle and trimmed it.
 	 */
-	unsigned long		crypto_active;
 	bool			idle_trimmed;
+	/* An ack-eliciting packet left since the last one arrived: later
+	 * ones do not push the idle deadline (RFC 9000 10.1).
+	 */
+	bool			idle_sent_since_rx;
+	unsigned long		crypto_active;
 
 	struct timer_list	loss_timer;	/* loss detection and PTO */
 	struct timer_list	ack_timer;	/* max_ack_delay */
 	struct timer_list	idle_timer;
 	struct hrtimer		pace_timer;	/* pacing budget refilled */
-	/* An ack-eliciting packet left since the last one arrived: later
-	 * ones do not push the idle deadline (RFC 9000 10.1).
-	 */
-	bool			idle_sent_since_rx;
 	unsigned long		deferred;	/* enum quic_deferred bits */
 };
 

@@ -176,7 +176,7 @@ static int quic_set_config(struct sock *sk, sockptr_t optval, u32 optlen)
 }
 
 /* The uapi struct in microseconds; the wire and quic_tparams in ms. */
-static int quic_tp_from_user(struct quic_tparams *p,
+static int quic_tp_from_user(struct quic_tparam_values *p,
 			     const struct quic_transport_param *u)
 {
 	if ((u->max_udp_payload_size &&
@@ -217,7 +217,7 @@ static int quic_tp_from_user(struct quic_tparams *p,
 	return 0;
 }
 
-static void quic_tp_to_user(const struct quic_tparams *p,
+static void quic_tp_to_user(const struct quic_tparam_values *p,
 			    struct quic_transport_param *u)
 {
 	u->disable_active_migration = p->disable_active_migration;
@@ -246,7 +246,7 @@ static void quic_tp_to_user(const struct quic_tparams *p,
 static int quic_set_tp(struct sock *sk, sockptr_t optval, u32 optlen)
 {
 	struct quic_transport_param u;
-	struct quic_tparams p;
+	struct quic_tparam_values p;
 	int err;
 
 	err = quic_opt_in(&u, sizeof(u), optval, optlen, sizeof(u.remote));

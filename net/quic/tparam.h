@@ -85,6 +85,11 @@ struct quic_tparam_pref_addr {
 
 /**
  * struct quic_tparams - one endpoint's transport parameters
+ * @values: the integers and flags below, up to @disable_1rtt_encryption,
+ *	as one struct quic_tparam_values: what a socket keeps of its own
+ *	and its peer's parameters (the CIDs, preferred address, reset token
+ *	and versions matter only while the handshake is checked, and would
+ *	cost every connection over 400 bytes)
  * @max_idle_timeout: milliseconds, 0 means none
  * @max_udp_payload_size: bytes
  * @initial_max_data: connection flow control limit
@@ -97,6 +102,10 @@ struct quic_tparam_pref_addr {
  * @max_ack_delay: milliseconds
  * @active_connection_id_limit: connection IDs the sender will store
  * @max_datagram_frame_size: 0 means DATAGRAM frames are not supported
+ * @has_stateless_reset_token: @stateless_reset_token present
+ * @disable_active_migration: disable_active_migration present
+ * @grease_quic_bit: grease_quic_bit present
+ * @disable_1rtt_encryption: disable_1rtt_encryption present
  * @original_dcid: original_destination_connection_id (server)
  * @initial_scid: initial_source_connection_id
  * @retry_scid: retry_source_connection_id (server, after a Retry)
@@ -109,25 +118,28 @@ struct quic_tparam_pref_addr {
  * @has_initial_scid: @initial_scid present
  * @has_retry_scid: @retry_scid present
  * @has_preferred_address: @preferred_address present
- * @has_stateless_reset_token: @stateless_reset_token present
  * @has_version_info: @chosen_version and @available_versions present
- * @disable_active_migration: disable_active_migration present
- * @grease_quic_bit: grease_quic_bit present
- * @disable_1rtt_encryption: disable_1rtt_encryption present
  */
 struct quic_tparams {
-	u64 max_idle_timeout;
-	u64 max_udp_payload_size;
-	u64 initial_max_data;
-	u64 initial_max_stream_data_bidi_local;
-	u64 initial_max_stream_data_bidi_remote;
-	u64 initial_max_stream_data_uni;
-	u64 initial_max_streams_bidi;
-	u64 initial_max_streams_uni;
-	u64 ack_delay_exponent;
-	u64 max_ack_delay;
-	u64 active_connection_id_limit;
-	u64 max_datagram_frame_size;
+	struct_group_tagged(quic_tparam_values, values,
+			    /* what a socket keeps after the handshake */
+		u64 max_idle_timeout;
+		u64 max_udp_payload_size;
+		u64 initial_max_data;
+		u64 initial_max_stream_data_bidi_local;
+		u64 initial_max_stream_data_bidi_remote;
+		u64 initial_max_stream_data_uni;
+		u64 initial_max_streams_bidi;
+		u64 initial_max_streams_uni;
+		u64 ack_delay_exponent;
+		u64 max_ack_delay;
+		u64 active_connection_id_limit;
+		u64 max_datagram_frame_size;
+		bool has_stateless_reset_token;
+		bool disable_active_migration;
+		bool grease_quic_bit;
+		bool disable_1rtt_encryption;
+	);
 	struct quic_tparam_cid original_dcid;
 	struct quic_tparam_cid initial_scid;
 	struct quic_tparam_cid retry_scid;
@@ -140,11 +152,7 @@ struct quic_tparams {
 	bool has_initial_scid;
 	bool has_retry_scid;
 	bool has_preferred_address;
-	bool has_stateless_reset_token;
 	bool has_version_info;
-	bool disable_active_migration;
-	bool grease_quic_bit;
-	bool disable_1rtt_encryption;
 };
 
 /**

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <linux/stddef.h>	/* __struct_group() */
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -50,6 +51,8 @@ typedef int32_t __s32;
 static inline u64 div64_u64(u64 a, u64 b) { return a / b; }
 static inline u64 div_u64(u64 a, u32 b) { return a / b; }
 #define fallthrough	__attribute__((__fallthrough__))
+#define struct_group_tagged(TAG, NAME, MEMBERS...) \
+	__struct_group(TAG, NAME, /* no attrs */, MEMBERS)
 #define EXPORT_SYMBOL_GPL(s)
 #define EXPORT_SYMBOL(s)
 
