@@ -649,20 +649,19 @@ static void quic_stream_data_acked(struct sock *sk, struct quic_stream *s,
 }
 
 /* Apply the stream data gathered by quic_acked_stream_add(). */
-static void quic_acked_stream_flush(struct sock *sk)
+static void quic_acked_stream_flush(struct quic_ack_ctx *ack)
 {
-	struct quic_sock *qs = quic_sk(sk);
-	u64 start = qs->ack_stream.start;
+	u64 start = ack->stream.start;
 	struct quic_stream *s;
 
-	if (!qs->ack_stream.set)
+	if (!ack->stream.set)
 		return;
-	qs->ack_stream.set = false;
-	s = quic_stream_find(&qs->streams, qs->ack_stream.stream_id);
+	ack->stream.set = false;
+	s = quic_stream_find(&quic_sk(ack->sk)->streams, ack->stream.id);
 	if (s)
-		quic_stream_data_acked(sk, s, start,
-				       qs->ack_stream.end - start,
-				       qs->ack_stream.fin);
+		quic_stream_data_acked(ack->sk, s, start,
+				       ack->stream.end - start,
+				       ack->stream.fin);
 }
 
 /*
@@ -674,33 +673,32 @@ static void quic_acked_stream_flush(struct sock *sk)
  * sender's time. Acknowledging a range at once is what the send buffer
  * would have come to anyway.
  */
-static void quic_acked_stream_add(struct sock *sk,
+static void quic_acked_stream_add(struct quic_ack_ctx *ack,
 				  const struct quic_tx_frame *f)
 {
-	struct quic_sock *qs = quic_sk(sk);
-
-	if (qs->ack_stream.set && qs->ack_stream.stream_id == f->stream_id) {
-		if (f->offset + f->len == qs->ack_stream.start) {
-			qs->ack_stream.start = f->offset;
-			qs->ack_stream.fin |= f->fin;
+	if (ack->stream.set && ack->stream.id == f->stream_id) {
+		if (f->offset + f->len == ack->stream.start) {
+			ack->stream.start = f->offset;
+			ack->stream.fin |= f->fin;
 			return;
 		}
-		if (f->offset == qs->ack_stream.end) {
-			qs->ack_stream.end += f->len;
-			qs->ack_stream.fin |= f->fin;
+		if (f->offset == ack->stream.end) {
+			ack->stream.end += f->len;
+			ack->stream.fin |= f->fin;
 			return;
 		}
 	}
-	quic_acked_stream_flush(sk);
-	qs->ack_stream.stream_id = f->stream_id;
-	qs->ack_stream.start = f->offset;
-	qs->ack_stream.end = f->offset + f->len;
-	qs->ack_stream.fin = f->fin;
-	qs->ack_stream.set = true;
+	quic_acked_stream_flush(ack);
+	ack->stream.id = f->stream_id;
+	ack->stream.start = f->offset;
+	ack->stream.end = f->offset + f->len;
+	ack->stream.fin = f->fin;
+	ack->stream.set = true;
 }
 
-static void quic_frames_acked(struct sock *sk, struct quic_tx_pkt *tp)
+static void quic_frames_acked(struct quic_ack_ctx *ack, struct quic_tx_pkt *tp)
 {
+	struct sock *sk = ack->sk;
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_space *sp = qs->space[tp->space];
 	int i;
@@ -714,7 +712,7 @@ static void quic_frames_acked(struct sock *sk, struct quic_tx_pkt *tp)
 					      f->len, false);
 			break;
 		case QUIC_TXF_STREAM:
-			quic_acked_stream_add(sk, f);
+			quic_acked_stream_add(ack, f);
 			break;
 		}
 	}
@@ -771,19 +769,19 @@ static void quic_pmtu_on_lost(struct quic_sock *qs,
 static void quic_acked_cb(struct quic_sent_pkt *pkt, void *arg)
 {
 	struct quic_tx_pkt *tp = container_of(pkt, struct quic_tx_pkt, pkt);
-	struct sock *sk = arg;
-	struct quic_sock *qs = quic_sk(sk);
+	struct quic_ack_ctx *ack = arg;
+	struct quic_sock *qs = quic_sk(ack->sk);
 
 	if (tp->ecn)
-		qs->ecn_acked_ect0++;
+		ack->acked_ect0++;
 	quic_pmtu_on_acked(qs, pkt);
 	if (pkt->in_flight)
 		quic_cong_on_acked(&qs->cong, pkt->size, pkt->time_sent_us,
-				   qs->ack_now_us, qs->rtt.smoothed_rtt,
-				   qs->ack_bytes_in_flight);
+				   ack->now_us, qs->rtt.smoothed_rtt,
+				   ack->bytes_in_flight);
 	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
-	quic_frames_acked(sk, tp);
-	quic_tx_pkt_recycle(sk, tp);
+	quic_frames_acked(ack, tp);
+	quic_tx_pkt_recycle(ack->sk, tp);
 }
 
 static void quic_stream_requeue(struct quic_sock *qs, s64 id, bool ctrl)
@@ -870,30 +868,45 @@ u64 quic_conn_amp_room(const struct quic_sock *qs)
 	return limit > qs->amp_tx_bytes ? limit - qs->amp_tx_bytes : 0;
 }
 
-/* Start on an ACK frame: remember how full the window was when it came. */
-void quic_conn_ack_begin(struct sock *sk, u8 space,
-			 struct quic_ack_result *res)
+/**
+ * quic_conn_ack_begin() - start on an ACK frame
+ * @sk: socket
+ * @space: its packet number space
+ * @ack: the frame's processing state, filled here; the caller's until
+ *	quic_conn_on_ack(), or until quic_conn_ack_range() fails
+ *
+ * Remembers how full the window was when the frame came, and when.
+ */
+void quic_conn_ack_begin(struct sock *sk, u8 space, struct quic_ack_ctx *ack)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
-	qs->ack_bytes_in_flight = qs->bytes_in_flight;
-	qs->ack_now_us = quic_now_us();
-	qs->ecn_acked_ect0 = 0;
-	qs->ecn_prev_largest = qs->space[space]->sent.largest_acked;
-	quic_acked_stream_flush(sk);	/* left by a frame that failed */
-	quic_recovery_ack_begin(&qs->space[space]->sent, res);
+	memset(ack, 0, sizeof(*ack));
+	ack->sk = sk;
+	ack->space = space;
+	ack->bytes_in_flight = qs->bytes_in_flight;
+	ack->now_us = quic_now_us();
+	ack->prev_largest = qs->space[space]->sent.largest_acked;
+	quic_recovery_ack_begin(&qs->space[space]->sent, &ack->res);
 }
 
-int quic_conn_ack_range(struct sock *sk, u8 space, u64 start, u64 end,
-			struct quic_ack_result *res)
+/* The frame turned out malformed: keep what its ranges so far acked. */
+void quic_conn_ack_abort(struct quic_ack_ctx *ack)
 {
+	quic_acked_stream_flush(ack);
+}
+
+/* One range of the frame; -errno (ack->res.err) ends the frame. */
+int quic_conn_ack_range(struct quic_ack_ctx *ack, u64 start, u64 end)
+{
+	struct quic_space *sp = quic_sk(ack->sk)->space[ack->space];
 	int err;
 
-	err = quic_recovery_on_ack_range(&quic_sk(sk)->space[space]->sent,
-					 res, start, end, quic_acked_cb, sk);
+	err = quic_recovery_on_ack_range(&sp->sent, &ack->res, start, end,
+					 quic_acked_cb, ack);
 	/* The frame ends here: what earlier ranges acknowledged stands. */
 	if (err)
-		quic_acked_stream_flush(sk);
+		quic_acked_stream_flush(ack);
 	return err;
 }
 
@@ -931,15 +944,15 @@ static void quic_detect_lost(struct sock *sk, u8 space)
  * and take a CE increase as a congestion event, starting at the send time
  * of the largest packet it acknowledged.
  */
-static void quic_conn_on_ack_ecn(struct sock *sk, u8 space,
-				 const struct quic_ack_result *res,
+static void quic_conn_on_ack_ecn(const struct quic_ack_ctx *ack,
 				 const struct quic_ecn_counts *ecn)
 {
-	struct quic_sock *qs = quic_sk(sk);
-	u64 prev = qs->ecn_prev_largest, ce, sent_us;
+	const struct quic_ack_result *res = &ack->res;
+	struct quic_sock *qs = quic_sk(ack->sk);
+	u64 prev = ack->prev_largest, ce, sent_us;
 	bool grew = prev == QUIC_RECOVERY_PN_NONE || res->largest > prev;
 
-	quic_ecn_on_ack(&qs->ecn, space, ecn, qs->ecn_acked_ect0, grew, &ce);
+	quic_ecn_on_ack(&qs->ecn, ack->space, ecn, ack->acked_ect0, grew, &ce);
 	if (!ce)
 		return;
 	sent_us = res->largest_newly_acked != QUIC_RECOVERY_PN_NONE ?
@@ -949,24 +962,25 @@ static void quic_conn_on_ack_ecn(struct sock *sk, u8 space,
 
 /**
  * quic_conn_on_ack() - finish processing an ACK frame
- * @sk: socket
- * @space: its packet number space
- * @res: what the ranges acknowledged
+ * @ack: the frame's processing state (quic_conn_ack_begin())
  * @delay: the frame's raw ACK Delay
  * @ecn: the frame's ECN counts (ACK_ECN), NULL for a plain ACK
  */
-void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
-		      u64 delay, const struct quic_ecn_counts *ecn)
+void quic_conn_on_ack(struct quic_ack_ctx *ack, u64 delay,
+		      const struct quic_ecn_counts *ecn)
 {
+	struct quic_ack_result *res = &ack->res;
+	struct sock *sk = ack->sk;
 	struct quic_sock *qs = quic_sk(sk);
+	u8 space = ack->space;
 	u64 delay_us = 0;
 
 	/* Before loss detection, so that lost ranges skip what is acked. */
-	quic_acked_stream_flush(sk);
+	quic_acked_stream_flush(ack);
 	if (space == QUIC_SPACE_APP && qs->peer_tp_set)
 		delay_us = delay << qs->peer_tp.ack_delay_exponent;
 	quic_recovery_ack_done(&qs->space[space]->sent, res, &qs->rtt,
-			       qs->ack_now_us, delay_us,
+			       ack->now_us, delay_us,
 			       quic_peer_max_ack_delay_us(qs),
 			       qs->handshake_confirmed);
 	if (res->newly_acked) {
@@ -976,7 +990,7 @@ void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
 	}
 	if (space == QUIC_SPACE_APP)
 		quic_key_update_on_ack(sk, res->largest);
-	quic_conn_on_ack_ecn(sk, space, res, ecn);
+	quic_conn_on_ack_ecn(ack, ecn);
 	quic_detect_lost(sk, space);
 	/* The pages and spares a burst used stay for the next one, even
 	 * with nothing left in flight: a bulk sender's flight drains often

@@ -50,6 +50,36 @@ struct quic_tx_pkt {
 	struct quic_tx_frame	frames[QUIC_TX_FRAMES_MAX];
 };
 
+/**
+ * struct quic_ack_ctx - an ACK frame being processed (quic_conn_ack_begin(),
+ *	quic_conn_ack_range(), quic_conn_on_ack()), on the caller's stack
+ * @res: what its ranges acknowledged (recovery.c)
+ * @sk: the socket
+ * @space: its packet number space
+ * @bytes_in_flight: bytes in flight when it arrived
+ * @now_us: when it arrived: one clock read for every packet it acknowledges
+ * @prev_largest: the largest packet number acknowledged before it
+ * @acked_ect0: packets sent with ECT(0) it newly acknowledged
+ * @stream: stream data of the packets it acknowledges, gathered into one
+ *	range (@id, @start to @end, @fin) while it stays contiguous
+ */
+struct quic_ack_ctx {
+	struct quic_ack_result	res;
+	struct sock		*sk;
+	u8			space;
+	u64			bytes_in_flight;
+	u64			now_us;
+	u64			prev_largest;
+	u64			acked_ect0;
+	struct {
+		s64		id;
+		u64		start;
+		u64		end;
+		bool		fin;
+		bool		set;
+	} stream;
+};
+
 static inline u8 quic_space_level(u8 space)
 {
 	static const u8 level[QUIC_SPACE_MAX] = {
@@ -137,10 +167,10 @@ void quic_conn_peer_closed(struct sock *sk);
 void quic_conn_check_established(struct sock *sk);
 void quic_conn_discard_space(struct sock *sk, u8 space);
 void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp);
-void quic_conn_on_ack(struct sock *sk, u8 space, struct quic_ack_result *res,
-		      u64 delay, const struct quic_ecn_counts *ecn);
-int quic_conn_ack_range(struct sock *sk, u8 space, u64 start, u64 end,
-			struct quic_ack_result *res);
+void quic_conn_on_ack(struct quic_ack_ctx *ack, u64 delay,
+		      const struct quic_ecn_counts *ecn);
+int quic_conn_ack_range(struct quic_ack_ctx *ack, u64 start, u64 end);
+void quic_conn_ack_abort(struct quic_ack_ctx *ack);
 void quic_conn_arm_loss_timer(struct sock *sk);
 void quic_conn_arm_ack_timer(struct sock *sk);
 void quic_conn_touch_idle(struct sock *sk);
@@ -150,8 +180,7 @@ u64 quic_conn_amp_room(const struct quic_sock *qs);
 void quic_conn_speedup_handshake(struct sock *sk);
 void quic_conn_arm_pace_timer(struct sock *sk, u64 delay_us);
 void quic_conn_stream_maybe_free(struct sock *sk, struct quic_stream *s);
-void quic_conn_ack_begin(struct sock *sk, u8 space,
-			 struct quic_ack_result *res);
+void quic_conn_ack_begin(struct sock *sk, u8 space, struct quic_ack_ctx *ack);
 void quic_conn_data_ready(struct sock *sk);
 void quic_conn_update_rx_ready(struct sock *sk);
 int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len);

@@ -53,21 +53,24 @@ static u32 quic_rx_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	struct quic_ecn_counts ecn = {
 		.ect0 = f->ack.ect0, .ect1 = f->ack.ect1, .ce = f->ack.ce,
 	};
-	struct quic_ack_result res;
+	struct quic_ack_ctx ack;
 	struct quic_ack_iter it;
 	u64 start, end;
 	int ret;
 
 	quic_ack_iter_init(&it, &f->ack);
-	quic_conn_ack_begin(sk, space, &res);
+	quic_conn_ack_begin(sk, space, &ack);
 	while ((ret = quic_ack_range_next(&it, &start, &end)) > 0) {
-		if (quic_conn_ack_range(sk, space, start, end, &res))
-			return res.err ? res.err :
+		if (quic_conn_ack_range(&ack, start, end))
+			return ack.res.err ? ack.res.err :
 			       QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
 	}
-	if (ret < 0)
+	if (ret < 0) {
+		/* What the ranges before acknowledged stands. */
+		quic_conn_ack_abort(&ack);
 		return QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
-	quic_conn_on_ack(sk, space, &res, f->ack.delay,
+	}
+	quic_conn_on_ack(&ack, f->ack.delay,
 			 f->type == QUIC_FRAME_ACK_ECN ? &ecn : NULL);
 	return 0;
 }

@@ -129,7 +129,6 @@ struct quic_sock {
 	u32			version;
 	struct hlist_node	bind_node;	/* bind table, see bind.c */
 	union quic_addr		peer;
-	u32			pto_count;
 	struct dst_cache	dst_cache;	/* route to peer (output.c) */
 
 	struct list_head	scids;	/* quic_cid_entry, ours */
@@ -164,12 +163,11 @@ struct quic_sock {
 	 * carry them (see quic_level_crypto()).
 	 */
 	struct quic_crypto	*hs_crypto[QUIC_SPACE_APP];	/* by space */
-	struct quic_rtt		rtt;	/* and pto_count, above */
+	struct quic_rtt		rtt;
+	u32			pto_count;
 	struct quic_cong	cong;
 	struct quic_pacer	pacer;
 	struct quic_ecn		ecn;		/* counts, path validation */
-	u64			ecn_acked_ect0;	/* in the ACK being processed */
-	u64			ecn_prev_largest; /* largest acked before */
 	/* Full datagram pages kept for reuse (output.c), with a reference. */
 	struct page		*tx_stash[QUIC_TX_PAGE_STASH];
 	/* Records of acknowledged packets for the next ones to take
@@ -196,21 +194,6 @@ struct quic_sock {
 	u64			pmtu_big_acked_pn;
 	u64			pmtu_probe_pn;
 	u64			bytes_in_flight;
-	/* Bytes in flight when the ACK frame being processed arrived, and
-	 * when: one clock read serves all the packets a frame acknowledges.
-	 */
-	u64			ack_bytes_in_flight;
-	u64			ack_now_us;
-	/* Stream data of the packets the ACK frame being processed covers,
-	 * gathered into one range while it stays contiguous (conn.c).
-	 */
-	struct {
-		s64		stream_id;
-		u64		start;
-		u64		end;
-		bool		fin;
-		bool		set;
-	} ack_stream;
 	/* Arrival of the datagram or GSO run being processed. */
 	u64			rx_now_ns;
 	/* RFC 9000 8.1: until the client's address is validated, a server
