@@ -129,6 +129,7 @@ static void quic_space_init(struct quic_space *sp)
 	quic_recvbuf_init(&sp->crypto_rx, QUIC_CRYPTO_RX_LIMIT,
 			  QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED);
 	quic_sendbuf_init(&sp->crypto_tx);
+	memset(&sp->ecn, 0, sizeof(sp->ecn));
 	sp->ack_eliciting_unacked = 0;
 	sp->ack_now = false;
 	sp->probe = false;
@@ -952,7 +953,8 @@ static void quic_conn_on_ack_ecn(const struct quic_ack_ctx *ack,
 	u64 prev = ack->prev_largest, ce, sent_us;
 	bool grew = prev == QUIC_RECOVERY_PN_NONE || res->largest > prev;
 
-	quic_ecn_on_ack(&qs->ecn, ack->space, ecn, ack->acked_ect0, grew, &ce);
+	quic_ecn_on_ack(&qs->ecn, &qs->space[ack->space]->ecn, ecn,
+			ack->acked_ect0, grew, &ce);
 	if (!ce)
 		return;
 	sent_us = res->largest_newly_acked != QUIC_RECOVERY_PN_NONE ?
@@ -1039,7 +1041,7 @@ void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp)
 	if (tp->space == QUIC_SPACE_APP)
 		quic_key_update_touch(sk);
 	tp->ecn = qs->tx_ecn;
-	quic_ecn_on_sent(&qs->ecn, tp->space, tp->ecn);
+	quic_ecn_on_sent(&sp->ecn, tp->ecn);
 	if (quic_recovery_on_sent(&sp->sent, &tp->pkt)) {
 		quic_tx_pkt_free(tp);
 		return;

@@ -25,8 +25,7 @@ EXPORT_SYMBOL_GPL(quic_ecn_init);
 
 /**
  * quic_ecn_on_received() - count a packet we processed
- * @e: state
- * @space: its packet number space
+ * @s: its packet number space's counts
  * @codepoint: the ECN field of the datagram that carried it
  *
  * Counted whatever our own validation state: the peer needs the feedback
@@ -35,13 +34,10 @@ EXPORT_SYMBOL_GPL(quic_ecn_init);
  *
  * Context: any.
  */
-void quic_ecn_on_received(struct quic_ecn *e, u8 space, u8 codepoint)
+void quic_ecn_on_received(struct quic_ecn_space *s, u8 codepoint)
 {
-	struct quic_ecn_counts *c;
+	struct quic_ecn_counts *c = &s->rx;
 
-	if (space >= QUIC_ECN_SPACES)
-		return;
-	c = &e->rx[space];
 	switch (codepoint & QUIC_ECN_MASK) {
 	case QUIC_ECN_ECT0:
 		c->ect0++;
@@ -57,23 +53,19 @@ void quic_ecn_on_received(struct quic_ecn *e, u8 space, u8 codepoint)
 EXPORT_SYMBOL_GPL(quic_ecn_on_received);
 
 /**
- * quic_ecn_ack_counts() - the counts an ACK for @space carries
- * @e: state
- * @space: packet number space
+ * quic_ecn_ack_counts() - the counts an ACK for a space carries
+ * @s: the space's counts
  * @out: the counts, when true is returned
  *
  * Context: any.
- * Return: true if any ECN-marked packet was received in @space: the ACK
+ * Return: true if any ECN-marked packet was received in the space: the ACK
  * is then an ACK_ECN frame; false for a plain ACK.
  */
-bool quic_ecn_ack_counts(const struct quic_ecn *e, u8 space,
+bool quic_ecn_ack_counts(const struct quic_ecn_space *s,
 			 struct quic_ecn_counts *out)
 {
-	const struct quic_ecn_counts *c;
+	const struct quic_ecn_counts *c = &s->rx;
 
-	if (space >= QUIC_ECN_SPACES)
-		return false;
-	c = &e->rx[space];
 	if (!c->ect0 && !c->ect1 && !c->ce)
 		return false;
 	*out = *c;
@@ -110,17 +102,16 @@ void quic_ecn_on_datagram(struct quic_ecn *e, bool marked)
 EXPORT_SYMBOL_GPL(quic_ecn_on_datagram);
 
 /**
- * quic_ecn_on_sent() - count a packet sent in @space
- * @e: state
- * @space: packet number space
+ * quic_ecn_on_sent() - count a packet sent in a space
+ * @s: the space's counts
  * @marked: it went in an ECT(0) datagram
  *
  * Context: any.
  */
-void quic_ecn_on_sent(struct quic_ecn *e, u8 space, bool marked)
+void quic_ecn_on_sent(struct quic_ecn_space *s, bool marked)
 {
-	if (marked && space < QUIC_ECN_SPACES)
-		e->sent_ect0[space]++;
+	if (marked)
+		s->sent_ect0++;
 }
 EXPORT_SYMBOL_GPL(quic_ecn_on_sent);
 
@@ -159,8 +150,8 @@ static bool quic_ecn_counts_bogus(const struct quic_ecn_counts *old,
 
 /**
  * quic_ecn_on_ack() - validate the ECN feedback of one ACK frame
- * @e: state
- * @space: packet number space of the ACK
+ * @e: path state
+ * @s: the counts of the ACK's packet number space
  * @reported: the frame's counts (ACK_ECN), or NULL for a plain ACK
  * @newly_acked_ect0: packets it newly acknowledged that were sent ECT(0)
  * @largest_grew: it raised the largest acknowledged packet number; only
@@ -176,24 +167,22 @@ static bool quic_ecn_counts_bogus(const struct quic_ecn_counts *old,
  * Context: any.
  * Return: true if validation failed with this frame (marking stops now).
  */
-bool quic_ecn_on_ack(struct quic_ecn *e, u8 space,
+bool quic_ecn_on_ack(struct quic_ecn *e, struct quic_ecn_space *s,
 		     const struct quic_ecn_counts *reported,
 		     u64 newly_acked_ect0, bool largest_grew, u64 *ce_delta)
 {
-	struct quic_ecn_counts *old;
+	struct quic_ecn_counts *old = &s->peer;
 	u64 grown;
 
 	*ce_delta = 0;
-	if (e->state == QUIC_ECN_FAILED || space >= QUIC_ECN_SPACES ||
-	    !largest_grew)
+	if (e->state == QUIC_ECN_FAILED || !largest_grew)
 		return false;
-	old = &e->peer[space];
 	if (!reported) {
 		if (!newly_acked_ect0)
 			return false;
 		goto fail;
 	}
-	if (quic_ecn_counts_bogus(old, reported, e->sent_ect0[space]))
+	if (quic_ecn_counts_bogus(old, reported, s->sent_ect0))
 		goto fail;
 	grown = (reported->ect0 - old->ect0) + (reported->ce - old->ce);
 	if (grown < newly_acked_ect0)

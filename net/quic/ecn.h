@@ -22,9 +22,6 @@
 #define QUIC_ECN_CE		3
 #define QUIC_ECN_MASK		3
 
-/* Spaces with their own counts: Initial, Handshake, application data. */
-#define QUIC_ECN_SPACES		3
-
 /*
  * RFC 9000 A.4: mark this many datagrams while testing; more are marked
  * only once an acknowledgment validates the path.
@@ -58,32 +55,42 @@ struct quic_ecn_counts {
 };
 
 /**
- * struct quic_ecn - a connection's ECN state
- * @rx: counts of what we received, reported in our ACK_ECN frames
- * @peer: the counts the peer last reported about our packets
- * @sent_ect0: packets we sent marked ECT(0), per space
+ * struct quic_ecn_space - the counts of one packet number space
+ * @rx: what we received, reported in our ACK_ECN frames
+ * @peer: what the peer last reported about our packets
+ * @sent_ect0: packets we sent marked ECT(0)
+ *
+ * Each space keeps its own (RFC 9000 13.4.1), so they live with the
+ * space: an established connection no longer carries the Initial and
+ * Handshake ones.
+ */
+struct quic_ecn_space {
+	struct quic_ecn_counts rx;
+	struct quic_ecn_counts peer;
+	u64 sent_ect0;
+};
+
+/**
+ * struct quic_ecn - a connection's ECN path state
  * @testing_sent: datagrams marked while testing
  * @testing_lost: of those, declared lost
  * @state: enum quic_ecn_state
  */
 struct quic_ecn {
-	struct quic_ecn_counts rx[QUIC_ECN_SPACES];
-	struct quic_ecn_counts peer[QUIC_ECN_SPACES];
-	u64 sent_ect0[QUIC_ECN_SPACES];
 	u32 testing_sent;
 	u32 testing_lost;
 	u8 state;
 };
 
 void quic_ecn_init(struct quic_ecn *e);
-void quic_ecn_on_received(struct quic_ecn *e, u8 space, u8 codepoint);
-bool quic_ecn_ack_counts(const struct quic_ecn *e, u8 space,
+void quic_ecn_on_received(struct quic_ecn_space *s, u8 codepoint);
+bool quic_ecn_ack_counts(const struct quic_ecn_space *s,
 			 struct quic_ecn_counts *out);
 bool quic_ecn_marking(const struct quic_ecn *e);
 void quic_ecn_on_datagram(struct quic_ecn *e, bool marked);
-void quic_ecn_on_sent(struct quic_ecn *e, u8 space, bool marked);
+void quic_ecn_on_sent(struct quic_ecn_space *s, bool marked);
 void quic_ecn_on_lost(struct quic_ecn *e, bool marked);
-bool quic_ecn_on_ack(struct quic_ecn *e, u8 space,
+bool quic_ecn_on_ack(struct quic_ecn *e, struct quic_ecn_space *s,
 		     const struct quic_ecn_counts *reported,
 		     u64 newly_acked_ect0, bool largest_grew, u64 *ce_delta);
 

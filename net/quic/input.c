@@ -467,7 +467,7 @@ static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
 	struct quic_space *sp = qs->space[space];
 
 	quic_ackrange_add(&sp->recv, pn, qs->rx_now_ns);
-	quic_ecn_on_received(&qs->ecn, space, ecn);
+	quic_ecn_on_received(&sp->ecn, ecn);
 	if (space == QUIC_SPACE_APP)
 		quic_key_update_touch(sk);
 	qs->idle_sent_since_rx = false;

@@ -185,7 +185,7 @@ static void quic_write_ack(struct sock *sk, u8 space,
 		delay >>= qs->local_tp.ack_delay_exponent;
 	}
 	/* ACK_ECN once anything arrived ECN-marked (RFC 9000 13.4.1). */
-	if (quic_ecn_ack_counts(&qs->ecn, space, &counts)) {
+	if (quic_ecn_ack_counts(&sp->ecn, &counts)) {
 		ecn.ect0 = counts.ect0;
 		ecn.ect1 = counts.ect1;
 		ecn.ce = counts.ce;

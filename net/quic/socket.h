@@ -77,6 +77,7 @@ struct quic_space {
 	struct quic_recovery_space	sent;
 	struct quic_recvbuf		crypto_rx;
 	struct quic_sendbuf		crypto_tx;
+	struct quic_ecn_space		ecn;
 	u32	ack_eliciting_unacked;	/* received since our last ACK */
 	bool	ack_now;		/* send an ACK with the next flush */
 	bool	probe;			/* PTO: send an ack-eliciting packet */
@@ -167,7 +168,7 @@ struct quic_sock {
 	u32			pto_count;
 	struct quic_cong	cong;
 	struct quic_pacer	pacer;
-	struct quic_ecn		ecn;		/* counts, path validation */
+	struct quic_ecn		ecn;		/* path validation */
 	/* Full datagram pages kept for reuse (output.c), with a reference. */
 	struct page		*tx_stash[QUIC_TX_PAGE_STASH];
 	/* Records of acknowledged packets for the next ones to take
