@@ -143,10 +143,7 @@ ip netns exec "$NS2" "$perf_bin" -s -B "$ADDR2_V4" -p $port \
 	--cert "$creds/server-cert.pem" --key "$creds/server-key.pem" \
 	--no-encryption > "$srv_log" 2>&1 &
 SRV_PID=$!
-for _ in $(seq 100); do
-	grep -q '^Server listening' "$srv_log" && break
-	sleep 0.1
-done
+perf_server_up "$srv_log"
 grep -q '^Server listening on .*quic' "$srv_log" ||
 	{ problem "quic_perf server did not start: $(tail -2 "$srv_log")"; exit 1; }
 note "topology and server up"

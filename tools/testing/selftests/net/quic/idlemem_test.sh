@@ -49,11 +49,7 @@ idle_after_burst() {
 		--cert "$work/creds/server-cert.pem" \
 		--key "$work/creds/server-key.pem" > "$work/server.log" 2>&1 &
 	SRV_PID=$!
-	for _ in $(seq 100); do
-		grep -q '^Server listening' "$work/server.log" && break
-		sleep 0.1
-	done
-	if ! grep -q '^Server listening' "$work/server.log"; then
+	if ! perf_server_up "$work/server.log"; then
 		tap_fail "$name: quic_perf server starts" "$(tail -2 "$work/server.log")"
 		stop_both
 		return

@@ -102,6 +102,17 @@ in_ns() {
 
 module_loaded() { grep -q "^$1 " /proc/modules; }
 
+# perf_server_up LOG: wait up to 10 s for the quic_perf server whose
+# output goes to LOG to listen; false if it did not.
+perf_server_up() {
+	local _
+	for _ in $(seq 100); do
+		grep -q '^Server listening' "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # test_psk PSKFILE WORKDIR: a test PSK (psktool) in PSKFILE; on failure one
 # TAP failure, WORKDIR removed, and exit.
 test_psk() {

@@ -50,10 +50,7 @@ srv_log=$work/server.log
 ip netns exec "$NS2" "$perf_bin" -s -B "$ADDR2_V4" -p "$port" --psk "$work/creds/psk.txt" \
 	--no-encryption > "$srv_log" 2>&1 &
 SRV_PID=$!
-for _ in $(seq 100); do
-	grep -q '^Server listening' "$srv_log" && break
-	sleep 0.1
-done
+perf_server_up "$srv_log"
 check "server listens on QUIC, TCP and kTLS" grep -q '^Server listening on .* (quic, tcp, ktls)' "$srv_log"
 
 # run NAME ARGS...: a -J client run into $work/NAME.json that exits 0
@@ -160,10 +157,7 @@ oneoff() {	# -1: the server exits 0 after one test
 	ip netns exec "$NS2" timeout -k 5 60 "$perf_bin" -s -1 -B "$ADDR2_V4" -p $((port + 1)) \
 		--psk "$work/creds/psk.txt" > "$work/oneoff.log" 2>&1 &
 	pid=$!
-	for _ in $(seq 100); do
-		grep -q '^Server listening' "$work/oneoff.log" && break
-		sleep 0.05
-	done
+	perf_server_up "$work/oneoff.log"
 	in_ns "$NS1" timeout -k 5 60 "$perf_bin" -c "$ADDR2_V4" -p $((port + 1)) \
 		--psk "$work/creds/psk.txt" -n 64K > "$work/oneoff.cli" 2>&1 ||
 		{ echo "client: $(tail -2 "$work/oneoff.cli")"; kill "$pid"; return 1; }
