@@ -897,7 +897,9 @@ void quic_conn_ack_abort(struct quic_ack_ctx *ack)
 	quic_acked_stream_flush(ack);
 }
 
-/* One range of the frame; -errno (ack->res.err) ends the frame. */
+/* One range of the frame; non-zero ends the frame (the transport error
+ * code, if it has one, in ack->res.err).
+ */
 int quic_conn_ack_range(struct quic_ack_ctx *ack, u64 start, u64 end)
 {
 	struct quic_space *sp = quic_sk(ack->sk)->space[ack->space];

@@ -260,8 +260,9 @@ struct quic_sock {
 	u64			ku_first_pn;	/* first pn of this phase */
 	bool			ku_acked;	/* a pn >= ku_first_pn acked */
 	bool			ku_wait_peer;	/* our update, peer not yet */
-	/* Idle connections (keyupdate.c): a packet's time, in jiffies, and
-	 * whether the work found the connection idle and trimmed it.
+	/* Idle connections (keyupdate.c): whether the work found the
+	 * connection idle and trimmed it, and (crypto_active, below) the
+	 * time of its last packet, in jiffies.
 	 */
 	bool			idle_trimmed;
 	/* An ack-eliciting packet left since the last one arrived: later
