@@ -7,11 +7,12 @@
 # quiet for a second it must give them back, or every connection that
 # ever moved data would hold them for life. Over IPv4, then IPv6,
 # $CONNS connections each send and receive $BYTES, then stay open; after
-# the idle work has run, the kernel memory they hold (slab growth plus
-# other kernel pages, as the benchmark measures it) must be at most
-# 8 KiB per endpoint, the target for an idle connection (issue 7).
-# Without the release, an endpoint keeps the pages it built datagrams in
-# (32 KiB each) and the chunks it buffered data in.
+# the idle work has run, the slab they hold (as the benchmark measures
+# it) must be at most 8 KiB per endpoint, the target for an idle
+# connection (issue 7), and the other kernel pages they hold less than
+# one build page (see PAGES_LIMIT). Without the release, an endpoint
+# keeps the pages it built datagrams in (32 KiB each) and the chunks it
+# buffered data in.
 # shellcheck disable=SC2317,SC2119 # cleanup runs from a trap
 SUITE=idlemem
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -23,6 +24,12 @@ require "$perf_bin" certtool ip
 CONNS=200
 BYTES=$((256 << 10))
 LIMIT=8192
+# Whole pages are measured from /proc/meminfo, where what the rest of
+# the system frees and takes meanwhile shows too: after the other tests
+# of a full run that came to 2 KiB an endpoint. A page a burst left held
+# would be 32 KiB (the build pages are order 3), and pooled chunks and
+# packet records are slab, measured exactly.
+PAGES_LIMIT=16384
 work=$(mktemp -d /tmp/quic-idlemem.XXXXXX)
 port=5311
 SRV_PID=
@@ -83,12 +90,14 @@ idle_after_burst() {
 	# The debug test kernel pads every slab object (KASAN, SLUB
 	# debugging): its figure says nothing of a production kernel's.
 	if [ "$QUIC_SLOW" -gt 1 ]; then
-		tap_skip "$name: kernel memory per endpoint idle after a burst: $((slab + pages)) bytes" \
+		tap_skip "$name: slab per endpoint idle after a burst: $slab bytes" \
 			"debug kernel: slab objects carry redzones"
 	else
-		tap_check "$name: kernel memory per endpoint idle after a burst: $((slab + pages)) <= $LIMIT bytes" \
-			test $((slab + pages)) -le $LIMIT
+		tap_check "$name: slab per endpoint idle after a burst: $slab <= $LIMIT bytes" \
+			test "$slab" -le $LIMIT
 	fi
+	tap_check "$name: other kernel pages per endpoint idle after a burst: $pages <= $PAGES_LIMIT bytes" \
+		test "$pages" -le $PAGES_LIMIT
 	tap_check "$name: no QUIC socket was dropped while idle" \
 		test "$(kmem_quic_inuse "$NS1")" = $CONNS
 	stop_both
