@@ -450,6 +450,21 @@ static void quic_conn_local_tparams(struct quic_sock *qs,
 	}
 }
 
+/* Encode our parameters into @buf; bytes written, or -errno. */
+static int quic_conn_encode_tparams(struct quic_sock *qs, u8 *buf, u32 len)
+{
+	struct quic_tparams *p;
+	int ret;
+
+	p = kmalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	quic_conn_local_tparams(qs, p);
+	ret = quic_tparams_encode(buf, len, p, qs->is_server);
+	kfree(p);
+	return ret;
+}
+
 /**
  * quic_conn_encode_local_tparams() - encode our transport parameters
  * @sk: socket, connecting or accepted
@@ -461,18 +476,10 @@ static void quic_conn_local_tparams(struct quic_sock *qs,
 int quic_conn_encode_local_tparams(struct sock *sk, u8 *buf, u32 len)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_tparams *p;
-	int ret;
 
 	if (!qs->local_tp_final)
 		return -EINVAL;
-	p = kmalloc(sizeof(*p), GFP_KERNEL);
-	if (!p)
-		return -ENOMEM;
-	quic_conn_local_tparams(qs, p);
-	ret = quic_tparams_encode(buf, len, p, qs->is_server);
-	kfree(p);
-	return ret;
+	return quic_conn_encode_tparams(qs, buf, len);
 }
 
 /**
@@ -492,17 +499,14 @@ int quic_conn_fix_local_tparams(struct sock *sk)
 	u8 *buf;
 
 	/* Find out now, rather than when libquic asks, if they do not fit. */
-	qs->local_tp_final = true;
 	buf = kmalloc(QUIC_TP_EXT_MAX_LEN, GFP_KERNEL);
-	len = -ENOMEM;
-	if (buf)
-		len = quic_conn_encode_local_tparams(sk, buf,
-						     QUIC_TP_EXT_MAX_LEN);
+	if (!buf)
+		return -ENOMEM;
+	len = quic_conn_encode_tparams(qs, buf, QUIC_TP_EXT_MAX_LEN);
 	kfree(buf);
-	if (len < 0) {
-		qs->local_tp_final = false;
+	if (len < 0)
 		return len;
-	}
+	qs->local_tp_final = true;
 	quic_conn_apply_local_tparams(qs);
 	return 0;
 }
