@@ -260,11 +260,7 @@ memory() {
 		--ca "$creds/ca-cert.pem" --idle "$IDLE" -t 600 \
 		> "$idle_log" 2>&1 &
 	pid=$!
-	for _ in $(seq $((IDLE * 2 + 600))); do
-		[[ $(< "$idle_log") == *"connections open"* ]] && break
-		kill -0 $pid 2> /dev/null || break
-		sleep 0.1
-	done
+	kmem_idle_wait "$idle_log" $pid $((IDLE * 2 + 600))
 	if ! grep -q "^idle: $IDLE connections open" "$idle_log"; then
 		problem "idle connections: $(tail -2 "$idle_log" | tr '\n' ' ')"
 		kill $pid 2> /dev/null

@@ -67,11 +67,7 @@ idle_after_burst() {
 		--ca "$work/creds/ca-cert.pem" --idle $CONNS -n $BYTES \
 		-l 65536 -t 600 > "$work/client.log" 2>&1 &
 	CLI_PID=$!
-	for _ in $(seq "$(scaled 1200)"); do
-		grep -q "connections open" "$work/client.log" && break
-		kill -0 "$CLI_PID" 2> /dev/null || break
-		sleep 0.1
-	done
+	kmem_idle_wait "$work/client.log" "$CLI_PID" "$(scaled 1200)"
 	if ! tap_check "$name: $CONNS connections each sent and received $BYTES bytes" \
 		grep -q "^idle: $CONNS connections open, $BYTES bytes" "$work/client.log"; then
 		tail -3 "$work/client.log" | sed 's/^/# /'

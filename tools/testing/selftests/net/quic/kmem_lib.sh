@@ -7,6 +7,10 @@
 #
 #   kmem_settle                 wait until only listeners hold QUIC sockets
 #                               ($NS1: none, $NS2: one), then drop caches
+#   kmem_idle_wait LOG PID TRIES
+#                               wait (TRIES x 0.1 s at most) for the
+#                               quic_perf --idle client PID, writing LOG,
+#                               to have its connections open
 #   kmem_snapshot PREFIX        /proc/slabinfo and /proc/meminfo now, to
 #                               PREFIX.slab and PREFIX.meminfo
 #   kmem_delta BEFORE AFTER N   growth from snapshot BEFORE to AFTER,
@@ -44,6 +48,16 @@ kmem_settle() {
 	done
 	sync
 	echo 2 > /proc/sys/vm/drop_caches
+}
+
+kmem_idle_wait() {
+	local _
+	for _ in $(seq "$3"); do
+		grep -q "connections open" "$1" && return 0
+		kill -0 "$2" 2> /dev/null || return 1
+		sleep 0.1
+	done
+	return 1
 }
 
 kmem_snapshot() {
