@@ -134,6 +134,7 @@ void quic_input_datagram(struct sock *sk, struct sk_buff *skb);
 void quic_input_deliver(struct sock *sk, struct sk_buff *skb);
 void quic_input_reader_init(struct sock *sk);
 void quic_input_reader_stop(struct sock *sk);
+void quic_input_reader_back(struct sock *sk);
 void quic_input_reader_seen(struct sock *sk, bool expected_back);
 void quic_input_reader_polls(struct sock *sk);
 bool quic_listener_redirect(struct sock *lsk, struct sk_buff *skb);

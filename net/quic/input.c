@@ -212,6 +212,24 @@ void quic_input_reader_stop(struct sock *sk)
 }
 
 /**
+ * quic_input_reader_back() - a recvmsg() call starts
+ * @sk: socket, lock held; the caller processes the backlog next
+ *
+ * The reader is back for what waits in the backlog: rx_work, queued for
+ * it by the backlog's first datagram, has nothing left to do. Left
+ * queued, it would wake a worker a tick later on the CPU that received
+ * that datagram (a veth peer's: the sender's, which it preempts) only to
+ * find the backlog empty, or to sleep on the lock the reader holds.
+ */
+void quic_input_reader_back(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (delayed_work_pending(&qs->rx_work))
+		quic_sk_work_cancel(sk, &qs->rx_work);
+}
+
+/**
  * quic_input_reader_seen() - a recvmsg() call ends
  * @sk: socket, lock held
  * @expected_back: it blocks when there is nothing and returned data, so

@@ -474,6 +474,7 @@ int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		return -EOPNOTSUPP;
 	lock_sock(sk);
 	/* What arrived since the last call waits for us (see input.c). */
+	quic_input_reader_back(sk);
 	sk_flush_backlog(sk);
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	blocking = timeo;
