@@ -15,6 +15,7 @@
 #include <linux/udp.h>
 
 #include "conn.h"
+#include "datagram.h"
 #include "event.h"
 #include "frame.h"
 #include "udp.h"
@@ -320,6 +321,7 @@ void quic_conn_destroy(struct sock *sk)
 	skb_queue_purge(&qs->undecryptable);
 	skb_queue_purge(&qs->event_queue);
 	skb_queue_purge(&qs->accept_queue);
+	quic_dgram_purge(sk);
 	kfree(qs->ticket);
 	qs->ticket = NULL;
 	kfree(qs->alpn);
@@ -1459,7 +1461,8 @@ void quic_conn_update_rx_ready(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	bool ready = !list_empty(&qs->streams.readable) ||
-		     !skb_queue_empty(&qs->event_queue);
+		     !skb_queue_empty(&qs->event_queue) ||
+		     !skb_queue_empty(&sk->sk_receive_queue);
 	int i;
 
 	for (i = QUIC_SPACE_INITIAL; i <= QUIC_SPACE_HANDSHAKE && !ready; i++)

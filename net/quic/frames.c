@@ -8,6 +8,7 @@
  */
 
 #include "conn.h"
+#include "datagram.h"
 #include "event.h"
 #include "frame.h"
 
@@ -325,10 +326,7 @@ static u32 quic_rx_new_token(struct sock *sk, u8 space,
 static u32 quic_rx_datagram(struct sock *sk, u8 space,
 			    const struct quic_frame *f)
 {
-	/* RFC 9221 3: DATAGRAM without having advertised support. */
-	if (!quic_sk(sk)->local_tp.max_datagram_frame_size)
-		return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
-	return 0;
+	return quic_dgram_rcv(sk, f);
 }
 
 static quic_frame_handler quic_frame_handler_for(u64 type)

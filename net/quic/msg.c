@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "datagram.h"
 #include "ops.h"
 
 #define QUIC_STREAM_FLAGS	(MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN | \
@@ -221,10 +222,13 @@ static int quic_send_stream_get(struct sock *sk, const struct quic_send_args *a,
 	return quic_stream_open_wait(sk, id, &wait, sp);
 }
 
-/* Wait condition and poll: read without the socket lock. */
+/*
+ * Wait condition and poll: read without the socket lock. Stream data and
+ * queued datagrams share SO_SNDBUF.
+ */
 static bool quic_send_room(struct sock *sk, void *arg)
 {
-	return READ_ONCE(quic_sk(sk)->streams.tx_mem) <
+	return READ_ONCE(quic_sk(sk)->streams.tx_mem) + quic_dgram_tx_mem(sk) <
 	       READ_ONCE(sk->sk_sndbuf);
 }
 
@@ -285,19 +289,64 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	return done ? done : err;
 }
 
+/*
+ * One message, one DATAGRAM frame (RFC 9221): never split, so at most
+ * quic_dgram_max_len() bytes (-EMSGSIZE), and only to a peer that
+ * advertised max_datagram_frame_size (-EINVAL).
+ */
+static int quic_send_datagram(struct sock *sk, struct msghdr *msg,
+			      size_t len)
+{
+	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	struct quic_sock *qs = quic_sk(sk);
+	int err;
+
+	if (sk->sk_state != QUIC_SS_ESTABLISHED) {
+		if (READ_ONCE(sk->sk_err))
+			return sock_error(sk);
+		return qs->closing ? -EPIPE : -ENOTCONN;
+	}
+	if (sk->sk_shutdown & SEND_SHUTDOWN)
+		return -EPIPE;
+	if (!qs->peer_tp.max_datagram_frame_size)
+		return -EINVAL;
+	quic_conn_update_dgram_size(qs);
+	if (len > quic_dgram_max_len(sk))
+		return -EMSGSIZE;
+	err = quic_wait(sk, &timeo, quic_send_room, NULL);
+	if (err)
+		return err;
+	/* The wait may have let the connection end. */
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -EPIPE;
+	err = quic_dgram_queue(sk, msg, len);
+	if (err >= 0)
+		quic_output_flush(sk);
+	return err;
+}
+
 int quic_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct quic_send_args a = {};
 	struct sock *sk = sock->sk;
 	int err;
 
-	if (msg->msg_flags & MSG_QUIC_DATAGRAM)
-		return -EOPNOTSUPP;	/* RFC 9221 support comes later */
 	if (msg->msg_flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	err = quic_parse_cmsgs(msg, &a);
 	if (err)
 		return err;
+	if (msg->msg_flags & MSG_QUIC_DATAGRAM) {
+		/* A stream's cmsg means nothing here; handshake data
+		 * never travels in DATAGRAM frames.
+		 */
+		if (a.has_hinfo)
+			return -EINVAL;
+		lock_sock(sk);
+		err = quic_send_datagram(sk, msg, len);
+		release_sock(sk);
+		return err;
+	}
 	if (a.has_sinfo && a.sinfo.stream_flags & ~QUIC_STREAM_FLAGS)
 		return -EINVAL;
 	lock_sock(sk);
@@ -404,6 +453,36 @@ static int quic_recv_event(struct sock *sk, struct msghdr *msg, size_t len,
 	return n;
 }
 
+/*
+ * One received DATAGRAM frame's data per call. A buffer too short for it
+ * takes the first part; the next call continues it, and MSG_EOR marks
+ * the call that reads its last byte.
+ */
+static int quic_recv_datagram(struct sock *sk, struct msghdr *msg,
+			      size_t len, int flags)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_receive_queue);
+	u32 n;
+
+	if (!skb)
+		return -EAGAIN;
+	n = min_t(size_t, skb->len, len);
+	if (copy_to_iter(skb->data, n, &msg->msg_iter) != n)
+		return -EFAULT;
+	msg->msg_flags |= MSG_QUIC_DATAGRAM;
+	if (n == skb->len)
+		msg->msg_flags |= MSG_EOR;
+	if (flags & MSG_PEEK)
+		return n;
+	if (n < skb->len) {
+		__skb_pull(skb, n);
+		return n;
+	}
+	__skb_unlink(skb, &sk->sk_receive_queue);
+	consume_skb(skb);
+	return n;
+}
+
 static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 			    int flags)
 {
@@ -487,6 +566,9 @@ int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		if (err != -EAGAIN)
 			break;
 		err = quic_recv_event(sk, msg, len, flags);
+		if (err != -EAGAIN)
+			break;
+		err = quic_recv_datagram(sk, msg, len, flags);
 		if (err != -EAGAIN)
 			break;
 		err = quic_recv_stream(sk, msg, len, flags);

@@ -19,6 +19,7 @@
 #include <net/route.h>
 
 #include "conn.h"
+#include "datagram.h"
 #include "frame.h"
 #include "header.h"
 #include "pnum.h"
@@ -115,7 +116,9 @@ static bool quic_app_pending(struct sock *sk)
 		return false;
 	if (qs->ctrl_pending || !list_empty(&qs->streams.ctrl_list))
 		return true;
-	return !list_empty(&qs->streams.send_list) && quic_cwnd_open(sk);
+	if (list_empty(&qs->streams.send_list) && !quic_dgram_tx_pending(sk))
+		return false;
+	return quic_cwnd_open(sk);
 }
 
 static bool quic_space_pending(struct sock *sk, u8 space)
@@ -481,6 +484,22 @@ static bool quic_ack_only_wants_ping(struct sock *sk, struct quic_space *sp,
 	       !sp->sent.ack_eliciting_in_flight && quic_cwnd_room(quic_sk(sk));
 }
 
+/*
+ * RFC 9221: queued messages go ahead of stream data (they are what an
+ * application sends when late is as bad as lost), each whole in one
+ * packet. The packet is ack-eliciting and counts in flight (5.3: they
+ * are congestion controlled); no record is kept to resend them.
+ */
+static void quic_write_datagrams(struct sock *sk, struct quic_pkt_builder *b)
+{
+	u32 n = quic_dgram_write(sk, b->buf + b->pos, b->limit - b->pos);
+
+	if (n) {
+		b->pos += n;
+		b->ack_eliciting = true;
+	}
+}
+
 /* Frames of one space, in priority order. */
 static void quic_write_frames(struct sock *sk, u8 space,
 			      struct quic_pkt_builder *b)
@@ -496,6 +515,9 @@ static void quic_write_frames(struct sock *sk, u8 space,
 	    sk->sk_state == QUIC_SS_ESTABLISHED) {
 		quic_write_conn_ctrl(sk, b);
 		quic_write_stream_ctrl(sk, b);
+		if (quic_dgram_tx_pending(sk) &&
+		    (sp->probe || quic_cwnd_open(sk)))
+			quic_write_datagrams(sk, b);
 		/* RFC 9002 7.5: the congestion controller blocks no probe,
 		 * and a probe carries data where it can (6.2.4): the data
 		 * quic_pto_probe() requeued, not a PING that only earns an
