@@ -7,7 +7,7 @@
  *	[--server-pid PID] [--cipher C] [--case-timeout S] [--timeout S]
  *   inject listener -a ADDR -p PORT --psk FILE --case NAME[,NAME...]|all
  *	[--server-pid PID] [--case-timeout S] [--timeout S]
- *   inject list conn|listener	(name, what is sent, expected outcome)
+ *   inject list conn|dgram|listener	(name, what is sent, expected outcome)
  *
  * conn: a QUIC client of an echo server (xfer -s) that learns its own 1-RTT
  * secret from the GnuTLS key log callback, and the server's connection ID
@@ -1852,6 +1852,71 @@ static void inj_datagram(struct conn *c)
 }
 
 /*
+ * DATAGRAM frames against a server that advertises max_datagram_frame_size
+ * (xfer --dgram-max; the limit is the server's, as the client socket
+ * learnt it): one packet holds a frame of exactly the limit, with a
+ * Length, which the server must take, then one a byte over, which must
+ * close the connection with PROTOCOL_VIOLATION (RFC 9221 3). The frame
+ * that fits cannot travel alone: the server would acknowledge a packet
+ * number the client's own socket never sent, and the client would close.
+ */
+static u64 peer_dgram_max(struct conn *c)
+{
+	struct quic_transport_param tp = { .remote = 1 };
+	socklen_t len = sizeof(tp);
+
+	if (getsockopt(c->fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp,
+		       &len))
+		setup_errno("getsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM, remote)");
+	if (tp.max_datagram_frame_size < 8 ||
+	    tp.max_datagram_frame_size > 500)
+		finish(EXIT_SETUP, "server's max_datagram_frame_size %llu: run it with xfer --dgram-max 8..500",
+		       (unsigned long long)tp.max_datagram_frame_size);
+	return tp.max_datagram_frame_size;
+}
+
+/* Append a DATAGRAM frame of @size bytes in all, with or without Length. */
+static void put_dgram_frame(struct buf *b, u32 size, bool with_len)
+{
+	u8 data[500];
+	u32 len = size - 1, start = b->n;
+
+	if (with_len) {
+		len = size - 2;		/* a 1-byte Length up to 63 */
+		if (len > 63)
+			len = size - 3;
+	}
+	memset(data, 0xd6, sizeof(data));
+	put_u8(b, with_len ? QUIC_FRAME_DATAGRAM_LEN : QUIC_FRAME_DATAGRAM);
+	if (with_len)
+		put_var(b, len);
+	put_mem(b, data, len);
+	if (b->n - start != size)
+		finish(EXIT_SETUP, "DATAGRAM frame of %u bytes, not %u",
+		       b->n - start, size);
+}
+
+static void inj_dgram_over(struct conn *c, bool with_len)
+{
+	u32 max = (u32)peer_dgram_max(c);
+	struct buf b = { .n = 0 };
+
+	put_dgram_frame(&b, max, true);
+	put_dgram_frame(&b, max + 1, with_len);
+	send_auth(c, &b, 0);
+}
+
+static void inj_dgram_over_len(struct conn *c)
+{
+	inj_dgram_over(c, true);
+}
+
+static void inj_dgram_over_nolen(struct conn *c)
+{
+	inj_dgram_over(c, false);
+}
+
+/*
  * The capture check: what the plain packet socket read must equal what the
  * ring copied at send time. If not, someone wrote into the data of an skb
  * that was shared with the tap's clone (the receiver decrypting in place
@@ -1973,6 +2038,14 @@ static const struct conn_case conn_cases[] = {
 	       "DATAGRAM frame, support never advertised"),
 	FRESH("fresh-connection", inj_fresh,
 	      "after all of the above, a new connection"),
+};
+
+/* Run by datagram_test.sh, against xfer -s --dgram-max N only. */
+static const struct conn_case dgram_cases[] = {
+	CLOSES("datagram-over-len", inj_dgram_over_len, 0x0a,
+	       "a DATAGRAM frame of the server's max_datagram_frame_size, then one with Length a byte over it"),
+	CLOSES("datagram-over-nolen", inj_dgram_over_nolen, 0x0a,
+	       "a DATAGRAM frame of the server's max_datagram_frame_size, then one without Length a byte over it"),
 };
 
 static const char *err_name(u32 code)
@@ -2155,27 +2228,44 @@ static void conn_case(struct conn *c, const struct conn_case *k)
 	       err_name(cc.errcode));
 }
 
-/* Run the comma-separated cases of @list ("all": the whole table). */
-static int run_conn(char *list)
+#define CONN_CASES_MAX	(ARRAY_SIZE(conn_cases) + ARRAY_SIZE(dgram_cases))
+
+/*
+ * The comma-separated cases of @list into @todo ("all": conn_cases; the
+ * dgram_cases only by name); returns how many.
+ */
+static unsigned int pick_conn_cases(char *list, const struct conn_case **todo)
 {
-	struct conn *c = &C;
 	unsigned int i, n = 0;
-	const struct conn_case *todo[ARRAY_SIZE(conn_cases)];
-	volatile int fails = 0;
 	char *name, *save = NULL;
-	int r;
 
 	for (name = strtok_r(list, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save)) {
 		for (i = 0; i < ARRAY_SIZE(conn_cases); i++)
 			if (!strcmp(name, "all") ||
 			    !strcmp(name, conn_cases[i].name))
-				if (n < ARRAY_SIZE(todo))
+				if (n < CONN_CASES_MAX)
 					todo[n++] = &conn_cases[i];
+		for (i = 0; i < ARRAY_SIZE(dgram_cases); i++)
+			if (!strcmp(name, dgram_cases[i].name) &&
+			    n < CONN_CASES_MAX)
+				todo[n++] = &dgram_cases[i];
 		if (!n || (strcmp(name, "all") &&
 			   strcmp(todo[n - 1]->name, name)))
 			finish(EXIT_SETUP, "unknown case '%s'", name);
 	}
+	return n;
+}
+
+/* Run the comma-separated cases of @list ("all": the whole table). */
+static int run_conn(char *list)
+{
+	const struct conn_case *todo[CONN_CASES_MAX];
+	unsigned int i, n = pick_conn_cases(list, todo);
+	struct conn *c = &C;
+	volatile int fails = 0;
+	int r;
+
 	parse_addr(opt.addr, opt.port, &c->server);
 	c->fd = -1;
 	c->sp.fd = -1;
@@ -2780,7 +2870,7 @@ static void usage(void)
 		"              [--server-pid PID] [--case-timeout S] [--timeout S]\n"
 		"       inject listener -a ADDR -p PORT --psk FILE --case NAME[,NAME...]|all\n"
 		"              [--server-pid PID] [--case-timeout S] [--timeout S]\n"
-		"       inject list conn|listener\n");
+		"       inject list conn|dgram|listener\n");
 	exit(EXIT_SETUP);
 }
 
@@ -2814,6 +2904,13 @@ int main(int argc, char **argv)
 				       conn_cases[i].closes ?
 				       err_name(conn_cases[i].code) :
 				       conn_cases[i].fresh ? "-" : "ignored");
+		} else if (!strcmp(argv[2], "dgram")) {
+			for (i = 0; i < ARRAY_SIZE(dgram_cases); i++)
+				printf("%s\t%s\t%s\n", dgram_cases[i].name,
+				       dgram_cases[i].desc,
+				       dgram_cases[i].closes ?
+				       err_name(dgram_cases[i].code) :
+				       "ignored");
 		} else if (!strcmp(argv[2], "listener")) {
 			for (i = 0; i < ARRAY_SIZE(lsn_cases); i++)
 				printf("%s\t%s\t%s\n", lsn_cases[i].name,

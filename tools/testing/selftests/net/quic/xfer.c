@@ -12,6 +12,7 @@
  *   common: [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]
  *	[--api lib|session] [--keylog F] [--idle-timeout MS] [--timeout S]
  *	[--cc reno|cubic] [--no-encryption] [--window B] [--rcvbuf B]
+ *	[--dgram-max B]
  *   xfer --pattern SID:OFF:LEN	(the data pattern's bytes, in hex)
  *
  * The client opens N client-initiated streams (bidirectional 0, 4, 8, ...
@@ -121,6 +122,7 @@ static struct {
 	unsigned int timeout;
 	unsigned int idle_timeout_ms;
 	uint64_t window;
+	uint64_t dgram_max;	/* max_datagram_frame_size to advertise */
 	int rcvbuf;
 	uint64_t key_update;
 	uint64_t pause_after;
@@ -416,7 +418,8 @@ static void set_idle_timeout(int fd)
 	if (opt.rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opt.rcvbuf,
 				     sizeof(opt.rcvbuf)))
 		die_errno(EXIT_SETUP, "setsockopt(SO_RCVBUF, %d)", opt.rcvbuf);
-	if (!opt.idle_timeout_ms && !opt.no_encryption && !opt.window)
+	if (!opt.idle_timeout_ms && !opt.no_encryption && !opt.window &&
+	    !opt.dgram_max)
 		return;
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &len))
 		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM)");
@@ -433,6 +436,8 @@ static void set_idle_timeout(int fd)
 		p.max_stream_data_bidi_remote = opt.window;
 		p.max_stream_data_uni = opt.window;
 	}
+	/* --dgram-max B: DATAGRAM frames of up to B bytes are taken. */
+	p.max_datagram_frame_size = opt.dgram_max;
 	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p,
 		       sizeof(p)))
 		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM, max_idle_timeout %u ms)",
@@ -605,10 +610,16 @@ static ssize_t stream_recv(int fd, void *buf, size_t len, int flags,
 	struct cmsghdr *c;
 	ssize_t n;
 
-	memset(r, 0, sizeof(*r));
-	n = recvmsg(fd, &m, flags);
-	if (n < 0)
-		return n;
+	/* DATAGRAM data (--dgram-max) is read and dropped: xfer echoes
+	 * streams only.
+	 */
+	do {
+		memset(r, 0, sizeof(*r));
+		m.msg_controllen = sizeof(ctl.buf);
+		n = recvmsg(fd, &m, flags);
+		if (n < 0)
+			return n;
+	} while (m.msg_flags & MSG_QUIC_DATAGRAM);
 	r->notification = !!(m.msg_flags & MSG_QUIC_NOTIFICATION);
 	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
 		if (c->cmsg_level != SOL_QUIC || c->cmsg_type != QUIC_STREAM_INFO)
@@ -1346,6 +1357,10 @@ static int serve_conn(int fd)
 			server_event(buf, n, &ci);
 			continue;
 		}
+		if (flags & MSG_QUIC_DATAGRAM) {
+			msg("datagram of %zd bytes", n);
+			continue;	/* --dgram-max: taken, not echoed */
+		}
 		if (sid < 0) {
 			if (n)
 				die(EXIT_FAIL, "recvmsg: %zd bytes without QUIC_STREAM_INFO",
@@ -1476,7 +1491,7 @@ static uint64_t num(const char *s, const char *what)
 enum {
 	O_CERT = 256, O_KEY, O_PSK, O_CA, O_HOST, O_ALPN, O_CIPHER, O_KEYLOG,
 	O_API, O_OPEN, O_STREAMS, O_BYTES, O_ONE, O_UNI, O_CHUNK, O_CCODE,
-	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE, O_CC, O_NOENC, O_PATTERN, O_WINDOW, O_RCVBUF,
+	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE, O_CC, O_NOENC, O_PATTERN, O_WINDOW, O_RCVBUF, O_DGRAM,
 	O_KEYUPDATE,
 	O_PAUSEAFTER,
 	O_PAUSE,
@@ -1507,6 +1522,7 @@ static const struct option longopts[] = {
 	{ "no-encryption", no_argument, NULL, O_NOENC },
 	{ "pattern", required_argument, NULL, O_PATTERN },
 	{ "window", required_argument, NULL, O_WINDOW },
+	{ "dgram-max", required_argument, NULL, O_DGRAM },
 	{ "rcvbuf", required_argument, NULL, O_RCVBUF },
 	{ "key-update", required_argument, NULL, O_KEYUPDATE },
 	{ "pause-after", required_argument, NULL, O_PAUSEAFTER },
@@ -1581,6 +1597,9 @@ int main(int argc, char **argv)
 			break;
 		case O_WINDOW:
 			opt.window = num(optarg, "--window");
+			break;
+		case O_DGRAM:
+			opt.dgram_max = num(optarg, "--dgram-max");
 			break;
 		case O_RCVBUF:
 			opt.rcvbuf = (int)num(optarg, "--rcvbuf");
