@@ -190,6 +190,27 @@ int quic_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 }
 
 /**
+ * quic_unbind_addr() - give up the local address, keep the UDP socket
+ * @sk: socket, locked by the caller
+ *
+ * A socket that lingers after close() (closing.c) still answers from the
+ * UDP socket; its address is free for others meanwhile.
+ *
+ * Context: process context; may sleep.
+ */
+void quic_unbind_addr(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	/* Accepted sockets share the listener's port without owning it. */
+	if (!hlist_unhashed(&qs->bind_node)) {
+		mutex_lock(&quic_bind_mutex);
+		hash_del(&qs->bind_node);
+		mutex_unlock(&quic_bind_mutex);
+	}
+}
+
+/**
  * quic_unbind() - give up the local address and the UDP socket reference
  * @sk: socket, locked by the caller
  *
@@ -201,12 +222,7 @@ void quic_unbind(struct sock *sk)
 
 	if (!qs->udp)
 		return;
-	/* Accepted sockets share the listener's port without owning it. */
-	if (!hlist_unhashed(&qs->bind_node)) {
-		mutex_lock(&quic_bind_mutex);
-		hash_del(&qs->bind_node);
-		mutex_unlock(&quic_bind_mutex);
-	}
+	quic_unbind_addr(sk);
 	quic_udp_sock_put(qs->udp);
 	qs->udp = NULL;
 }

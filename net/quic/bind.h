@@ -10,6 +10,7 @@
 
 int quic_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int quic_bind_locked(struct sock *sk, union quic_addr *addr);
+void quic_unbind_addr(struct sock *sk);
 void quic_unbind(struct sock *sk);
 
 #endif /* _NET_QUIC_BIND_H */

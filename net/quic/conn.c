@@ -14,6 +14,7 @@
 #include <linux/ipv6.h>
 #include <linux/udp.h>
 
+#include "closing.h"
 #include "conn.h"
 #include "datagram.h"
 #include "event.h"
@@ -303,13 +304,17 @@ int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c)
 /**
  * quic_conn_destroy() - free all connection state
  * @sk: socket being destroyed; timers already stopped
+ * @keep_cids: the socket lingers in the closing state (closing.c), whose
+ *	end removes its connection IDs
  */
-void quic_conn_destroy(struct sock *sk)
+void quic_conn_destroy(struct sock *sk, bool keep_cids)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	int i;
 
-	quic_cid_remove_all(&qs->scids);
+	if (!keep_cids)
+		quic_cid_remove_all(&qs->scids);
+	quic_closing_free(sk);
 	for (i = 0; i < QUIC_SPACE_MAX; i++)
 		if (!qs->space[i]->discarded)
 			quic_space_release(qs, qs->space[i]);

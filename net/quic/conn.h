@@ -119,6 +119,7 @@ static inline bool quic_space_has_tx_keys(struct quic_sock *qs, u8 space)
 /* output.c */
 void quic_output_flush(struct sock *sk);
 void quic_output_close(struct sock *sk);
+void quic_output_resend(struct sock *sk, const u8 *dgram, u32 len);
 void quic_output_release_buffers(struct sock *sk);
 void quic_tx_pkt_free(struct quic_tx_pkt *tp);
 void quic_tx_pkt_recycle(struct sock *sk, struct quic_tx_pkt *tp);
@@ -162,7 +163,7 @@ void quic_conn_idle_trim(struct sock *sk);
 int quic_key_update_start(struct sock *sk);
 void quic_key_update_on_rx(struct sock *sk, bool key_update, u8 key_phase);
 void quic_key_update_on_ack(struct sock *sk, u64 largest);
-void quic_conn_destroy(struct sock *sk);
+void quic_conn_destroy(struct sock *sk, bool keep_cids);
 void quic_conn_error(struct sock *sk, u64 errcode, u64 frame);
 void quic_conn_peer_closed(struct sock *sk);
 void quic_conn_check_established(struct sock *sk);

@@ -15,6 +15,7 @@
 #include <net/udp.h>
 
 #include "cid.h"
+#include "closing.h"
 #include "conn.h"
 #include "header.h"
 #include "udp.h"
@@ -721,6 +722,8 @@ static bool quic_input_process(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 	if (qs->closing || sk->sk_state == QUIC_SS_CLOSED) {
+		/* RFC 9000 10.2: answered with our close, or drained. */
+		quic_closing_rcv(sk, skb->len);
 		kfree_skb(skb);
 		return false;
 	}

@@ -8,6 +8,7 @@
 #include <linux/quic.h>
 
 #include "cid.h"
+#include "closing.h"
 #include "conn.h"
 #include "crypto.h"
 #include "protocol.h"
@@ -41,12 +42,17 @@ static int __init quic_init(void)
 	err = quic_stream_init();
 	if (err)
 		goto err_output;
-	err = quic_protocol_init();
+	err = quic_closing_init();
 	if (err)
 		goto err_stream;
+	err = quic_protocol_init();
+	if (err)
+		goto err_closing;
 	pr_info("QUIC transport registered (IPPROTO_QUIC %d)\n", IPPROTO_QUIC);
 	return 0;
 
+err_closing:
+	quic_closing_exit();
 err_stream:
 	quic_stream_exit();
 err_output:
@@ -61,6 +67,7 @@ err_retry:
 static void __exit quic_exit(void)
 {
 	quic_protocol_exit();
+	quic_closing_exit();
 	quic_udp_exit();
 	quic_stream_exit();
 	quic_output_exit();

@@ -18,6 +18,7 @@
 #include <net/ip6_route.h>
 #include <net/route.h>
 
+#include "closing.h"
 #include "conn.h"
 #include "datagram.h"
 #include "frame.h"
@@ -1092,8 +1093,8 @@ static void quic_write_close(struct sock *sk, u8 space,
  *
  * Before the handshake completes the peer may not have 1-RTT or even
  * Handshake keys, so the frame goes in each space we can write
- * (RFC 9000 10.2.3). The packets are not tracked: a lost close is not
- * retransmitted, the peer's idle timer ends the connection instead.
+ * (RFC 9000 10.2.3). The packets are not tracked; the datagram is kept
+ * to answer the peer with again while it keeps sending (closing.c).
  */
 void quic_output_close(struct sock *sk)
 {
@@ -1138,10 +1139,35 @@ void quic_output_close(struct sock *sk)
 	}
 	qs->amp_tx_bytes += used;
 	skb_put(skb, used);
+	quic_closing_keep(sk, skb->data, used);
 	skb_set_owner_w(skb, sk);
 	/* Marked like the rest: a path may drop Not-ECT under pressure. */
 	quic_xmit(sk, skb, quic_ecn_marking(&qs->ecn) ? QUIC_ECN_ECT0 :
 						       QUIC_ECN_NOT_ECT);
+}
+
+/**
+ * quic_output_resend() - send a kept datagram again, as it was
+ * @sk: socket, closing
+ * @dgram: UDP payload (our CONNECTION_CLOSE, see closing.c)
+ * @len: its length
+ */
+void quic_output_resend(struct sock *sk, const u8 *dgram, u32 len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sk_buff *skb;
+
+	if (!qs->udp || !qs->peer.sa.sa_family ||
+	    quic_conn_amp_room(qs) < len)
+		return;
+	skb = alloc_skb(QUIC_TX_HEADROOM + len, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, QUIC_TX_HEADROOM);
+	skb_put_data(skb, dgram, len);
+	qs->amp_tx_bytes += len;
+	skb_set_owner_w(skb, sk);
+	quic_xmit(sk, skb, QUIC_ECN_NOT_ECT);
 }
 
 int quic_output_init(void)

@@ -11,6 +11,7 @@
 #include <net/ipv6.h>
 
 #include "bind.h"
+#include "closing.h"
 #include "conn.h"
 #include "sockopt.h"
 #include "udp.h"
@@ -39,13 +40,20 @@ static int quic_init_sock(struct sock *sk)
 
 static void quic_destroy_sock(struct sock *sk)
 {
-	/* close() already unbound; this covers a failed socket creation. */
-	WARN_ON_ONCE(quic_sk(sk)->udp);
-	dst_cache_destroy(&quic_sk(sk)->dst_cache);
+	/* close() already unbound, unless the socket lingers in the
+	 * closing state: its end lets go of the UDP socket and the route
+	 * cache the answers use (closing.c).
+	 */
+	if (!quic_closing_lingers(sk)) {
+		WARN_ON_ONCE(quic_sk(sk)->udp);
+		dst_cache_destroy(&quic_sk(sk)->dst_cache);
+	}
 	/* After close() nothing is left: this covers a failed creation. */
 	quic_conn_free_spaces(sk);
 	quic_output_release_buffers(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+	if (quic_closing_lingers(sk))
+		quic_closing_start(sk);
 }
 
 static void quic_stop_listening(struct sock *sk)
@@ -59,6 +67,7 @@ static void quic_stop_listening(struct sock *sk)
 static void quic_close(struct sock *sk, long timeout)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	bool linger;
 
 	lock_sock(sk);
 	if (sk->sk_state == QUIC_SS_LISTENING) {
@@ -77,8 +86,13 @@ static void quic_close(struct sock *sk, long timeout)
 		__sock_put(sk);
 	quic_key_update_stop(sk);
 	quic_input_reader_stop(sk);
-	quic_conn_destroy(sk);
-	quic_unbind(sk);
+	/* RFC 9000 10.2.1: our close may still have to be sent again. */
+	linger = quic_closing_linger(sk);
+	quic_conn_destroy(sk, linger);
+	if (linger)
+		quic_unbind_addr(sk);
+	else
+		quic_unbind(sk);
 	release_sock(sk);
 	sk_common_release(sk);
 }

@@ -165,7 +165,6 @@ struct quic_sock {
 	 */
 	struct quic_crypto	*hs_crypto[QUIC_SPACE_APP];	/* by space */
 	struct quic_rtt		rtt;
-	u32			pto_count;
 	struct quic_cong	cong;
 	struct quic_pacer	pacer;
 	struct quic_ecn		ecn;		/* path validation */
@@ -211,6 +210,7 @@ struct quic_sock {
 	struct quic_tparam_values local_tp;
 	struct quic_tparam_values peer_tp;
 	struct quic_config	config;
+	u32			pto_count;	/* in the hole after config */
 
 	struct quic_stream_table streams;
 	struct quic_fc		rx_fc;		/* MAX_DATA we granted */
@@ -223,6 +223,8 @@ struct quic_sock {
 
 	struct quic_close_info	close_local;	/* sent, or set by user */
 	struct quic_close_info	close_peer;	/* received */
+	/* Our CONNECTION_CLOSE went out: what answers the peer (closing.c) */
+	struct quic_closing	*close_state;
 
 	struct sk_buff_head	undecryptable;
 	struct sk_buff_head	event_queue;	/* see event.c */

@@ -34,7 +34,7 @@ restore() { module_loaded quic || insmod "$ko"; }
 trap restore EXIT
 
 if module_loaded quic; then
-	tap_check "rmmod quic (loaded by the harness)" rmmod quic
+	tap_check "rmmod quic (loaded by the harness)" rmmod_quic
 fi
 if module_loaded quic; then
 	tap_fail "quic unloaded before the self-test load" "still loaded"

@@ -99,6 +99,7 @@ if ! topo_two_hosts; then
 fi
 trap cleanup EXIT
 
+quic_sockets_gone
 settle
 v4=$(active QUIC) v6=$(active QUICv6)
 if [ -z "$v4" ] || [ -z "$v6" ]; then

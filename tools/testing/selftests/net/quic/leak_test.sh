@@ -20,6 +20,7 @@ inuse() {
 }
 settle() { sleep 2; echo 3 > /proc/sys/vm/drop_caches; }
 
+quic_sockets_gone
 settle
 v4=$(active QUIC) v6=$(active QUICv6) ino=$(active sock_inode_cache)
 if [ -z "$v4" ] || [ -z "$v6" ]; then

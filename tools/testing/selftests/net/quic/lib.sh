@@ -102,6 +102,31 @@ in_ns() {
 
 module_loaded() { grep -q "^$1 " /proc/modules; }
 
+# quic_sockets_gone: wait up to 10 s until the quic module holds no socket
+# at all (its reference count is 0): connections earlier tests closed
+# linger three PTOs in the closing state (RFC 9000 10.2.1). For tests that
+# count objects from a clean start.
+quic_sockets_gone() {
+	local _
+	for _ in $(seq 100); do
+		[ "$(cat /sys/module/quic/refcnt 2> /dev/null)" = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# rmmod_quic: rmmod quic, waiting up to 10 s for connections that earlier
+# tests closed: each lingers three PTOs in the closing state (RFC 9000
+# 10.2.1), holding the module.
+rmmod_quic() {
+	local _
+	for _ in $(seq 20); do
+		rmmod quic 2> /dev/null && return 0
+		sleep 0.5
+	done
+	rmmod quic
+}
+
 # perf_server_up LOG: wait up to 10 s for the quic_perf server whose
 # output goes to LOG to listen; false if it did not.
 perf_server_up() {

@@ -14,7 +14,7 @@ expect_all() {	# expect_all RESULT: every family/type pair gives RESULT
 	[ "$(echo "$out" | grep -c ": $1\$")" = 4 ] || { echo "$out"; return 1; }
 }
 
-module_loaded quic && rmmod quic
+module_loaded quic && rmmod_quic
 tap_check "socket(IPPROTO_QUIC) fails with EPROTONOSUPPORT before insmod" \
 	expect_all EPROTONOSUPPORT
 tap_check "insmod quic.ko succeeds" insmod "$ko"
