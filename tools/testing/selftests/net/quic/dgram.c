@@ -3,10 +3,13 @@
  * dgram: unreliable datagrams (RFC 9221, MSG_QUIC_DATAGRAM) between two
  * kernel QUIC sockets, for datagram_test.sh.
  *
- *   dgram -s -a ADDR -p PORT --psk F [--max N]
+ *   dgram -s -a ADDR -p PORT --psk F [--max N] [--tick MS] [--idle MS]
  *	echo server: advertises max_datagram_frame_size N (0: none, the
  *	default), serves one connection after another, sends every datagram
- *	back as a datagram and stream data back on its stream
+ *	back as a datagram and stream data back on its stream; with --tick
+ *	it also sends a 1-byte datagram every MS ms. When a connection ends
+ *	it prints "ended: peer close errcode N" (the peer's code) or
+ *	"ended: ERROR"; --idle sets its max_idle_timeout
  *   dgram -c -a ADDR -p PORT --psk F -t TEST [--max N] [--rcvbuf B]
  *	one test as the client, which advertises N (default 65535):
  *	echo     datagrams of 0 to 997 bytes echoed one at a time, compared
@@ -24,6 +27,9 @@
  *		 (nothing resends them), and the stream still echoes
  *	flood    100 datagrams echoed to a client that reads none for 1.5 s
  *		 (--rcvbuf small): it keeps only what SO_RCVBUF allows
+ *	closing  after a stream echo, prints "closing", waits for a line on
+ *		 stdin (the script drops the client's datagrams meanwhile),
+ *		 then closes with application error code 4660 and exits
  *
  * Output: "# ..." notes, then "PASS TEST: ..." (exit 0) or "FAIL TEST:
  * ..." (exit 1); 2 for a setup error.
@@ -54,8 +60,8 @@
 static struct {
 	bool server;
 	const char *addr, *psk, *test;
-	int port, rcvbuf;
-	long max;
+	int port, rcvbuf, tick_ms;
+	long max, idle_ms;
 } opt = { .max = -1 };
 
 static const char *test_name = "setup";
@@ -122,6 +128,8 @@ static void set_max_frame(int fd, long max)
 		setup_err("getsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM)");
 	p.remote = 0;
 	p.max_datagram_frame_size = max;
+	if (opt.idle_ms > 0)
+		p.max_idle_timeout = opt.idle_ms * 1000;
 	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p,
 		       sizeof(p)))
 		setup_err("setsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM)");
@@ -198,18 +206,39 @@ static int quic_socket(struct sockaddr_storage *ss, socklen_t *sl)
 	return fd;
 }
 
+/* How the connection ended, as the server saw it. */
+static void report_end(int fd, int err)
+{
+	struct quic_connection_close cc = {};
+	socklen_t len = sizeof(cc);
+
+	if (err == ECONNRESET &&
+	    !getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc, &len))
+		printf("ended: peer close errcode %u\n", cc.errcode);
+	else
+		printf("ended: %s\n", strerror(err));
+}
+
 /* Server: echo one connection until the client closes it. */
 static void serve(int fd)
 {
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	static uint8_t buf[DG_BUF];
 	int flags, ret;
 	int64_t sid;
 	ssize_t n;
 
 	for (;;) {
+		if (opt.tick_ms &&
+		    !poll(&p, 1, opt.tick_ms)) {
+			dg_send(fd, "t", 1, MSG_DONTWAIT);
+			continue;
+		}
 		n = recv_msg(fd, buf, sizeof(buf), 0, &flags, &sid);
-		if (n < 0)
+		if (n < 0) {
+			report_end(fd, errno);
 			return;
+		}
 		if (flags & MSG_QUIC_DATAGRAM) {
 			ret = dg_send(fd, buf, n, 0);
 			if (ret < 0)
@@ -218,8 +247,10 @@ static void serve(int fd)
 			continue;
 		}
 		if (sid < 0) {
-			if (!n)
+			if (!n) {
+				report_end(fd, 0);
 				return;
+			}
 			continue;	/* an event */
 		}
 		if (send_stream(fd, sid, buf, n,
@@ -235,8 +266,8 @@ static void run_server(void)
 	int lfd, fd;
 
 	lfd = quic_socket(&ss, &sl);
-	if (opt.max > 0)
-		set_max_frame(lfd, opt.max);
+	if (opt.max > 0 || opt.idle_ms > 0)
+		set_max_frame(lfd, opt.max > 0 ? opt.max : 0);
 	if (bind(lfd, (struct sockaddr *)&ss, sl) || listen(lfd, 8))
 		setup_err("bind/listen");
 	printf("listening\n");
@@ -561,6 +592,26 @@ static void test_flood(int fd)
 	       got, rcvbuf);
 }
 
+/*
+ * Close while the script drops what we send: the CONNECTION_CLOSE is
+ * lost, and the socket, lingering in the closing state, must answer the
+ * server's next datagrams with it again (RFC 9000 10.2.1).
+ */
+static void test_closing(int fd)
+{
+	struct quic_connection_close cc = { .errcode = 4660 };
+	char line[16];
+
+	stream_echo(fd, "before closing");
+	printf("closing\n");
+	if (!fgets(line, sizeof(line), stdin))
+		fail("no go on stdin");
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc,
+		       sizeof(cc)))
+		setup_err("QUIC_SOCKOPT_CONNECTION_CLOSE");
+	printf("PASS closing: closed with application error code 4660\n");
+}
+
 static const struct {
 	const char *name;
 	void (*run)(int fd);
@@ -569,6 +620,7 @@ static const struct {
 	{ "path", test_path }, { "noadvert", test_noadvert },
 	{ "partial", test_partial }, { "mixed", test_mixed },
 	{ "loss", test_loss }, { "flood", test_flood },
+	{ "closing", test_closing },
 };
 
 static int run_client(void)
@@ -606,6 +658,8 @@ int main(int argc, char **argv)
 		{ "psk", required_argument, NULL, 'k' },
 		{ "max", required_argument, NULL, 'm' },
 		{ "rcvbuf", required_argument, NULL, 'r' },
+		{ "tick", required_argument, NULL, 'T' },
+		{ "idle", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -621,6 +675,8 @@ int main(int argc, char **argv)
 		case 'k': opt.psk = optarg; break;
 		case 'm': opt.max = atol(optarg); break;
 		case 'r': opt.rcvbuf = atoi(optarg); break;
+		case 'T': opt.tick_ms = atoi(optarg); break;
+		case 'i': opt.idle_ms = atol(optarg); break;
 		default:
 			fprintf(stderr, "usage: see the comment in dgram.c\n");
 			return 2;

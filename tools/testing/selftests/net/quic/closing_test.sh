@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The closing state (RFC 9000 10.2.1). A client closes (application error
+# 4660) while the link drops everything it sends, so its CONNECTION_CLOSE
+# is lost; the server keeps sending (a datagram every 100 ms). The closed
+# socket lingers for three PTOs and answers with its CONNECTION_CLOSE again
+# once the link is back: the server must learn the client's code in well
+# under its 15 s idle timeout (within 6 s), which is what ended such a
+# connection before.
+# The link has 100 ms of delay each way, so the period (three PTOs) is
+# long enough to outlast the drop. Afterwards the lingering socket must be
+# freed: the module's references fall back (within 10 s).
+# shellcheck disable=SC2317 # learnt and freed run through tap_check
+SUITE=closing
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+dgram=$SELFTEST_BIN/dgram
+require "$dgram" psktool ip tc timeout
+
+work=$(mktemp -d /tmp/quic-closing.XXXXXX)
+psk=$work/psk.txt
+refs0=$(cat /sys/module/quic/refcnt)
+psk_and_topology "$psk" "$work"
+SRV=
+# shellcheck disable=SC2064 # expand now
+trap "[ -n \"\$SRV\" ] && kill \$SRV; wait; topo_cleanup; rm -rf '$work'" EXIT
+
+link() {	# link ARGS: netem ARGS on the client's side, 100 ms on the server's
+	tc -n "$NS1" qdisc replace dev veth1 root netem "$@"
+}
+if ! tc -n "$NS2" qdisc add dev veth2 root netem delay 100ms ||
+	! link delay 100ms; then
+	tap_fail "netem delay 100ms each way"
+	tap_done
+fi
+
+ip netns exec "$NS2" "$dgram" -s -a "$ADDR2_V4" -p 4700 --psk "$psk" \
+	--max 1000 --tick 100 --idle 15000 > "$work/srv.log" 2>&1 &
+SRV=$!
+for _ in $(seq 100); do
+	grep -q '^listening' "$work/srv.log" && break
+	sleep 0.1
+done
+
+coproc CLI { ip netns exec "$NS1" timeout 60 "$dgram" -c -a "$ADDR2_V4" \
+	-p 4700 --psk "$psk" -t closing 2>&1; }
+# shellcheck disable=SC2153 # CLI_PID: set by coproc
+cli_pid=$CLI_PID
+line=
+read -r -t 30 line <&"${CLI[0]}"
+if [ "$line" != closing ]; then
+	tap_fail "client connects and echoes on a stream" "$line"
+	tap_done
+fi
+tap_ok "client connects and echoes on a stream"
+link delay 100ms loss 100%
+echo go >&"${CLI[1]}"
+out=$(cat <&"${CLI[0]}")
+wait "$cli_pid"
+t0=$(date +%s%N)
+tap_check "client closes with error code 4660 while its datagrams are dropped" \
+	grep -q '^PASS closing' <<< "$out"
+sleep 0.3
+link delay 100ms
+
+learnt() {	# the server reads the client's code within 6 s
+	local _
+	for _ in $(seq 120); do
+		grep -q '^ended:' "$work/srv.log" && break
+		sleep 0.05
+	done
+	echo "$(grep '^ended:' "$work/srv.log"), $((($(date +%s%N) - t0) / 1000000)) ms after the close" |
+		tee "$work/learnt"
+	grep -q '^ended: peer close errcode 4660$' "$work/srv.log"
+}
+tap_check "the lingering socket answers the server with its close again: the server learns code 4660 well before its idle timeout" \
+	learnt
+echo "# server: $(cat "$work/learnt")"
+
+kill "$SRV"
+wait "$SRV"
+SRV=
+freed() {
+	local _
+	for _ in $(seq 100); do
+		[ "$(cat /sys/module/quic/refcnt)" = "$refs0" ] && return 0
+		sleep 0.1
+	done
+	echo "module references: $(cat /sys/module/quic/refcnt), $refs0 before"
+	return 1
+}
+tap_check "the lingering socket is freed after the closing period (module references back to $refs0)" freed
+tap_done
