@@ -10,7 +10,7 @@
 # The link has 100 ms of delay each way, so the period (three PTOs) is
 # long enough to outlast the drop. Afterwards the lingering socket must be
 # freed: the module's references fall back (within 10 s).
-# shellcheck disable=SC2317 # learnt and freed run through tap_check
+# shellcheck disable=SC2317 # learnt runs through tap_check
 SUITE=closing
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
@@ -37,10 +37,10 @@ fi
 ip netns exec "$NS2" "$dgram" -s -a "$ADDR2_V4" -p 4700 --psk "$psk" \
 	--max 1000 --tick 100 --idle 15000 > "$work/srv.log" 2>&1 &
 SRV=$!
-for _ in $(seq 100); do
-	grep -q '^listening' "$work/srv.log" && break
-	sleep 0.1
-done
+if ! wait_line "$work/srv.log" '^listening'; then
+	tap_fail "dgram server listens" "$(tail -2 "$work/srv.log")"
+	tap_done
+fi
 
 coproc CLI { ip netns exec "$NS1" timeout 60 "$dgram" -c -a "$ADDR2_V4" \
 	-p 4700 --psk "$psk" -t closing 2>&1; }
@@ -80,14 +80,6 @@ echo "# server: $(cat "$work/learnt")"
 kill "$SRV"
 wait "$SRV"
 SRV=
-freed() {
-	local _
-	for _ in $(seq 100); do
-		[ "$(cat /sys/module/quic/refcnt)" = "$refs0" ] && return 0
-		sleep 0.1
-	done
-	echo "module references: $(cat /sys/module/quic/refcnt), $refs0 before"
-	return 1
-}
-tap_check "the lingering socket is freed after the closing period (module references back to $refs0)" freed
+tap_check "the lingering socket is freed after the closing period (module references back to $refs0)" \
+	quic_refs_back "$refs0"
 tap_done

@@ -10,7 +10,7 @@
 # server that advertises 64 bytes: one of 64 is taken, one a byte over
 # closes the connection with PROTOCOL_VIOLATION, with and without a Length
 # field (RFC 9221 3).
-# shellcheck disable=SC2317 # taken and freed run through tap_check
+# shellcheck disable=SC2317 # taken runs through tap_check
 SUITE=datagram
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
@@ -35,16 +35,12 @@ trap "stop_all; topo_cleanup; rm -rf '$work'" EXIT
 # server NAME ADDR PORT ARGS...: a dgram echo server in $NS2 (ip netns
 # exec execs: $! is dgram itself)
 server() {
-	local name=$1 addr=$2 port=$3 _
+	local name=$1 addr=$2 port=$3
 	shift 3
 	ip netns exec "$NS2" "$dgram" -s -a "$addr" -p "$port" --psk "$psk" \
 		"$@" > "$work/$name.srv" 2>&1 &
 	PIDS+=($!)
-	for _ in $(seq 100); do
-		grep -q '^listening' "$work/$name.srv" && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_line "$work/$name.srv" '^listening'
 }
 
 # client ADDR PORT TEST ARGS...: one dgram test; its PASS or FAIL line
@@ -99,10 +95,8 @@ ip netns exec "$NS2" timeout -k 5 "$T_INJ" "$xfer" -s --timeout "$T_INJ" \
 	< /dev/null > "$work/xfer.srv" 2>&1 &
 xfer_pid=$!
 PIDS+=("$xfer_pid")
-for _ in $(seq 100); do
-	grep -q '^listening on' "$work/xfer.srv" && break
-	sleep 0.1
-done
+wait_line "$work/xfer.srv" '^listening on' ||
+	tap_fail "xfer echo server (--dgram-max 64) listens"
 mapfile -t cases < <("$inject" list dgram)
 in_ns "$NS1" timeout -k 5 "$T_INJ" "$inject" conn -a "$ADDR2_V4" -p 4605 \
 	--psk "$psk" --server-pid "$xfer_pid" --cipher aes128 \
@@ -140,14 +134,6 @@ fi
 # Every socket is freed once its program is gone: none is kept alive by
 # datagrams it sent, queued or was sent.
 stop_all
-freed() {
-	local _
-	for _ in $(seq 100); do
-		[ "$(cat /sys/module/quic/refcnt)" = "$refs0" ] && return 0
-		sleep 0.1
-	done
-	echo "module references: $(cat /sys/module/quic/refcnt), $refs0 before"
-	return 1
-}
-tap_check "every QUIC socket freed once the programs exited (module references back to $refs0)" freed
+tap_check "every QUIC socket freed once the programs exited (module references back to $refs0)" \
+	quic_refs_back "$refs0"
 tap_done

@@ -102,18 +102,25 @@ in_ns() {
 
 module_loaded() { grep -q "^$1 " /proc/modules; }
 
-# quic_sockets_gone: wait up to 10 s until the quic module holds no socket
-# at all (its reference count is 0): connections earlier tests closed
-# linger three PTOs in the closing state (RFC 9000 10.2.1). For tests that
-# count objects from a clean start.
-quic_sockets_gone() {
+# quic_refs_back N: wait up to 10 s for the quic module's reference
+# count to be N again: every socket opened since is freed, including
+# those that linger three PTOs after close() in the closing state (RFC
+# 9000 10.2.1). Says where it stands if not.
+quic_refs_back() {
 	local _
 	for _ in $(seq 100); do
-		[ "$(cat /sys/module/quic/refcnt 2> /dev/null)" = 0 ] && return 0
+		[ "$(cat /sys/module/quic/refcnt 2> /dev/null)" = "$1" ] &&
+			return 0
 		sleep 0.1
 	done
+	echo "module references: $(cat /sys/module/quic/refcnt), $1 before"
 	return 1
 }
+
+# quic_sockets_gone: quic_refs_back 0, quietly, for tests that count
+# objects from a clean start (connections earlier tests closed may
+# still linger).
+quic_sockets_gone() { quic_refs_back 0 > /dev/null; }
 
 # rmmod_quic: rmmod quic, waiting up to 10 s for connections that earlier
 # tests closed: each lingers three PTOs in the closing state (RFC 9000
@@ -127,16 +134,20 @@ rmmod_quic() {
 	rmmod quic
 }
 
-# perf_server_up LOG: wait up to 10 s for the quic_perf server whose
-# output goes to LOG to listen; false if it did not.
-perf_server_up() {
+# wait_line LOG RE: wait up to 10 s for a line of LOG to match RE (grep);
+# false if none did.
+wait_line() {
 	local _
 	for _ in $(seq 100); do
-		grep -q '^Server listening' "$1" && return 0
+		grep -q "$2" "$1" 2> /dev/null && return 0
 		sleep 0.1
 	done
 	return 1
 }
+
+# perf_server_up LOG: wait up to 10 s for the quic_perf server whose
+# output goes to LOG to listen; false if it did not.
+perf_server_up() { wait_line "$1" '^Server listening'; }
 
 # test_psk PSKFILE WORKDIR: a test PSK (psktool) in PSKFILE; on failure one
 # TAP failure, WORKDIR removed, and exit.
