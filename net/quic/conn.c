@@ -259,6 +259,13 @@ void quic_conn_discard_space(struct sock *sk, u8 space)
 	quic_conn_free_hs_crypto(qs, space);
 	qs->pto_count = 0;
 	quic_conn_arm_loss_timer(sk);
+	/* A Retry token is for Initials only: not one to offer again. */
+	if (space == QUIC_SPACE_INITIAL && qs->token_from_retry) {
+		kfree(qs->token);
+		qs->token = NULL;
+		qs->token_len = 0;
+		qs->token_from_retry = false;
+	}
 }
 
 /**
@@ -454,6 +461,12 @@ static void quic_conn_local_tparams(struct quic_sock *qs,
 		p->original_dcid.len = qs->odcid.len;
 		memcpy(p->original_dcid.data, qs->odcid.data, qs->odcid.len);
 		p->has_original_dcid = true;
+		if (qs->retried) {
+			p->retry_scid.len = qs->retry_scid.len;
+			memcpy(p->retry_scid.data, qs->retry_scid.data,
+			       qs->retry_scid.len);
+			p->has_retry_scid = true;
+		}
 	}
 }
 
@@ -545,6 +558,9 @@ int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len)
 	memcpy(w.peer_scid.data, qs->dcid.cid.data, qs->dcid.cid.len);
 	w.odcid.len = qs->odcid.len;
 	memcpy(w.odcid.data, qs->odcid.data, qs->odcid.len);
+	w.retry = qs->retried;
+	w.retry_scid.len = qs->retry_scid.len;
+	memcpy(w.retry_scid.data, qs->retry_scid.data, qs->retry_scid.len);
 	if (quic_tparams_validate_cids(p, !qs->is_server, &w, &errcode))
 		goto bad;
 	qs->peer_tp = p->values;
@@ -580,7 +596,8 @@ void quic_conn_check_established(struct sock *sk)
 	quic_key_update_established(sk);
 	if (qs->is_server) {
 		qs->handshake_confirmed = true;
-		qs->ctrl_pending |= QUIC_CTRL_HANDSHAKE_DONE;
+		qs->ctrl_pending |= QUIC_CTRL_HANDSHAKE_DONE |
+				    QUIC_CTRL_NEW_TOKEN;
 	}
 	quic_conn_wake_all(sk);
 	quic_output_flush(sk);
@@ -863,6 +880,37 @@ static void quic_lost_cb(struct quic_sent_pkt *pkt, void *arg)
 	quic_pmtu_on_lost(qs, pkt);
 	quic_frames_lost(qs, tp);
 	quic_tx_pkt_free(tp);
+}
+
+/* Back into their queues: the frames of a packet the peer never read. */
+static void quic_requeue_tx_pkt_cb(struct quic_sent_pkt *pkt, void *arg)
+{
+	struct quic_tx_pkt *tp = container_of(pkt, struct quic_tx_pkt, pkt);
+	struct quic_sock *qs = arg;
+
+	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
+	quic_frames_lost(qs, tp);
+	quic_tx_pkt_free(tp);
+}
+
+/**
+ * quic_conn_restart_initial() - a client's Initials start over after a Retry
+ * @sk: socket, with new Initial keys
+ *
+ * The server kept nothing of the Initial packets sent so far: their data
+ * goes out again in new ones (packet numbers go on, RFC 9000 17.2.5.3),
+ * and loss recovery and congestion control start over (RFC 9002 6.3);
+ * none of it was lost to congestion.
+ */
+void quic_conn_restart_initial(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	quic_recovery_discard(&qs->space[QUIC_SPACE_INITIAL]->sent,
+			      quic_requeue_tx_pkt_cb, qs);
+	quic_conn_cong_reset(qs);
+	qs->pto_count = 0;
+	quic_conn_arm_loss_timer(sk);
 }
 
 /**

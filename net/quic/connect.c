@@ -12,6 +12,7 @@
 #include "conn.h"
 #include "header.h"
 #include "ops.h"
+#include "retry.h"
 #include "udp.h"
 
 static int quic_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
@@ -242,30 +243,34 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb)
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_packet_hdr h;
 	struct quic_crypto *c;
-	struct quic_cid odcid;
-	int err;
+	struct quic_cid dcid;
+	int err, token;
 
 	if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN_DEFAULT,
 				     &h) || h.type != QUIC_PACKET_INITIAL ||
 	    h.dcid_len < 8)	/* RFC 9000 7.2: at least 8 bytes */
 		return -EPROTO;
 	qs->version = h.version;
-	odcid.len = h.dcid_len;
-	memcpy(odcid.data, h.dcid, h.dcid_len);
-	qs->odcid = odcid;
+	/* The client's chosen DCID; after a Retry, the Retry's SCID, and
+	 * the token says what the first one was.
+	 */
+	dcid.len = h.dcid_len;
+	memcpy(dcid.data, h.dcid, h.dcid_len);
+	qs->odcid = dcid;
+	token = quic_retry_child_token(sk, &h, &quic_skb_cb(skb)->peer);
 	qs->dcid.cid.len = h.scid_len;
 	memcpy(qs->dcid.cid.data, h.scid, h.scid_len);
 	err = quic_add_first_scid(sk);
 	if (err)
 		return err;
-	/* Retransmitted Initials still carry the client's chosen DCID. */
-	err = quic_cid_add(&qs->scids, sk, &odcid, U64_MAX);
+	/* Retransmitted Initials still carry that DCID. */
+	err = quic_cid_add(&qs->scids, sk, &dcid, U64_MAX);
 	if (err)
 		return err;
 	err = quic_conn_level_crypto(sk, QUIC_CRYPTO_INITIAL, &c);
 	if (!err)
-		err = quic_crypto_initial_keys(c, qs->version, odcid.data,
-					       odcid.len, true);
+		err = quic_crypto_initial_keys(c, qs->version, dcid.data,
+					       dcid.len, true);
 	if (err)
 		return err;
 	err = quic_conn_fix_local_tparams(sk);
@@ -273,7 +278,7 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb)
 		return err;
 	quic_set_peer(sk, &quic_skb_cb(skb)->peer);
 	inet_sk_set_state(sk, QUIC_SS_ESTABLISHING);
-	return 0;
+	return token;
 }
 
 static bool quic_accept_ready(struct sock *sk)
@@ -357,13 +362,24 @@ static struct sock *quic_accept_one(struct sock *sk, struct sk_buff *skb,
 	}
 	err = quic_child_inherit(nsk, sk);
 	lock_sock_nested(nsk, SINGLE_DEPTH_NESTING);
-	if (err || quic_child_start(nsk, skb)) {
+	if (!err)
+		err = quic_child_start(nsk, skb);
+	if (err && err != -EACCES) {
 		kfree_skb(skb);
 		ok = false;
 	} else {
 		struct quic_sock *nqs = quic_sk(nsk);
 
 		quic_input_datagram(nsk, skb);
+		/* An invalid Retry token of ours (RFC 9000 8.1.2): the
+		 * client hears why, in an Initial packet.
+		 */
+		if (err == -EACCES &&
+		    nqs->space[QUIC_SPACE_INITIAL]->recv.has_largest) {
+			quic_conn_error(nsk, QUIC_TRANSPORT_ERROR_INVALID_TOKEN,
+					0);
+			quic_output_flush(nsk);
+		}
 		ok = nqs->space[QUIC_SPACE_INITIAL]->recv.has_largest &&
 		     !nqs->closing;
 	}

@@ -316,11 +316,31 @@ static u32 quic_rx_handshake_done(struct sock *sk, u8 space,
 	return 0;
 }
 
+/*
+ * A token for our next connection to this server (RFC 9000 8.1.3): kept
+ * for QUIC_SOCKOPT_TOKEN, and told to the user in QUIC_EVENT_NEW_TOKEN.
+ * One longer than that option takes is only told.
+ */
 static u32 quic_rx_new_token(struct sock *sk, u8 space,
 			     const struct quic_frame *f)
 {
-	return quic_sk(sk)->is_server ?
-	       QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION : 0;
+	struct quic_sock *qs = quic_sk(sk);
+	const struct quic_frame_new_token *t = &f->new_token;
+	u8 *token;
+
+	if (qs->is_server)
+		return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+	quic_event_queue(sk, QUIC_EVENT_NEW_TOKEN, t->token, t->len);
+	if (t->len > QUIC_TOKEN_MAX_LEN)
+		return 0;
+	token = kmemdup(t->token, t->len, GFP_ATOMIC);
+	if (!token)
+		return 0;
+	kfree(qs->token);
+	qs->token = token;
+	qs->token_len = t->len;
+	qs->token_from_retry = false;
+	return 0;
 }
 
 static u32 quic_rx_datagram(struct sock *sk, u8 space,

@@ -18,6 +18,7 @@
 #include "closing.h"
 #include "conn.h"
 #include "header.h"
+#include "retry.h"
 #include "udp.h"
 
 /*
@@ -437,7 +438,7 @@ static int quic_packet_space(const struct quic_packet_hdr *h)
 	case QUIC_PACKET_1RTT:
 		return QUIC_SPACE_APP;
 	}
-	return -1;	/* 0-RTT (not offered), Retry, VN: not handled yet */
+	return -1;	/* 0-RTT (not offered), VN: not handled */
 }
 
 /*
@@ -529,6 +530,10 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 	int space, err;
 	u8 level;
 
+	if (h->type == QUIC_PACKET_RETRY) {
+		quic_retry_rcv(sk, h, pkt);
+		return;
+	}
 	space = quic_packet_space(h);
 	if (space < 0 || qs->space[space]->discarded)
 		return;
@@ -605,17 +610,45 @@ void quic_input_retry_pending(struct sock *sk)
 	quic_output_flush(sk);
 }
 
-/* Only what could start a connection waits for accept(). */
-static bool quic_listener_acceptable(struct sk_buff *skb)
+/**
+ * quic_input_defer() - process a packet again, in process context
+ * @sk: socket, bh-locked in softirq and not owned by the user
+ * @pkt: the packet, the last of its datagram
+ * @len: its length
+ *
+ * For a packet whose processing may sleep (a Retry: new keys). A copy
+ * goes to the backlog as a datagram of its own, and rx_work runs at once
+ * to take the socket lock and so process the backlog.
+ */
+void quic_input_defer(struct sock *sk, const u8 *pkt, u32 len)
 {
-	struct quic_packet_hdr h;
+	struct quic_sock *qs = quic_sk(sk);
+	struct sk_buff *skb;
 
+	skb = alloc_skb(len, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_put_data(skb, pkt, len);
+	memset(quic_skb_cb(skb), 0, sizeof(struct quic_skb_cb));
+	quic_skb_cb(skb)->peer = qs->peer;
+	if (sk_add_backlog(sk, skb, quic_rx_backlog_limit(sk))) {
+		sk_drops_add(sk, skb);
+		kfree_skb(skb);
+		return;
+	}
+	quic_sk_work_now(sk, &qs->rx_work);
+}
+
+/* Only what could start a connection waits for accept(). */
+static bool quic_listener_acceptable(struct sk_buff *skb,
+				     struct quic_packet_hdr *h)
+{
 	if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN_DEFAULT,
-				     &h))
+				     h))
 		return false;
 	/* RFC 9000 7.2: a client's first DCID has at least 8 bytes. */
-	return h.type == QUIC_PACKET_INITIAL && h.dcid_len >= 8 &&
-	       quic_version_supported(h.version);
+	return h->type == QUIC_PACKET_INITIAL && h->dcid_len >= 8 &&
+	       quic_version_supported(h->version);
 }
 
 /**
@@ -653,6 +686,7 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	u32 backlog = READ_ONCE(sk->sk_max_ack_backlog);
 	struct quic_sock *qs = quic_sk(sk);
+	struct quic_packet_hdr h;
 
 	/* From the backlog: accept() held the listener, and may have made
 	 * this datagram's connection since it was routed here; then its
@@ -661,8 +695,9 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	 */
 	if (sock_owned_by_user(sk) && quic_listener_redirect(sk, skb))
 		return;
-	if (!quic_listener_acceptable(skb) ||
-	    skb_queue_len(&qs->accept_queue) >= backlog) {
+	if (!quic_listener_acceptable(skb, &h) ||
+	    skb_queue_len(&qs->accept_queue) >= backlog ||
+	    quic_retry_answer(sk, skb, &h)) {
 		kfree_skb(skb);
 		return;
 	}

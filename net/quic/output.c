@@ -24,6 +24,7 @@
 #include "frame.h"
 #include "header.h"
 #include "pnum.h"
+#include "retry.h"
 #include "udp.h"
 
 #define QUIC_TX_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
@@ -241,6 +242,25 @@ static void quic_write_crypto(struct sock *sk, u8 space,
 	}
 }
 
+/*
+ * A token for the client's next connection (RFC 9000 8.1.3), made afresh
+ * each time the frame is sent, a lost one included.
+ */
+static u32 quic_write_new_token(struct sock *sk, struct quic_pkt_builder *b)
+{
+	u8 token[QUIC_TOKEN_LEN];
+	struct quic_frame f = {};
+	int len;
+
+	len = quic_token_seal(QUIC_TOKEN_NEW, &quic_sk(sk)->peer, NULL, token);
+	if (len < 0)
+		return QUIC_CTRL_NEW_TOKEN;	/* cannot be: give up on it */
+	f.type = QUIC_FRAME_NEW_TOKEN;
+	f.new_token.token = token;
+	f.new_token.len = len;
+	return quic_builder_add_frame(b, &f) ? QUIC_CTRL_NEW_TOKEN : 0;
+}
+
 /* Connection-level control frames; a bit is cleared once written. */
 static void quic_write_conn_ctrl(struct sock *sk, struct quic_pkt_builder *b)
 {
@@ -289,6 +309,8 @@ static void quic_write_conn_ctrl(struct sock *sk, struct quic_pkt_builder *b)
 		if (quic_builder_add_frame(b, &f))
 			done |= QUIC_CTRL_STREAMS_BLOCKED_UNI;
 	}
+	if (qs->ctrl_pending & QUIC_CTRL_NEW_TOKEN)
+		done |= quic_write_new_token(sk, b);
 	if (qs->ctrl_pending & QUIC_CTRL_PING) {
 		f.type = QUIC_FRAME_PING;
 		if (quic_builder_add_frame(b, &f))
@@ -460,12 +482,18 @@ static void quic_fill_desc(struct quic_sock *qs, u8 space, u64 pn,
 	d->pn = pn;
 	d->pn_len = quic_pnum_send_len(pn, largest);
 	d->length_len = 2;
-	if (space == QUIC_SPACE_INITIAL)
+	if (space == QUIC_SPACE_INITIAL) {
 		d->type = QUIC_PACKET_INITIAL;
-	else if (space == QUIC_SPACE_HANDSHAKE)
+		/* A client's Initials carry its token, if it has one. */
+		if (!qs->is_server) {
+			d->token = qs->token;
+			d->token_len = qs->token_len;
+		}
+	} else if (space == QUIC_SPACE_HANDSHAKE) {
 		d->type = QUIC_PACKET_HANDSHAKE;
-	else
+	} else {
 		d->type = QUIC_PACKET_1RTT;
+	}
 	d->key_phase = qs->app_crypto.key_phase;
 }
 
@@ -1168,6 +1196,92 @@ void quic_output_resend(struct sock *sk, const u8 *dgram, u32 len)
 	qs->amp_tx_bytes += len;
 	skb_set_owner_w(skb, sk);
 	quic_xmit(sk, skb, QUIC_ECN_NOT_ECT);
+}
+
+/* Route and send a datagram from @sk's bound address to @peer. */
+static int quic_output_stateless_v4(struct sock *sk, struct sk_buff *skb,
+				    const union quic_addr *peer)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	__be32 saddr = 0;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (qs->local.sa.sa_family == AF_INET)
+		saddr = qs->local.v4.sin_addr.s_addr;
+	else if (ipv6_addr_v4mapped(&qs->local.v6.sin6_addr))
+		saddr = qs->local.v6.sin6_addr.s6_addr32[3];
+	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL,
+				   peer->v4.sin_addr.s_addr, saddr,
+				   peer->v4.sin_port, inet_sk(sk)->inet_sport,
+				   IPPROTO_UDP, 0, sk->sk_bound_dev_if);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return PTR_ERR(rt);
+	}
+	udp_tunnel_xmit_skb(rt, qs->udp->sock->sk, skb, fl4.saddr,
+			    peer->v4.sin_addr.s_addr, 0,
+			    ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
+			    inet_sk(sk)->inet_sport, peer->v4.sin_port,
+			    false, false);
+	return 0;
+}
+
+static int quic_output_stateless_v6(struct sock *sk, struct sk_buff *skb,
+				    const union quic_addr *peer)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct sock *usk = qs->udp->sock->sk;
+	struct dst_entry *dst;
+	struct flowi6 fl6 = {
+		.flowi6_proto	= IPPROTO_UDP,
+		.flowi6_oif	= sk->sk_bound_dev_if ?:
+				  peer->v6.sin6_scope_id,
+		.daddr		= peer->v6.sin6_addr,
+		.saddr		= qs->local.v6.sin6_addr,
+		.fl6_sport	= inet_sk(sk)->inet_sport,
+		.fl6_dport	= peer->v6.sin6_port,
+	};
+
+	dst = ip6_dst_lookup_flow(sock_net(sk), usk, &fl6, NULL);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return PTR_ERR(dst);
+	}
+	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl6.saddr, &fl6.daddr,
+			     0, ip6_dst_hoplimit(dst), 0,
+			     inet_sk(sk)->inet_sport, peer->v6.sin6_port,
+			     false);
+	return 0;
+}
+
+/**
+ * quic_output_stateless() - send a datagram that answers no connection
+ * @sk: the socket whose UDP socket it leaves from (a listener)
+ * @peer: where to
+ * @data: the UDP payload (a Retry)
+ * @len: its length
+ *
+ * No route is cached: such answers are rare.
+ *
+ * Context: softirq or process context.
+ * Return: 0 or -errno.
+ */
+int quic_output_stateless(struct sock *sk, const union quic_addr *peer,
+			  const u8 *data, u32 len)
+{
+	struct sk_buff *skb;
+
+	if (!quic_sk(sk)->udp)
+		return -ENOTCONN;
+	skb = alloc_skb(QUIC_TX_HEADROOM + len, GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	skb_reserve(skb, QUIC_TX_HEADROOM);
+	skb_put_data(skb, data, len);
+	if (peer->sa.sa_family == AF_INET)
+		return quic_output_stateless_v4(sk, skb, peer);
+	return quic_output_stateless_v6(sk, skb, peer);
 }
 
 int quic_output_init(void)

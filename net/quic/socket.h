@@ -103,6 +103,7 @@ enum quic_ctrl_pending {
 	QUIC_CTRL_PING			= BIT(5),
 	QUIC_CTRL_STREAMS_BLOCKED_BIDI	= BIT(6),
 	QUIC_CTRL_STREAMS_BLOCKED_UNI	= BIT(7),
+	QUIC_CTRL_NEW_TOKEN		= BIT(8),	/* server */
 };
 
 /* Work a timer or softirq could not do while the user owned the socket. */
@@ -146,6 +147,14 @@ struct quic_sock {
 	 */
 	bool			hs_acked;
 	bool			peer_tp_set;
+	/* Address validation (retry.c): a Retry was sent (server) or taken
+	 * (client) on the way to this connection, whose SCID was
+	 * @retry_scid; the client's @token is the Retry's until its
+	 * Initials end.
+	 */
+	bool			retried;
+	bool			token_from_retry;
+	struct quic_cid		retry_scid;
 
 	/*
 	 * Packet number spaces, by QUIC_SPACE_*. The application space is

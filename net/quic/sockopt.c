@@ -333,8 +333,8 @@ static int quic_set_event(struct sock *sk, sockptr_t optval, u32 optlen)
 }
 
 /*
- * A client keeps a NEW_TOKEN token to offer on its next connection; the
- * core does not send tokens in Initial packets yet (no Retry support).
+ * A client sets the NEW_TOKEN token of an earlier connection to this
+ * server before connect(): its Initial packets carry it (retry.c).
  */
 static int quic_set_token(struct sock *sk, sockptr_t optval, u32 optlen)
 {
@@ -351,6 +351,7 @@ static int quic_set_token(struct sock *sk, sockptr_t optval, u32 optlen)
 	kfree(qs->token);
 	qs->token = optlen ? buf : NULL;
 	qs->token_len = optlen;
+	qs->token_from_retry = false;
 	if (!optlen)
 		kfree(buf);
 	return 0;
@@ -572,14 +573,17 @@ static int quic_getopt(struct sock *sk, int optname, char __user *optval,
 			return -EINVAL;
 		return quic_opt_out(optval, optlen, qs->alpn, n, len);
 	}
-	case QUIC_SOCKOPT_TOKEN:
+	case QUIC_SOCKOPT_TOKEN: {
+		/* A Retry's token is no use to a later connection. */
+		u32 n = qs->token_from_retry ? 0 : qs->token_len;
+
 		/* libquic learns the role from this failing on servers. */
 		if (qs->is_server || sk->sk_state == QUIC_SS_LISTENING)
 			return -EINVAL;
-		if (len < qs->token_len)
+		if (len < n)
 			return -EINVAL;
-		return quic_opt_out(optval, optlen, qs->token, qs->token_len,
-				    len);
+		return quic_opt_out(optval, optlen, qs->token, n, len);
+	}
 	case QUIC_SOCKOPT_SESSION_TICKET:
 		return quic_get_ticket(sk, optval, optlen, len);
 	case QUIC_SOCKOPT_CONFIG:
