@@ -7,7 +7,8 @@
  *	[--server-pid PID] [--cipher C] [--case-timeout S] [--timeout S]
  *   inject listener -a ADDR -p PORT --psk FILE --case NAME[,NAME...]|all
  *	[--server-pid PID] [--case-timeout S] [--timeout S]
- *   inject list conn|dgram|listener	(name, what is sent, expected outcome)
+ *   inject list conn|dgram|listener|retry	(name, what is sent, expected
+ *	outcome; retry: listener cases for a server with validate_peer_address)
  *
  * conn: a QUIC client of an echo server (xfer -s) that learns its own 1-RTT
  * secret from the GnuTLS key log callback, and the server's connection ID
@@ -2298,6 +2299,11 @@ struct lsn {
 	u32 close_code;		/* CONNECTION_CLOSE seen in a reply */
 	bool got_close;
 	u32 replies;
+	/* A Retry in a reply, checked (lsn_take_retry()) */
+	bool got_retry;
+	u8 retry_scid[CID_LEN];
+	u8 token[256];		/* the Retry's, or one to send */
+	u32 token_len;
 };
 
 static void lsn_send(struct lsn *l, const u8 *p, u32 len)
@@ -2319,6 +2325,7 @@ static u32 build_initial(struct lsn *l, const struct buf *payload,
 		.scid = l->scid, .scid_len = CID_LEN,
 		.pn = 0, .pn_len = 4, .version = QUIC_VERSION_1,
 		.type = QUIC_PACKET_INITIAL,
+		.token = l->token, .token_len = l->token_len,
 	};
 	struct quic_packet_layout lay;
 	u32 plen;
@@ -2338,14 +2345,65 @@ static u32 build_initial(struct lsn *l, const struct buf *payload,
 	return seal_packet(&l->ck, out, lay.pn_offset, lay.pn_len, plen, 0);
 }
 
-/* Read the server's answers for @secs; note any CONNECTION_CLOSE in them. */
-static void lsn_replies(struct lsn *l, double secs)
+/*
+ * A Retry (RFC 9000 17.2.5) must answer our Initial: its DCID our SCID,
+ * its SCID new, a token, and an integrity tag over the pseudo-packet with
+ * our DCID (RFC 9001 5.8). Kept for the case to answer; anything wrong
+ * fails the case.
+ */
+static void lsn_take_retry(struct lsn *l, const struct quic_packet_hdr *h,
+			   const u8 *pkt)
+{
+	static u8 pseudo[1 + 20 + 2048];
+	gnutls_datum_t key = { .size = 16 };
+	u8 tag[QUIC_TAG_LEN];
+	gnutls_aead_cipher_hd_t hd;
+	const u8 *k, *nonce;
+	size_t tag_len = sizeof(tag);
+	int plen;
+
+	note("Retry: SCID of %u bytes, token of %u bytes", h->scid_len,
+	     h->token_len);
+	if (h->version != QUIC_VERSION_1 || h->dcid_len != CID_LEN ||
+	    memcmp(h->dcid, l->scid, CID_LEN))
+		finish(EXIT_FAILED, "a Retry not for our Initial (version 0x%x, DCID of %u bytes)",
+		       h->version, h->dcid_len);
+	if (h->scid_len != CID_LEN || !memcmp(h->scid, l->dcid, CID_LEN))
+		finish(EXIT_FAILED, "a Retry whose SCID (%u bytes) is not a new 8-byte CID",
+		       h->scid_len);
+	if (!h->token_len || h->token_len > sizeof(l->token))
+		finish(EXIT_FAILED, "a Retry with a token of %u bytes",
+		       h->token_len);
+	plen = quic_retry_pseudo_packet(pseudo, sizeof(pseudo), l->dcid,
+					CID_LEN, pkt, h->len - QUIC_TAG_LEN);
+	if (plen < 0 || quic_keys_retry(QUIC_VERSION_1, &k, &nonce))
+		finish(EXIT_SETUP, "Retry pseudo-packet or keys");
+	key.data = (u8 *)k;
+	if (gnutls_aead_cipher_init(&hd, GNUTLS_CIPHER_AES_128_GCM, &key) ||
+	    gnutls_aead_cipher_encrypt(hd, nonce, QUIC_IV_LEN, pseudo,
+				       (size_t)plen, QUIC_TAG_LEN, NULL, 0,
+				       tag, &tag_len))
+		finish(EXIT_SETUP, "GnuTLS AES-128-GCM");
+	gnutls_aead_cipher_deinit(hd);
+	if (memcmp(tag, h->tag, QUIC_TAG_LEN))
+		finish(EXIT_FAILED, "a Retry whose integrity tag is wrong");
+	memcpy(l->retry_scid, h->scid, CID_LEN);
+	memcpy(l->token, h->token, h->token_len);
+	l->token_len = h->token_len;
+	l->got_retry = true;
+}
+
+/* Read the server's answers for @secs; note any CONNECTION_CLOSE in them,
+ * take a Retry. Returns early on a close, and with @until_retry on a Retry.
+ */
+static void lsn_replies_until(struct lsn *l, double secs, bool until_retry)
 {
 	struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
 	double end = now() + secs;
 	static u8 buf[70000];
 
-	while (now() < end && !l->got_close) {
+	while (now() < end && !l->got_close &&
+	       !(until_retry && l->got_retry)) {
 		struct quic_datagram_iter it;
 		struct quic_packet_hdr h;
 		const u8 *pkt;
@@ -2367,6 +2425,10 @@ static void lsn_replies(struct lsn *l, double secs)
 			if (h.type == QUIC_PACKET_VERSION_NEG) {
 				note("version negotiation listing %u versions",
 				     h.versions_count);
+				continue;
+			}
+			if (h.type == QUIC_PACKET_RETRY) {
+				lsn_take_retry(l, &h, pkt);
 				continue;
 			}
 			if (h.type != QUIC_PACKET_INITIAL ||
@@ -2396,6 +2458,11 @@ static void lsn_replies(struct lsn *l, double secs)
 			}
 		}
 	}
+}
+
+static void lsn_replies(struct lsn *l, double secs)
+{
+	lsn_replies_until(l, secs, false);
 }
 
 static void lc_zero_len(struct lsn *l)
@@ -2652,6 +2719,126 @@ static void lc_stream_in_initial(struct lsn *l)
 	lc_initial_frames(l, &b, 0);
 }
 
+/* ---- listener cases for a server with validate_peer_address ---- */
+
+/* An authentic Initial (junk ClientHello) with l's token; its Retry. */
+static void retry_first(struct lsn *l)
+{
+	static u8 p[MIN_INITIAL];
+	struct buf b = { .n = 0 };
+	u32 n;
+
+	junk_hello(&b);
+	n = build_initial(l, &b, MIN_INITIAL, 0, p);
+	lsn_send(l, p, n);
+	lsn_replies_until(l, opt.case_timeout / 2.0, true);
+	if (l->got_close)
+		finish(EXIT_FAILED, "the server closed (errcode 0x%x %s) instead of sending a Retry",
+		       l->close_code, err_name(l->close_code));
+	if (!l->got_retry)
+		finish(EXIT_FAILED, "no Retry within %u s (%u replies)",
+		       opt.case_timeout / 2, l->replies);
+}
+
+/* The Initial again, as a client answers a Retry: to its SCID, with its
+ * token, under keys from that SCID, from @to (l or another socket).
+ */
+static void retry_answer(struct lsn *l, struct lsn *to)
+{
+	memcpy(to->dcid, l->retry_scid, CID_LEN);
+	memcpy(to->scid, l->scid, CID_LEN);
+	memcpy(to->token, l->token, l->token_len);
+	to->token_len = l->token_len;
+	to->got_retry = false;
+	initial_keys(QUIC_VERSION_1, to->dcid, CID_LEN, &to->ck, &to->sk);
+	retry_first(to);	/* expects a Retry: fails on the close */
+}
+
+/* With the token: a connection starts, and fails on the junk hello. */
+static void rc_retry(struct lsn *l)
+{
+	static u8 p[MIN_INITIAL];
+	struct buf b = { .n = 0 };
+	u32 n;
+
+	retry_first(l);
+	memcpy(l->dcid, l->retry_scid, CID_LEN);
+	initial_keys(QUIC_VERSION_1, l->dcid, CID_LEN, &l->ck, &l->sk);
+	l->got_retry = false;
+	junk_hello(&b);
+	n = build_initial(l, &b, MIN_INITIAL, 0, p);
+	lsn_send(l, p, n);
+	lsn_replies(l, opt.case_timeout / 2.0);
+	if (l->got_retry)
+		finish(EXIT_FAILED, "a second Retry for the Initial with the first one's token");
+}
+
+/* The token from another port: a Retry token binds the client's. */
+static void rc_retry_other_port(struct lsn *l)
+{
+	static u8 p[MIN_INITIAL];
+	struct buf b = { .n = 0 };
+	struct lsn other;
+	u32 n;
+
+	retry_first(l);
+	lsn_open(&other);
+	memcpy(other.dcid, l->retry_scid, CID_LEN);
+	memcpy(other.scid, l->scid, CID_LEN);
+	memcpy(other.token, l->token, l->token_len);
+	other.token_len = l->token_len;
+	initial_keys(QUIC_VERSION_1, other.dcid, CID_LEN, &other.ck,
+		     &other.sk);
+	junk_hello(&b);
+	n = build_initial(&other, &b, MIN_INITIAL, 0, p);
+	lsn_send(&other, p, n);
+	lsn_replies(&other, opt.case_timeout / 2.0);
+	close(other.fd);
+	l->got_close = other.got_close;
+	l->close_code = other.close_code;
+	l->replies += other.replies;
+}
+
+/* The token 11 s later: a Retry token is good for 10 s. */
+static void rc_retry_stale(struct lsn *l)
+{
+	static u8 p[MIN_INITIAL];
+	struct buf b = { .n = 0 };
+	u32 n;
+
+	retry_first(l);
+	sleep_ms(11000);
+	memcpy(l->dcid, l->retry_scid, CID_LEN);
+	initial_keys(QUIC_VERSION_1, l->dcid, CID_LEN, &l->ck, &l->sk);
+	l->got_retry = false;
+	junk_hello(&b);
+	n = build_initial(l, &b, MIN_INITIAL, 0, p);
+	lsn_send(l, p, n);
+	lsn_replies(l, opt.case_timeout / 2.0);
+}
+
+/* A token that is not the server's counts as none: a Retry. */
+static void rc_stranger_token(struct lsn *l)
+{
+	rnd(l->token, 64);
+	l->token_len = 64;
+	retry_first(l);
+}
+
+/* The token of a Retry with a flipped bit: not the server's, so a Retry. */
+static void rc_damaged_token(struct lsn *l)
+{
+	struct lsn again;
+
+	retry_first(l);
+	l->token[l->token_len / 2] ^= 0x01;
+	lsn_open(&again);
+	memcpy(again.scid, l->scid, CID_LEN);
+	retry_answer(l, &again);
+	close(again.fd);
+	l->replies += again.replies;
+}
+
 /*
  * @code..@code_max: the CONNECTION_CLOSE error code the server must answer
  * with, 0 when the datagrams must just be dropped. The script also checks
@@ -2698,6 +2885,19 @@ static const struct lsn_case lsn_cases[] = {
 	  "authentic Initial with reserved bits set" },
 	{ "initial-stream", lc_stream_in_initial, 0x0a, 0x0a,
 	  "authentic Initial carrying a STREAM frame" },
+};
+
+static const struct lsn_case retry_cases[] = {
+	{ "retry", rc_retry, 0x100, 0x1ff,
+	  "authentic Initial without a token: a Retry (tag, CIDs, token checked); the Initial again with its token: a connection (closed with a TLS alert for the junk ClientHello)" },
+	{ "retry-other-port", rc_retry_other_port, 0x0b, 0x0b,
+	  "a Retry's token in an Initial from another client port: INVALID_TOKEN" },
+	{ "retry-stale-token", rc_retry_stale, 0x0b, 0x0b,
+	  "a Retry's token answered 11 s later (good for 10 s): INVALID_TOKEN" },
+	{ "retry-stranger-token", rc_stranger_token, 0, 0,
+	  "Initial with 64 random bytes of token: a Retry" },
+	{ "retry-damaged-token", rc_damaged_token, 0, 0,
+	  "a Retry's token with a flipped bit, from a new client: a Retry" },
 };
 
 /* Is the server process (--server-pid) still there? */
@@ -2813,12 +3013,14 @@ static void __attribute__((noreturn)) lsn_case(const struct lsn_case *k)
  */
 static int run_listener(char *list)
 {
-	const struct lsn_case *todo[ARRAY_SIZE(lsn_cases)];
+	const struct lsn_case *todo[ARRAY_SIZE(lsn_cases) +
+				    ARRAY_SIZE(retry_cases)];
 	char *name, *save = NULL;
 	volatile int fails = 0;
 	unsigned int i, n = 0;
 	int r;
 
+	/* "all": the cases for any server; retry cases go by name. */
 	for (name = strtok_r(list, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save)) {
 		for (i = 0; i < ARRAY_SIZE(lsn_cases); i++)
@@ -2826,6 +3028,10 @@ static int run_listener(char *list)
 			     !strcmp(name, lsn_cases[i].name)) &&
 			    n < ARRAY_SIZE(todo))
 				todo[n++] = &lsn_cases[i];
+		for (i = 0; i < ARRAY_SIZE(retry_cases); i++)
+			if (!strcmp(name, retry_cases[i].name) &&
+			    n < ARRAY_SIZE(todo))
+				todo[n++] = &retry_cases[i];
 		if (!n || (strcmp(name, "all") &&
 			   strcmp(todo[n - 1]->name, name)))
 			finish(EXIT_SETUP, "unknown case '%s'", name);
@@ -2870,7 +3076,7 @@ static void usage(void)
 		"              [--server-pid PID] [--case-timeout S] [--timeout S]\n"
 		"       inject listener -a ADDR -p PORT --psk FILE --case NAME[,NAME...]|all\n"
 		"              [--server-pid PID] [--case-timeout S] [--timeout S]\n"
-		"       inject list conn|dgram|listener\n");
+		"       inject list conn|dgram|listener|retry\n");
 	exit(EXIT_SETUP);
 }
 
@@ -2917,6 +3123,12 @@ int main(int argc, char **argv)
 				       lsn_cases[i].desc,
 				       !lsn_cases[i].code ? "ignored" :
 				       err_name(lsn_cases[i].code));
+		} else if (!strcmp(argv[2], "retry")) {
+			for (i = 0; i < ARRAY_SIZE(retry_cases); i++)
+				printf("%s\t%s\t%s\n", retry_cases[i].name,
+				       retry_cases[i].desc,
+				       !retry_cases[i].code ? "ignored" :
+				       err_name(retry_cases[i].code));
 		} else {
 			usage();
 		}

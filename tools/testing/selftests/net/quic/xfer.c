@@ -4,11 +4,12 @@
  * and transfer selftests.
  *
  *   xfer -s -a ADDR -p PORT (--cert F --key F | --psk F) [common options]
- *	[--conns N]
+ *	[--conns N] [--validate]
  *   xfer -c -a ADDR -p PORT (--ca F [--host NAME] | --psk F) [common options]
  *	[--streams N --bytes B | --one-stream B] [--uni] [--chunk B]
  *	[--open sockopt|sendmsg] [--close-code C] [--close-phrase S]
  *	[--key-update B] [--pause-after B --pause MS]
+ *	[--token-in F] [--token-out F]
  *   common: [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]
  *	[--api lib|session] [--keylog F] [--idle-timeout MS] [--timeout S]
  *	[--cc reno|cubic] [--no-encryption] [--window B] [--rcvbuf B]
@@ -39,6 +40,13 @@
  * With --pause-after B the client stops for --pause MS (default 2500)
  * once B bytes are sent, reading nothing meanwhile: the connection goes
  * quiet, as idle connections do, then carries on.
+ *
+ * Address validation: a server with --validate sets validate_peer_address
+ * (a Retry before each connection, unless the client's Initial carries a
+ * valid token). A client with --token-in F offers the token in F
+ * (QUIC_SOCKOPT_TOKEN before connect()); after the transfer it prints
+ * "token <n> bytes" (the NEW_TOKEN token the server gave it, read with
+ * QUIC_SOCKOPT_TOKEN) and with --token-out F writes it to F.
  *
  * With --key-update B the client asks for a 1-RTT key update
  * (QUIC_SOCKOPT_KEY_UPDATE) each time B more bytes were sent, retrying on
@@ -127,6 +135,8 @@ static struct {
 	uint64_t key_update;
 	uint64_t pause_after;
 	unsigned int pause_ms;
+	bool validate;
+	const char *token_in, *token_out;
 } opt = {
 	.port = -1,
 	.streams = 1,
@@ -473,6 +483,59 @@ static void set_congestion_control(int fd)
 		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_CONFIG)");
 	msg("congestion control %s", c.congestion_control_algo ==
 	    QUIC_CONG_ALG_RENO ? "reno" : "cubic");
+}
+
+/* --validate: the listener's QUIC_SOCKOPT_CONFIG validate_peer_address. */
+static void set_validate(int fd)
+{
+	struct quic_config c = {};
+	socklen_t len = sizeof(c);
+
+	if (!opt.validate)
+		return;
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
+		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_CONFIG)");
+	c.validate_peer_address = 1;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)))
+		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_CONFIG, validate_peer_address)");
+	msg("validate peer address");
+}
+
+/* --token-in F: offer the token an earlier connection was given. */
+static void token_in(int fd)
+{
+	uint8_t tok[256];
+	size_t n;
+	FILE *f;
+
+	if (!opt.token_in)
+		return;
+	f = fopen(opt.token_in, "rb");
+	if (!f)
+		die_errno(EXIT_SETUP, "%s", opt.token_in);
+	n = fread(tok, 1, sizeof(tok), f);
+	fclose(f);
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, tok, n))
+		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_TOKEN, %zu bytes)",
+			  n);
+	msg("token offered %zu bytes", n);
+}
+
+/* The token the server gave us for next time; --token-out F keeps it. */
+static void token_out(int fd)
+{
+	uint8_t tok[256];
+	socklen_t len = sizeof(tok);
+	FILE *f;
+
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, tok, &len))
+		die_errno(EXIT_FAIL, "getsockopt(QUIC_SOCKOPT_TOKEN)");
+	msg("token %u bytes", (unsigned int)len);
+	if (!opt.token_out)
+		return;
+	f = fopen(opt.token_out, "wb");
+	if (!f || fwrite(tok, 1, len, f) != len || fclose(f))
+		die_errno(EXIT_SETUP, "%s", opt.token_out);
 }
 
 static void enable_event(int fd, uint8_t type, const char *name)
@@ -1115,6 +1178,7 @@ static int run_client(void)
 	fd = quic_socket(parse_addr(opt.addr, opt.port, &ss, &len));
 	set_idle_timeout(fd);
 	set_congestion_control(fd);
+	token_in(fd);
 	if (connect(fd, (struct sockaddr *)&ss, len))
 		die_errno(EXIT_SETUP, "connect(%s)", opt.addr);
 	if (handshake(fd))
@@ -1191,6 +1255,7 @@ static int run_client(void)
 	secs = elapsed() - t0;
 	print_drops(fd);
 	key_update_report();
+	token_out(fd);
 	ret = client_verify(secs);
 
 	phase = PH_CLOSE;
@@ -1423,6 +1488,7 @@ static int run_server(void)
 	lfd = quic_socket(parse_addr(opt.addr, opt.port, &ss, &len));
 	set_idle_timeout(lfd);
 	set_congestion_control(lfd);
+	set_validate(lfd);
 	/* ALPNs go on the listener before listen(): the kernel routes by them. */
 	if (opt.alpn && setsockopt(lfd, SOL_QUIC, QUIC_SOCKOPT_ALPN, opt.alpn,
 				   strlen(opt.alpn)))
@@ -1475,7 +1541,8 @@ static void usage(void)
 		"  common:   [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]\n"
 		"            [--cc reno|cubic] [--no-encryption] [--api lib|session] [--keylog F] [--idle-timeout MS]\n"
 		"            [--timeout S] [--window B] [--rcvbuf B] [--key-update B]\n"
-		"            [--pause-after B [--pause MS]]\n");
+		"            [--pause-after B [--pause MS]] [--token-in F] [--token-out F]\n"
+		"  server:   [--validate]\n");
 	exit(EXIT_SETUP);
 }
 
@@ -1495,6 +1562,9 @@ enum {
 	O_KEYUPDATE,
 	O_PAUSEAFTER,
 	O_PAUSE,
+	O_VALIDATE,
+	O_TOKENIN,
+	O_TOKENOUT,
 };
 
 static const struct option longopts[] = {
@@ -1527,6 +1597,9 @@ static const struct option longopts[] = {
 	{ "key-update", required_argument, NULL, O_KEYUPDATE },
 	{ "pause-after", required_argument, NULL, O_PAUSEAFTER },
 	{ "pause", required_argument, NULL, O_PAUSE },
+	{ "validate", no_argument, NULL, O_VALIDATE },
+	{ "token-in", required_argument, NULL, O_TOKENIN },
+	{ "token-out", required_argument, NULL, O_TOKENOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{}
 };
@@ -1573,6 +1646,9 @@ int main(int argc, char **argv)
 			opt.bytes = num(optarg, "--one-stream");
 			break;
 		case O_UNI: opt.uni = true; break;
+		case O_VALIDATE: opt.validate = true; break;
+		case O_TOKENIN: opt.token_in = optarg; break;
+		case O_TOKENOUT: opt.token_out = optarg; break;
 		case O_CC: opt.cc = optarg; break;
 		case O_NOENC: opt.no_encryption = true; break;
 		case O_PATTERN: print_pattern(optarg); exit(0);
