@@ -6,13 +6,15 @@
  *
  *   h3server -a ADDR -p PORT --cert F --key F [--root DIR]
  *	[--cipher aes128|aes256|chacha20|aes128ccm] [--keylog F]
- *	[--conns N] [--max-streams N] [--timeout S] [-q]
+ *	[--conns N] [--max-streams N] [--validate] [--timeout S] [-q]
  *
  * GET and HEAD of files under --root (default "."); "/" is /index.html.
  * Connections are served one after another; with --conns N the server
  * exits after N, with status 0 if every connection ended cleanly.
  * --max-streams sets our initial_max_streams_bidi: with 1 a client can only
  * have one request in flight, so its requests are strictly sequential.
+ * --validate sets validate_peer_address: each new client gets a Retry
+ * first (RFC 9000 8.1.2), unless it offers a token of ours.
  *
  * It prints "listening on ADDR port PORT" once it listens, and one line
  * per request: "request <stream> <method> <path> -> <status> <bytes>".
@@ -41,7 +43,7 @@ static struct {
 	int port;
 	struct h3_tls tls;
 	unsigned int conns, max_streams, timeout;
-	bool quiet;
+	bool quiet, validate;
 } opt = {
 	.root = ".",
 	.port = -1,
@@ -327,19 +329,33 @@ static void set_max_streams(int fd)
 		       strerror(errno));
 }
 
+static void set_validate(int fd)
+{
+	struct quic_config c = {};
+	socklen_t len = sizeof(c);
+
+	if (!opt.validate)
+		return;
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
+		h3_die("getsockopt(QUIC_SOCKOPT_CONFIG): %s", strerror(errno));
+	c.validate_peer_address = 1;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)))
+		h3_die("setsockopt(QUIC_SOCKOPT_CONFIG): %s", strerror(errno));
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: h3server -a ADDR -p PORT --cert F --key F [--root DIR]\n"
 		"\t[--cipher aes128|aes256|chacha20|aes128ccm] [--keylog F]\n"
-		"\t[--conns N] [--max-streams N] [--timeout S] [-q]\n");
+		"\t[--conns N] [--max-streams N] [--validate] [--timeout S] [-q]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	enum { O_CERT = 256, O_KEY, O_ROOT, O_CIPHER, O_KEYLOG, O_CONNS,
-	       O_MAXSTREAMS, O_TIMEOUT };
+	       O_MAXSTREAMS, O_TIMEOUT, O_VALIDATE };
 	static const struct option lo[] = {
 		{ "addr", required_argument, NULL, 'a' },
 		{ "port", required_argument, NULL, 'p' },
@@ -351,6 +367,7 @@ int main(int argc, char **argv)
 		{ "conns", required_argument, NULL, O_CONNS },
 		{ "max-streams", required_argument, NULL, O_MAXSTREAMS },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "validate", no_argument, NULL, O_VALIDATE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -383,6 +400,7 @@ int main(int argc, char **argv)
 		case O_TIMEOUT:
 			opt.timeout = h3_arg_num(optarg, "--timeout", 86400);
 			break;
+		case O_VALIDATE: opt.validate = true; break;
 		default: usage();
 		}
 	}
@@ -399,6 +417,7 @@ int main(int argc, char **argv)
 	if (setsockopt(lfd, SOL_QUIC, QUIC_SOCKOPT_ALPN, alpn, strlen(alpn)))
 		h3_die("setsockopt(QUIC_SOCKOPT_ALPN): %s", strerror(errno));
 	set_max_streams(lfd);
+	set_validate(lfd);
 	if (bind(lfd, (struct sockaddr *)&ss, len))
 		h3_die("bind %s port %d: %s", opt.addr, opt.port,
 		       strerror(errno));

@@ -12,11 +12,12 @@
 #   kernel transfer and of both interop directions, and finds no malformed
 #   packet and no expert error; also of a download during which gtlsclient
 #   updates the 1-RTT keys (--key-update), where both key phases must show;
+# - address validation: gtlsclient through the Retry of h3server --validate
+#   (validate_peer_address) and h3client through the Retry of gtlsserver
+#   -V, captured: tshark must see the Retry (it checks the integrity tag)
+#   and decrypt every packet after it;
 # - both directions again with INTEROP_LOSS (5) % random loss each way
 #   (netem on both veths): "interop under loss".
-#
-# Not done: gtlsserver -V (address validation with Retry) needs Retry in the
-# kernel, which is not implemented yet.
 #
 # Sizes: INTEROP_BYTES (5 MiB) for the downloads, INTEROP_SMALL (64 KiB) per
 # file of the multi-request runs, INTEROP_CAP_BYTES (256 KiB) for captured
@@ -76,7 +77,7 @@ start_gtlsserver() {
 	port=$((port + 1))
 	srv_log=$work/$name.srv
 	ip netns exec "$NS2" env SSLKEYLOGFILE="$work/$name.srvkeys" \
-		timeout -k 5 "$T" gtlsserver -q -d "$www" "$@" "$addr" \
+		timeout -k 5 "$T" gtlsserver -q -d "$www" "${GTLS_SERVER_ARGS[@]}" "$addr" \
 		"$port" "$creds/server-key.pem" "$creds/server-cert.pem" \
 		> "$srv_log" 2>&1 &
 	SRV_PID=$!
@@ -234,7 +235,10 @@ h3_from_h3() {
 # tells its packets apart, $work/NAME.why says how it went.
 declare -A wire_port wire_rc
 declare -A WIRE_PHASES=([wire-ku]=01)
+# Transfers that start with a Retry; the others must show none.
+declare -A WIRE_RETRY=([wire-retry-gtls]=1 [wire-retry-h3]=1)
 GTLS_ARGS=()
+GTLS_SERVER_ARGS=()
 wire_run() {
 	local name=$1
 	shift
@@ -247,14 +251,16 @@ wire_run() {
 # log, summed per server port into $work/wire.ports: "PORT packets
 # packets-with-HTTP/3 bad key-phases [first bad frames...]", key-phases
 # being the Key Phase bit values seen in short headers ("0", "01", or "-").
-# A packet is bad if it has no decrypted QUIC frame, failed to decrypt, is
-# malformed or carries an expert note of severity error
-# (_ws.expert.severity, PI_ERROR).
+# A packet is bad if it has no decrypted QUIC frame (but for a Retry, which
+# has none: counted apart, as "retries" after the key phases), failed to
+# decrypt, is malformed or carries an expert note of severity error
+# (_ws.expert.severity, PI_ERROR; tshark checks a Retry's integrity tag).
 wire_dissect() {
 	tshark -r "$work/wire.pcapng" -o "tls.keylog_file:$1" -T fields \
 		-E separator=/t -e frame.number -e udp.srcport -e udp.dstport \
 		-e quic.frame_type -e http3.frame_type -e _ws.expert.severity \
 		-e quic.decryption_failed -e _ws.malformed -e quic.key_phase \
+		-e quic.long.packet_type \
 		> "$work/wire.fields" 2> "$work/wire.tshark" || {
 		echo "tshark failed: $(tail -2 "$work/wire.tshark" | tr '\n' ' ')"
 		return 1
@@ -266,7 +272,8 @@ wire_dissect() {
 			n[port]++
 			if ($5 != "") h3[port]++
 			why = ""
-			if ($4 == "") why = why ",no-decrypted-frame"
+			if ($10 == "3") retry[port]++
+			else if ($4 == "") why = why ",no-decrypted-frame"
 			if ($7 != "") why = why ",decryption-failed"
 			if ($8 != "") why = why ",malformed"
 			k = split($6, sev, ",")
@@ -284,9 +291,10 @@ wire_dissect() {
 			for (port in n) {
 				ph = ((port, 0) in phase ? "0" : "") \
 				     ((port, 1) in phase ? "1" : "")
-				printf "%s %d %d %d %s%s\n", port, n[port],
+				printf "%s %d %d %d %s %d%s\n", port, n[port],
 				       h3[port] + 0, bad[port] + 0,
-				       ph == "" ? "-" : ph, list[port]
+				       ph == "" ? "-" : ph, retry[port] + 0,
+				       list[port]
 			}
 		}' "$work/wire.fields" > "$work/wire.ports"
 }
@@ -304,7 +312,7 @@ wire_verdict() {
 	}
 	stats=$(grep "^${wire_port[$name]} " "$work/wire.ports")
 	# "PORT packets with-HTTP/3 bad phases", also as a note on the TAP stream
-	line="server port ${stats:-${wire_port[$name]} no packets} (packets, with HTTP/3 frames, bad, key phases)"
+	line="server port ${stats:-${wire_port[$name]} no packets} (packets, with HTTP/3 frames, bad, key phases, Retry packets)"
 	echo "$line"
 	echo "# $name: $line" >&3
 	# shellcheck disable=SC2086 # split the summary into its fields
@@ -317,6 +325,11 @@ wire_verdict() {
 		echo "key phases ${5:-none} on the wire, expected $want"
 		return 1
 	}
+	if [ -n "${WIRE_RETRY[$name]:-}" ]; then
+		[ "${6:-0}" -ge 1 ] || { echo "no Retry on the wire"; return 1; }
+	else
+		[ "${6:-0}" = 0 ] || { echo "$6 Retry packets on the wire"; return 1; }
+	fi
 }
 
 # ---- set-up ----
@@ -363,8 +376,6 @@ for fam in 4 6; do
 	check "IPv$fam: h3client downloads $(mib "$BYTES") from gtlsserver, SHA-256 equal" \
 		h3_from_gtls "h3-v$fam" "$addr" -- big
 done
-tap_skip "gtlsserver -V (Retry address validation)" \
-	"Retry is not implemented in the kernel yet"
 
 # 3. Many requests on one connection, each direction.
 SERVER_ARGS=(--max-streams 1)
@@ -396,6 +407,13 @@ if cap_start "$work/wire.pcapng" > "$work/wire.why" 2>&1; then
 	GTLS_ARGS=(--key-update=1ms)
 	wire_run wire-ku gtls_get wire-ku "$ADDR2_V4" "" ku
 	GTLS_ARGS=()
+	# address validation: a Retry first, each way
+	SERVER_ARGS=(--validate)
+	wire_run wire-retry-gtls gtls_get wire-retry-gtls "$ADDR2_V4" "" cap
+	SERVER_ARGS=()
+	GTLS_SERVER_ARGS=(-V)
+	wire_run wire-retry-h3 h3_from_gtls wire-retry-h3 "$ADDR2_V4" -- cap
+	GTLS_SERVER_ARGS=()
 	cap_stop
 	cat "$work"/wire-*.keys > "$work/wire.keys"
 	wire_dissect "$work/wire.keys" >> "$work/wire.why" 2>&1
@@ -408,6 +426,10 @@ check "tshark decrypts every packet of h3client -> gtlsserver: no malformed pack
 	wire_verdict wire-h3
 check "gtlsclient updates its keys mid-download: h3server follows, SHA-256 equal, tshark sees both key phases and decrypts every packet" \
 	wire_verdict wire-ku
+check "gtlsclient through the Retry of h3server --validate (validate_peer_address): SHA-256 equal, tshark sees the Retry and decrypts every packet" \
+	wire_verdict wire-retry-gtls
+check "h3client through the Retry of gtlsserver -V: SHA-256 equal, tshark sees the Retry and decrypts every packet" \
+	wire_verdict wire-retry-h3
 
 # 5. Both directions with LOSS% random loss each way.
 if tc -n "$NS1" qdisc replace dev veth1 root netem loss "$LOSS%" &&
