@@ -7,7 +7,7 @@
 # once the link is back: the server must learn the client's code in well
 # under its 15 s idle timeout (within 6 s), which is what ended such a
 # connection before.
-# The link has 100 ms of delay each way, so the period (three PTOs) is
+# The link has 250 ms of delay each way, so the period (three PTOs) is
 # long enough to outlast the drop. Afterwards the lingering socket must be
 # freed: the module's references fall back (within 10 s).
 # shellcheck disable=SC2317 # learnt runs through tap_check
@@ -25,12 +25,12 @@ SRV=
 # shellcheck disable=SC2064 # expand now
 trap "[ -n \"\$SRV\" ] && kill \$SRV; wait; topo_cleanup; rm -rf '$work'" EXIT
 
-link() {	# link ARGS: netem ARGS on the client's side, 100 ms on the server's
+link() {	# link ARGS: netem ARGS on the client's side, 250 ms on the server's
 	tc -n "$NS1" qdisc replace dev veth1 root netem "$@"
 }
-if ! tc -n "$NS2" qdisc add dev veth2 root netem delay 100ms ||
-	! link delay 100ms; then
-	tap_fail "netem delay 100ms each way"
+if ! tc -n "$NS2" qdisc add dev veth2 root netem delay 250ms ||
+	! link delay 250ms; then
+	tap_fail "netem delay 250ms each way"
 	tap_done
 fi
 
@@ -53,15 +53,17 @@ if [ "$line" != closing ]; then
 	tap_done
 fi
 tap_ok "client connects and echoes on a stream"
-link delay 100ms loss 100%
+link delay 250ms loss 100%
 echo go >&"${CLI[1]}"
 out=$(cat <&"${CLI[0]}")
 wait "$cli_pid"
+# close() sent the CONNECTION_CLOSE, and netem dropped it on the spot: the
+# link is back at once, well within the closing period (three PTOs, a
+# second or two here) also on a slow (debug) kernel.
+link delay 250ms
 t0=$(date +%s%N)
 tap_check "client closes with error code 4660 while its datagrams are dropped" \
 	grep -q '^PASS closing' <<< "$out"
-sleep 0.3
-link delay 100ms
 
 learnt() {	# the server reads the client's code within 6 s
 	local _

@@ -231,7 +231,14 @@ static void serve(int fd)
 	for (;;) {
 		if (opt.tick_ms &&
 		    !poll(&p, 1, opt.tick_ms)) {
-			dg_send(fd, "t", 1, MSG_DONTWAIT);
+			/* A send may be first to hear how the connection
+			 * ended (and then the error is reported only there).
+			 */
+			if (dg_send(fd, "t", 1, MSG_DONTWAIT) < 0 &&
+			    errno != EAGAIN && errno != ENOBUFS) {
+				report_end(fd, errno);
+				return;
+			}
 			continue;
 		}
 		n = recv_msg(fd, buf, sizeof(buf), 0, &flags, &sid);
