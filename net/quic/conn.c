@@ -19,6 +19,7 @@
 #include "datagram.h"
 #include "event.h"
 #include "frame.h"
+#include "reset.h"
 #include "udp.h"
 
 #define QUIC_DEF_IDLE_TIMEOUT_MS	30000
@@ -321,6 +322,7 @@ void quic_conn_destroy(struct sock *sk, bool keep_cids)
 
 	if (!keep_cids)
 		quic_cid_remove_all(&qs->scids);
+	quic_reset_forget(sk);
 	quic_closing_free(sk);
 	for (i = 0; i < QUIC_SPACE_MAX; i++)
 		if (!qs->space[i]->discarded)
@@ -411,6 +413,21 @@ void quic_conn_peer_closed(struct sock *sk)
 	quic_conn_enter_closed(sk, err);
 }
 
+/**
+ * quic_conn_peer_reset() - the peer sent a Stateless Reset
+ * @sk: socket
+ *
+ * RFC 9000 10.3.1: the connection is over, nothing more is sent (as in
+ * draining, but for no time: the peer has no state left to drain).
+ * Readers get what is already buffered, then ECONNRESET.
+ */
+void quic_conn_peer_reset(struct sock *sk)
+{
+	if (quic_sk(sk)->closing)
+		return;
+	quic_conn_enter_closed(sk, ECONNRESET);
+}
+
 /* Apply the peer's transport parameters to flow control and streams. */
 static void quic_conn_apply_peer_tparams(struct quic_sock *qs)
 {
@@ -467,6 +484,10 @@ static void quic_conn_local_tparams(struct quic_sock *qs,
 			       qs->retry_scid.len);
 			p->has_retry_scid = true;
 		}
+		/* The reset token of the CID our handshake packets carry. */
+		quic_reset_token(qs->initial_scid.data, qs->initial_scid.len,
+				 p->stateless_reset_token);
+		p->has_stateless_reset_token = true;
 	}
 }
 
@@ -564,6 +585,13 @@ int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len)
 	if (quic_tparams_validate_cids(p, !qs->is_server, &w, &errcode))
 		goto bad;
 	qs->peer_tp = p->values;
+	/* Only servers send one: the decoder refuses it from a client. */
+	BUILD_BUG_ON(QUIC_TP_RESET_TOKEN_LEN != QUIC_RESET_TOKEN_LEN);
+	if (p->has_stateless_reset_token &&
+	    quic_reset_learn(sk, p->stateless_reset_token)) {
+		kfree(p);
+		return -ENOMEM;
+	}
 	kfree(p);
 	qs->peer_tp_set = true;
 	quic_conn_apply_peer_tparams(qs);

@@ -116,12 +116,14 @@ static inline bool quic_space_has_tx_keys(struct quic_sock *qs, u8 space)
 	return !qs->space[space]->discarded && c && c->tx.ready;
 }
 
+struct quic_udp_sock;
+
 /* output.c */
 void quic_output_flush(struct sock *sk);
 void quic_output_close(struct sock *sk);
 void quic_output_resend(struct sock *sk, const u8 *dgram, u32 len);
-int quic_output_stateless(struct sock *sk, const union quic_addr *peer,
-			  const u8 *data, u32 len);
+int quic_output_stateless(struct quic_udp_sock *us, int oif,
+			  const union quic_addr *peer, const u8 *data, u32 len);
 void quic_output_release_buffers(struct sock *sk);
 void quic_tx_pkt_free(struct quic_tx_pkt *tp);
 void quic_tx_pkt_recycle(struct sock *sk, struct quic_tx_pkt *tp);
@@ -129,7 +131,6 @@ int quic_output_init(void);
 void quic_output_exit(void);
 
 /* input.c */
-struct quic_udp_sock;
 void quic_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
 int quic_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_input_retry_pending(struct sock *sk);
@@ -172,6 +173,7 @@ void quic_conn_peer_closed(struct sock *sk);
 void quic_conn_check_established(struct sock *sk);
 void quic_conn_discard_space(struct sock *sk, u8 space);
 void quic_conn_restart_initial(struct sock *sk);
+void quic_conn_peer_reset(struct sock *sk);
 void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp);
 void quic_conn_on_ack(struct quic_ack_ctx *ack, u64 delay,
 		      const struct quic_ecn_counts *ecn);

@@ -18,6 +18,7 @@
 #include "closing.h"
 #include "conn.h"
 #include "header.h"
+#include "reset.h"
 #include "retry.h"
 #include "udp.h"
 
@@ -388,6 +389,16 @@ static void quic_rcv_datagram(struct quic_udp_sock *us, struct sk_buff *skb)
 			goto drop;
 		}
 	}
+	/* A short header for no CID of ours: a Stateless Reset for one of
+	 * our connections, or a packet of a connection we no longer know,
+	 * which gets one (RFC 9000 10.3).
+	 */
+	if (!sk && !(pk.first[0] & QUIC_HDR_FORM_LONG)) {
+		sk = quic_reset_lookup(us->net, skb, &quic_skb_cb(skb)->peer);
+		if (!sk)
+			quic_reset_send(us, &quic_skb_cb(skb)->peer, pk.dcid,
+					pk.dcid_len, skb->len);
+	}
 	if (!sk)
 		goto drop;
 	quic_input_deliver(sk, skb);
@@ -520,7 +531,8 @@ static bool quic_pn_seen(const struct quic_ackrange_set *set, u64 pn)
 	return pn < set->floor || quic_ackrange_contains(set, pn);
 }
 
-static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
+/* Returns true if @pkt was authentic (or is kept until it can tell). */
+static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 			      u8 *pkt, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -532,28 +544,28 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 
 	if (h->type == QUIC_PACKET_RETRY) {
 		quic_retry_rcv(sk, h, pkt);
-		return;
+		return true;
 	}
 	space = quic_packet_space(h);
 	if (space < 0 || qs->space[space]->discarded)
-		return;
+		return false;
 	if (h->long_header && h->version != qs->version)
-		return;
+		return false;
 	level = quic_space_level(space);
 	c = quic_level_crypto(qs, level);
 	if (!c || !c->rx.ready) {
 		quic_keep_undecryptable(sk, pkt, h->len, level, ecn);
-		return;
+		return true;
 	}
 	if (quic_packet_unprotect(qs, space, pkt, h, &ri))
-		return;	/* not authentic: drop silently (RFC 9001 5.2) */
+		return false;	/* not authentic: dropped (RFC 9001 5.2) */
 	if (quic_packet_hdr_finish(h, pkt) == -EPROTO) {
 		/* Reserved bits set in an authentic packet (17.2, 17.3.1). */
 		quic_conn_error(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0);
-		return;
+		return true;
 	}
 	if (quic_pn_seen(&qs->space[space]->recv, ri.pn))
-		return;	/* duplicate (RFC 9000 12.3) */
+		return true;	/* duplicate (RFC 9000 12.3) */
 	if (space == QUIC_SPACE_APP)
 		quic_key_update_on_rx(sk, ri.key_update, ri.key_phase);
 	/* The client switches to the server's chosen CID (RFC 9000 7.2). */
@@ -564,9 +576,9 @@ static void quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 	}
 	err = quic_frames_process(sk, space, pkt + ri.hdr_len, ri.payload_len,
 				  &ack_eliciting);
-	if (err)
-		return;
-	quic_after_packet(sk, space, ri.pn, ack_eliciting, ecn);
+	if (!err)
+		quic_after_packet(sk, space, ri.pn, ack_eliciting, ecn);
+	return true;
 }
 
 /* @ecn: the ECN field of the datagram (RFC 9000 13.4.1), for each packet */
@@ -575,14 +587,18 @@ static void quic_input_payload(struct sock *sk, u8 *data, u32 len, u8 ecn)
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_datagram_iter it;
 	struct quic_packet_hdr h;
+	bool authentic = false;
 	const u8 *pkt;
 
 	quic_datagram_iter_init(&it, data, len, QUIC_CID_LEN_DEFAULT);
 	while (quic_datagram_next_packet(&it, &h, &pkt) > 0) {
-		quic_input_packet(sk, &h, (u8 *)pkt, ecn);
+		authentic |= quic_input_packet(sk, &h, (u8 *)pkt, ecn);
 		if (qs->closing)
-			break;
+			return;
 	}
+	/* Nothing in it was ours: a Stateless Reset? (RFC 9000 10.3.1) */
+	if (!authentic)
+		quic_reset_check(sk, data, len);
 }
 
 /**

@@ -12,6 +12,7 @@
 #include "conn.h"
 #include "crypto.h"
 #include "protocol.h"
+#include "reset.h"
 #include "stream.h"
 #include "udp.h"
 
@@ -36,9 +37,12 @@ static int __init quic_init(void)
 	err = quic_cid_init();
 	if (err)
 		goto err_retry;
-	err = quic_output_init();
+	err = quic_reset_init();
 	if (err)
 		goto err_cid;
+	err = quic_output_init();
+	if (err)
+		goto err_reset;
 	err = quic_stream_init();
 	if (err)
 		goto err_output;
@@ -57,6 +61,8 @@ err_stream:
 	quic_stream_exit();
 err_output:
 	quic_output_exit();
+err_reset:
+	quic_reset_exit();
 err_cid:
 	quic_cid_exit();
 err_retry:
@@ -71,6 +77,7 @@ static void __exit quic_exit(void)
 	quic_udp_exit();
 	quic_stream_exit();
 	quic_output_exit();
+	quic_reset_exit();
 	quic_cid_exit();
 	quic_crypto_retry_exit();
 	pr_info("QUIC transport unregistered\n");

@@ -1198,68 +1198,69 @@ void quic_output_resend(struct sock *sk, const u8 *dgram, u32 len)
 	quic_xmit(sk, skb, QUIC_ECN_NOT_ECT);
 }
 
-/* Route and send a datagram from @sk's bound address to @peer. */
-static int quic_output_stateless_v4(struct sock *sk, struct sk_buff *skb,
+/* Route and send a datagram from @us's address to @peer. */
+static int quic_output_stateless_v4(struct quic_udp_sock *us, int oif,
+				    struct sk_buff *skb,
 				    const union quic_addr *peer)
 {
-	struct quic_sock *qs = quic_sk(sk);
+	__be16 sport = us->addr.v4.sin_port;
 	__be32 saddr = 0;
 	struct flowi4 fl4;
 	struct rtable *rt;
 
-	if (qs->local.sa.sa_family == AF_INET)
-		saddr = qs->local.v4.sin_addr.s_addr;
-	else if (ipv6_addr_v4mapped(&qs->local.v6.sin6_addr))
-		saddr = qs->local.v6.sin6_addr.s6_addr32[3];
-	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL,
+	/* An IPv6 socket may carry IPv4 (bound to :: or a mapped address) */
+	if (us->addr.sa.sa_family == AF_INET)
+		saddr = us->addr.v4.sin_addr.s_addr;
+	else if (ipv6_addr_v4mapped(&us->addr.v6.sin6_addr))
+		saddr = us->addr.v6.sin6_addr.s6_addr32[3];
+	rt = ip_route_output_ports(us->net, &fl4, NULL,
 				   peer->v4.sin_addr.s_addr, saddr,
-				   peer->v4.sin_port, inet_sk(sk)->inet_sport,
-				   IPPROTO_UDP, 0, sk->sk_bound_dev_if);
+				   peer->v4.sin_port, sport, IPPROTO_UDP, 0,
+				   oif);
 	if (IS_ERR(rt)) {
 		kfree_skb(skb);
 		return PTR_ERR(rt);
 	}
-	udp_tunnel_xmit_skb(rt, qs->udp->sock->sk, skb, fl4.saddr,
+	udp_tunnel_xmit_skb(rt, us->sock->sk, skb, fl4.saddr,
 			    peer->v4.sin_addr.s_addr, 0,
-			    ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
-			    inet_sk(sk)->inet_sport, peer->v4.sin_port,
-			    false, false);
+			    ip4_dst_hoplimit(&rt->dst), htons(IP_DF), sport,
+			    peer->v4.sin_port, false, false);
 	return 0;
 }
 
-static int quic_output_stateless_v6(struct sock *sk, struct sk_buff *skb,
+static int quic_output_stateless_v6(struct quic_udp_sock *us, int oif,
+				    struct sk_buff *skb,
 				    const union quic_addr *peer)
 {
-	struct quic_sock *qs = quic_sk(sk);
-	struct sock *usk = qs->udp->sock->sk;
+	struct sock *usk = us->sock->sk;
 	struct dst_entry *dst;
 	struct flowi6 fl6 = {
 		.flowi6_proto	= IPPROTO_UDP,
-		.flowi6_oif	= sk->sk_bound_dev_if ?:
-				  peer->v6.sin6_scope_id,
+		.flowi6_oif	= oif ?: peer->v6.sin6_scope_id,
 		.daddr		= peer->v6.sin6_addr,
-		.saddr		= qs->local.v6.sin6_addr,
-		.fl6_sport	= inet_sk(sk)->inet_sport,
+		.saddr		= us->addr.v6.sin6_addr,
+		.fl6_sport	= us->addr.v6.sin6_port,
 		.fl6_dport	= peer->v6.sin6_port,
 	};
 
-	dst = ip6_dst_lookup_flow(sock_net(sk), usk, &fl6, NULL);
+	dst = ip6_dst_lookup_flow(us->net, usk, &fl6, NULL);
 	if (IS_ERR(dst)) {
 		kfree_skb(skb);
 		return PTR_ERR(dst);
 	}
 	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl6.saddr, &fl6.daddr,
-			     0, ip6_dst_hoplimit(dst), 0,
-			     inet_sk(sk)->inet_sport, peer->v6.sin6_port,
-			     false);
+			     0, ip6_dst_hoplimit(dst), 0, fl6.fl6_sport,
+			     fl6.fl6_dport, false);
 	return 0;
 }
 
 /**
  * quic_output_stateless() - send a datagram that answers no connection
- * @sk: the socket whose UDP socket it leaves from (a listener)
+ * @us: the UDP socket it leaves from (the one the datagram it answers
+ *	came in on)
+ * @oif: interface to send on, 0 for any
  * @peer: where to
- * @data: the UDP payload (a Retry)
+ * @data: the UDP payload (a Retry, a Stateless Reset)
  * @len: its length
  *
  * No route is cached: such answers are rare.
@@ -1267,21 +1268,19 @@ static int quic_output_stateless_v6(struct sock *sk, struct sk_buff *skb,
  * Context: softirq or process context.
  * Return: 0 or -errno.
  */
-int quic_output_stateless(struct sock *sk, const union quic_addr *peer,
-			  const u8 *data, u32 len)
+int quic_output_stateless(struct quic_udp_sock *us, int oif,
+			  const union quic_addr *peer, const u8 *data, u32 len)
 {
 	struct sk_buff *skb;
 
-	if (!quic_sk(sk)->udp)
-		return -ENOTCONN;
 	skb = alloc_skb(QUIC_TX_HEADROOM + len, GFP_ATOMIC);
 	if (!skb)
 		return -ENOMEM;
 	skb_reserve(skb, QUIC_TX_HEADROOM);
 	skb_put_data(skb, data, len);
 	if (peer->sa.sa_family == AF_INET)
-		return quic_output_stateless_v4(sk, skb, peer);
-	return quic_output_stateless_v6(sk, skb, peer);
+		return quic_output_stateless_v4(us, oif, skb, peer);
+	return quic_output_stateless_v6(us, oif, skb, peer);
 }
 
 int quic_output_init(void)

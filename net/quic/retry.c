@@ -36,6 +36,7 @@
 #include "crypto.h"
 #include "gcm_soft.h"
 #include "retry.h"
+#include "udp.h"
 
 /* How long a token is good for. A Retry token is used at once, one round
  * trip after it was made; a NEW_TOKEN token by a later connection.
@@ -220,7 +221,8 @@ static int quic_retry_send(struct sock *lsk, struct sk_buff *skb,
 	err = quic_crypto_retry_tag(h->version, pseudo, plen, pkt + hlen);
 	if (err)
 		return err;
-	return quic_output_stateless(lsk, &quic_skb_cb(skb)->peer, pkt,
+	return quic_output_stateless(quic_sk(lsk)->udp, lsk->sk_bound_dev_if,
+				     &quic_skb_cb(skb)->peer, pkt,
 				     hlen + QUIC_RETRY_TAG_LEN);
 }
 

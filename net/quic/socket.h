@@ -155,6 +155,8 @@ struct quic_sock {
 	bool			retried;
 	bool			token_from_retry;
 	struct quic_cid		retry_scid;
+	/* The stateless_reset_token a server gave us (reset.c) */
+	struct quic_reset_entry	*peer_reset;
 
 	/*
 	 * Packet number spaces, by QUIC_SPACE_*. The application space is
