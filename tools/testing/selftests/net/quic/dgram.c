@@ -30,6 +30,12 @@
  *	closing  after a stream echo, prints "closing", waits for a line on
  *		 stdin (the script drops the client's datagrams meanwhile),
  *		 then closes with application error code 4660 and exits
+ *	reset    after a stream echo, prints "ready", waits for a line on
+ *		 stdin (the script makes the server lose the connection
+ *		 meanwhile), then sends a datagram every 100 ms until the
+ *		 connection ends: it must end by a Stateless Reset
+ *		 (ECONNRESET) within 5 s; --idle sets the client's idle
+ *		 timeout too (what ended it before)
  *
  * Output: "# ..." notes, then "PASS TEST: ..." (exit 0) or "FAIL TEST:
  * ..." (exit 1); 2 for a setup error.
@@ -619,6 +625,51 @@ static void test_closing(int fd)
 	printf("PASS closing: closed with application error code 4660\n");
 }
 
+/*
+ * The server lost the connection: the next datagram we send draws a
+ * Stateless Reset (RFC 9000 10.3), which ends the connection with
+ * ECONNRESET, long before the idle timeout.
+ */
+static void test_reset(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	static uint8_t buf[DG_BUF];
+	double t0, secs;
+	int flags, err = 0;
+	char line[16];
+	int64_t sid;
+	ssize_t n;
+
+	stream_echo(fd, "before the reset");
+	printf("ready\n");
+	if (!fgets(line, sizeof(line), stdin))
+		fail("no go on stdin");
+	t0 = now();
+	while (!err && now() - t0 < 30) {
+		if (dg_send(fd, "r", 1, MSG_DONTWAIT) < 0 && errno != EAGAIN &&
+		    errno != ENOBUFS) {
+			err = errno;
+			break;
+		}
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv_msg(fd, buf, sizeof(buf), MSG_DONTWAIT, &flags, &sid);
+		if (n < 0 && errno != EAGAIN)
+			err = errno;
+		else if (!n && sid < 0 && !(flags & MSG_QUIC_DATAGRAM))
+			err = -1;	/* end of file: a clean close */
+	}
+	secs = now() - t0;
+	printf("# ended: %s, %.1f s after the first datagram\n",
+	       err < 0 ? "end of file" : strerror(err), secs);
+	if (err != ECONNRESET || secs > 5)
+		fail("the connection ended by %s after %.1f s, expected a Stateless Reset (ECONNRESET) within 5 s",
+		     err < 0 ? "end of file" : err ? strerror(err) : "nothing",
+		     secs);
+	printf("PASS reset: the server's Stateless Reset ended the connection (ECONNRESET) %.1f s after the first datagram\n",
+	       secs);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(int fd);
@@ -627,7 +678,7 @@ static const struct {
 	{ "path", test_path }, { "noadvert", test_noadvert },
 	{ "partial", test_partial }, { "mixed", test_mixed },
 	{ "loss", test_loss }, { "flood", test_flood },
-	{ "closing", test_closing },
+	{ "closing", test_closing }, { "reset", test_reset },
 };
 
 static int run_client(void)
