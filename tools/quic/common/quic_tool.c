@@ -13,6 +13,7 @@
 
 #include <gnutls/gnutls.h>
 #include <linux/tls.h>
+#include <netinet/quic.h>
 
 #include "quic_tool.h"
 
@@ -197,4 +198,15 @@ int qt_set_sni(gnutls_session_t s, const char *host)
 	    inet_pton(AF_INET6, host, a) == 1)
 		return 0;
 	return gnutls_server_name_set(s, GNUTLS_NAME_DNS, host, strlen(host));
+}
+
+int qt_validate_peer_address(int fd)
+{
+	struct quic_config c = {};
+	socklen_t len = sizeof(c);
+
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
+		return -1;
+	c.validate_peer_address = 1;
+	return setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c));
 }

@@ -71,4 +71,11 @@ void qt_keylog_close(void);
  */
 int qt_set_sni(gnutls_session_t s, const char *host);
 
+/*
+ * QUIC_SOCKOPT_CONFIG's validate_peer_address on listening socket @fd: a
+ * Retry before each new connection (RFC 9000 8.1.2). Returns 0, or -1
+ * with errno.
+ */
+int qt_validate_peer_address(int fd);
+
 #endif /* QUIC_TOOL_H */

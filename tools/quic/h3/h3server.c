@@ -37,6 +37,7 @@
 #include <netinet/quic.h>
 
 #include "h3common.h"
+#include "quic_tool.h"
 
 static struct {
 	const char *addr, *root;
@@ -329,20 +330,6 @@ static void set_max_streams(int fd)
 		       strerror(errno));
 }
 
-static void set_validate(int fd)
-{
-	struct quic_config c = {};
-	socklen_t len = sizeof(c);
-
-	if (!opt.validate)
-		return;
-	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
-		h3_die("getsockopt(QUIC_SOCKOPT_CONFIG): %s", strerror(errno));
-	c.validate_peer_address = 1;
-	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)))
-		h3_die("setsockopt(QUIC_SOCKOPT_CONFIG): %s", strerror(errno));
-}
-
 static void usage(void)
 {
 	fprintf(stderr,
@@ -417,7 +404,9 @@ int main(int argc, char **argv)
 	if (setsockopt(lfd, SOL_QUIC, QUIC_SOCKOPT_ALPN, alpn, strlen(alpn)))
 		h3_die("setsockopt(QUIC_SOCKOPT_ALPN): %s", strerror(errno));
 	set_max_streams(lfd);
-	set_validate(lfd);
+	if (opt.validate && qt_validate_peer_address(lfd))
+		h3_die("QUIC_SOCKOPT_CONFIG validate_peer_address: %s",
+		       strerror(errno));
 	if (bind(lfd, (struct sockaddr *)&ss, len))
 		h3_die("bind %s port %d: %s", opt.addr, opt.port,
 		       strerror(errno));

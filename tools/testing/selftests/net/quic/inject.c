@@ -2721,16 +2721,22 @@ static void lc_stream_in_initial(struct lsn *l)
 
 /* ---- listener cases for a server with validate_peer_address ---- */
 
-/* An authentic Initial (junk ClientHello) with l's token; its Retry. */
-static void retry_first(struct lsn *l)
+/* An authentic Initial to l's DCID, with l's token, carrying a junk
+ * ClientHello: no TLS handshake can come of it.
+ */
+static void junk_initial(struct lsn *l)
 {
 	static u8 p[MIN_INITIAL];
 	struct buf b = { .n = 0 };
-	u32 n;
 
 	junk_hello(&b);
-	n = build_initial(l, &b, MIN_INITIAL, 0, p);
-	lsn_send(l, p, n);
+	lsn_send(l, p, build_initial(l, &b, MIN_INITIAL, 0, p));
+}
+
+/* junk_initial(), and the server must answer with a Retry. */
+static void retry_first(struct lsn *l)
+{
+	junk_initial(l);
 	lsn_replies_until(l, opt.case_timeout / 2.0, true);
 	if (l->got_close)
 		finish(EXIT_FAILED, "the server closed (errcode 0x%x %s) instead of sending a Retry",
@@ -2740,34 +2746,27 @@ static void retry_first(struct lsn *l)
 		       opt.case_timeout / 2, l->replies);
 }
 
-/* The Initial again, as a client answers a Retry: to its SCID, with its
- * token, under keys from that SCID, from @to (l or another socket).
+/* Make @to (l itself or another socket) answer l's Retry as a client
+ * does: to its SCID, with its token, under keys from that SCID.
  */
-static void retry_answer(struct lsn *l, struct lsn *to)
+static void retry_follow(struct lsn *l, struct lsn *to)
 {
 	memcpy(to->dcid, l->retry_scid, CID_LEN);
-	memcpy(to->scid, l->scid, CID_LEN);
-	memcpy(to->token, l->token, l->token_len);
-	to->token_len = l->token_len;
+	if (to != l) {
+		memcpy(to->scid, l->scid, CID_LEN);
+		memcpy(to->token, l->token, l->token_len);
+		to->token_len = l->token_len;
+	}
 	to->got_retry = false;
 	initial_keys(QUIC_VERSION_1, to->dcid, CID_LEN, &to->ck, &to->sk);
-	retry_first(to);	/* expects a Retry: fails on the close */
 }
 
 /* With the token: a connection starts, and fails on the junk hello. */
 static void rc_retry(struct lsn *l)
 {
-	static u8 p[MIN_INITIAL];
-	struct buf b = { .n = 0 };
-	u32 n;
-
 	retry_first(l);
-	memcpy(l->dcid, l->retry_scid, CID_LEN);
-	initial_keys(QUIC_VERSION_1, l->dcid, CID_LEN, &l->ck, &l->sk);
-	l->got_retry = false;
-	junk_hello(&b);
-	n = build_initial(l, &b, MIN_INITIAL, 0, p);
-	lsn_send(l, p, n);
+	retry_follow(l, l);
+	junk_initial(l);
 	lsn_replies(l, opt.case_timeout / 2.0);
 	if (l->got_retry)
 		finish(EXIT_FAILED, "a second Retry for the Initial with the first one's token");
@@ -2776,22 +2775,12 @@ static void rc_retry(struct lsn *l)
 /* The token from another port: a Retry token binds the client's. */
 static void rc_retry_other_port(struct lsn *l)
 {
-	static u8 p[MIN_INITIAL];
-	struct buf b = { .n = 0 };
 	struct lsn other;
-	u32 n;
 
 	retry_first(l);
 	lsn_open(&other);
-	memcpy(other.dcid, l->retry_scid, CID_LEN);
-	memcpy(other.scid, l->scid, CID_LEN);
-	memcpy(other.token, l->token, l->token_len);
-	other.token_len = l->token_len;
-	initial_keys(QUIC_VERSION_1, other.dcid, CID_LEN, &other.ck,
-		     &other.sk);
-	junk_hello(&b);
-	n = build_initial(&other, &b, MIN_INITIAL, 0, p);
-	lsn_send(&other, p, n);
+	retry_follow(l, &other);
+	junk_initial(&other);
 	lsn_replies(&other, opt.case_timeout / 2.0);
 	close(other.fd);
 	l->got_close = other.got_close;
@@ -2802,18 +2791,10 @@ static void rc_retry_other_port(struct lsn *l)
 /* The token 11 s later: a Retry token is good for 10 s. */
 static void rc_retry_stale(struct lsn *l)
 {
-	static u8 p[MIN_INITIAL];
-	struct buf b = { .n = 0 };
-	u32 n;
-
 	retry_first(l);
 	sleep_ms(11000);
-	memcpy(l->dcid, l->retry_scid, CID_LEN);
-	initial_keys(QUIC_VERSION_1, l->dcid, CID_LEN, &l->ck, &l->sk);
-	l->got_retry = false;
-	junk_hello(&b);
-	n = build_initial(l, &b, MIN_INITIAL, 0, p);
-	lsn_send(l, p, n);
+	retry_follow(l, l);
+	junk_initial(l);
 	lsn_replies(l, opt.case_timeout / 2.0);
 }
 
@@ -2833,8 +2814,8 @@ static void rc_damaged_token(struct lsn *l)
 	retry_first(l);
 	l->token[l->token_len / 2] ^= 0x01;
 	lsn_open(&again);
-	memcpy(again.scid, l->scid, CID_LEN);
-	retry_answer(l, &again);
+	retry_follow(l, &again);
+	retry_first(&again);
 	close(again.fd);
 	l->replies += again.replies;
 }

@@ -485,22 +485,6 @@ static void set_congestion_control(int fd)
 	    QUIC_CONG_ALG_RENO ? "reno" : "cubic");
 }
 
-/* --validate: the listener's QUIC_SOCKOPT_CONFIG validate_peer_address. */
-static void set_validate(int fd)
-{
-	struct quic_config c = {};
-	socklen_t len = sizeof(c);
-
-	if (!opt.validate)
-		return;
-	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
-		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_CONFIG)");
-	c.validate_peer_address = 1;
-	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)))
-		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_CONFIG, validate_peer_address)");
-	msg("validate peer address");
-}
-
 /* --token-in F: offer the token an earlier connection was given. */
 static void token_in(int fd)
 {
@@ -1488,7 +1472,11 @@ static int run_server(void)
 	lfd = quic_socket(parse_addr(opt.addr, opt.port, &ss, &len));
 	set_idle_timeout(lfd);
 	set_congestion_control(lfd);
-	set_validate(lfd);
+	/* --validate: a Retry before each connection */
+	if (opt.validate && qt_validate_peer_address(lfd))
+		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_CONFIG, validate_peer_address)");
+	if (opt.validate)
+		msg("validate peer address");
 	/* ALPNs go on the listener before listen(): the kernel routes by them. */
 	if (opt.alpn && setsockopt(lfd, SOL_QUIC, QUIC_SOCKOPT_ALPN, opt.alpn,
 				   strlen(opt.alpn)))
