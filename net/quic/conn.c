@@ -200,7 +200,7 @@ int quic_conn_init(struct sock *sk)
 	skb_queue_head_init(&qs->accept_queue);
 	qs->version = QUIC_VERSION_V1;
 	/* Closing the socket is an application close unless set otherwise. */
-	qs->close_local.app = true;
+	qs->close_info.app = true;
 	quic_crypto_init(&qs->app_crypto, true);
 	quic_rtt_init(&qs->rtt, 0);
 	qs->config.congestion_control_algo = READ_ONCE(quic_default_cong)->algo;
@@ -381,9 +381,9 @@ void quic_conn_error(struct sock *sk, u64 errcode, u64 frame)
 
 	if (qs->closing)
 		return;
-	memset(&qs->close_local, 0, sizeof(qs->close_local));
-	qs->close_local.errcode = errcode;
-	qs->close_local.frame = frame;
+	memset(&qs->close_info, 0, sizeof(qs->close_info));
+	qs->close_info.errcode = errcode;
+	qs->close_info.frame = frame;
 	quic_output_close(sk);
 	quic_conn_enter_closed(sk, ECONNABORTED);
 }
@@ -401,14 +401,14 @@ void quic_conn_peer_closed(struct sock *sk)
 	int err = ECONNRESET;
 
 	struct quic_connection_close ev = {
-		.errcode = qs->close_peer.errcode,
-		.frame = qs->close_peer.frame,
+		.errcode = qs->close_info.errcode,
+		.frame = qs->close_info.frame,
 	};
 
-	memcpy(ev.phrase, qs->close_peer.phrase, qs->close_peer.phrase_len);
+	memcpy(ev.phrase, qs->close_info.phrase, qs->close_info.phrase_len);
 	quic_event_queue(sk, QUIC_EVENT_CONNECTION_CLOSE, &ev, sizeof(ev));
 	/* A clean close (NO_ERROR, or application code 0) is not an error. */
-	if (!qs->close_peer.errcode)
+	if (!qs->close_info.errcode)
 		err = 0;
 	quic_conn_enter_closed(sk, err);
 }

@@ -288,7 +288,7 @@ static u32 quic_rx_ignore(struct sock *sk, u8 space,
 static u32 quic_rx_close(struct sock *sk, u8 space,
 			 const struct quic_frame *f)
 {
-	struct quic_close_info *ci = &quic_sk(sk)->close_peer;
+	struct quic_close_info *ci = &quic_sk(sk)->close_info;
 
 	ci->errcode = f->close.error;
 	ci->frame = f->close.frame_type;

@@ -1096,7 +1096,7 @@ void quic_output_flush(struct sock *sk)
 static void quic_write_close(struct sock *sk, u8 space,
 			     struct quic_pkt_builder *b)
 {
-	struct quic_close_info *ci = &quic_sk(sk)->close_local;
+	struct quic_close_info *ci = &quic_sk(sk)->close_info;
 	struct quic_frame f = {
 		.type = QUIC_FRAME_CONNECTION_CLOSE,
 		.close.error = ci->errcode,

@@ -232,8 +232,10 @@ struct quic_sock {
 	u32			ctrl_pending;	/* enum quic_ctrl_pending */
 	u32			events;		/* enabled QUIC_EVENT_* bits */
 
-	struct quic_close_info	close_local;	/* sent, or set by user */
-	struct quic_close_info	close_peer;	/* received */
+	/* How the connection closes: set by the user, then what we sent,
+	 * or what the peer sent (once closing, it no longer changes).
+	 */
+	struct quic_close_info	close_info;
 	/* Our CONNECTION_CLOSE went out: what answers the peer (closing.c) */
 	struct quic_closing	*close_state;
 

@@ -265,13 +265,18 @@ static int quic_set_tp(struct sock *sk, sockptr_t optval, u32 optlen)
 
 static int quic_set_close(struct sock *sk, sockptr_t optval, u32 optlen)
 {
-	struct quic_close_info *ci = &quic_sk(sk)->close_local;
+	struct quic_close_info *ci = &quic_sk(sk)->close_info;
 	struct quic_connection_close c;
 	int err;
 
 	err = quic_opt_in(&c, sizeof(c), optval, optlen, sizeof(c.errcode));
 	if (err)
 		return err;
+	/* Closed already (by us or by the peer): that is the close there
+	 * is, and what getsockopt() reports; a later one goes nowhere.
+	 */
+	if (quic_sk(sk)->closing)
+		return 0;
 	/* A phrase that fills the buffer must still be a C string. */
 	if (optlen >= sizeof(c) &&
 	    strnlen(c.phrase, sizeof(c.phrase)) == sizeof(c.phrase))
@@ -461,15 +466,11 @@ static int quic_get_stream_open(struct sock *sk, char __user *optval,
 static int quic_get_close(struct sock *sk, char __user *optval,
 			  int __user *optlen, u32 len)
 {
-	struct quic_sock *qs = quic_sk(sk);
-	struct quic_close_info *ci = &qs->close_local;
+	struct quic_close_info *ci = &quic_sk(sk)->close_info;
 	struct quic_connection_close c = {};
 
 	if (len < sizeof(c.errcode))
 		return -EINVAL;
-	if (qs->closing && (qs->close_peer.errcode ||
-			    qs->close_peer.phrase_len))
-		ci = &qs->close_peer;
 	c.errcode = ci->errcode;
 	c.frame = ci->frame;
 	memcpy(c.phrase, ci->phrase, ci->phrase_len);
