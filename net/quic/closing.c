@@ -27,6 +27,7 @@
 #include "cid.h"
 #include "closing.h"
 #include "conn.h"
+#include "proc.h"
 
 /**
  * struct quic_closing - what the closing state keeps
@@ -103,8 +104,10 @@ void quic_closing_rcv(struct sock *sk, u32 len)
 		return;
 	c->rx++;
 	qs->amp_rx_bytes += len;
-	if (is_power_of_2(c->rx))
+	if (is_power_of_2(c->rx)) {
 		quic_output_resend(sk, c->dgram, c->len);
+		quic_mib_inc(sock_net(sk), QUIC_MIB_CLOSE_RESENT);
+	}
 }
 
 /* Context: process context, our workqueue. */
@@ -120,6 +123,7 @@ static void quic_closing_end(struct work_struct *work)
 	quic_unbind(sk);
 	qs->close_state = NULL;
 	release_sock(sk);
+	quic_proc_sock_del(sk);
 	dst_cache_destroy(&qs->dst_cache);
 	kfree(c);
 	sock_put(sk);	/* the period's reference: the last one */

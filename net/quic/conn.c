@@ -19,6 +19,7 @@
 #include "datagram.h"
 #include "event.h"
 #include "frame.h"
+#include "proc.h"
 #include "reset.h"
 #include "udp.h"
 
@@ -384,6 +385,7 @@ void quic_conn_error(struct sock *sk, u64 errcode, u64 frame)
 	memset(&qs->close_info, 0, sizeof(qs->close_info));
 	qs->close_info.errcode = errcode;
 	qs->close_info.frame = frame;
+	quic_mib_inc(sock_net(sk), QUIC_MIB_CONN_ERRORS);
 	quic_output_close(sk);
 	quic_conn_enter_closed(sk, ECONNABORTED);
 }
@@ -407,6 +409,7 @@ void quic_conn_peer_closed(struct sock *sk)
 
 	memcpy(ev.phrase, qs->close_info.phrase, qs->close_info.phrase_len);
 	quic_event_queue(sk, QUIC_EVENT_CONNECTION_CLOSE, &ev, sizeof(ev));
+	quic_mib_inc(sock_net(sk), QUIC_MIB_PEER_CLOSES);
 	/* A clean close (NO_ERROR, or application code 0) is not an error. */
 	if (!qs->close_info.errcode)
 		err = 0;
@@ -425,6 +428,7 @@ void quic_conn_peer_reset(struct sock *sk)
 {
 	if (quic_sk(sk)->closing)
 		return;
+	quic_mib_inc(sock_net(sk), QUIC_MIB_RESET_RECEIVED);
 	quic_conn_enter_closed(sk, ECONNRESET);
 }
 
@@ -621,6 +625,7 @@ void quic_conn_check_established(struct sock *sk)
 	    !app->tx.ready || !app->rx.ready)
 		return;
 	inet_sk_set_state(sk, QUIC_SS_ESTABLISHED);
+	quic_mib_inc(sock_net(sk), QUIC_MIB_HANDSHAKES);
 	quic_key_update_established(sk);
 	if (qs->is_server) {
 		qs->handshake_confirmed = true;
@@ -904,6 +909,7 @@ static void quic_lost_cb(struct quic_sent_pkt *pkt, void *arg)
 	struct quic_sock *qs = arg;
 
 	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
+	quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_LOST_PACKETS);
 	quic_ecn_on_lost(&qs->ecn, tp->ecn);
 	quic_pmtu_on_lost(qs, pkt);
 	quic_frames_lost(qs, tp);
@@ -1401,6 +1407,7 @@ void quic_conn_touch_idle(struct sock *sk)
 static void quic_idle_timeout(struct sock *sk)
 {
 	/* RFC 9000 10.1: close silently; the peer times out likewise. */
+	quic_mib_inc(sock_net(sk), QUIC_MIB_IDLE_TIMEOUTS);
 	quic_conn_enter_closed(sk, ETIMEDOUT);
 }
 

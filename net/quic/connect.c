@@ -12,6 +12,7 @@
 #include "conn.h"
 #include "header.h"
 #include "ops.h"
+#include "proc.h"
 #include "retry.h"
 #include "udp.h"
 
@@ -116,6 +117,7 @@ static int quic_connect_locked(struct sock *sk, struct sockaddr *uaddr,
 		goto err_cids;
 	quic_set_peer(sk, &peer);
 	inet_sk_set_state(sk, QUIC_SS_ESTABLISHING);
+	quic_mib_inc(sock_net(sk), QUIC_MIB_ACTIVE_OPENS);
 	return 0;
 
 err_cids:
@@ -376,6 +378,7 @@ static struct sock *quic_accept_one(struct sock *sk, struct sk_buff *skb,
 		 */
 		if (err == -EACCES &&
 		    nqs->space[QUIC_SPACE_INITIAL]->recv.has_largest) {
+			quic_mib_inc(sock_net(nsk), QUIC_MIB_INVALID_TOKENS);
 			quic_conn_error(nsk, QUIC_TRANSPORT_ERROR_INVALID_TOKEN,
 					0);
 			quic_output_flush(nsk);
@@ -416,6 +419,7 @@ int quic_accept(struct socket *sock, struct socket *newsock,
 		}
 	}
 	quic_accept_redirect_queued(sk);
+	quic_mib_inc(sock_net(nsk), QUIC_MIB_PASSIVE_OPENS);
 	sock_graft(nsk, newsock);
 	newsock->state = SS_CONNECTED;
 	err = 0;

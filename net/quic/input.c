@@ -18,6 +18,7 @@
 #include "closing.h"
 #include "conn.h"
 #include "header.h"
+#include "proc.h"
 #include "reset.h"
 #include "retry.h"
 #include "udp.h"
@@ -557,8 +558,12 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 		quic_keep_undecryptable(sk, pkt, h->len, level, ecn);
 		return true;
 	}
-	if (quic_packet_unprotect(qs, space, pkt, h, &ri))
-		return false;	/* not authentic: dropped (RFC 9001 5.2) */
+	if (quic_packet_unprotect(qs, space, pkt, h, &ri)) {
+		/* not authentic: dropped (RFC 9001 5.2) */
+		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_UNAUTHENTIC);
+		return false;
+	}
+	quic_mib_inc(sock_net(sk), QUIC_MIB_IN_PACKETS);
 	if (quic_packet_hdr_finish(h, pkt) == -EPROTO) {
 		/* Reserved bits set in an authentic packet (17.2, 17.3.1). */
 		quic_conn_error(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0);

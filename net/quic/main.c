@@ -11,6 +11,7 @@
 #include "closing.h"
 #include "conn.h"
 #include "crypto.h"
+#include "proc.h"
 #include "protocol.h"
 #include "reset.h"
 #include "stream.h"
@@ -49,12 +50,17 @@ static int __init quic_init(void)
 	err = quic_closing_init();
 	if (err)
 		goto err_stream;
-	err = quic_protocol_init();
+	err = quic_proc_init();
 	if (err)
 		goto err_closing;
+	err = quic_protocol_init();
+	if (err)
+		goto err_proc;
 	pr_info("QUIC transport registered (IPPROTO_QUIC %d)\n", IPPROTO_QUIC);
 	return 0;
 
+err_proc:
+	quic_proc_exit();
 err_closing:
 	quic_closing_exit();
 err_stream:
@@ -73,7 +79,8 @@ err_retry:
 static void __exit quic_exit(void)
 {
 	quic_protocol_exit();
-	quic_closing_exit();
+	quic_closing_exit();	/* the last lingering sockets go */
+	quic_proc_exit();
 	quic_udp_exit();
 	quic_stream_exit();
 	quic_output_exit();

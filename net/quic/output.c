@@ -24,6 +24,7 @@
 #include "frame.h"
 #include "header.h"
 #include "pnum.h"
+#include "proc.h"
 #include "retry.h"
 #include "udp.h"
 
@@ -626,6 +627,7 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 	err = quic_packet_protect(c, buf, &l, payload_len, pn);
 	if (err)
 		return err;
+	quic_mib_inc(sock_net(sk), QUIC_MIB_OUT_PACKETS);
 
 	tp->space = space;
 	tp->pkt.pn = pn;

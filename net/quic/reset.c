@@ -41,7 +41,9 @@
 
 #include "conn.h"
 #include "header.h"
+#include "proc.h"
 #include "reset.h"
+#include "udp.h"
 
 /* RFC 9000 10.3: at least 5 unpredictable bytes before the token. */
 #define QUIC_RESET_MIN	(1 + 4 + QUIC_RESET_TOKEN_LEN)
@@ -118,7 +120,8 @@ void quic_reset_send(struct quic_udp_sock *us, const union quic_addr *peer,
 	/* A short header, as any 1-RTT packet: fixed bit set. */
 	pkt[0] = (pkt[0] & ~QUIC_HDR_FORM_LONG) | QUIC_HDR_FIXED_BIT;
 	quic_reset_token(dcid, dcid_len, pkt + len - QUIC_RESET_TOKEN_LEN);
-	quic_output_stateless(us, 0, peer, pkt, len);
+	if (!quic_output_stateless(us, 0, peer, pkt, len))
+		quic_mib_inc(us->net, QUIC_MIB_RESET_SENT);
 }
 
 /**

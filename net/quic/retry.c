@@ -35,6 +35,7 @@
 #include "conn.h"
 #include "crypto.h"
 #include "gcm_soft.h"
+#include "proc.h"
 #include "retry.h"
 #include "udp.h"
 
@@ -221,6 +222,7 @@ static int quic_retry_send(struct sock *lsk, struct sk_buff *skb,
 	err = quic_crypto_retry_tag(h->version, pseudo, plen, pkt + hlen);
 	if (err)
 		return err;
+	quic_mib_inc(sock_net(lsk), QUIC_MIB_RETRY_SENT);
 	return quic_output_stateless(quic_sk(lsk)->udp, lsk->sk_bound_dev_if,
 				     &quic_skb_cb(skb)->peer, pkt,
 				     hlen + QUIC_RETRY_TAG_LEN);
@@ -363,6 +365,7 @@ static int quic_retry_apply(struct sock *sk, const struct quic_packet_hdr *h)
 	memcpy(qs->retry_scid.data, h->scid, h->scid_len);
 	qs->dcid.cid = qs->retry_scid;
 	quic_conn_restart_initial(sk);
+	quic_mib_inc(sock_net(sk), QUIC_MIB_RETRY_TAKEN);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "bind.h"
 #include "closing.h"
 #include "conn.h"
+#include "proc.h"
 #include "sockopt.h"
 #include "udp.h"
 
@@ -26,6 +27,7 @@ static int quic_init_sock(struct sock *sk)
 	int err;
 
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	quic_proc_sock_add(sk);
 	qs->udp = NULL;
 	INIT_HLIST_NODE(&qs->bind_node);
 	/* Before anything can fail: quic_destroy_sock() empties it. */
@@ -53,7 +55,9 @@ static void quic_destroy_sock(struct sock *sk)
 	quic_output_release_buffers(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 	if (quic_closing_lingers(sk))
-		quic_closing_start(sk);
+		quic_closing_start(sk);	/* listed until the period ends */
+	else
+		quic_proc_sock_del(sk);
 }
 
 static void quic_stop_listening(struct sock *sk)

@@ -130,6 +130,7 @@ struct quic_sock {
 	union quic_addr		local;	/* as bound, port filled in */
 	u32			version;
 	struct hlist_node	bind_node;	/* bind table, see bind.c */
+	struct hlist_node	proc_node;	/* its netns' list (proc.c) */
 	union quic_addr		peer;
 	struct dst_cache	dst_cache;	/* route to peer (output.c) */
 

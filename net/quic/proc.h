@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /proc/net/quic/: the QUIC sockets of a network namespace and its
+ * SNMP-style counters.
+ */
+#ifndef _NET_QUIC_PROC_H
+#define _NET_QUIC_PROC_H
+
+#include <net/sock.h>
+
+/* Per-netns counters; their names are in proc.c. */
+enum quic_mib_field {
+	QUIC_MIB_ACTIVE_OPENS,		/* connect() started a handshake */
+	QUIC_MIB_PASSIVE_OPENS,		/* accept() made a connection */
+	QUIC_MIB_HANDSHAKES,		/* connections established */
+	QUIC_MIB_CONN_ERRORS,		/* we closed on a protocol error */
+	QUIC_MIB_PEER_CLOSES,		/* CONNECTION_CLOSE received */
+	QUIC_MIB_IDLE_TIMEOUTS,		/* ended by the idle timeout */
+	QUIC_MIB_IN_PACKETS,		/* authentic packets received */
+	QUIC_MIB_IN_UNAUTHENTIC,	/* packets that did not decrypt */
+	QUIC_MIB_OUT_PACKETS,		/* packets sent */
+	QUIC_MIB_LOST_PACKETS,		/* declared lost (RFC 9002) */
+	QUIC_MIB_RETRY_SENT,		/* Retry packets sent (8.1.2) */
+	QUIC_MIB_RETRY_TAKEN,		/* Retry packets acted on */
+	QUIC_MIB_INVALID_TOKENS,	/* INVALID_TOKEN closes */
+	QUIC_MIB_RESET_SENT,		/* Stateless Resets sent (10.3) */
+	QUIC_MIB_RESET_RECEIVED,	/* connections ended by one */
+	QUIC_MIB_CLOSE_RESENT,		/* closing state answers (10.2.1) */
+	QUIC_MIB_MAX
+};
+
+void quic_mib_inc(const struct net *net, enum quic_mib_field field);
+void quic_proc_sock_add(struct sock *sk);
+void quic_proc_sock_del(struct sock *sk);
+int quic_proc_init(void);
+void quic_proc_exit(void);
+
+#endif /* _NET_QUIC_PROC_H */
