@@ -432,6 +432,21 @@ void quic_conn_peer_reset(struct sock *sk)
 	quic_conn_enter_closed(sk, ECONNRESET);
 }
 
+/**
+ * quic_conn_version_refused() - the server speaks none of our versions
+ * @sk: socket, a client's, before any packet from the server
+ *
+ * RFC 9000 6.2: the connection attempt is abandoned, with nothing sent;
+ * the user sees ECONNREFUSED.
+ */
+void quic_conn_version_refused(struct sock *sk)
+{
+	if (quic_sk(sk)->closing)
+		return;
+	quic_mib_inc(sock_net(sk), QUIC_MIB_VN_REFUSED);
+	quic_conn_enter_closed(sk, ECONNREFUSED);
+}
+
 /* Apply the peer's transport parameters to flow control and streams. */
 static void quic_conn_apply_peer_tparams(struct quic_sock *qs)
 {

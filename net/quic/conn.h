@@ -122,6 +122,7 @@ struct quic_udp_sock;
 void quic_output_flush(struct sock *sk);
 void quic_output_close(struct sock *sk);
 void quic_output_resend(struct sock *sk, const u8 *dgram, u32 len);
+bool quic_output_stateless_allowed(void);
 int quic_output_stateless(struct quic_udp_sock *us, int oif,
 			  const union quic_addr *peer, const u8 *data, u32 len);
 void quic_output_release_buffers(struct sock *sk);
@@ -174,6 +175,7 @@ void quic_conn_check_established(struct sock *sk);
 void quic_conn_discard_space(struct sock *sk, u8 space);
 void quic_conn_restart_initial(struct sock *sk);
 void quic_conn_peer_reset(struct sock *sk);
+void quic_conn_version_refused(struct sock *sk);
 void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp);
 void quic_conn_on_ack(struct quic_ack_ctx *ack, u64 delay,
 		      const struct quic_ecn_counts *ecn);

@@ -8,6 +8,7 @@
  * is decrypted; a packet a device already decrypted will skip it.
  */
 
+#include <linux/random.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
 #include <net/dsfield.h>
@@ -532,6 +533,34 @@ static bool quic_pn_seen(const struct quic_ackrange_set *set, u64 pn)
 	return pn < set->floor || quic_ackrange_contains(set, pn);
 }
 
+/*
+ * RFC 9000 6.2: a Version Negotiation packet may answer a client's first
+ * Initial, and only before any other packet from the server. One that
+ * does not echo our CIDs (swapped) is not for us; one that lists our
+ * version is stale or forged (dropped); otherwise the server speaks none
+ * of ours, and the attempt ends.
+ */
+static void quic_vn_rcv(struct sock *sk, const struct quic_packet_hdr *h)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_cid_entry *scid;
+
+	if (qs->is_server || sk->sk_state != QUIC_SS_ESTABLISHING ||
+	    qs->retried || qs->space[QUIC_SPACE_INITIAL]->discarded ||
+	    qs->space[QUIC_SPACE_INITIAL]->recv.has_largest)
+		return;
+	scid = list_first_entry_or_null(&qs->scids, struct quic_cid_entry,
+					list);
+	if (!scid || h->dcid_len != scid->cid.len ||
+	    memcmp(h->dcid, scid->cid.data, h->dcid_len) ||
+	    h->scid_len != qs->dcid.cid.len ||
+	    memcmp(h->scid, qs->dcid.cid.data, h->scid_len))
+		return;
+	if (quic_packet_vn_has_version(h, qs->version))
+		return;
+	quic_conn_version_refused(sk);
+}
+
 /* Returns true if @pkt was authentic (or is kept until it can tell). */
 static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 			      u8 *pkt, u8 ecn)
@@ -545,6 +574,10 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 
 	if (h->type == QUIC_PACKET_RETRY) {
 		quic_retry_rcv(sk, h, pkt);
+		return true;
+	}
+	if (h->type == QUIC_PACKET_VERSION_NEG) {
+		quic_vn_rcv(sk, h);
 		return true;
 	}
 	space = quic_packet_space(h);
@@ -660,16 +693,45 @@ void quic_input_defer(struct sock *sk, const u8 *pkt, u32 len)
 	quic_sk_work_now(sk, &qs->rx_work);
 }
 
-/* Only what could start a connection waits for accept(). */
-static bool quic_listener_acceptable(struct sk_buff *skb,
-				     struct quic_packet_hdr *h)
+/*
+ * Only what could start a connection waits for accept(): 0, or
+ * -EPROTONOSUPPORT for a long header of a version we do not speak, which
+ * @h describes (CIDs included), or another error.
+ */
+static int quic_listener_acceptable(struct sk_buff *skb,
+				    struct quic_packet_hdr *h)
 {
-	if (quic_packet_parse_header(skb->data, skb->len, QUIC_CID_LEN_DEFAULT,
-				     h))
-		return false;
+	int err;
+
+	err = quic_packet_parse_header(skb->data, skb->len,
+				       QUIC_CID_LEN_DEFAULT, h);
+	if (err)
+		return err;
 	/* RFC 9000 7.2: a client's first DCID has at least 8 bytes. */
-	return h->type == QUIC_PACKET_INITIAL && h->dcid_len >= 8 &&
-	       quic_version_supported(h->version);
+	if (h->type != QUIC_PACKET_INITIAL || h->dcid_len < 8 ||
+	    !quic_version_supported(h->version))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * RFC 9000 6.1: a datagram that could start a connection (the caller
+ * found it large enough) in a version we do not speak gets a Version
+ * Negotiation packet listing ours.
+ */
+static void quic_listener_answer_vn(struct sock *sk, struct sk_buff *skb,
+				    const struct quic_packet_hdr *h)
+{
+	u8 vn[1 + 4 + 2 * (1 + QUIC_CID_MAX_LEN) + 4 * 2];
+	int n;
+
+	if (!quic_output_stateless_allowed())
+		return;
+	n = quic_packet_build_vn(vn, sizeof(vn), h, get_random_u8(), NULL, 0);
+	if (n > 0 && !quic_output_stateless(quic_sk(sk)->udp,
+					    sk->sk_bound_dev_if,
+					    &quic_skb_cb(skb)->peer, vn, n))
+		quic_mib_inc(sock_net(sk), QUIC_MIB_VN_SENT);
 }
 
 /**
@@ -708,6 +770,7 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	u32 backlog = READ_ONCE(sk->sk_max_ack_backlog);
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_packet_hdr h;
+	int err;
 
 	/* From the backlog: accept() held the listener, and may have made
 	 * this datagram's connection since it was routed here; then its
@@ -716,8 +779,10 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	 */
 	if (sock_owned_by_user(sk) && quic_listener_redirect(sk, skb))
 		return;
-	if (!quic_listener_acceptable(skb, &h) ||
-	    skb_queue_len(&qs->accept_queue) >= backlog ||
+	err = quic_listener_acceptable(skb, &h);
+	if (err == -EPROTONOSUPPORT)
+		quic_listener_answer_vn(sk, skb, &h);
+	if (err || skb_queue_len(&qs->accept_queue) >= backlog ||
 	    quic_retry_answer(sk, skb, &h)) {
 		kfree_skb(skb);
 		return;

@@ -12,6 +12,7 @@
  */
 
 #include <linux/module.h>
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <net/dst_cache.h>
 #include <net/udp_tunnel.h>
@@ -1254,6 +1255,19 @@ static int quic_output_stateless_v6(struct quic_udp_sock *us, int oif,
 			     0, ip6_dst_hoplimit(dst), 0, fl6.fl6_sport,
 			     fl6.fl6_dport, false);
 	return 0;
+}
+
+/* Stateless answers that junk can draw (resets, version negotiation),
+ * all sockets together: 100 a second. Nothing is logged.
+ */
+static struct ratelimit_state quic_stateless_rs =
+	RATELIMIT_STATE_INIT_FLAGS(quic_stateless_rs, HZ, 100,
+				   RATELIMIT_MSG_ON_RELEASE);
+
+/* May one more such answer go out now? */
+bool quic_output_stateless_allowed(void)
+{
+	return __ratelimit(&quic_stateless_rs);
 }
 
 /**

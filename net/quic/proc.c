@@ -52,6 +52,8 @@ static const char * const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_RESET_SENT]		= "QuicStatelessResetSent",
 	[QUIC_MIB_RESET_RECEIVED]	= "QuicStatelessResetReceived",
 	[QUIC_MIB_CLOSE_RESENT]		= "QuicCloseResent",
+	[QUIC_MIB_VN_SENT]		= "QuicVersionNegSent",
+	[QUIC_MIB_VN_REFUSED]		= "QuicVersionNegRefused",
 };
 
 static struct quic_net *quic_net(const struct net *net)

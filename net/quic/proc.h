@@ -26,6 +26,8 @@ enum quic_mib_field {
 	QUIC_MIB_RESET_SENT,		/* Stateless Resets sent (10.3) */
 	QUIC_MIB_RESET_RECEIVED,	/* connections ended by one */
 	QUIC_MIB_CLOSE_RESENT,		/* closing state answers (10.2.1) */
+	QUIC_MIB_VN_SENT,		/* Version Negotiation sent (6.1) */
+	QUIC_MIB_VN_REFUSED,		/* attempts ended by one (6.2) */
 	QUIC_MIB_MAX
 };
 

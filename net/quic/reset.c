@@ -19,7 +19,8 @@
  * packet is answered with a reset one byte shorter than it (at most 43
  * bytes), never shorter than 21: a reset met by a peer that lost its state
  * too cannot bounce back and forth for long, and never amplifies
- * (10.3.3). A global rate limit bounds what junk can make us send.
+ * (10.3.3). A global rate limit (quic_output_stateless_allowed()) bounds
+ * what junk can make us send.
  *
  * A reset carries no connection ID of ours (the peer has none left to
  * put there): it is found by its last 16 bytes, in a table of the tokens
@@ -31,7 +32,6 @@
  */
 #include <crypto/utils.h>
 #include <linux/random.h>
-#include <linux/ratelimit.h>
 #include <linux/rhashtable.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -68,11 +68,6 @@ static const struct rhashtable_params quic_reset_params = {
 	.key_len		= QUIC_RESET_TOKEN_LEN,
 	.automatic_shrinking	= true,
 };
-
-/* Resets sent, all sockets together: 100 a second. Nothing is logged. */
-static struct ratelimit_state quic_reset_rs =
-	RATELIMIT_STATE_INIT_FLAGS(quic_reset_rs, HZ, 100,
-				   RATELIMIT_MSG_ON_RELEASE);
 
 /* One call site: each net_get_random_once() expansion draws on its own. */
 static const siphash_key_t *quic_reset_keys_get(void)
@@ -113,7 +108,7 @@ void quic_reset_send(struct quic_udp_sock *us, const union quic_addr *peer,
 	u8 pkt[QUIC_RESET_MAX];
 	u32 len;
 
-	if (in_len <= QUIC_RESET_MIN || !__ratelimit(&quic_reset_rs))
+	if (in_len <= QUIC_RESET_MIN || !quic_output_stateless_allowed())
 		return;
 	len = min_t(u32, in_len - 1, QUIC_RESET_MAX);
 	get_random_bytes(pkt, len - QUIC_RESET_TOKEN_LEN);
