@@ -19,6 +19,8 @@ require "$dgram" psktool ip tc timeout
 
 work=$(mktemp -d /tmp/quic-closing.XXXXXX)
 psk=$work/psk.txt
+# from a clean start: earlier tests' sockets may still linger
+quic_sockets_gone
 refs0=$(cat /sys/module/quic/refcnt)
 psk_and_topology "$psk" "$work"
 SRV=

@@ -134,6 +134,13 @@ rmmod_quic() {
 	rmmod quic
 }
 
+# quic_counter NS NAME: the value of counter NAME in /proc/net/quic/snmp
+# of network namespace NS
+quic_counter() {
+	ip netns exec "$1" cat /proc/net/quic/snmp |
+		awk -v n="$2" '$1 == n { print $2 }'
+}
+
 # wait_line LOG RE: wait up to 10 s for a line of LOG to match RE (grep);
 # false if none did.
 wait_line() {

@@ -9,7 +9,8 @@
 # connection's CID (which the old server gave in its transport
 # parameters). The client's connection must end with ECONNRESET within
 # 5 s; before, it lasted until its 15 s idle timeout. IPv4 and IPv6, with
-# 50 ms of delay each way. Afterwards every socket must be freed.
+# 50 ms of delay each way. /proc/net/quic/snmp must count the resets on
+# both sides. Afterwards every socket must be freed.
 # shellcheck disable=SC2317 # functions run through tap_check
 SUITE=reset
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -19,6 +20,8 @@ require "$dgram" psktool ip tc timeout
 
 work=$(mktemp -d /tmp/quic-reset.XXXXXX)
 psk=$work/psk.txt
+# from a clean start: earlier tests' sockets may still linger
+quic_sockets_gone
 refs0=$(cat /sys/module/quic/refcnt)
 psk_and_topology "$psk" "$work"
 SRV=
@@ -86,6 +89,16 @@ lost() {
 
 lost 4 "$ADDR2_V4" 4800
 lost 6 "$ADDR2_V6" 4801
+# resets_counted: two connections reset, at least two resets sent
+resets_counted() {
+	local rx tx
+	rx=$(quic_counter "$NS1" QuicStatelessResetReceived)
+	tx=$(quic_counter "$NS2" QuicStatelessResetSent)
+	echo "client: $rx received, server: $tx sent"
+	[ "$rx" = 2 ] && [ "$tx" -ge 2 ]
+}
+tap_check "/proc/net/quic/snmp: the client counts 2 resets received, the server at least 2 sent" \
+	resets_counted
 tap_check "every QUIC socket freed (module references back to $refs0)" \
 	quic_refs_back "$refs0"
 tap_done

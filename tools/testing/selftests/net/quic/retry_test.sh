@@ -20,7 +20,9 @@
 #     new Retry.
 # A capture of the link counts the Retry packets of each server port.
 # After each part every socket it opened must be freed (the module's
-# references fall back).
+# references fall back). /proc/net/quic/snmp counts a Retry taken for
+# each client that got one, and an INVALID_TOKEN close for each bad
+# Retry token.
 # shellcheck disable=SC2317 # functions run through check()
 SUITE=retry
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -47,6 +49,8 @@ cleanup() {
 }
 psk_and_topology "$psk" "$work"
 trap cleanup EXIT
+# from a clean start: earlier tests' sockets may still linger
+quic_sockets_gone
 refs0=$(cat /sys/module/quic/refcnt)
 
 if ! cap_start "$work/wire.pcapng"; then
@@ -158,6 +162,15 @@ plain() {
 }
 check "a server without validate_peer_address: one client echoes 64 KiB" plain
 freed "no validate_peer_address"
+# taken: QuicRetryTaken on the clients' side, one per Retry they took:
+# two of each three clients above, and the three under loss
+taken() {
+	local n
+	n=$(quic_counter "$NS1" QuicRetryTaken)
+	echo "QuicRetryTaken $n"
+	[ "$n" = 7 ]
+}
+check "/proc/net/quic/snmp: the clients took 7 Retry packets (QuicRetryTaken)" taken
 
 # One inject run of the retry cases against a --validate server; a TAP
 # line per case from its RESULT lines.
@@ -192,6 +205,14 @@ inject_cases() {
 }
 inject_cases
 freed inject
+invalid() {
+	local n
+	n=$(quic_counter "$NS2" QuicInvalidTokens)
+	echo "QuicInvalidTokens $n"
+	[ "$n" = 2 ]
+}
+check "/proc/net/quic/snmp: the server closed 2 connections with INVALID_TOKEN (a Retry token from another port, a stale one)" \
+	invalid
 
 cap_stop
 # Retry packets (long header type 3 in version 1) from each server port.
