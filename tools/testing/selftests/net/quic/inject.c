@@ -9,6 +9,8 @@
  *	[--server-pid PID] [--case-timeout S] [--timeout S]
  *   inject list conn|dgram|listener|retry	(name, what is sent, expected
  *	outcome; retry: listener cases for a server with validate_peer_address)
+ *   inject vn-server -a ADDR -p PORT [--versions HEX[,HEX...]]
+ *	(a fake server: see run_vn_server())
  *
  * conn: a QUIC client of an echo server (xfer -s) that learns its own 1-RTT
  * secret from the GnuTLS key log callback, and the server's connection ID
@@ -123,7 +125,7 @@
 
 static struct {
 	const char *mode, *addr, *psk, *cipher;
-	char *cases;
+	char *cases, *versions;
 	int port;
 	int server_pid;
 	unsigned int timeout, case_timeout;
@@ -2299,6 +2301,10 @@ struct lsn {
 	u32 close_code;		/* CONNECTION_CLOSE seen in a reply */
 	bool got_close;
 	u32 replies;
+	/* A Version Negotiation in a reply, and whether it echoed our CIDs
+	 * swapped and listed versions 1 and 2
+	 */
+	bool got_vn, vn_ok;
 	/* A Retry in a reply, checked (lsn_take_retry()) */
 	bool got_retry;
 	u8 retry_scid[CID_LEN];
@@ -2425,6 +2431,13 @@ static void lsn_replies_until(struct lsn *l, double secs, bool until_retry)
 			if (h.type == QUIC_PACKET_VERSION_NEG) {
 				note("version negotiation listing %u versions",
 				     h.versions_count);
+				l->got_vn = true;
+				l->vn_ok = h.dcid_len == CID_LEN &&
+					   !memcmp(h.dcid, l->scid, CID_LEN) &&
+					   h.scid_len == CID_LEN &&
+					   !memcmp(h.scid, l->dcid, CID_LEN) &&
+					   quic_packet_vn_has_version(&h, QUIC_VERSION_1) &&
+					   quic_packet_vn_has_version(&h, QUIC_VERSION_2);
 				continue;
 			}
 			if (h.type == QUIC_PACKET_RETRY) {
@@ -2502,8 +2515,14 @@ static void lc_bad_version(struct lsn *l)
 	static u8 p[MIN_INITIAL];
 
 	junk_long(p, sizeof(p), 0, 0x1a2a3a4a, l->dcid, CID_LEN, true);
+	/* our SCID, for the VN to echo: after form/type, version, DCID */
+	memcpy(p + 1 + 4 + 1 + CID_LEN + 1, l->scid, CID_LEN);
 	lsn_send(l, p, sizeof(p));
 	lsn_replies(l, 1);
+	if (!l->got_vn)
+		finish(EXIT_FAILED, "no Version Negotiation (RFC 9000 6.1) within 1 s");
+	if (!l->vn_ok)
+		finish(EXIT_FAILED, "a Version Negotiation that does not echo our CIDs swapped or list versions 1 and 2");
 }
 
 static void lc_dcid_len(struct lsn *l, u8 len)
@@ -2841,7 +2860,7 @@ static const struct lsn_case lsn_cases[] = {
 	{ "long-junk", lc_long_junk, 0, 0,
 	  "1200-1455 bytes of long header junk (random versions)" },
 	{ "bad-version", lc_bad_version, 0, 0,
-	  "Initial of unsupported version 0x1a2a3a4a" },
+	  "Initial of unsupported version 0x1a2a3a4a: a Version Negotiation listing v1 and v2 answers, CIDs echoed swapped" },
 	{ "dcid-len", lc_dcid_lens, 0, 0,
 	  "v1 Initials with a DCID of 0, 4, 7, 21 and 255 bytes" },
 	{ "small-initial", lc_small_initial, 0, 0,
@@ -3047,6 +3066,51 @@ static int run_listener(char *list)
 	return fails ? EXIT_FAILED : EXIT_PASS;
 }
 
+/* ---- vn-server ---- */
+
+static char vn_default[] = "0a1a2a3a";	/* a version no client speaks */
+
+/*
+ * A fake server for a client's version negotiation (RFC 9000 6.2): every
+ * long header datagram to ADDR:PORT is answered with a Version
+ * Negotiation packet offering @list (comma-separated hex versions), one
+ * "VN <n>" line each, until killed.
+ */
+static int run_vn_server(char *list)
+{
+	u32 versions[8], n = 0;
+	static u8 in[65536], out[1500];
+	struct quic_packet_hdr h;
+	union sa a, from;
+	char *v, *save = NULL;
+	socklen_t fl;
+	int fd, len;
+	ssize_t r;
+
+	for (v = strtok_r(list, ",", &save); v && n < ARRAY_SIZE(versions);
+	     v = strtok_r(NULL, ",", &save))
+		versions[n++] = (u32)strtoul(v, NULL, 16);
+	parse_addr(opt.addr, opt.port, &a);
+	fd = socket(a.sa.sa_family, SOCK_DGRAM, IPPROTO_UDP);
+	if (fd < 0 || bind(fd, &a.sa, sa_len(&a)))
+		setup_errno("UDP socket on the server address");
+	printf("listening\n");
+	for (;;) {
+		fl = sizeof(from);
+		r = recvfrom(fd, in, sizeof(in), 0, &from.sa, &fl);
+		if (r <= 0 ||
+		    quic_packet_parse_header(in, (u32)r, CID_LEN, &h) ||
+		    !h.long_header)
+			continue;
+		len = quic_packet_build_vn(out, sizeof(out), &h, 0x2a,
+					   n ? versions : NULL, n);
+		if (len > 0 && sendto(fd, out, (size_t)len, 0, &from.sa,
+				      fl) == len)
+			printf("VN %d bytes\n", len);
+	}
+	return EXIT_PASS;
+}
+
 /* ---- main ---- */
 
 static void usage(void)
@@ -3057,7 +3121,8 @@ static void usage(void)
 		"              [--server-pid PID] [--case-timeout S] [--timeout S]\n"
 		"       inject listener -a ADDR -p PORT --psk FILE --case NAME[,NAME...]|all\n"
 		"              [--server-pid PID] [--case-timeout S] [--timeout S]\n"
-		"       inject list conn|dgram|listener|retry\n");
+		"       inject list conn|dgram|listener|retry\n"
+		"       inject vn-server -a ADDR -p PORT [--versions HEX[,HEX...]]\n");
 	exit(EXIT_SETUP);
 }
 
@@ -3068,6 +3133,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "case-timeout", required_argument, NULL, 'T' },
 	{ "server-pid", required_argument, NULL, 'P' },
+	{ "versions", required_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -3128,9 +3194,13 @@ int main(int argc, char **argv)
 			opt.case_timeout = (unsigned int)atoi(optarg);
 			break;
 		case 'P': opt.server_pid = atoi(optarg); break;
+		case 'V': opt.versions = optarg; break;
 		default: usage();
 		}
 	}
+	if (!strcmp(opt.mode, "vn-server") && optind == argc && opt.addr &&
+	    opt.port > 0 && opt.port <= 65535)
+		return run_vn_server(opt.versions ?: vn_default);
 	if (optind != argc || !opt.addr || !opt.cases || !opt.psk ||
 	    opt.port <= 0 || opt.port > 65535 || opt.timeout < 3 ||
 	    opt.case_timeout < 2)
