@@ -17,15 +17,7 @@ SUITE=closing
 dgram=$SELFTEST_BIN/dgram
 require "$dgram" psktool ip tc timeout
 
-work=$(mktemp -d /tmp/quic-closing.XXXXXX)
-psk=$work/psk.txt
-# from a clean start: earlier tests' sockets may still linger
-quic_sockets_gone
-refs0=$(cat /sys/module/quic/refcnt)
-psk_and_topology "$psk" "$work"
-SRV=
-# shellcheck disable=SC2064 # expand now
-trap "[ -n \"\$SRV\" ] && kill \$SRV; wait; topo_cleanup; rm -rf '$work'" EXIT
+server_pair_setup closing
 
 link() {	# link ARGS: netem ARGS on the client's side, 250 ms on the server's
 	tc -n "$NS1" qdisc replace dev veth1 root netem "$@"

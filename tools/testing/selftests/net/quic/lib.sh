@@ -141,6 +141,30 @@ quic_counter() {
 		awk -v n="$2" '$1 == n { print $2 }'
 }
 
+# quic_counter_is NS NAME VALUE: counter NAME is VALUE (says what it is)
+quic_counter_is() {
+	local n
+	n=$(quic_counter "$1" "$2")
+	echo "$2 $n"
+	[ "$n" = "$3" ]
+}
+
+# server_pair_setup NAME: the common start of a test of one server and one
+# client program: $work (a scratch directory), $psk, the two hosts, $refs0
+# (the module's references once earlier tests' lingering sockets are
+# gone), and an EXIT trap that stops the server $SRV, if set, and cleans
+# up.
+server_pair_setup() {
+	work=$(mktemp -d "/tmp/quic-$1.XXXXXX")
+	psk=$work/psk.txt
+	quic_sockets_gone
+	refs0=$(cat /sys/module/quic/refcnt)
+	psk_and_topology "$psk" "$work"
+	SRV=
+	# shellcheck disable=SC2064 # expand now
+	trap "[ -n \"\$SRV\" ] && kill \$SRV; wait; topo_cleanup; rm -rf '$work'" EXIT
+}
+
 # wait_line LOG RE: wait up to 10 s for a line of LOG to match RE (grep);
 # false if none did.
 wait_line() {

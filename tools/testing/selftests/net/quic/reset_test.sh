@@ -18,15 +18,7 @@ SUITE=reset
 dgram=$SELFTEST_BIN/dgram
 require "$dgram" psktool ip tc timeout
 
-work=$(mktemp -d /tmp/quic-reset.XXXXXX)
-psk=$work/psk.txt
-# from a clean start: earlier tests' sockets may still linger
-quic_sockets_gone
-refs0=$(cat /sys/module/quic/refcnt)
-psk_and_topology "$psk" "$work"
-SRV=
-# shellcheck disable=SC2064 # expand now
-trap "[ -n \"\$SRV\" ] && kill \$SRV; wait; topo_cleanup; rm -rf '$work'" EXIT
+server_pair_setup reset
 
 srv_link() {	# srv_link ARGS: netem ARGS on the server's side
 	tc -n "$NS2" qdisc replace dev veth2 root netem "$@"

@@ -164,13 +164,8 @@ check "a server without validate_peer_address: one client echoes 64 KiB" plain
 freed "no validate_peer_address"
 # taken: QuicRetryTaken on the clients' side, one per Retry they took:
 # two of each three clients above, and the three under loss
-taken() {
-	local n
-	n=$(quic_counter "$NS1" QuicRetryTaken)
-	echo "QuicRetryTaken $n"
-	[ "$n" = 7 ]
-}
-check "/proc/net/quic/snmp: the clients took 7 Retry packets (QuicRetryTaken)" taken
+check "/proc/net/quic/snmp: the clients took 7 Retry packets (QuicRetryTaken)" \
+	quic_counter_is "$NS1" QuicRetryTaken 7
 
 # One inject run of the retry cases against a --validate server; a TAP
 # line per case from its RESULT lines.
@@ -205,14 +200,8 @@ inject_cases() {
 }
 inject_cases
 freed inject
-invalid() {
-	local n
-	n=$(quic_counter "$NS2" QuicInvalidTokens)
-	echo "QuicInvalidTokens $n"
-	[ "$n" = 2 ]
-}
 check "/proc/net/quic/snmp: the server closed 2 connections with INVALID_TOKEN (a Retry token from another port, a stale one)" \
-	invalid
+	quic_counter_is "$NS2" QuicInvalidTokens 2
 
 cap_stop
 # Retry packets (long header type 3 in version 1) from each server port.

@@ -18,12 +18,7 @@ xfer=$SELFTEST_BIN/xfer
 inject=$SELFTEST_BIN/inject
 require "$xfer" "$inject" psktool ip timeout
 
-work=$(mktemp -d /tmp/quic-vn.XXXXXX)
-psk=$work/psk.txt
-psk_and_topology "$psk" "$work"
-SRV=
-# shellcheck disable=SC2064 # expand now
-trap "[ -n \"\$SRV\" ] && kill \$SRV; wait; topo_cleanup; rm -rf '$work'" EXIT
+server_pair_setup vn
 
 # fake NAME ADDR PORT [VERSIONS]: inject vn-server in $NS2
 fake() {
@@ -52,13 +47,8 @@ tap_check "IPv4: a server offering only 0x0a1a2a3a: the client's handshake fails
 	refused 4 "$ADDR2_V4" 4950
 tap_check "IPv6: the same" refused 6 "$ADDR2_V6" 4951
 
-counted() {
-	local n
-	n=$(quic_counter "$NS1" QuicVersionNegRefused)
-	echo "QuicVersionNegRefused $n"
-	[ "$n" = 2 ]
-}
-tap_check "/proc/net/quic/snmp counts both attempts refused (QuicVersionNegRefused 2)" counted
+tap_check "/proc/net/quic/snmp counts both attempts refused (QuicVersionNegRefused 2)" \
+	quic_counter_is "$NS1" QuicVersionNegRefused 2
 
 # ignored: a VN that lists the client's version changes nothing
 ignored() {
