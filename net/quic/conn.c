@@ -262,12 +262,42 @@ void quic_conn_discard_space(struct sock *sk, u8 space)
 	qs->pto_count = 0;
 	quic_conn_arm_loss_timer(sk);
 	/* A Retry token is for Initials only: not one to offer again. */
-	if (space == QUIC_SPACE_INITIAL && qs->token_from_retry) {
-		kfree(qs->token);
-		qs->token = NULL;
-		qs->token_len = 0;
-		qs->token_from_retry = false;
-	}
+	if (space == QUIC_SPACE_INITIAL && qs->token_from_retry)
+		quic_conn_set_token(qs, NULL, 0, false);
+}
+
+/**
+ * quic_conn_set_token() - replace a client's token
+ * @qs: socket
+ * @token: kmalloc'd token, owned by the socket from now on; NULL for none
+ * @len: its length
+ * @from_retry: it came in a Retry (for Initials only, never read back)
+ */
+void quic_conn_set_token(struct quic_sock *qs, u8 *token, u8 len,
+			 bool from_retry)
+{
+	kfree(qs->token);
+	qs->token = token;
+	qs->token_len = len;
+	qs->token_from_retry = from_retry;
+}
+
+/**
+ * quic_conn_awaits_server() - a client before any answer to its Initials
+ * @sk: socket
+ *
+ * What a Retry or a Version Negotiation packet may still be taken in
+ * (RFC 9000 17.2.5.2, 6.2): a client whose connection is being set up,
+ * that took no Retry yet and processed no Initial from the server.
+ */
+bool quic_conn_awaits_server(const struct sock *sk)
+{
+	const struct quic_sock *qs = quic_sk(sk);
+	const struct quic_space *initial = qs->space[QUIC_SPACE_INITIAL];
+
+	return !qs->is_server && !qs->retried &&
+	       sk->sk_state == QUIC_SS_ESTABLISHING && !initial->discarded &&
+	       !initial->recv.has_largest;
 }
 
 /**
@@ -341,9 +371,7 @@ void quic_conn_destroy(struct sock *sk, bool keep_cids)
 	qs->ticket = NULL;
 	kfree(qs->alpn);
 	qs->alpn = NULL;
-	kfree(qs->token);
-	qs->token = NULL;
-	qs->token_len = 0;
+	quic_conn_set_token(qs, NULL, 0, false);
 }
 
 /* Wake everyone waiting on the socket: readers, writers, pollers. */

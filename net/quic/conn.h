@@ -174,6 +174,9 @@ void quic_conn_peer_closed(struct sock *sk);
 void quic_conn_check_established(struct sock *sk);
 void quic_conn_discard_space(struct sock *sk, u8 space);
 void quic_conn_restart_initial(struct sock *sk);
+void quic_conn_set_token(struct quic_sock *qs, u8 *token, u8 len,
+			 bool from_retry);
+bool quic_conn_awaits_server(const struct sock *sk);
 void quic_conn_peer_reset(struct sock *sk);
 void quic_conn_version_refused(struct sock *sk);
 void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp);

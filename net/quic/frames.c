@@ -334,12 +334,8 @@ static u32 quic_rx_new_token(struct sock *sk, u8 space,
 	if (t->len > QUIC_TOKEN_MAX_LEN)
 		return 0;
 	token = kmemdup(t->token, t->len, GFP_ATOMIC);
-	if (!token)
-		return 0;
-	kfree(qs->token);
-	qs->token = token;
-	qs->token_len = t->len;
-	qs->token_from_retry = false;
+	if (token)
+		quic_conn_set_token(qs, token, t->len, false);
 	return 0;
 }
 

@@ -543,16 +543,10 @@ static bool quic_pn_seen(const struct quic_ackrange_set *set, u64 pn)
 static void quic_vn_rcv(struct sock *sk, const struct quic_packet_hdr *h)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_cid_entry *scid;
 
-	if (qs->is_server || sk->sk_state != QUIC_SS_ESTABLISHING ||
-	    qs->retried || qs->space[QUIC_SPACE_INITIAL]->discarded ||
-	    qs->space[QUIC_SPACE_INITIAL]->recv.has_largest)
-		return;
-	scid = list_first_entry_or_null(&qs->scids, struct quic_cid_entry,
-					list);
-	if (!scid || h->dcid_len != scid->cid.len ||
-	    memcmp(h->dcid, scid->cid.data, h->dcid_len) ||
+	if (!quic_conn_awaits_server(sk) ||
+	    h->dcid_len != qs->initial_scid.len ||
+	    memcmp(h->dcid, qs->initial_scid.data, h->dcid_len) ||
 	    h->scid_len != qs->dcid.cid.len ||
 	    memcmp(h->scid, qs->dcid.cid.data, h->scid_len))
 		return;

@@ -304,10 +304,7 @@ static bool quic_retry_acceptable(struct sock *sk,
 {
 	struct quic_sock *qs = quic_sk(sk);
 
-	return !qs->is_server && !qs->retried &&
-	       sk->sk_state == QUIC_SS_ESTABLISHING &&
-	       !qs->space[QUIC_SPACE_INITIAL]->discarded &&
-	       !qs->space[QUIC_SPACE_INITIAL]->recv.has_largest &&
+	return quic_conn_awaits_server(sk) &&
 	       h->version == qs->version && h->token_len &&
 	       h->token_len <= U8_MAX &&
 	       !(h->scid_len == qs->dcid.cid.len &&
@@ -356,10 +353,7 @@ static int quic_retry_apply(struct sock *sk, const struct quic_packet_hdr *h)
 		kfree(token);
 		return err;
 	}
-	kfree(qs->token);
-	qs->token = token;
-	qs->token_len = h->token_len;
-	qs->token_from_retry = true;
+	quic_conn_set_token(qs, token, h->token_len, true);
 	qs->retried = true;
 	qs->retry_scid.len = h->scid_len;
 	memcpy(qs->retry_scid.data, h->scid, h->scid_len);

@@ -353,12 +353,11 @@ static int quic_set_token(struct sock *sk, sockptr_t optval, u32 optlen)
 	buf = memdup_sockptr(optval, optlen);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	kfree(qs->token);
-	qs->token = optlen ? buf : NULL;
-	qs->token_len = optlen;
-	qs->token_from_retry = false;
-	if (!optlen)
+	if (!optlen) {
 		kfree(buf);
+		buf = NULL;
+	}
+	quic_conn_set_token(qs, buf, optlen, false);
 	return 0;
 }
 
