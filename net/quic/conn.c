@@ -19,6 +19,7 @@
 #include "datagram.h"
 #include "event.h"
 #include "frame.h"
+#include "offload.h"
 #include "proc.h"
 #include "reset.h"
 #include "udp.h"
@@ -351,6 +352,7 @@ void quic_conn_destroy(struct sock *sk, bool keep_cids)
 	struct quic_sock *qs = quic_sk(sk);
 	int i;
 
+	quic_offload_conn_stop(sk);
 	if (!keep_cids)
 		quic_cid_remove_all(&qs->scids);
 	quic_reset_forget(sk);
@@ -670,6 +672,7 @@ void quic_conn_check_established(struct sock *sk)
 	inet_sk_set_state(sk, QUIC_SS_ESTABLISHED);
 	quic_mib_inc(sock_net(sk), QUIC_MIB_HANDSHAKES);
 	quic_key_update_established(sk);
+	quic_offload_conn_start(sk);
 	if (qs->is_server) {
 		qs->handshake_confirmed = true;
 		qs->ctrl_pending |= QUIC_CTRL_HANDSHAKE_DONE |

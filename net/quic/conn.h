@@ -126,6 +126,8 @@ bool quic_output_stateless_allowed(void);
 int quic_output_stateless(struct quic_udp_sock *us, int oif,
 			  const union quic_addr *peer, const u8 *data, u32 len);
 void quic_output_release_buffers(struct sock *sk);
+struct net_device *quic_output_route_dev(struct sock *sk,
+					 netdevice_tracker *tracker);
 void quic_tx_pkt_free(struct quic_tx_pkt *tp);
 void quic_tx_pkt_recycle(struct sock *sk, struct quic_tx_pkt *tp);
 int quic_output_init(void);

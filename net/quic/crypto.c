@@ -20,6 +20,8 @@
 #include <linux/slab.h>
 #include <asm/simd.h>
 
+#include <net/quic_offload.h>
+
 #include "crypto.h"
 #include "gcm_soft.h"
 
@@ -940,6 +942,133 @@ void quic_crypto_free(struct quic_crypto *c)
 	c->key_phase = 0;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_free);
+
+/**
+ * quic_crypto_copy_tx() - an independent sender with the same 1-RTT keys
+ * @dst: context to fill; must hold no keys
+ * @src: 1-RTT context whose send keys to copy
+ *
+ * For the offload fallback (offload.c), which protects packets outside
+ * the socket lock and so cannot share @src's requests and scratch
+ * buffers. Both key phases are copied, each with its own transform.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -ENOKEY if @src has no send keys; a crypto API errno (@dst
+ * is then left empty).
+ */
+int quic_crypto_copy_tx(struct quic_crypto *dst, const struct quic_crypto *src)
+{
+	const struct quic_crypto_dir *s = &src->tx;
+	struct quic_crypto_dir *d = &dst->tx;
+	int err = 0;
+	u32 i;
+
+	quic_crypto_init(dst, true);
+	if (!s->ready || src->plaintext)
+		return -ENOKEY;
+	d->version = s->version;
+	d->cipher = s->cipher;
+	d->secret_len = s->secret_len;
+	memcpy(d->hp_key, s->hp_key, sizeof(d->hp_key));
+	d->hp_key_len = s->hp_key_len;
+	if (d->cipher != QUIC_CIPHER_CHACHA20_POLY1305)
+		err = quic_crypto_hp_expand(d, GFP_KERNEL);
+	for (i = 0; !err && i < ARRAY_SIZE(d->key); i++) {
+		if (!s->key[i].key_len)
+			continue;
+		memcpy(d->key[i].key, s->key[i].key, s->key[i].key_len);
+		d->key[i].key_len = s->key[i].key_len;
+		memcpy(d->key[i].iv, s->key[i].iv, QUIC_IV_LEN);
+		memcpy(d->key[i].secret, s->key[i].secret, s->secret_len);
+		err = quic_crypto_key_attach(&d->key[i], d->cipher);
+	}
+	if (err) {
+		quic_crypto_free(dst);
+		return err;
+	}
+	d->ready = true;
+	d->next_ready = s->next_ready;
+	dst->key_phase = src->key_phase;
+	return 0;
+}
+
+/**
+ * quic_crypto_get_keys() - one key phase of one direction, for a device
+ * @c: 1-RTT context
+ * @send: the send keys, else the receive keys
+ * @phase: key phase, 0 or 1
+ * @k: filled on success
+ *
+ * Context: any; caller excludes key changes.
+ * Return: 0; -ENOKEY if that slot is empty; -EOPNOTSUPP for a cipher
+ * QUIC offload does not carry (AES-128-CCM).
+ */
+int quic_crypto_get_keys(const struct quic_crypto *c, bool send, u8 phase,
+			 struct quic_offload_keys *k)
+{
+	const struct quic_crypto_dir *d = send ? &c->tx : &c->rx;
+	const struct quic_crypto_key *key = &d->key[phase & 1];
+	u32 i;
+
+	if (!d->ready || !key->key_len)
+		return -ENOKEY;
+	if (d->cipher == QUIC_CIPHER_AES_128_CCM)
+		return -EOPNOTSUPP;
+	memset(k, 0, sizeof(*k));
+	k->cipher = d->cipher;
+	k->key_len = key->key_len;
+	memcpy(k->key, key->key, key->key_len);
+	memcpy(k->iv, key->iv, QUIC_IV_LEN);
+	/* The ChaCha20 header key is kept as CPU-order words. */
+	if (d->cipher == QUIC_CIPHER_CHACHA20_POLY1305) {
+		for (i = 0; i < ARRAY_SIZE(d->hp_chacha); i++)
+			put_unaligned_le32(d->hp_chacha[i], k->hp_key + 4 * i);
+	} else {
+		memcpy(k->hp_key, d->hp_key, d->hp_key_len);
+	}
+	return 0;
+}
+
+/**
+ * quic_crypto_opened() - take in a 1-RTT packet a device already opened
+ * @c: 1-RTT context holding receive keys
+ * @pkt: the packet: unprotected short header, plaintext, then the tag
+ *	room
+ * @pkt_len: its length, tag included
+ * @pn_offset: offset of the packet number field
+ * @largest_pn: as for quic_crypto_decrypt()
+ * @ri: filled on success, as quic_crypto_decrypt() fills it
+ *
+ * The device opened it with the keys of its key phase bit; this decodes
+ * the header as quic_crypto_decrypt() would have after opening, and
+ * refuses a phase the stack holds no keys for (discarded since).
+ *
+ * Context: any. The caller serialises the RX side of @c.
+ * Return: 0; -EINVAL for a packet too short; -ENOKEY as above.
+ */
+int quic_crypto_opened(const struct quic_crypto *c, const u8 *pkt,
+		       u32 pkt_len, u32 pn_offset, u64 largest_pn,
+		       struct quic_crypto_rx *ri)
+{
+	const struct quic_crypto_dir *d = &c->rx;
+	u32 pn_len;
+
+	memset(ri, 0, sizeof(*ri));
+	if (!c->one_rtt || c->plaintext || !d->ready ||
+	    (pkt[0] & QUIC_HP_LONG_HEADER))
+		return -ENOKEY;
+	pn_len = (pkt[0] & QUIC_HP_PN_LEN_MASK) + 1;
+	if (!quic_hp_sample_fits(pn_offset, pkt_len) ||
+	    pkt_len > QUIC_CRYPTO_MAX_PKT ||
+	    pkt_len < pn_offset + pn_len + QUIC_TAG_LEN)
+		return -EINVAL;
+	if (!d->key[!!(pkt[0] & QUIC_HP_KEY_PHASE)].key_len)
+		return -ENOKEY;
+	quic_crypto_rx_header(c, pkt, pn_offset, pn_len, largest_pn, ri);
+	ri->payload_len = pkt_len - ri->hdr_len - QUIC_TAG_LEN;
+	ri->key_update = ri->key_phase != c->key_phase && d->next_ready;
+	return 0;
+}
 
 /**
  * quic_crypto_force_soft() - take the FPU-free path for SIMD keys

@@ -150,6 +150,14 @@ int quic_crypto_retry_tag(u32 version, const u8 *pseudo, u32 len, u8 *tag);
 int quic_crypto_retry_verify(u32 version, const u8 *pseudo, u32 len,
 			     const u8 *tag);
 
+struct quic_offload_keys;
+int quic_crypto_copy_tx(struct quic_crypto *dst, const struct quic_crypto *src);
+int quic_crypto_get_keys(const struct quic_crypto *c, bool send, u8 phase,
+			 struct quic_offload_keys *k);
+int quic_crypto_opened(const struct quic_crypto *c, const u8 *pkt,
+		       u32 pkt_len, u32 pn_offset, u64 largest_pn,
+		       struct quic_crypto_rx *ri);
+
 int quic_crypto_selftest(void);
 
 #endif /* _NET_QUIC_CRYPTO_H */

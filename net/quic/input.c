@@ -19,6 +19,7 @@
 #include "closing.h"
 #include "conn.h"
 #include "header.h"
+#include "offload.h"
 #include "proc.h"
 #include "reset.h"
 #include "retry.h"
@@ -357,6 +358,8 @@ static void quic_rcv_split(struct quic_udp_sock *us, struct sk_buff *skb)
 			break;
 		}
 		*quic_skb_cb(one) = *quic_skb_cb(skb);
+		skb_copy_decrypted(one, skb);
+		one->skb_iif = skb->skb_iif;
 		quic_rcv_datagram(us, one);
 	}
 	consume_skb(skb);
@@ -481,15 +484,22 @@ static void quic_keep_undecryptable(struct sock *sk, const u8 *pkt, u32 len,
 	__skb_queue_tail(&qs->undecryptable, copy);
 }
 
-/* The one decryption step; see the file comment. */
+/*
+ * The one decryption step; see the file comment. A 1-RTT packet the
+ * device opened (@opened) has its header and payload in clear already.
+ */
 static int quic_packet_unprotect(struct quic_sock *qs, u8 space, u8 *pkt,
-				 const struct quic_packet_hdr *h,
+				 const struct quic_packet_hdr *h, bool opened,
 				 struct quic_crypto_rx *ri)
 {
 	struct quic_crypto *c = quic_level_crypto(qs, quic_space_level(space));
 	struct quic_space *sp = qs->space[space];
 	u64 largest = sp->recv.has_largest ? sp->recv.largest : U64_MAX;
 
+	if (opened)
+		return space == QUIC_SPACE_APP ?
+		       quic_crypto_opened(c, pkt, h->len, h->pn_offset,
+					  largest, ri) : -EINVAL;
 	return quic_crypto_decrypt(c, pkt, h->len, h->pn_offset, largest, ri);
 }
 
@@ -501,8 +511,11 @@ static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
 
 	quic_ackrange_add(&sp->recv, pn, qs->rx_now_ns);
 	quic_ecn_on_received(&sp->ecn, ecn);
-	if (space == QUIC_SPACE_APP)
+	if (space == QUIC_SPACE_APP) {
 		quic_key_update_touch(sk);
+		if (sp->recv.largest == pn)
+			quic_offload_rx_seen(qs, pn);
+	}
 	qs->idle_sent_since_rx = false;
 	quic_conn_touch_idle(sk);
 	if (!ack_eliciting)
@@ -555,9 +568,12 @@ static void quic_vn_rcv(struct sock *sk, const struct quic_packet_hdr *h)
 	quic_conn_version_refused(sk);
 }
 
-/* Returns true if @pkt was authentic (or is kept until it can tell). */
+/*
+ * Returns true if @pkt was authentic (or is kept until it can tell).
+ * @opened: a device opened it (offload.c)
+ */
 static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
-			      u8 *pkt, u8 ecn)
+			      u8 *pkt, u8 ecn, bool opened)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_crypto_rx ri;
@@ -585,7 +601,7 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 		quic_keep_undecryptable(sk, pkt, h->len, level, ecn);
 		return true;
 	}
-	if (quic_packet_unprotect(qs, space, pkt, h, &ri)) {
+	if (quic_packet_unprotect(qs, space, pkt, h, opened, &ri)) {
 		/* not authentic: dropped (RFC 9001 5.2) */
 		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_UNAUTHENTIC);
 		return false;
@@ -613,8 +629,12 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 	return true;
 }
 
-/* @ecn: the ECN field of the datagram (RFC 9000 13.4.1), for each packet */
-static void quic_input_payload(struct sock *sk, u8 *data, u32 len, u8 ecn)
+/*
+ * @ecn: the ECN field of the datagram (RFC 9000 13.4.1), for each packet
+ * @opened: a device opened its packet (a lone 1-RTT one)
+ */
+static void quic_input_payload(struct sock *sk, u8 *data, u32 len, u8 ecn,
+			       bool opened)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_datagram_iter it;
@@ -624,12 +644,12 @@ static void quic_input_payload(struct sock *sk, u8 *data, u32 len, u8 ecn)
 
 	quic_datagram_iter_init(&it, data, len, QUIC_CID_LEN_DEFAULT);
 	while (quic_datagram_next_packet(&it, &h, &pkt) > 0) {
-		authentic |= quic_input_packet(sk, &h, (u8 *)pkt, ecn);
+		authentic |= quic_input_packet(sk, &h, (u8 *)pkt, ecn, opened);
 		if (qs->closing)
 			return;
 	}
 	/* Nothing in it was ours: a Stateless Reset? (RFC 9000 10.3.1) */
-	if (!authentic)
+	if (!authentic && !opened)
 		quic_reset_check(sk, data, len);
 }
 
@@ -652,7 +672,7 @@ void quic_input_retry_pending(struct sock *sk)
 		qs->rx_now_ns = ktime_to_ns(skb->tstamp);
 		if (!qs->closing)
 			quic_input_payload(sk, skb->data, skb->len,
-					   quic_skb_cb(skb)->ecn);
+					   quic_skb_cb(skb)->ecn, false);
 		kfree_skb(skb);
 	}
 	quic_output_flush(sk);
@@ -799,10 +819,13 @@ static void quic_input_skb(struct sock *sk, struct sk_buff *skb)
 	bool private = !skb_cloned(skb) && !skb_has_shared_frag(skb) &&
 		       !skb_zcopy(skb);
 	u32 seg = quic_skb_seg_size(skb), off, len;
+	int opened = quic_offload_rx_opened(sk, skb);
 	u8 ecn = quic_skb_cb(skb)->ecn;
 	struct quic_skb_walk w;
 	u8 *p, *copy;
 
+	if (opened < 0)
+		return;
 	/* A GSO run arrived at once: one clock read for all its packets. */
 	quic_sk(sk)->rx_now_ns = ktime_get_ns();
 	quic_skb_walk_init(&w, skb);
@@ -812,14 +835,14 @@ static void quic_input_skb(struct sock *sk, struct sk_buff *skb)
 		len = min(seg, skb->len - off);
 		p = private ? quic_skb_walk_span(&w, off, len) : NULL;
 		if (p) {
-			quic_input_payload(sk, p, len, ecn);
+			quic_input_payload(sk, p, len, ecn, opened);
 			continue;
 		}
 		copy = kmalloc(len, GFP_ATOMIC);
 		if (!copy)
 			return;
 		if (!skb_copy_bits(skb, off, copy, len))
-			quic_input_payload(sk, copy, len, ecn);
+			quic_input_payload(sk, copy, len, ecn, opened);
 		kfree(copy);
 	}
 }

@@ -33,6 +33,7 @@
 
 #include "conn.h"
 #include "event.h"
+#include "offload.h"
 
 /* Run the work at once: one reference per queued run; a pending run is
  * only moved up.
@@ -108,8 +109,10 @@ static void quic_key_update_work(struct work_struct *work)
 	if (!quic_crypto_next_prepared(c)) {
 		if (time_before(now, qs->ku_prepare_at))
 			delay = min_not_zero(delay, qs->ku_prepare_at - now);
+		else if (!quic_crypto_key_update(c))
+			quic_offload_keys_changed(sk);
 		else
-			err = quic_crypto_key_update(c) ?: err;
+			err = -ENOMEM;
 	}
 	if (err)
 		delay = HZ;

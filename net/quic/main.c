@@ -11,6 +11,7 @@
 #include "closing.h"
 #include "conn.h"
 #include "crypto.h"
+#include "offload.h"
 #include "proc.h"
 #include "protocol.h"
 #include "reset.h"
@@ -53,12 +54,17 @@ static int __init quic_init(void)
 	err = quic_proc_init();
 	if (err)
 		goto err_closing;
-	err = quic_protocol_init();
+	err = quic_offload_init();
 	if (err)
 		goto err_proc;
+	err = quic_protocol_init();
+	if (err)
+		goto err_offload;
 	pr_info("QUIC transport registered (IPPROTO_QUIC %d)\n", IPPROTO_QUIC);
 	return 0;
 
+err_offload:
+	quic_offload_exit();
 err_proc:
 	quic_proc_exit();
 err_closing:
@@ -80,6 +86,7 @@ static void __exit quic_exit(void)
 {
 	quic_protocol_exit();
 	quic_closing_exit();	/* the last lingering sockets go */
+	quic_offload_exit();	/* after their offload state */
 	quic_proc_exit();
 	quic_udp_exit();
 	quic_stream_exit();

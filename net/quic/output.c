@@ -24,6 +24,7 @@
 #include "datagram.h"
 #include "frame.h"
 #include "header.h"
+#include "offload.h"
 #include "pnum.h"
 #include "proc.h"
 #include "retry.h"
@@ -574,13 +575,15 @@ typedef void (*quic_frames_writer)(struct sock *sk, u8 space,
  * @buf: where the packet starts
  * @room: bytes available for it
  * @pad: fill @room completely with PADDING (client Initial datagrams)
+ * @plain: leave a 1-RTT packet unprotected, with room for its tag, for the
+ *	device (or the offload fallback) to protect
  * @write: puts the frames in
  * @tp: record of what it carries
  *
  * Return: packet length, 0 if there was nothing to put in it, or -errno.
  */
 static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
-			     bool pad, quic_frames_writer write,
+			     bool pad, bool plain, quic_frames_writer write,
 			     struct quic_tx_pkt *tp)
 {
 	bool fill = space == QUIC_SPACE_APP && READ_ONCE(gso);
@@ -625,7 +628,10 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 		if (err)
 			return err;
 	}
-	err = quic_packet_protect(c, buf, &l, payload_len, pn);
+	if (plain)
+		memset(buf + b.pos, 0, tag);
+	else
+		err = quic_packet_protect(c, buf, &l, payload_len, pn);
 	if (err)
 		return err;
 	quic_mib_inc(sock_net(sk), QUIC_MIB_OUT_PACKETS);
@@ -690,35 +696,46 @@ static int quic_xmit_v4(struct sock *sk, struct sk_buff *skb, u8 ecn)
 	return 0;
 }
 
+/* As quic_route_v4(); @fl6 is filled for the caller. */
+static struct dst_entry *quic_route_v6(struct sock *sk, struct flowi6 *fl6)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct dst_entry *dst;
+
+	memset(fl6, 0, sizeof(*fl6));
+	fl6->flowi6_proto = IPPROTO_UDP;
+	fl6->flowi6_oif = sk->sk_bound_dev_if;
+	fl6->daddr = qs->peer.v6.sin6_addr;
+	fl6->saddr = qs->local.v6.sin6_addr;
+	fl6->fl6_sport = qs->local.v6.sin6_port;
+	fl6->fl6_dport = qs->peer.v6.sin6_port;
+	if (!fl6->flowi6_oif)
+		fl6->flowi6_oif = qs->peer.v6.sin6_scope_id;
+	local_bh_disable();
+	dst = dst_cache_get_ip6(&qs->dst_cache, &fl6->saddr);
+	local_bh_enable();
+	if (dst)
+		return dst;
+	dst = ip6_dst_lookup_flow(sock_net(sk), qs->udp->sock->sk, fl6, NULL);
+	if (IS_ERR(dst))
+		return dst;
+	local_bh_disable();
+	dst_cache_set_ip6(&qs->dst_cache, dst, &fl6->saddr);
+	local_bh_enable();
+	return dst;
+}
+
 static int quic_xmit_v6(struct sock *sk, struct sk_buff *skb, u8 ecn)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct sock *usk = qs->udp->sock->sk;
 	struct dst_entry *dst;
-	struct flowi6 fl6 = {
-		.flowi6_proto	= IPPROTO_UDP,
-		.flowi6_oif	= sk->sk_bound_dev_if,
-		.daddr		= qs->peer.v6.sin6_addr,
-		.saddr		= qs->local.v6.sin6_addr,
-		.fl6_sport	= qs->local.v6.sin6_port,
-		.fl6_dport	= qs->peer.v6.sin6_port,
-	};
+	struct flowi6 fl6;
 
-	if (!fl6.flowi6_oif)
-		fl6.flowi6_oif = qs->peer.v6.sin6_scope_id;
-	/* As quic_route_v4(). */
-	local_bh_disable();
-	dst = dst_cache_get_ip6(&qs->dst_cache, &fl6.saddr);
-	local_bh_enable();
-	if (!dst) {
-		dst = ip6_dst_lookup_flow(sock_net(sk), usk, &fl6, NULL);
-		if (IS_ERR(dst)) {
-			kfree_skb(skb);
-			return PTR_ERR(dst);
-		}
-		local_bh_disable();
-		dst_cache_set_ip6(&qs->dst_cache, dst, &fl6.saddr);
-		local_bh_enable();
+	dst = quic_route_v6(sk, &fl6);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return PTR_ERR(dst);
 	}
 	qs->route_mtu = dst_mtu(dst);
 	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl6.saddr, &fl6.daddr,
@@ -726,6 +743,40 @@ static int quic_xmit_v6(struct sock *sk, struct sk_buff *skb, u8 ecn)
 			     qs->local.v6.sin6_port, qs->peer.v6.sin6_port,
 			     false);
 	return 0;
+}
+
+/**
+ * quic_output_route_dev() - the device packets to the peer leave by
+ * @sk: socket, locked, bound and with a peer
+ * @tracker: tracker of the reference the caller gets
+ *
+ * Context: process context.
+ * Return: the device, held; NULL if there is no route.
+ */
+struct net_device *quic_output_route_dev(struct sock *sk,
+					 netdevice_tracker *tracker)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct net_device *dev;
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+	__be32 saddr;
+
+	if (!qs->udp || !qs->peer.sa.sa_family)
+		return NULL;
+	if (qs->peer.sa.sa_family == AF_INET6) {
+		dst = quic_route_v6(sk, &fl6);
+	} else {
+		struct rtable *rt = quic_route_v4(sk, &saddr);
+
+		dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	}
+	if (IS_ERR(dst))
+		return NULL;
+	dev = dst->dev;
+	netdev_hold(dev, tracker, GFP_KERNEL);
+	dst_release(dst);
+	return dev;
 }
 
 /* @ecn: the ECN field of the IP header (QUIC_ECN_*). */
@@ -787,9 +838,12 @@ static bool quic_initial_needs_pad(struct quic_sock *qs)
  * Build one datagram of at most @room bytes at @buf; returns its length,
  * 0 if nothing to send.
  * @app_only: set if it holds a single 1-RTT packet (may join a GSO run).
+ * @plain: set if that packet was left for the device to protect, which
+ *	happens only to a 1-RTT packet alone in its datagram: a device
+ *	parses one short header packet per datagram.
  */
 static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
-			       bool *app_only)
+			       bool *app_only, bool *plain)
 {
 	struct quic_tx_pkt *tps[QUIC_SPACE_MAX] = {};
 	bool pad_initial = false, pad, probe;
@@ -798,6 +852,7 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 	u32 used = 0;
 	u8 pending = 0;
 
+	*plain = false;
 	if (quic_conn_amp_room(qs) < room)
 		return 0;
 	/* Asked once per space: building one packet does not give another
@@ -826,12 +881,14 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 		pad = pad_initial && space == last;
 		/* A path MTU probe (conn.c) is one full-size packet. */
 		probe = space == QUIC_SPACE_APP && qs->pmtu_probe_pending;
+		*plain = space == QUIC_SPACE_APP && qs->tx_plain && !used;
 		n = quic_build_packet(sk, space, buf + used, room - used,
-				      pad || probe, quic_write_frames,
+				      pad || probe, *plain, quic_write_frames,
 				      tps[space]);
 		if (n <= 0) {
 			quic_tx_pkt_recycle(sk, tps[space]);
 			tps[space] = NULL;
+			*plain = false;
 			continue;
 		}
 		if (probe) {
@@ -993,13 +1050,15 @@ static void quic_tx_frag_commit(struct sock *sk, struct sk_buff *skb, u32 len)
  * that leave as a single GSO super-packet. The first goes in @skb's own
  * buffer, which has room for it, so that a lone datagram (an ACK, a small
  * message) needs no page; the rest of a run in page fragments. A run ends
- * early when the skb has no fragment left for a new page.
+ * early when the skb has no fragment left for a new page. @plain tells
+ * whether the datagrams were left for the device to protect: all of a
+ * run are, or none (quic_offload_tx_ready() holds for the whole flush).
  */
 static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
-			    u32 size)
+			    u32 size, bool *plain)
 {
+	bool app_only, one_plain;
 	u32 segs = 0;
-	bool app_only;
 	u8 *buf;
 	int n;
 
@@ -1009,9 +1068,11 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
 		if (!buf || (segs && !quic_tx_frag_fits(sk, skb)))
 			break;
 		quic_sk(sk)->gso_run = segs > 0;
-		n = quic_build_datagram(sk, buf, size, &app_only);
+		n = quic_build_datagram(sk, buf, size, &app_only, &one_plain);
 		if (n <= 0)
 			break;
+		if (!segs)
+			*plain = one_plain;
 		if (segs)
 			quic_tx_frag_commit(sk, skb, n);
 		else
@@ -1054,6 +1115,7 @@ void quic_output_flush(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 	u32 i, segs, max, size, run;
 	struct sk_buff *skb;
+	bool plain;
 
 	if (!qs->udp || !qs->peer.sa.sa_family)
 		return;
@@ -1064,6 +1126,7 @@ void quic_output_flush(struct sock *sk)
 	size = qs->max_dgram;
 	/* The window and RTT do not change while we hold the socket. */
 	run = READ_ONCE(gso) ? quic_gso_max_segs(qs, size) : 1;
+	qs->tx_plain = quic_offload_tx_ready(sk);
 	for (i = 0; i < QUIC_FLUSH_BURST; i += segs) {
 		max = min(run, QUIC_FLUSH_BURST - i);
 		/* Every segment of an skb shares one IP header, so one
@@ -1076,18 +1139,21 @@ void quic_output_flush(struct sock *sk)
 		if (!skb)
 			break;
 		skb_reserve(skb, QUIC_TX_HEADROOM);
-		segs = quic_build_batch(sk, skb, max, size);
+		segs = quic_build_batch(sk, skb, max, size, &plain);
 		if (!segs) {
 			kfree_skb(skb);
 			break;
 		}
 		if (segs > 1)
 			quic_skb_set_gso(skb, segs, size);
+		if (plain)
+			quic_offload_mark_plain(skb);
 		quic_ecn_on_datagram(&qs->ecn, qs->tx_ecn);
 		skb_set_owner_w(skb, sk);
 		if (quic_xmit(sk, skb, qs->tx_ecn ? QUIC_ECN_ECT0 : 0))
 			break;
 	}
+	qs->tx_plain = false;
 	quic_conn_arm_loss_timer(sk);
 }
 
@@ -1152,7 +1218,7 @@ void quic_output_close(struct sock *sk)
 		      !quic_space_has_tx_keys(qs, QUIC_SPACE_HANDSHAKE) &&
 		      !quic_space_has_tx_keys(qs, QUIC_SPACE_APP);
 		n = quic_build_packet(sk, space, skb->data + used,
-				      QUIC_MIN_UDP_PAYLOAD - used, pad,
+				      QUIC_MIN_UDP_PAYLOAD - used, pad, false,
 				      quic_write_close, &tp);
 		if (n <= 0)
 			continue;

@@ -54,6 +54,10 @@ static const char * const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_CLOSE_RESENT]		= "QuicCloseResent",
 	[QUIC_MIB_VN_SENT]		= "QuicVersionNegSent",
 	[QUIC_MIB_VN_REFUSED]		= "QuicVersionNegRefused",
+	[QUIC_MIB_OFFLOAD_CONNS]	= "QuicOffloadConns",
+	[QUIC_MIB_OFFLOAD_RX]		= "QuicOffloadRxPackets",
+	[QUIC_MIB_OFFLOAD_FALLBACK]	= "QuicOffloadTxFallback",
+	[QUIC_MIB_OFFLOAD_DROPS]	= "QuicOffloadDrops",
 };
 
 static struct quic_net *quic_net(const struct net *net)

@@ -28,6 +28,12 @@ enum quic_mib_field {
 	QUIC_MIB_CLOSE_RESENT,		/* closing state answers (10.2.1) */
 	QUIC_MIB_VN_SENT,		/* Version Negotiation sent (6.1) */
 	QUIC_MIB_VN_REFUSED,		/* attempts ended by one (6.2) */
+	QUIC_MIB_OFFLOAD_CONNS,		/* connections a device protects */
+	QUIC_MIB_OFFLOAD_RX,		/* packets a device opened */
+	QUIC_MIB_OFFLOAD_FALLBACK,	/* plaintext sealed in software */
+	QUIC_MIB_OFFLOAD_DROPS,		/* plaintext no one could seal, or
+					 * opened packets not ours
+					 */
 	QUIC_MIB_MAX
 };
 

@@ -27,6 +27,7 @@
 #include "tparam.h"
 
 struct quic_udp_sock;
+struct quic_offload;
 
 /* Local or remote address of a QUIC socket; the family says which arm. */
 union quic_addr {
@@ -190,6 +191,12 @@ struct quic_sock {
 	u8			tx_pkt_spare_n;
 	bool			tx_ecn;		/* skb being built: ECT(0) */
 	bool			gso_run;	/* a GSO run is being built */
+	/* This flush builds 1-RTT packets in plaintext for the device to
+	 * protect (offload.c); set per flush from quic_offload_tx_ready().
+	 */
+	bool			tx_plain;
+	/* Crypto offload state while a device serves the connection */
+	struct quic_offload __rcu *offload;
 	/* Path MTU (RFC 9000 14.2, see quic_conn_update_dgram_size()):
 	 * the largest datagram sent now, the MTU of the route the last
 	 * one took, and whether the path dropped large datagrams.
