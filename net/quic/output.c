@@ -628,6 +628,7 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 		if (err)
 			return err;
 	}
+	err = 0;
 	if (plain)
 		memset(buf + b.pos, 0, tag);
 	else
