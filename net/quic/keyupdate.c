@@ -15,9 +15,14 @@
  *
  * We start an update only once the handshake is confirmed and a packet
  * sent with the current keys was acknowledged (6.1), and only with the
- * next keys prepared. QUIC_EVENT_KEY_UPDATE tells the application when
- * both sides use the new phase: when the peer's update arrives, or, for
- * an update of ours, when the peer's first packet in the new phase does.
+ * next keys prepared. After that acknowledgment we also wait for the peer
+ * to have prepared its next keys: RFC 9001 6.5 asks for three PTOs; we
+ * give four, since the peer counts its three from its own switch, half a
+ * round trip after ours, with its own PTO. Starting earlier makes the
+ * peer drop our packets until it is ready. QUIC_EVENT_KEY_UPDATE tells
+ * the application when both sides use the new phase: when the peer's
+ * update arrives, or, for an update of ours, when the peer's first packet
+ * in the new phase does.
  *
  * The same work drops the transforms of a connection idle for a second
  * (quic_crypto_detach(): about 2 KiB of an idle connection's memory), and
@@ -177,8 +182,8 @@ void quic_key_update_stop(struct sock *sk)
  *
  * Return: 0; -ENOTCONN if not established; -EAGAIN while an update may
  * not start yet: handshake not confirmed, no packet of the current phase
- * acknowledged, or the next keys not prepared (about three PTOs after the
- * previous update).
+ * acknowledged (or less than four PTOs ago), or the next keys not
+ * prepared (about three PTOs after the previous update).
  */
 int quic_key_update_start(struct sock *sk)
 {
@@ -186,7 +191,8 @@ int quic_key_update_start(struct sock *sk)
 
 	if (sk->sk_state != QUIC_SS_ESTABLISHED || qs->closing)
 		return -ENOTCONN;
-	if (!qs->handshake_confirmed || !qs->ku_acked)
+	if (!qs->handshake_confirmed || !qs->ku_acked ||
+	    time_before(jiffies, qs->ku_start_after))
 		return -EAGAIN;
 	if (quic_crypto_key_update_commit(&qs->app_crypto))
 		return -EAGAIN;
@@ -229,6 +235,9 @@ void quic_key_update_on_ack(struct sock *sk, u64 largest)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
-	if (largest >= qs->ku_first_pn)
-		qs->ku_acked = true;
+	if (qs->ku_acked || largest < qs->ku_first_pn)
+		return;
+	qs->ku_acked = true;
+	qs->ku_start_after = jiffies +
+			     usecs_to_jiffies(4 * quic_conn_pto_us(qs)) + 1;
 }

@@ -280,6 +280,7 @@ struct quic_sock {
 	/* Attaches transforms to a new phase, prepares the next one */
 	struct delayed_work	ku_work;
 	unsigned long		ku_prepare_at;	/* jiffies: prepare from then */
+	unsigned long		ku_start_after;	/* jiffies: may update from */
 	u64			ku_first_pn;	/* first pn of this phase */
 	bool			ku_acked;	/* a pn >= ku_first_pn acked */
 	bool			ku_wait_peer;	/* our update, peer not yet */
