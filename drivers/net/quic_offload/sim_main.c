@@ -7,8 +7,10 @@
  * (ip link set DEV netns NS). A last port without a partner has no
  * carrier.
  *
- * So far a port advertises the offload and lets the user switch it
- * (sim_ethtool.c); its "hardware" does no crypto yet.
+ * A port advertises QUIC crypto offload and lets the user switch it
+ * (sim_ethtool.c). Its "hardware" (sim_crypto.c) seals the plaintext
+ * 1-RTT datagrams the stack hands it and opens those that arrive for its
+ * connections, through the ops of include/net/quic_offload.h.
  */
 
 #include <linux/etherdevice.h>
@@ -16,6 +18,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/quic_netdev.h>
+#include <net/quic_offload.h>
 
 #include "sim.h"
 
@@ -25,25 +28,40 @@ MODULE_PARM_DESC(ports, "number of ports to create (1-16, default 1)");
 
 static struct quicsim_port *quicsim_ports[QUICSIM_MAX_PORTS];
 
-/* Hand @skb to the peer port's stack, as a cable would. */
+/*
+ * Hand @skb to the peer port's stack, as a cable would: our "hardware"
+ * seals it on the way out, the peer's opens it on the way in.
+ */
 static netdev_tx_t quicsim_start_xmit(struct sk_buff *skb,
 				      struct net_device *dev)
 {
 	struct quicsim_port *port = netdev_priv(dev), *peer;
-	unsigned int len = skb->len;
+	unsigned int len;
 
 	rcu_read_lock();
 	peer = rcu_dereference(port->peer);
-	if (!peer || !netif_running(peer->netdev)) {
+	if (!peer || !netif_running(peer->netdev) ||
+	    quicsim_crypto_tx(port, skb)) {
 		dev_dstats_tx_dropped(dev);
 		dev_kfree_skb_any(skb);
-	} else if (dev_forward_skb(peer->netdev, skb) == NET_RX_SUCCESS) {
+		goto out;
+	}
+	len = skb->len;
+	/* dev_forward_skb() in two, so the peer's engine sees the frame. */
+	if (__dev_forward_skb(peer->netdev, skb)) {
+		/* It freed the skb and counted the peer's drop. */
+		dev_dstats_tx_dropped(dev);
+		goto out;
+	}
+	quicsim_crypto_rx(peer, skb);
+	if (netif_rx(skb) == NET_RX_SUCCESS) {
 		dev_dstats_tx_add(dev, len);
 		dev_dstats_rx_add(peer->netdev, len);
 	} else {
-		/* dev_forward_skb() freed it and counted the peer's drop */
+		/* netif_rx() freed it and counted the peer's drop */
 		dev_dstats_tx_dropped(dev);
 	}
+out:
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 }
@@ -117,10 +135,20 @@ static int quicsim_port_create(unsigned int index)
 	/* Like the feature bit, the private flag starts on. */
 	port->priv_flags = QUIC_HAVE_NETIF_F_HW_QUIC ? 0 :
 			   QUICSIM_PRIV_QUIC_OFFLOAD;
+	quicsim_crypto_port_init(port);
 	eth_hw_addr_random(dev);
 	netif_carrier_off(dev);
 	err = register_netdev(dev);
 	if (err) {
+		free_netdev(dev);
+		return err;
+	}
+	/* Without the core hooks the port is a plain cable, still useful. */
+	err = quic_offload_register(dev, &quicsim_quic_ops);
+	if (err == -EOPNOTSUPP) {
+		netdev_info(dev, "QUIC offload not possible on this kernel\n");
+	} else if (err) {
+		unregister_netdev(dev);
 		free_netdev(dev);
 		return err;
 	}
@@ -134,6 +162,11 @@ static void quicsim_port_destroy(struct quicsim_port *port)
 	struct net_device *dev = port->netdev;
 
 	quicsim_debugfs_port_del(port);
+	/* The stack gives back the port's connections (quic_dev_del) here;
+	 * a no-op where registering failed.
+	 */
+	quic_offload_unregister(dev);
+	quicsim_crypto_port_exit(port);
 	unregister_netdev(dev);
 	free_netdev(dev);
 }
@@ -184,6 +217,7 @@ static void quicsim_destroy_all(void)
 		quicsim_port_destroy(quicsim_ports[i]);
 		quicsim_ports[i] = NULL;
 	}
+	quicsim_crypto_drain();
 }
 
 static int __init quicsim_init(void)
