@@ -93,6 +93,31 @@ topo_two_hosts() {
 	fi
 }
 
+# quicsim_move DEV1 DEV2: the two namespaces, with quicsim ports DEV1 in
+# $NS1 and DEV2 in $NS2 (down)
+quicsim_move() {
+	ip netns add "$NS1" && ip netns add "$NS2" || return 1
+	ip -n "$NS1" link set lo up
+	ip -n "$NS2" link set lo up
+	ip link set "$1" netns "$NS1" && ip link set "$2" netns "$NS2"
+}
+
+# quicsim_addresses DEV1 DEV2: the two-host addresses on the quicsim ports
+quicsim_addresses() {
+	ip -n "$NS1" addr add $ADDR1_V4/24 dev "$1" &&
+	ip -n "$NS2" addr add $ADDR2_V4/24 dev "$2" &&
+	ip -n "$NS1" addr add $ADDR1_V6/64 dev "$1" nodad &&
+	ip -n "$NS2" addr add $ADDR2_V6/64 dev "$2" nodad
+}
+
+# quicsim_topology DEV1 DEV2: the two-host topology over the quicsim
+# cable between ports DEV1 and DEV2 (in place of topo_two_hosts' veth)
+quicsim_topology() {
+	quicsim_move "$1" "$2" &&
+	ip -n "$NS1" link set "$1" up && ip -n "$NS2" link set "$2" up &&
+	quicsim_addresses "$1" "$2"
+}
+
 # Run a command in a namespace: in_ns NS CMD...
 in_ns() {
 	local ns=$1

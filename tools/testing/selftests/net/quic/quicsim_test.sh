@@ -8,7 +8,8 @@
 #   - a QUIC echo of 20 streams, SHA-256 equal at both ends (xfer_lib.sh);
 #   - per-port counters that agree: what one end sent, the other received.
 # Then rmmod takes the ports out of the namespaces they were moved to.
-# There is no crypto in its "hardware" yet: this is the datapath only.
+# The echo runs with the crypto offload on (the default); offload_test.sh
+# checks the crypto itself.
 # shellcheck disable=SC2317,SC2119 # functions run through check()
 SUITE=quicsim
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -47,12 +48,7 @@ dev2=$(cat "$dbg/port1/ifname")
 
 # The two-host topology of lib.sh, over the quicsim cable.
 topo_quicsim() {
-	ip netns add "$NS1" && ip netns add "$NS2" || return 1
-	ip -n "$NS1" link set lo up
-	ip -n "$NS2" link set lo up
-	ip link set "$dev1" netns "$NS1" && ip link set "$dev2" netns "$NS2" ||
-		return 1
-	ip -n "$NS1" link set "$dev1" up
+	quicsim_move "$dev1" "$dev2" && ip -n "$NS1" link set "$dev1" up
 }
 check "ports $dev1 and $dev2 moved into two namespaces" topo_quicsim
 
@@ -75,12 +71,7 @@ carrier_follows() {
 check "carrier only while both ends are up" carrier_follows
 
 # After the carrier test: taking a link down drops its IPv6 addresses.
-addresses() {
-	ip -n "$NS1" addr add $ADDR1_V4/24 dev "$dev1" &&
-	ip -n "$NS2" addr add $ADDR2_V4/24 dev "$dev2" &&
-	ip -n "$NS1" addr add $ADDR1_V6/64 dev "$dev1" nodad &&
-	ip -n "$NS2" addr add $ADDR2_V6/64 dev "$dev2" nodad
-}
+addresses() { quicsim_addresses "$dev1" "$dev2"; }
 check "IPv4 and IPv6 addresses on both ends" addresses
 
 check "ping over IPv4" ip netns exec "$NS1" ping -c 3 -i 0.2 -W 5 $ADDR2_V4

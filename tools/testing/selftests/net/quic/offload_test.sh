@@ -1,0 +1,316 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# QUIC crypto offload end to end, over the simulated NIC (quicsim.ko
+# ports=2, one port in each test namespace; a veth pair beside it on
+# another subnet). Each case reads the ports' debugfs counters and the
+# namespaces' /proc/net/quic/snmp before and after:
+#   - echoes with AES-128-GCM (IPv4) and ChaCha20-Poly1305 (IPv6; with
+#     the test PSK, AES-256-GCM is not offered): SHA-256 equal at both ends, both ports sealed and opened
+#     packets, each side offloaded its connection, nothing went through
+#     the software fallback and no packet failed authentication;
+#   - key updates every 256 KiB: the stack hands the device each new key
+#     phase (more key installs than the four of the start) and the echo
+#     stays intact;
+#   - the wire is ciphertext: the client's port tap sees the plaintext
+#     the stack left for it (data pattern found), while what arrives at the
+#     server's port with its RX crypto off holds none of it, and tshark,
+#     given the key log, decrypts every packet the client's port sealed;
+#   - offload off (ethtool): the stack protects everything itself, the
+#     ports seal and open nothing;
+#   - the route moves to the veth mid-connection: the plaintext already
+#     built is sealed by the software fallback (counted), the connection
+#     goes on in software and the echo stays intact;
+#   - failure injection: a device refusing a connection (fail_add) or its
+#     keys (fail_set_keys) leaves that side in software;
+#   - every device context is gone once the connections are, and rmmod
+#     quicsim works.
+# shellcheck disable=SC2317,SC2119 # functions run through check()
+SUITE=offload
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+xfer=$SELFTEST_BIN/xfer
+ko=$QUIC_REPO/drivers/net/quic_offload/quicsim.ko
+require "$xfer" "$ko" psktool ip ethtool dumpcap tshark timeout
+dbg=/sys/kernel/debug/quicsim
+T=$(scaled 60)
+work=$(mktemp -d /tmp/quic-offload.XXXXXX)
+psk=$work/psk.txt
+port=4900
+SRV_TIMEOUT=$((T + 10))
+VETH1_V4=198.18.1.1
+VETH2_V4=198.18.1.2
+
+# shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/xfer_lib.sh"
+
+cleanup() {
+	cap_stop
+	stop_server
+	topo_cleanup
+	module_loaded quicsim && rmmod quicsim
+	rm -rf "$work"
+}
+trap cleanup EXIT
+exec 3>&1
+
+mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+module_loaded quicsim && rmmod quicsim
+test_psk "$psk" "$work"
+if ! insmod "$ko" ports=2; then
+	tap_fail "insmod quicsim.ko ports=2"
+	tap_done
+fi
+dev1=$(cat "$dbg/port0/ifname")
+dev2=$(cat "$dbg/port1/ifname")
+
+topology() {
+	quicsim_topology "$dev1" "$dev2" || return 1
+	ip link add veth1 netns "$NS1" type veth peer name veth2 netns "$NS2" &&
+	ip -n "$NS1" addr add $VETH1_V4/24 dev veth1 &&
+	ip -n "$NS2" addr add $VETH2_V4/24 dev veth2 &&
+	ip -n "$NS1" link set veth1 up && ip -n "$NS2" link set veth2 up
+}
+check "quicsim ports and a veth pair between two namespaces" topology
+
+# dev_count PORT NAME: a debugfs counter of quicsim port PORT (0 or 1)
+dev_count() { cat "$dbg/port$1/$2"; }
+
+# snap: every counter this test reads, as "KEY VALUE" lines on stdout
+snap() {
+	local p c
+	for p in 0 1; do
+		for c in tx_encrypted rx_decrypted rx_auth_fail keys_installed \
+			 contexts; do
+			echo "port$p.$c $(dev_count $p $c)"
+		done
+	done
+	for p in 1 2; do
+		local ns=NS$p
+		ip netns exec "${!ns}" cat /proc/net/quic/snmp |
+			awk -v p="ns$p" '$1 ~ /^Quic(Offload|InUnauthentic)/ { print p "." $1, $2 }'
+	done
+}
+
+# delta KEY: how much KEY grew between $work/before and $work/after
+delta() {
+	awk -v k="$1" '$1 == k { v[FILENAME] = $2 }
+		END { print v[ARGV[2]] - v[ARGV[1]] }' "$work/before" "$work/after"
+}
+
+# expect KEY OP N: delta KEY compares to N (test(1) OP); says so if not
+expect() {
+	local d
+	d=$(delta "$1")
+	test "$d" "$2" "$3" && return 0
+	echo "$1 grew by $d, expected $2 $3"
+	return 1
+}
+
+# offloaded_echo NAME ADDR CLIENT-ARGS...: an echo whose both sides are
+# offloaded from start to end.
+offloaded_echo() {
+	local name=$1 addr=$2 ok=0 k
+	shift 2
+	snap > "$work/before"
+	transfer "$name" "$addr" 1 "$@" || return 1
+	snap > "$work/after"
+	for k in port0.tx_encrypted port1.tx_encrypted port0.rx_decrypted \
+		 port1.rx_decrypted ns1.QuicOffloadRxPackets \
+		 ns2.QuicOffloadRxPackets; do
+		expect "$k" -gt 100 || ok=1
+	done
+	for k in ns1.QuicOffloadConns ns2.QuicOffloadConns; do
+		expect "$k" -eq 1 || ok=1
+	done
+	for k in ns1.QuicOffloadTxFallback ns2.QuicOffloadTxFallback \
+		 ns1.QuicOffloadDrops ns2.QuicOffloadDrops \
+		 ns1.QuicInUnauthentic ns2.QuicInUnauthentic \
+		 port0.rx_auth_fail port1.rx_auth_fail; do
+		expect "$k" -eq 0 || ok=1
+	done
+	echo "sealed $(delta port0.tx_encrypted) + $(delta port1.tx_encrypted), opened $(delta port0.rx_decrypted) + $(delta port1.rx_decrypted) packets"
+	return $ok
+}
+
+run "AES-128-GCM echo, IPv4, offloaded both ways" \
+	offloaded_echo aes128 "$ADDR2_V4" --streams 20 --bytes 262144 \
+	--cipher aes128
+run "ChaCha20-Poly1305 echo, IPv6, offloaded both ways" \
+	offloaded_echo chacha "$ADDR2_V6" --streams 10 --bytes 262144 \
+	--cipher chacha20
+
+key_updates() {
+	offloaded_echo keyupd "$ADDR2_V4" --one-stream 2097152 \
+		--key-update 262144 || return 1
+	expect port0.keys_installed -gt 4 && expect port1.keys_installed -gt 4
+}
+run "key updates every 256 KiB: each new phase reaches the device" \
+	key_updates
+
+# contexts_gone: every device context freed (after a grace period)
+contexts_gone() {
+	local _
+	for _ in $(seq 50); do
+		[ "$(dev_count 0 contexts)" = 0 ] &&
+			[ "$(dev_count 1 contexts)" = 0 ] && return 0
+		sleep 0.1
+	done
+	echo "contexts left: port0 $(dev_count 0 contexts), port1 $(dev_count 1 contexts)"
+	return 1
+}
+check "the device contexts are gone with their connections" contexts_gone
+
+# capture NS DEV FILE: dumpcap of UDP on DEV in NS into FILE, running as
+# $CAP_PID once it captures
+capture() {
+	ip netns exec "$1" dumpcap -i "$2" -f udp -w "$3" > "$3.log" 2>&1 &
+	CAP_PID=$!
+	wait_line "$3.log" 'Capturing on' && return 0
+	echo "dumpcap did not start: $(tail -2 "$3.log" | tr '\n' ' ')"
+	return 1
+}
+
+# patterns_in FILE: how many of the data patterns the client's datagrams
+# in capture FILE hold
+patterns_in() {
+	local hex n=0 off
+	hex=$(tshark -r "$1" -Y "ip.src == $ADDR1_V4 && udp" -T fields \
+		-e udp.payload 2> /dev/null | tr -d ':\n')
+	for off in 4096 65536 131072 200000; do
+		case $hex in
+		*"$("$xfer" --pattern 0:$off:12)"*) n=$((n + 1)) ;;
+		esac
+	done
+	echo $n
+}
+
+# wire_ciphertext: the sending port's tap sees the plaintext the stack
+# left for it (the patterns are found there); the cable, captured at the
+# receiving port with its RX crypto off, carries ciphertext only.
+wire_ciphertext() {
+	local bad
+	echo 0 > "$dbg/port1/rx_offload"
+	capture "$NS2" "$dev2" "$work/wire.pcapng" || return 1
+	local rx_cap=$CAP_PID
+	capture "$NS1" "$dev1" "$work/tx.pcapng" || return 1
+	snap > "$work/before"
+	transfer wire "$ADDR2_V4" 1 --one-stream 262144 \
+		--keylog "$work/keylog"
+	cap_stop
+	CAP_PID=$rx_cap
+	cap_stop
+	echo 1 > "$dbg/port1/rx_offload"
+	snap > "$work/after"
+	expect port0.tx_encrypted -gt 50 || return 1
+	expect port1.rx_decrypted -eq 0 || return 1
+	[ "$(patterns_in "$work/tx.pcapng")" -gt 0 ] ||
+		{ echo "no data pattern in plaintext at the sending port"; return 1; }
+	[ "$(patterns_in "$work/wire.pcapng")" = 0 ] ||
+		{ echo "data pattern on the cable in clear"; return 1; }
+	tshark -r "$work/wire.pcapng" -o "tls.keylog_file:$work/keylog" \
+		-T fields -e udp.srcport -e quic.long.packet_type -e quic.frame_type \
+		-e quic.decryption_failed -e _ws.malformed \
+		> "$work/wire.fields" 2> "$work/wire.tshark" || {
+		echo "tshark failed: $(tail -2 "$work/wire.tshark")"
+		return 1
+	}
+	bad=$(awk -F'\t' -v p="$port" '
+		$1 != p && $2 == "" { n++; if ($3 == "" || $4 != "" || $5 != "") b++ }
+		END { if (n < 50) print "only " n + 0 " short header packets"
+		      else if (b) print b " of " n " not decrypted" }' \
+		"$work/wire.fields")
+	[ -z "$bad" ] || { echo "client's short header packets: $bad"; return 1; }
+}
+run "the cable carries ciphertext tshark decrypts with the key log" \
+	wire_ciphertext
+
+# offload_set DEV NS on|off: the ethtool feature, else the private flag
+offload_set() {
+	ip netns exec "$2" ethtool -K "$1" quic-offload "$3" 2> /dev/null ||
+		ip netns exec "$2" ethtool --set-priv-flags "$1" \
+			quic-offload "$3"
+}
+
+offload_off() {
+	local ok=0 k
+	offload_set "$dev1" "$NS1" off && offload_set "$dev2" "$NS2" off ||
+		return 1
+	snap > "$work/before"
+	transfer off "$ADDR2_V4" 1 --streams 10 --bytes 262144 || ok=1
+	snap > "$work/after"
+	offload_set "$dev1" "$NS1" on
+	offload_set "$dev2" "$NS2" on
+	for k in port0.tx_encrypted port1.tx_encrypted port0.rx_decrypted \
+		 port1.rx_decrypted ns1.QuicOffloadConns ns2.QuicOffloadConns \
+		 ns1.QuicOffloadRxPackets ns2.QuicOffloadRxPackets; do
+		expect "$k" -eq 0 || ok=1
+	done
+	return $ok
+}
+run "offload off: the stack protects every packet itself" offload_off
+
+# reroute: once the client's connection is offloaded, its route to the
+# server moves to the veth; the server answers by the quicsim cable.
+reroute() {
+	local name=reroute rc ok=0 k _
+	port=$((port + 1))
+	start_server "$name" -a "$ADDR2_V4" -p "$port" || return 1
+	snap > "$work/before"
+	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c \
+		-a "$ADDR2_V4" -p "$port" --psk "$psk" --timeout "$T" \
+		--one-stream 1048576 --pause-after 131072 --pause 3000 \
+		> "$work/$name.cli" 2>&1 &
+	local cli=$!
+	for _ in $(seq 200); do
+		[ "$(quic_counter "$NS1" QuicOffloadConns)" -gt \
+		  "$(awk '$1 == "ns1.QuicOffloadConns" { print $2 }' "$work/before")" ] &&
+			break
+		sleep 0.05
+	done
+	ip -n "$NS1" route add "$ADDR2_V4/32" via $VETH2_V4 dev veth1 || ok=1
+	wait "$cli"
+	rc=$?
+	ip -n "$NS1" route del "$ADDR2_V4/32"
+	wait "$SRV_PID" || ok=1
+	SRV_PID=
+	snap > "$work/after"
+	[ "$rc" = 0 ] || { echo "client exit $rc: $(why "$work/$name.cli")"; return 1; }
+	[ "$ok" = 0 ] || { echo "server failed or route not added"; return 1; }
+	expect ns1.QuicOffloadConns -eq 1 || ok=1
+	expect ns1.QuicOffloadTxFallback -gt 0 || ok=1
+	for k in ns2.QuicInUnauthentic ns1.QuicOffloadDrops; do
+		expect "$k" -eq 0 || ok=1
+	done
+	echo "fallback sealed $(delta ns1.QuicOffloadTxFallback) packets"
+	return $ok
+}
+run "the route moves to a veth: the fallback seals what was built" reroute
+
+fail_add() {
+	echo 1 > "$dbg/port0/fail_add"
+	snap > "$work/before"
+	transfer failadd "$ADDR2_V4" 1 --streams 4 --bytes 262144 || return 1
+	snap > "$work/after"
+	expect ns1.QuicOffloadConns -eq 0 && expect ns2.QuicOffloadConns -eq 1 &&
+		expect ns1.QuicInUnauthentic -eq 0
+}
+run "a device refusing the connection leaves that side in software" fail_add
+
+fail_keys() {
+	echo 1 > "$dbg/port1/fail_set_keys"
+	snap > "$work/before"
+	transfer failkeys "$ADDR2_V4" 1 --streams 4 --bytes 262144 || return 1
+	snap > "$work/after"
+	expect ns2.QuicOffloadConns -eq 0 && expect ns1.QuicOffloadConns -eq 1 &&
+		expect ns2.QuicInUnauthentic -eq 0
+}
+run "a device refusing the keys leaves that side in software" fail_keys
+
+check "the device contexts are gone at the end" contexts_gone
+
+unload() {
+	stop_server
+	rmmod quicsim
+}
+check "rmmod quicsim" unload
+tap_done
