@@ -1,13 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The main job, run inside the VM by scripts/demo.sh: two hosts in network
-# namespaces, a QUIC server and client over IPPROTO_QUIC sockets, a TLS 1.3
+# namespaces joined by the simulated offload NIC (quicsim.ko, one port in
+# each), a QUIC server and client over IPPROTO_QUIC sockets, a TLS 1.3
 # handshake through libquic, then an echo transfer on 8 streams with every
-# stream's SHA-256 compared at both ends.
+# stream's SHA-256 compared at both ends, its 1-RTT packets sealed and
+# opened by the NIC's "hardware" (crypto offload), as its counters show.
 SUITE=demo
 . "$(dirname "$0")/lib.sh"
 xfer=$SELFTEST_BIN/xfer
-require "$xfer" certtool
+ko=$QUIC_REPO/drivers/net/quic_offload/quicsim.ko
+dbg=/sys/kernel/debug/quicsim
+require "$xfer" "$ko" certtool
 
 creds=$(mktemp -d)
 "$(dirname "$0")/mkcerts.sh" "$creds" > /dev/null || {
@@ -15,8 +19,13 @@ creds=$(mktemp -d)
 	tap_done
 }
 echo "== kernel $(uname -r); module: $(grep '^quic ' /proc/modules)"
-topo_two_hosts || { tap_fail "topology"; tap_done; }
-echo "== hosts: $NS1 ($ADDR1_V4) <-veth-> $NS2 ($ADDR2_V4)"
+mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+insmod "$ko" ports=2 || { tap_fail "insmod quicsim.ko"; tap_done; }
+dev1=$(cat $dbg/port0/ifname)
+dev2=$(cat $dbg/port1/ifname)
+trap 'topo_cleanup; rmmod quicsim' EXIT
+quicsim_topology "$dev1" "$dev2" || { tap_fail "topology"; tap_done; }
+echo "== hosts: $NS1 ($ADDR1_V4) <-quicsim $dev1:$dev2-> $NS2 ($ADDR2_V4), quic-offload on"
 
 in_ns "$NS2" timeout 120 "$xfer" -s -a $ADDR2_V4 -p 4433 --alpn h3 \
 	--cert "$creds/server-cert.pem" --key "$creds/server-key.pem" \
@@ -42,5 +51,23 @@ paste <(echo "$tx") <(echo "$rx") | awk '{ printf "   stream %-3s %s bytes  %s\n
 [ "$rc" = 0 ] && [ "$srv_rc" = 0 ] && [ -n "$tx" ] && [ "$tx" = "$rx" ] &&
 	tap_ok "QUIC transfer: 8 MiB echoed, SHA-256 equal at both ends" ||
 	tap_fail "QUIC transfer: 8 MiB echoed, SHA-256 equal at both ends"
+echo "== the NIC's crypto (debugfs), per port:"
+sealed=0
+opened=0
+for p in 0 1; do
+	t=$(cat $dbg/port$p/tx_encrypted)
+	r=$(cat $dbg/port$p/rx_decrypted)
+	printf "   port%d: sealed %s packets, opened %s, failed to open %s\n" \
+		"$p" "$t" "$r" "$(cat $dbg/port$p/rx_auth_fail)"
+	sealed=$((sealed + t))
+	opened=$((opened + r))
+done
+for ns in "$NS1" "$NS2"; do
+	echo "   $ns: $(ip netns exec "$ns" cat /proc/net/quic/snmp |
+		awk '/^QuicOffload/ { printf "%s %s  ", $1, $2 }')"
+done
+[ "$sealed" -gt 0 ] && [ "$opened" -gt 0 ] &&
+	tap_ok "crypto offload: the NIC sealed $sealed and opened $opened packets" ||
+	tap_fail "crypto offload: the NIC sealed $sealed and opened $opened packets"
 rm -rf "$creds"
 tap_done
