@@ -10,7 +10,12 @@
 #     TCP, kTLS (AES-128-GCM, ChaCha20), our QUIC (AES-128-GCM, ChaCha20,
 #     1-RTT encryption disabled, all with UDP GSO as by default; and
 #     AES-128-GCM with the gso module parameter off, "quic-nogso") and ngtcp2 (gtlsserver -> gtlsclient download of a file as large
-#     as what our QUIC moved at that write size);
+#     as what our QUIC moved at that write size); and QUIC AES-128-GCM
+#     over the simulated offload NIC (quicsim.ko, a port in each
+#     namespace beside the veth) with the crypto offload on ("quic-hw")
+#     and off ("quic-sim"): under emulation its "hardware" is the same
+#     CPU, so their ratio shows what the offload path costs the stack,
+#     not what a NIC would save;
 #   - handshakes per second (quic_perf --handshakes): TCP, kTLS, QUIC;
 #   - 1-byte ping-pong latency (p50/p99): TCP, kTLS, QUIC;
 #   - kernel memory per idle QUIC connection: slab growth (/proc/slabinfo,
@@ -118,8 +123,10 @@ table() { echo "# $*"; }
 
 cleanup() {
 	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null && wait "$SRV_PID"
+	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2> /dev/null && wait "$SIM_PID"
 	[ -n "$gso_old" ] && echo "$gso_old" > "$gso_param"
 	topo_cleanup
+	[ -n "$SIM_ADDR" ] && rmmod quicsim
 	rm -rf "$work"
 }
 
@@ -147,10 +154,66 @@ perf_server_up "$srv_log"
 grep -q '^Server listening on .*quic' "$srv_log" ||
 	{ problem "quic_perf server did not start: $(tail -2 "$srv_log")"; exit 1; }
 note "topology and server up"
+sim_setup || SIM_ADDR=
 
-# client ARGS...: quic_perf -J against the server; JSON on stdout.
+# The quicsim cable beside the veth, with a second server on it: sets
+# SIM_ADDR (the server's address there) and SIM_PID, or says why not.
+SIM_ADDR=
+SIM_PID=
+sim_dbg=/sys/kernel/debug/quicsim
+sim_setup() {
+	local ko=$QUIC_REPO/drivers/net/quic_offload/quicsim.ko d1 d2
+	mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs debugfs /sys/kernel/debug
+	module_loaded quicsim && rmmod quicsim
+	insmod "$ko" ports=2 || { problem "insmod quicsim.ko"; return 1; }
+	SIM_ADDR=198.18.2.2
+	d1=$(cat $sim_dbg/port0/ifname)
+	d2=$(cat $sim_dbg/port1/ifname)
+	ip link set "$d1" netns "$NS1" && ip link set "$d2" netns "$NS2" &&
+	ip -n "$NS1" addr add 198.18.2.1/24 dev "$d1" &&
+	ip -n "$NS2" addr add $SIM_ADDR/24 dev "$d2" &&
+	ip -n "$NS1" link set "$d1" up && ip -n "$NS2" link set "$d2" up ||
+		{ problem "quicsim ports into the namespaces"; return 1; }
+	SIM_DEVS=("$d1" "$d2")
+	ip netns exec "$NS2" "$perf_bin" -s -B "$SIM_ADDR" -p $port \
+		--cert "$creds/server-cert.pem" --key "$creds/server-key.pem" \
+		> "$work/sim-server.log" 2>&1 &
+	SIM_PID=$!
+	perf_server_up "$work/sim-server.log" ||
+		{ problem "quic_perf server on quicsim did not start"; return 1; }
+}
+
+# sim_offload on|off: quic-offload on both quicsim ports
+sim_offload() {
+	local i ns
+	for i in 0 1; do
+		ns=NS$((i + 1))
+		ip netns exec "${!ns}" ethtool -K "${SIM_DEVS[$i]}" \
+			quic-offload "$1" 2> /dev/null ||
+			ip netns exec "${!ns}" ethtool --set-priv-flags \
+				"${SIM_DEVS[$i]}" quic-offload "$1" || return 1
+	done
+}
+
+# sim_throughput NAME on|off SIZE: one QUIC AES-128-GCM row over quicsim;
+# with the offload on, the ports must have sealed packets.
+sim_throughput() {
+	local name=$1 mode=$2 size=$3 t0
+	sim_offload "$mode" || { problem "quic-offload $mode on quicsim"; return 1; }
+	t0=$(cat $sim_dbg/port0/tx_encrypted)
+	DST=$SIM_ADDR throughput "$name" aes-128-gcm "$size" --quic \
+		--cipher aes128
+	if [ "$mode" = on ] && [ "$(cat $sim_dbg/port0/tx_encrypted)" = "$t0" ]; then
+		problem "$name $size: the quicsim port sealed nothing"
+	fi
+	sim_offload on
+}
+
+# client ARGS...: quic_perf -J against the server ($DST, default the
+# veth's); JSON on stdout.
 client() {
-	in_ns "$NS1" timeout -k 5 120 "$perf_bin" -c "$ADDR2_V4" -p $port \
+	in_ns "$NS1" timeout -k 5 120 "$perf_bin" -c "${DST:-$ADDR2_V4}" -p $port \
 		--ca "$creds/ca-cert.pem" -J "$@" 2> "$work/client.err"
 }
 
@@ -389,6 +452,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
 			throughput quic-nogso aes-128-gcm "$size" --quic --cipher aes128
 			set_gso 1
 		fi
+		if [ -n "$SIM_ADDR" ]; then
+			sim_throughput quic-hw on "$size"
+			sim_throughput quic-sim off "$size"
+		fi
 		# ngtcp2 moves what our QUIC moved at this size in this round.
 		qbytes=$(awk -v s="$size" '$1 == "quic" && $2 == "aes-128-gcm" && $3 == s { b = $5 } END { print b }' "$runs")
 		ngtcp2 "$size" "${qbytes:-0}"
@@ -429,6 +496,9 @@ awk '
 			r[i] = b > 0 ? sprintf("%.2f", m[i] / b) : "0.00"
 			printf "# %-9s %-18s %5s %10.1f %7sx %6s  %s\n", t[i], c[i], s[i], m[i], r[i], c[i] == "none" ? "tcp" : "ktls", runs[i]
 		}
+		for (i = 1; i <= n; i++)
+			if (t[i] == "quic-hw" && v["quic-sim aes-128-gcm " s[i]] > 0)
+				printf "# quicsim offload on/off %s: %.2fx\n", s[i], m[i] / v["quic-sim aes-128-gcm " s[i]]
 		for (i = 1; i <= n; i++)
 			if (t[i] == "ngtcp2" && v["quic aes-128-gcm " s[i]] != "" && m[i] > 0)
 				printf "# quic/ngtcp2 %s: %.2fx\n", s[i], v["quic aes-128-gcm " s[i]] / m[i]

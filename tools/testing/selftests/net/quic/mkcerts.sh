@@ -7,8 +7,9 @@
 #   DIR/ca-key.pem, DIR/ca-cert.pem           a throw-away test CA
 #   DIR/server-key.pem, DIR/server-cert.pem   "quic.test", signed by the CA,
 #                                             SAN dNSName quic.test and the
-#                                             server addresses 198.18.0.2 and
-#                                             2001:db8::2
+#                                             server addresses 198.18.0.2,
+#                                             2001:db8::2 and 198.18.2.2
+#                                             (the bench's quicsim server)
 #   DIR/psk.txt                               "quic-test:<64 hex digits>"
 #
 # ECDSA P-256 keys: quick to make and to use under an emulated CPU.
@@ -50,6 +51,7 @@ $activation
 dns_name = "quic.test"
 ip_address = "198.18.0.2"
 ip_address = "2001:db8::2"
+ip_address = "198.18.2.2"
 tls_www_server
 signing_key
 EOF
