@@ -154,7 +154,6 @@ perf_server_up "$srv_log"
 grep -q '^Server listening on .*quic' "$srv_log" ||
 	{ problem "quic_perf server did not start: $(tail -2 "$srv_log")"; exit 1; }
 note "topology and server up"
-sim_setup || SIM_ADDR=
 
 # The quicsim cable beside the veth, with a second server on it: sets
 # SIM_ADDR (the server's address there) and SIM_PID, or says why not.
@@ -429,6 +428,7 @@ median_rows() {
 		}' "$runs" > "$rows"
 }
 
+sim_setup || SIM_ADDR=
 note "bench: mode $MODE, $SECS s per throughput run, $ROUNDS rounds, sizes ${SIZES[*]}, $(nproc) CPUs, kernel $(uname -r)"
 if ! [[ $ROUNDS =~ ^[1-9][0-9]*$ ]]; then
 	problem "BENCH_ROUNDS=$ROUNDS is not a positive number: one round"

@@ -181,6 +181,8 @@ bench_smoke() {
 		'quic aes-128-gcm 64K [0-9]+\.[0-9] [0-9]+\.[0-9]{2}x' \
 		'quic none 64K [0-9]+\.[0-9] [0-9]+\.[0-9]{2}x' \
 		'ngtcp2 aes-128-gcm 64K [0-9]+\.[0-9] [0-9]+\.[0-9]{2}x' \
+		'quic-hw aes-128-gcm 64K [0-9]+\.[0-9] [0-9]+\.[0-9]{2}x' \
+		'quic-sim aes-128-gcm 64K [0-9]+\.[0-9] [0-9]+\.[0-9]{2}x' \
 		'handshakes quic [0-9]+\.[0-9]' 'handshakes ktls [0-9]+\.[0-9]' \
 		'memory quic [0-9]+'; do
 		grep -qE "^RESULT $want\$" "$out" ||
