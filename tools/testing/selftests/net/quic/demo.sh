@@ -9,9 +9,7 @@
 SUITE=demo
 . "$(dirname "$0")/lib.sh"
 xfer=$SELFTEST_BIN/xfer
-ko=$QUIC_REPO/drivers/net/quic_offload/quicsim.ko
-dbg=/sys/kernel/debug/quicsim
-require "$xfer" "$ko" certtool
+require "$xfer" "$quicsim_ko" certtool
 
 creds=$(mktemp -d)
 "$(dirname "$0")/mkcerts.sh" "$creds" > /dev/null || {
@@ -19,10 +17,7 @@ creds=$(mktemp -d)
 	tap_done
 }
 echo "== kernel $(uname -r); module: $(grep '^quic ' /proc/modules)"
-mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
-insmod "$ko" ports=2 || { tap_fail "insmod quicsim.ko"; tap_done; }
-dev1=$(cat $dbg/port0/ifname)
-dev2=$(cat $dbg/port1/ifname)
+quicsim_load
 trap 'topo_cleanup; rmmod quicsim' EXIT
 quicsim_topology "$dev1" "$dev2" || { tap_fail "topology"; tap_done; }
 echo "== hosts: $NS1 ($ADDR1_V4) <-quicsim $dev1:$dev2-> $NS2 ($ADDR2_V4), quic-offload on"

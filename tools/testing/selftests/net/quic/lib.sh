@@ -93,6 +93,31 @@ topo_two_hosts() {
 	fi
 }
 
+quicsim_ko=$QUIC_REPO/drivers/net/quic_offload/quicsim.ko
+dbg=/sys/kernel/debug/quicsim
+
+# quicsim_load: a fresh quicsim.ko with two ports, port 0 as $dev1 and
+# port 1 as $dev2; on failure one TAP failure and exit.
+quicsim_load() {
+	mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs debugfs /sys/kernel/debug
+	module_loaded quicsim && rmmod quicsim
+	if ! insmod "$quicsim_ko" ports=2; then
+		tap_fail "insmod quicsim.ko ports=2"
+		tap_done
+	fi
+	dev1=$(cat "$dbg/port0/ifname")
+	dev2=$(cat "$dbg/port1/ifname")
+}
+
+# quicsim_cleanup: the EXIT trap of a quicsim test using xfer_lib.sh
+quicsim_cleanup() {
+	stop_server
+	topo_cleanup
+	module_loaded quicsim && rmmod quicsim
+	rm -rf "$work"
+}
+
 # quicsim_move DEV1 DEV2: the two namespaces, with quicsim ports DEV1 in
 # $NS1 and DEV2 in $NS2 (down)
 quicsim_move() {

@@ -29,9 +29,7 @@ SUITE=offload
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 xfer=$SELFTEST_BIN/xfer
-ko=$QUIC_REPO/drivers/net/quic_offload/quicsim.ko
-require "$xfer" "$ko" psktool ip ethtool dumpcap tshark timeout
-dbg=/sys/kernel/debug/quicsim
+require "$xfer" "$quicsim_ko" psktool ip ethtool dumpcap tshark timeout
 T=$(scaled 60)
 work=$(mktemp -d /tmp/quic-offload.XXXXXX)
 psk=$work/psk.txt
@@ -45,23 +43,13 @@ VETH2_V4=198.18.1.2
 
 cleanup() {
 	cap_stop
-	stop_server
-	topo_cleanup
-	module_loaded quicsim && rmmod quicsim
-	rm -rf "$work"
+	quicsim_cleanup
 }
 trap cleanup EXIT
 exec 3>&1
 
-mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
-module_loaded quicsim && rmmod quicsim
 test_psk "$psk" "$work"
-if ! insmod "$ko" ports=2; then
-	tap_fail "insmod quicsim.ko ports=2"
-	tap_done
-fi
-dev1=$(cat "$dbg/port0/ifname")
-dev2=$(cat "$dbg/port1/ifname")
+quicsim_load
 
 topology() {
 	quicsim_topology "$dev1" "$dev2" || return 1
@@ -286,25 +274,23 @@ reroute() {
 }
 run "the route moves to a veth: the fallback seals what was built" reroute
 
-fail_add() {
-	echo 1 > "$dbg/port0/fail_add"
+# refused PORT KNOB: the next call that KNOB names (fail_add,
+# fail_set_keys) fails on port PORT (0: the client's, 1: the server's);
+# that side's connection stays in software, the other's is offloaded.
+refused() {
+	local mine=ns$(($1 + 1)) other=ns$((2 - $1))
+	echo 1 > "$dbg/port$1/$2"
 	snap > "$work/before"
-	transfer failadd "$ADDR2_V4" 1 --streams 4 --bytes 262144 || return 1
+	transfer "$2" "$ADDR2_V4" 1 --streams 4 --bytes 262144 || return 1
 	snap > "$work/after"
-	expect ns1.QuicOffloadConns -eq 0 && expect ns2.QuicOffloadConns -eq 1 &&
-		expect ns1.QuicInUnauthentic -eq 0
+	expect "$mine.QuicOffloadConns" -eq 0 &&
+		expect "$other.QuicOffloadConns" -eq 1 &&
+		expect "$mine.QuicInUnauthentic" -eq 0
 }
-run "a device refusing the connection leaves that side in software" fail_add
-
-fail_keys() {
-	echo 1 > "$dbg/port1/fail_set_keys"
-	snap > "$work/before"
-	transfer failkeys "$ADDR2_V4" 1 --streams 4 --bytes 262144 || return 1
-	snap > "$work/after"
-	expect ns2.QuicOffloadConns -eq 0 && expect ns1.QuicOffloadConns -eq 1 &&
-		expect ns2.QuicInUnauthentic -eq 0
-}
-run "a device refusing the keys leaves that side in software" fail_keys
+run "a device refusing the connection leaves that side in software" \
+	refused 0 fail_add
+run "a device refusing the keys leaves that side in software" \
+	refused 1 fail_set_keys
 
 check "the device contexts are gone at the end" contexts_gone
 

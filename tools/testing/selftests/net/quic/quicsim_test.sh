@@ -15,9 +15,7 @@ SUITE=quicsim
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 xfer=$SELFTEST_BIN/xfer
-ko=$QUIC_REPO/drivers/net/quic_offload/quicsim.ko
-require "$xfer" "$ko" psktool ip ping timeout
-dbg=/sys/kernel/debug/quicsim
+require "$xfer" "$quicsim_ko" psktool ip ping timeout
 T=$(scaled 60)
 work=$(mktemp -d /tmp/quic-quicsim.XXXXXX)
 psk=$work/psk.txt
@@ -27,24 +25,11 @@ SRV_TIMEOUT=$((T + 10))
 # shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/xfer_lib.sh"
 
-cleanup() {
-	stop_server
-	topo_cleanup
-	module_loaded quicsim && rmmod quicsim
-	rm -rf "$work"
-}
-trap cleanup EXIT
+trap quicsim_cleanup EXIT
 exec 3>&1
 
-mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
-module_loaded quicsim && rmmod quicsim
 test_psk "$psk" "$work"
-if ! insmod "$ko" ports=2; then
-	tap_fail "insmod quicsim.ko ports=2"
-	tap_done
-fi
-dev1=$(cat "$dbg/port0/ifname")
-dev2=$(cat "$dbg/port1/ifname")
+quicsim_load
 
 # The two-host topology of lib.sh, over the quicsim cable.
 topo_quicsim() {
