@@ -32,7 +32,9 @@
  *   that phase yet, a forgery) it passes on exactly as it arrived,
  *   unmarked: the stack opens it in software. The full packet number is
  *   decoded against the larger of the device's own largest opened and
- *   quic_offload_rx_pn_ref().
+ *   quic_offload_rx_pn_ref(). The stack takes skb->decrypted for every
+ *   datagram of a GRO skb: a driver must not let opened and unopened
+ *   datagrams be merged into one.
  */
 #ifndef _NET_QUIC_OFFLOAD_H
 #define _NET_QUIC_OFFLOAD_H
