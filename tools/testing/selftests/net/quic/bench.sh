@@ -126,7 +126,7 @@ cleanup() {
 	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2> /dev/null && wait "$SIM_PID"
 	[ -n "$gso_old" ] && echo "$gso_old" > "$gso_param"
 	topo_cleanup
-	[ -n "$SIM_ADDR" ] && rmmod quicsim
+	module_loaded quicsim && rmmod quicsim
 	rm -rf "$work"
 }
 
@@ -181,6 +181,14 @@ sim_setup() {
 	SIM_PID=$!
 	perf_server_up "$work/sim-server.log" ||
 		{ problem "quic_perf server on quicsim did not start"; return 1; }
+}
+
+# sim_teardown: the quicsim server and ports go, before the measurements
+# that count sockets and memory
+sim_teardown() {
+	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2> /dev/null && wait "$SIM_PID"
+	SIM_PID=
+	module_loaded quicsim && rmmod quicsim
 }
 
 # sim_offload on|off: quic-offload on both quicsim ports
@@ -462,6 +470,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	done
 done
 median_rows
+sim_teardown
 [ "$MODE" = smoke ] || handshakes tcp --tcp
 handshakes ktls --ktls --cipher aes128
 handshakes quic --quic --cipher aes128

@@ -248,14 +248,18 @@ reroute() {
 		-a "$ADDR2_V4" -p "$port" --psk "$psk" --timeout "$T" \
 		--one-stream 1048576 --pause-after 131072 --pause 3000 \
 		> "$work/$name.cli" 2>&1 &
-	local cli=$!
+	local cli=$! c0 t0=$SECONDS waited= diag
+	c0=$(awk '$1 == "ns1.QuicOffloadConns" { print $2 }' "$work/before")
 	for _ in $(seq 200); do
-		[ "$(quic_counter "$NS1" QuicOffloadConns)" -gt \
-		  "$(awk '$1 == "ns1.QuicOffloadConns" { print $2 }' "$work/before")" ] &&
+		if [ "$(quic_counter "$NS1" QuicOffloadConns)" -gt "$c0" ]; then
+			waited=$((SECONDS - t0))
 			break
+		fi
+		kill -0 "$cli" 2> /dev/null || break
 		sleep 0.05
 	done
 	ip -n "$NS1" route add "$ADDR2_V4/32" via $VETH2_V4 dev veth1 || ok=1
+	diag="route to the server: $(ip -n "$NS1" route get "$ADDR2_V4" | head -1); offloaded after ${waited:-(not seen)} s"
 	wait "$cli"
 	rc=$?
 	ip -n "$NS1" route del "$ADDR2_V4/32"
@@ -264,12 +268,14 @@ reroute() {
 	snap > "$work/after"
 	[ "$rc" = 0 ] || { echo "client exit $rc: $(why "$work/$name.cli")"; return 1; }
 	[ "$ok" = 0 ] || { echo "server failed or route not added"; return 1; }
+	[ -n "$waited" ] ||
+		{ echo "the client's connection was not seen offloaded while it ran; $diag"; return 1; }
 	expect ns1.QuicOffloadConns -eq 1 || ok=1
 	expect ns1.QuicOffloadTxFallback -gt 0 || ok=1
 	for k in ns2.QuicInUnauthentic ns1.QuicOffloadDrops; do
 		expect "$k" -eq 0 || ok=1
 	done
-	echo "fallback sealed $(delta ns1.QuicOffloadTxFallback) packets"
+	echo "fallback sealed $(delta ns1.QuicOffloadTxFallback) packets; $diag"
 	return $ok
 }
 run "the route moves to a veth: the fallback seals what was built" reroute
