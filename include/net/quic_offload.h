@@ -142,6 +142,7 @@ int quic_offload_register(struct net_device *dev,
 			  const struct quic_offload_ops *ops);
 void quic_offload_unregister(struct net_device *dev);
 struct quic_offload_ctx *quic_offload_tx_ctx(const struct sk_buff *skb);
+bool quic_offload_pn_decode(u64 largest, u32 truncated, u32 pn_len, u64 *pn);
 
 /**
  * quic_offload_tx_pn_ref() - reference for decoding a sent packet number
@@ -166,29 +167,6 @@ static inline u64 quic_offload_tx_pn_ref(const struct quic_offload_ctx *ctx)
 static inline u64 quic_offload_rx_pn_ref(const struct quic_offload_ctx *ctx)
 {
 	return READ_ONCE(ctx->rx_largest);
-}
-
-/**
- * quic_offload_pn_decode() - full packet number (RFC 9000 A.3)
- * @largest: reference: the largest number known, U64_MAX for none
- * @truncated: the packet number field's value
- * @pn_len: its length, 1 to 4
- *
- * Return: the packet number closest to @largest + 1 whose low
- * @pn_len bytes are @truncated.
- */
-static inline u64 quic_offload_pn_decode(u64 largest, u32 truncated,
-					 u32 pn_len)
-{
-	u64 win = 1ULL << (pn_len * 8), hwin = win / 2;
-	u64 expected = largest + 1;
-	u64 candidate = (expected & ~(win - 1)) | truncated;
-
-	if (candidate + hwin <= expected && candidate < (1ULL << 62) - win)
-		return candidate + win;
-	if (candidate > expected + hwin && candidate >= win)
-		return candidate - win;
-	return candidate;
 }
 
 #endif /* _NET_QUIC_OFFLOAD_H */

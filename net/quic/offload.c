@@ -35,6 +35,7 @@
 #include "conn.h"
 #include "crypto.h"
 #include "offload.h"
+#include "pnum.h"
 #include "proc.h"
 
 #define QUIC_OFFLOAD_POSSIBLE	(IS_ENABLED(CONFIG_SKB_DECRYPTED) && \
@@ -360,9 +361,10 @@ static int quic_offload_seal(struct quic_offload *o, struct quic_crypto *fb,
 	hdr_len = pn_offset + pn_len;
 	if (len < hdr_len + QUIC_TAG_LEN)
 		return -EINVAL;
-	pn = quic_offload_pn_decode(quic_offload_tx_pn_ref(&o->ctx),
+	if (!quic_offload_pn_decode(quic_offload_tx_pn_ref(&o->ctx),
 				    quic_hp_pn_get(pkt + pn_offset, pn_len),
-				    pn_len);
+				    pn_len, &pn))
+		return -EINVAL;
 	return quic_crypto_encrypt(fb, pkt, hdr_len, pn_offset, pn_len,
 				   len - hdr_len - QUIC_TAG_LEN, pn);
 }
@@ -485,6 +487,29 @@ static bool quic_offload_skb_opened(const struct sk_buff *skb)
 
 #endif /* QUIC_OFFLOAD_POSSIBLE */
 EXPORT_SYMBOL_GPL(quic_offload_tx_ctx);
+
+/**
+ * quic_offload_pn_decode() - full packet number (RFC 9000 A.3), for drivers
+ * @largest: reference: quic_offload_tx_pn_ref(), or the larger of the
+ *	device's own largest opened and quic_offload_rx_pn_ref(); U64_MAX
+ *	for none
+ * @truncated: the packet number field's value
+ * @pn_len: its length, 1 to 4
+ * @pn: the packet number closest to @largest + 1 whose low @pn_len bytes
+ *	are @truncated
+ *
+ * The stack's own decoder (pnum.c), so that a device and the stack can
+ * never disagree on a packet's number.
+ *
+ * Return: false for a length outside 1 to 4, a field wider than it, or a
+ * number beyond 2^62 - 1: no valid packet has it.
+ */
+bool quic_offload_pn_decode(u64 largest, u32 truncated, u32 pn_len, u64 *pn)
+{
+	return pn_len <= QUIC_PN_LEN_MAX &&
+	       quic_pnum_decode(largest, truncated, pn_len, pn);
+}
+EXPORT_SYMBOL_GPL(quic_offload_pn_decode);
 
 static struct quic_offload *quic_offload_get(struct sock *sk)
 {

@@ -411,8 +411,9 @@ static int quicsim_seal(struct quicsim_conn *conn, u8 *pkt, unsigned int len)
 	pn_len = quicsim_pn_len(pkt[0]);
 	hdr_len = pn_off + pn_len;
 	truncated = quicsim_pn_read(pkt + pn_off, pn_len);
-	pn = quic_offload_pn_decode(quic_offload_tx_pn_ref(ctx), truncated,
-				    pn_len);
+	if (!quic_offload_pn_decode(quic_offload_tx_pn_ref(ctx), truncated,
+				    pn_len, &pn))
+		return -EINVAL;
 	err = quicsim_aead(key, pkt, hdr_len,
 			   len - hdr_len - QUIC_OFFLOAD_TAG_LEN, pn, true);
 	if (err)
@@ -481,9 +482,10 @@ static int quicsim_open(struct quicsim_conn *conn, u8 *pkt, unsigned int len,
 					[quicsim_key_phase(pkt[0])]);
 	if (!key)
 		return -ENOKEY;
-	*pn = quic_offload_pn_decode(quicsim_rx_pn_ref(conn),
-				     quicsim_pn_read(pkt + pn_off, pn_len),
-				     pn_len);
+	if (!quic_offload_pn_decode(quicsim_rx_pn_ref(conn),
+				    quicsim_pn_read(pkt + pn_off, pn_len),
+				    pn_len, pn))
+		return -EBADMSG;
 	err = quicsim_aead(key, pkt, hdr_len, len - hdr_len, *pn, false);
 	if (err)
 		return err;
