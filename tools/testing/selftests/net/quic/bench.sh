@@ -192,16 +192,7 @@ sim_teardown() {
 }
 
 # sim_offload on|off: quic-offload on both quicsim ports
-sim_offload() {
-	local i ns
-	for i in 0 1; do
-		ns=NS$((i + 1))
-		ip netns exec "${!ns}" ethtool -K "${SIM_DEVS[$i]}" \
-			quic-offload "$1" 2> /dev/null ||
-			ip netns exec "${!ns}" ethtool --set-priv-flags \
-				"${SIM_DEVS[$i]}" quic-offload "$1" || return 1
-	done
-}
+sim_offload() { quicsim_offload "${SIM_DEVS[0]}" "${SIM_DEVS[1]}" "$1"; }
 
 # sim_throughput NAME on|off SIZE: one QUIC AES-128-GCM row over quicsim;
 # with the offload on, the ports must have sealed packets.

@@ -118,6 +118,20 @@ quicsim_cleanup() {
 	rm -rf "$work"
 }
 
+# quicsim_offload DEV1 DEV2 on|off: quic-offload on quicsim ports DEV1 (in
+# $NS1) and DEV2 (in $NS2): the ethtool feature, else the private flag
+quicsim_offload() {
+	local dev ns
+	for dev in "$1:$NS1" "$2:$NS2"; do
+		ns=${dev#*:}
+		dev=${dev%%:*}
+		ip netns exec "$ns" ethtool -K "$dev" quic-offload "$3" \
+			2> /dev/null ||
+			ip netns exec "$ns" ethtool --set-priv-flags "$dev" \
+				quic-offload "$3" || return 1
+	done
+}
+
 # quicsim_move DEV1 DEV2: the two namespaces, with quicsim ports DEV1 in
 # $NS1 and DEV2 in $NS2 (down)
 quicsim_move() {

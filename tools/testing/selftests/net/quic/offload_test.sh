@@ -212,22 +212,13 @@ wire_ciphertext() {
 run "the cable carries ciphertext tshark decrypts with the key log" \
 	wire_ciphertext
 
-# offload_set DEV NS on|off: the ethtool feature, else the private flag
-offload_set() {
-	ip netns exec "$2" ethtool -K "$1" quic-offload "$3" 2> /dev/null ||
-		ip netns exec "$2" ethtool --set-priv-flags "$1" \
-			quic-offload "$3"
-}
-
 offload_off() {
 	local ok=0 k
-	offload_set "$dev1" "$NS1" off && offload_set "$dev2" "$NS2" off ||
-		return 1
+	quicsim_offload "$dev1" "$dev2" off || return 1
 	snap > "$work/before"
 	transfer off "$ADDR2_V4" 1 --streams 10 --bytes 262144 || ok=1
 	snap > "$work/after"
-	offload_set "$dev1" "$NS1" on
-	offload_set "$dev2" "$NS2" on
+	quicsim_offload "$dev1" "$dev2" on
 	for k in port0.tx_encrypted port1.tx_encrypted port0.rx_decrypted \
 		 port1.rx_decrypted ns1.QuicOffloadConns ns2.QuicOffloadConns \
 		 ns1.QuicOffloadRxPackets ns2.QuicOffloadRxPackets; do
