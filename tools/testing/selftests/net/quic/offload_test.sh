@@ -111,10 +111,12 @@ offloaded_echo() {
 		expect "$k" -eq 1 || ok=1
 	done
 	for k in ns1.QuicOffloadTxFallback ns2.QuicOffloadTxFallback \
-		 ns1.QuicOffloadDrops ns2.QuicOffloadDrops \
-		 ns1.QuicInUnauthentic ns2.QuicInUnauthentic \
-		 port0.rx_auth_fail port1.rx_auth_fail; do
+		 ns1.QuicOffloadDrops ns2.QuicOffloadDrops; do
 		expect "$k" -eq 0 || ok=1
+	done
+	for k in ns1.QuicInUnauthentic ns2.QuicInUnauthentic \
+		 port0.rx_auth_fail port1.rx_auth_fail; do
+		expect "$k" -le "${UNAUTH_MAX:-0}" || ok=1
 	done
 	echo "sealed $(delta port0.tx_encrypted) + $(delta port1.tx_encrypted), opened $(delta port0.rx_decrypted) + $(delta port1.rx_decrypted) packets"
 	return $ok
@@ -127,8 +129,12 @@ run "ChaCha20-Poly1305 echo, IPv6, offloaded both ways" \
 	offloaded_echo chacha "$ADDR2_V6" --streams 10 --bytes 262144 \
 	--cipher chacha20
 
+# A packet of the previous key phase arriving after its keys were
+# replaced (about three PTOs after the switch) fails to open on both
+# device and stack, as RFC 9001 6.5 allows: one was seen in one run of
+# five; a few are tolerated here, none elsewhere.
 key_updates() {
-	offloaded_echo keyupd "$ADDR2_V4" --one-stream 2097152 \
+	UNAUTH_MAX=3 offloaded_echo keyupd "$ADDR2_V4" --one-stream 2097152 \
 		--key-update 262144 || return 1
 	expect port0.keys_installed -gt 4 && expect port1.keys_installed -gt 4
 }
