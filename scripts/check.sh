@@ -89,6 +89,9 @@ run_vm() {
 }
 
 # Number the TAP lines, count them, and fail on any failure or on nothing run.
+# Each failure is repeated at the end, as a comment, with the first
+# diagnostic lines that followed it, so that a log cut to its tail (CI)
+# still says why.
 number_tap() {
 	awk '
 	/^ok( |$)/ || /^not ok( |$)/ {
@@ -98,15 +101,31 @@ number_tap() {
 		sub(/^- */, "")
 		line = (ok ? "ok " : "not ok ") n " - " $0
 		print line
-		if (!ok) failed++
-		else if ($0 ~ /# *SKIP/) skipped++
-		else passed++
+		if (!ok) {
+			failed++
+			why[failed] = "# " line
+			ndiag = 0
+		} else if ($0 ~ /# *SKIP/) {
+			skipped++
+		} else {
+			passed++
+		}
+		in_failure = !ok
 		fflush()
 		next
 	}
-	/^#/ { print; fflush(); next }
-	{ print "# " $0; fflush() }
+	/^#/ { print; fflush(); note($0); next }
+	{ print "# " $0; fflush(); note("# " $0) }
+	function note(l) {
+		if (in_failure && ndiag++ < 8)
+			why[failed] = why[failed] "\n" l
+	}
 	END {
+		if (failed) {
+			print "# failures, each with the lines that followed it:"
+			for (i = 1; i <= failed; i++)
+				print why[i]
+		}
 		print "1.." n
 		printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped
 		exit (failed > 0 || n == 0) ? 1 : 0

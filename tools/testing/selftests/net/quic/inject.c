@@ -2528,7 +2528,7 @@ static void lc_bad_version(struct lsn *l)
 static void lc_dcid_len(struct lsn *l, u8 len)
 {
 	static u8 p[MIN_INITIAL];
-	u8 dcid[32];
+	u8 dcid[255];	/* the longest a DCID Length byte can say */
 
 	rnd(dcid, sizeof(dcid));
 	junk_long(p, sizeof(p), 0, QUIC_VERSION_1, dcid, len, true);
