@@ -205,6 +205,33 @@ quic_counter() {
 		awk -v n="$2" '$1 == n { print $2 }'
 }
 
+# quic_counters_snap RE: the /proc/net/quic/snmp counters whose names
+# match RE (awk) in $NS1 and $NS2, as "ns1.NAME VALUE" lines, for a test's
+# $work/before and $work/after (delta, expect)
+quic_counters_snap() {
+	local p ns
+	for p in 1 2; do
+		ns=NS$p
+		ip netns exec "${!ns}" cat /proc/net/quic/snmp |
+			awk -v p="ns$p" -v re="$1" '$1 ~ re { print p "." $1, $2 }'
+	done
+}
+
+# delta KEY: how much KEY grew between $work/before and $work/after
+delta() {
+	awk -v k="$1" '$1 == k { v[FILENAME] = $2 }
+		END { print v[ARGV[2]] - v[ARGV[1]] }' "$work/before" "$work/after"
+}
+
+# expect KEY OP N: delta KEY compares to N (test(1) OP); says so if not
+expect() {
+	local d
+	d=$(delta "$1")
+	test "$d" "$2" "$3" && return 0
+	echo "$1 grew by $d, expected $2 $3"
+	return 1
+}
+
 # quic_counter_is NS NAME VALUE: counter NAME is VALUE (says what it is)
 quic_counter_is() {
 	local n

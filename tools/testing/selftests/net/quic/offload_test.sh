@@ -72,26 +72,7 @@ snap() {
 			echo "port$p.$c $(dev_count $p $c)"
 		done
 	done
-	for p in 1 2; do
-		local ns=NS$p
-		ip netns exec "${!ns}" cat /proc/net/quic/snmp |
-			awk -v p="ns$p" '$1 ~ /^Quic(Offload|InUnauthentic)/ { print p "." $1, $2 }'
-	done
-}
-
-# delta KEY: how much KEY grew between $work/before and $work/after
-delta() {
-	awk -v k="$1" '$1 == k { v[FILENAME] = $2 }
-		END { print v[ARGV[2]] - v[ARGV[1]] }' "$work/before" "$work/after"
-}
-
-# expect KEY OP N: delta KEY compares to N (test(1) OP); says so if not
-expect() {
-	local d
-	d=$(delta "$1")
-	test "$d" "$2" "$3" && return 0
-	echo "$1 grew by $d, expected $2 $3"
-	return 1
+	quic_counters_snap '^Quic(Offload|InUnauthentic)'
 }
 
 # offloaded_echo NAME ADDR CLIENT-ARGS...: an echo whose both sides are
