@@ -20,6 +20,7 @@
 #include "event.h"
 #include "frame.h"
 #include "offload.h"
+#include "path.h"
 #include "proc.h"
 #include "reset.h"
 #include "udp.h"
@@ -356,6 +357,7 @@ void quic_conn_destroy(struct sock *sk, bool keep_cids)
 	if (!keep_cids)
 		quic_cid_remove_all(&qs->scids);
 	quic_reset_forget(sk);
+	quic_path_free(qs);
 	quic_closing_free(sk);
 	for (i = 0; i < QUIC_SPACE_MAX; i++)
 		if (!qs->space[i]->discarded)
@@ -1305,6 +1307,9 @@ void quic_conn_arm_loss_timer(struct sock *sk)
 	 */
 	if (pto && quic_conn_amp_room(qs) < QUIC_MIN_UDP_PAYLOAD)
 		at = 0;
+	/* A path validation ends on time even with nothing to probe. */
+	if (quic_path_deadline(qs) && (!at || quic_path_deadline(qs) < at))
+		at = quic_path_deadline(qs);
 	if (!at) {
 		sk_stop_timer(sk, &qs->loss_timer);
 		return;
@@ -1382,15 +1387,19 @@ void quic_conn_speedup_handshake(struct sock *sk)
 static void quic_loss_timeout(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	bool pto;
+	bool pto, moved;
 	u64 at;
 	u8 sp;
 
-	at = quic_loss_deadline(qs, &sp, &pto);
-	if (!at)
+	/* Back at the last validated address: what waited may go there. */
+	moved = quic_path_timeout(sk);
+	if (qs->closing)
 		return;
-	if (at > quic_now_us()) {
+	at = quic_loss_deadline(qs, &sp, &pto);
+	if (!at || at > quic_now_us()) {
 		quic_conn_arm_loss_timer(sk);
+		if (moved)
+			quic_output_flush(sk);
 		return;
 	}
 	if (!pto) {
@@ -1398,6 +1407,7 @@ static void quic_loss_timeout(struct sock *sk)
 	} else {
 		qs->pto_count++;
 		quic_pto_probe_spaces(qs, sp);
+		quic_path_on_pto(qs);
 	}
 	quic_output_flush(sk);
 }
@@ -1455,6 +1465,18 @@ static void quic_idle_timeout(struct sock *sk)
 	/* RFC 9000 10.1: close silently; the peer times out likewise. */
 	quic_mib_inc(sock_net(sk), QUIC_MIB_IDLE_TIMEOUTS);
 	quic_conn_enter_closed(sk, ETIMEDOUT);
+}
+
+/**
+ * quic_conn_abandon() - end the connection silently, sending nothing
+ * @sk: socket, locked
+ *
+ * For a peer that cannot be reached at any validated address (RFC 9000
+ * 9.3.2); the user sees ECONNRESET.
+ */
+void quic_conn_abandon(struct sock *sk)
+{
+	quic_conn_enter_closed(sk, ECONNRESET);
 }
 
 typedef void (*quic_timeout_fn)(struct sock *sk);

@@ -152,8 +152,10 @@ int quic_stream_open_wait(struct sock *sk, s64 id, long *timeo,
 			  struct quic_stream **sp);
 
 /* frames.c */
+struct quic_rx_path;
 int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
-			u32 len, bool *ack_eliciting);
+			u32 len, bool *ack_eliciting,
+			struct quic_rx_path *path);
 
 /* conn.c */
 void quic_conn_module_init(void);
@@ -172,6 +174,7 @@ void quic_key_update_on_rx(struct sock *sk, bool key_update, u8 key_phase);
 void quic_key_update_on_ack(struct sock *sk, u64 largest);
 void quic_conn_destroy(struct sock *sk, bool keep_cids);
 void quic_conn_error(struct sock *sk, u64 errcode, u64 frame);
+void quic_conn_abandon(struct sock *sk);
 void quic_conn_peer_closed(struct sock *sk);
 void quic_conn_check_established(struct sock *sk);
 void quic_conn_discard_space(struct sock *sk, u8 space);

@@ -11,6 +11,7 @@
 #include "datagram.h"
 #include "event.h"
 #include "frame.h"
+#include "path.h"
 
 /*
  * A frame handler returns 0, a transport error code to close with, or
@@ -285,6 +286,13 @@ static u32 quic_rx_ignore(struct sock *sk, u8 space,
 	return 0;
 }
 
+static u32 quic_rx_path_response(struct sock *sk, u8 space,
+				 const struct quic_frame *f)
+{
+	quic_path_response_rcv(sk, f->path.data);
+	return 0;
+}
+
 static u32 quic_rx_close(struct sock *sk, u8 space,
 			 const struct quic_frame *f)
 {
@@ -353,9 +361,10 @@ static quic_frame_handler quic_frame_handler_for(u64 type)
 	case QUIC_FRAME_PADDING:
 	case QUIC_FRAME_PING:
 	case QUIC_FRAME_DATA_BLOCKED:
-	case QUIC_FRAME_PATH_CHALLENGE:
-	case QUIC_FRAME_PATH_RESPONSE:
+	case QUIC_FRAME_PATH_CHALLENGE:	/* answered by the caller */
 		return quic_rx_ignore;
+	case QUIC_FRAME_PATH_RESPONSE:
+		return quic_rx_path_response;
 	case QUIC_FRAME_ACK:
 	case QUIC_FRAME_ACK_ECN:
 		return quic_rx_ack;
@@ -408,6 +417,9 @@ static const enum quic_frame_pkt_type quic_space_pkt_type[QUIC_SPACE_MAX] = {
  * @payload: decrypted payload
  * @len: its length
  * @ack_eliciting: set if any frame was ack-eliciting
+ * @path: filled with what the frames say of the packet's path: whether
+ *	any was not a probing frame, and a PATH_CHALLENGE's data, which
+ *	only the caller can answer (it knows the path the packet came by)
  *
  * On the first violation the connection is closed with its error code
  * (quic_conn_error()) and the rest of the packet is ignored. A frame that
@@ -417,7 +429,7 @@ static const enum quic_frame_pkt_type quic_space_pkt_type[QUIC_SPACE_MAX] = {
  * Return: 0, -EPROTO after closing the connection, or -ENOBUFS.
  */
 int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
-			u32 len, bool *ack_eliciting)
+			u32 len, bool *ack_eliciting, struct quic_rx_path *path)
 {
 	quic_frame_handler handler;
 	struct quic_frame f;
@@ -425,6 +437,7 @@ int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 	int n;
 
 	*ack_eliciting = false;
+	memset(path, 0, sizeof(*path));
 	if (!len) {
 		/* RFC 9000 12.4: a packet with no frames. */
 		quic_conn_error(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0);
@@ -453,6 +466,13 @@ int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 		}
 		if (quic_frame_ack_eliciting(f.type))
 			*ack_eliciting = true;
+		if (!quic_frame_is_probing(f.type))
+			path->non_probing = true;
+		if (f.type == QUIC_FRAME_PATH_CHALLENGE) {
+			path->challenged = true;
+			memcpy(path->challenge, f.path.data,
+			       sizeof(path->challenge));
+		}
 		payload += n;
 		len -= n;
 	}

@@ -20,10 +20,25 @@
 #include "conn.h"
 #include "header.h"
 #include "offload.h"
+#include "path.h"
 #include "proc.h"
 #include "reset.h"
 #include "retry.h"
 #include "udp.h"
+
+/**
+ * struct quic_rx_dgram - a received datagram, as its packets see it
+ * @from: its source address
+ * @len: its length
+ * @ecn: the ECN field of its IP header (RFC 9000 13.4.1)
+ * @opened: a device opened its packet, a lone 1-RTT one (offload.c)
+ */
+struct quic_rx_dgram {
+	const union quic_addr	*from;
+	u32			len;
+	u8			ecn;
+	bool			opened;
+};
 
 /*
  * Remember where the datagram came from before it may wait in a backlog.
@@ -467,7 +482,7 @@ static int quic_packet_space(const struct quic_packet_hdr *h)
  * a short connection.
  */
 static void quic_keep_undecryptable(struct sock *sk, const u8 *pkt, u32 len,
-				    u8 level, u8 ecn)
+				    u8 level, const struct quic_rx_dgram *d)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct sk_buff *copy;
@@ -479,7 +494,8 @@ static void quic_keep_undecryptable(struct sock *sk, const u8 *pkt, u32 len,
 		return;
 	skb_put_data(copy, pkt, len);
 	quic_skb_cb(copy)->level = level;
-	quic_skb_cb(copy)->ecn = ecn;
+	quic_skb_cb(copy)->ecn = d->ecn;
+	quic_skb_cb(copy)->peer = *d->from;
 	copy->tstamp = ns_to_ktime(qs->rx_now_ns);
 	__skb_queue_tail(&qs->undecryptable, copy);
 }
@@ -568,14 +584,12 @@ static void quic_vn_rcv(struct sock *sk, const struct quic_packet_hdr *h)
 	quic_conn_version_refused(sk);
 }
 
-/*
- * Returns true if @pkt was authentic (or is kept until it can tell).
- * @opened: a device opened it (offload.c)
- */
+/* Returns true if @pkt was authentic (or is kept until it can tell). */
 static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
-			      u8 *pkt, u8 ecn, bool opened)
+			      u8 *pkt, const struct quic_rx_dgram *d)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	struct quic_rx_path path;
 	struct quic_crypto_rx ri;
 	struct quic_crypto *c;
 	bool ack_eliciting;
@@ -598,10 +612,10 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 	level = quic_space_level(space);
 	c = quic_level_crypto(qs, level);
 	if (!c || !c->rx.ready) {
-		quic_keep_undecryptable(sk, pkt, h->len, level, ecn);
+		quic_keep_undecryptable(sk, pkt, h->len, level, d);
 		return true;
 	}
-	if (quic_packet_unprotect(qs, space, pkt, h, opened, &ri)) {
+	if (quic_packet_unprotect(qs, space, pkt, h, d->opened, &ri)) {
 		/* not authentic: dropped (RFC 9001 5.2) */
 		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_UNAUTHENTIC);
 		return false;
@@ -623,18 +637,18 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 		memcpy(qs->dcid.cid.data, h->scid, h->scid_len);
 	}
 	err = quic_frames_process(sk, space, pkt + ri.hdr_len, ri.payload_len,
-				  &ack_eliciting);
-	if (!err)
-		quic_after_packet(sk, space, ri.pn, ack_eliciting, ecn);
+				  &ack_eliciting, &path);
+	if (err)
+		return true;
+	quic_after_packet(sk, space, ri.pn, ack_eliciting, d->ecn);
+	if (space == QUIC_SPACE_APP && !qs->closing)
+		quic_path_rcv(sk, d->from, d->len, ri.pn, &path);
 	return true;
 }
 
-/*
- * @ecn: the ECN field of the datagram (RFC 9000 13.4.1), for each packet
- * @opened: a device opened its packet (a lone 1-RTT one)
- */
-static void quic_input_payload(struct sock *sk, u8 *data, u32 len, u8 ecn,
-			       bool opened)
+/* The packets of one datagram, @d->len bytes at @data. */
+static void quic_input_payload(struct sock *sk, u8 *data,
+			       const struct quic_rx_dgram *d)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_datagram_iter it;
@@ -642,15 +656,15 @@ static void quic_input_payload(struct sock *sk, u8 *data, u32 len, u8 ecn,
 	bool authentic = false;
 	const u8 *pkt;
 
-	quic_datagram_iter_init(&it, data, len, QUIC_CID_LEN_DEFAULT);
+	quic_datagram_iter_init(&it, data, d->len, QUIC_CID_LEN_DEFAULT);
 	while (quic_datagram_next_packet(&it, &h, &pkt) > 0) {
-		authentic |= quic_input_packet(sk, &h, (u8 *)pkt, ecn, opened);
+		authentic |= quic_input_packet(sk, &h, (u8 *)pkt, d);
 		if (qs->closing)
 			return;
 	}
 	/* Nothing in it was ours: a Stateless Reset? (RFC 9000 10.3.1) */
-	if (!authentic && !opened)
-		quic_reset_check(sk, data, len);
+	if (!authentic && !d->opened)
+		quic_reset_check(sk, data, d->len);
 }
 
 /**
@@ -668,11 +682,15 @@ void quic_input_retry_pending(struct sock *sk)
 	__skb_queue_head_init(&retry);
 	skb_queue_splice_init(&qs->undecryptable, &retry);
 	while ((skb = __skb_dequeue(&retry))) {
+		struct quic_rx_dgram d = {
+			.from = &quic_skb_cb(skb)->peer, .len = skb->len,
+			.ecn = quic_skb_cb(skb)->ecn,
+		};
+
 		/* received then, not now (quic_keep_undecryptable()) */
 		qs->rx_now_ns = ktime_to_ns(skb->tstamp);
 		if (!qs->closing)
-			quic_input_payload(sk, skb->data, skb->len,
-					   quic_skb_cb(skb)->ecn, false);
+			quic_input_payload(sk, skb->data, &d);
 		kfree_skb(skb);
 	}
 	quic_output_flush(sk);
@@ -820,7 +838,10 @@ static void quic_input_skb(struct sock *sk, struct sk_buff *skb)
 		       !skb_zcopy(skb);
 	u32 seg = quic_skb_seg_size(skb), off, len;
 	int opened = quic_offload_rx_opened(sk, skb);
-	u8 ecn = quic_skb_cb(skb)->ecn;
+	struct quic_rx_dgram d = {
+		.from = &quic_skb_cb(skb)->peer, .ecn = quic_skb_cb(skb)->ecn,
+		.opened = opened > 0,
+	};
 	struct quic_skb_walk w;
 	u8 *p, *copy;
 
@@ -833,16 +854,17 @@ static void quic_input_skb(struct sock *sk, struct sk_buff *skb)
 		if (quic_sk(sk)->closing)
 			return;
 		len = min(seg, skb->len - off);
+		d.len = len;
 		p = private ? quic_skb_walk_span(&w, off, len) : NULL;
 		if (p) {
-			quic_input_payload(sk, p, len, ecn, opened);
+			quic_input_payload(sk, p, &d);
 			continue;
 		}
 		copy = kmalloc(len, GFP_ATOMIC);
 		if (!copy)
 			return;
 		if (!skb_copy_bits(skb, off, copy, len))
-			quic_input_payload(sk, copy, len, ecn, opened);
+			quic_input_payload(sk, copy, &d);
 		kfree(copy);
 	}
 }
@@ -865,7 +887,11 @@ static bool quic_input_process(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return false;
 	}
-	qs->amp_rx_bytes += skb->len;
+	/* RFC 9000 8.1, 9.3.1: the budget of an address not yet validated
+	 * grows with what arrives from that address alone.
+	 */
+	if (quic_addr_equal(&quic_skb_cb(skb)->peer, &qs->peer))
+		qs->amp_rx_bytes += skb->len;
 	quic_input_skb(sk, skb);
 	consume_skb(skb);
 	return !qs->closing;

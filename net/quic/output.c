@@ -25,6 +25,7 @@
 #include "frame.h"
 #include "header.h"
 #include "offload.h"
+#include "path.h"
 #include "pnum.h"
 #include "proc.h"
 #include "retry.h"
@@ -119,7 +120,8 @@ static bool quic_app_pending(struct sock *sk)
 
 	if (sk->sk_state != QUIC_SS_ESTABLISHED)
 		return false;
-	if (qs->ctrl_pending || !list_empty(&qs->streams.ctrl_list))
+	if (qs->ctrl_pending || !list_empty(&qs->streams.ctrl_list) ||
+	    quic_path_tx_pending(qs))
 		return true;
 	if (list_empty(&qs->streams.send_list) && !quic_dgram_tx_pending(sk))
 		return false;
@@ -262,6 +264,26 @@ static u32 quic_write_new_token(struct sock *sk, struct quic_pkt_builder *b)
 	f.new_token.token = token;
 	f.new_token.len = len;
 	return quic_builder_add_frame(b, &f) ? QUIC_CTRL_NEW_TOKEN : 0;
+}
+
+/*
+ * Path validation frames (path.c) first: a PATH_RESPONSE must not wait
+ * (RFC 9000 8.2.2). Neither is retransmitted: a lost challenge is
+ * followed by a fresh one, a lost response by the peer's next challenge.
+ */
+static void quic_write_path(struct sock *sk, struct quic_pkt_builder *b)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_frame f = {};
+
+	if (quic_path_take_response(qs, f.path.data)) {
+		f.type = QUIC_FRAME_PATH_RESPONSE;
+		quic_builder_add_frame(b, &f);
+	}
+	if (quic_path_take_challenge(qs, f.path.data)) {
+		f.type = QUIC_FRAME_PATH_CHALLENGE;
+		quic_builder_add_frame(b, &f);
+	}
 }
 
 /* Connection-level control frames; a bit is cleared once written. */
@@ -545,6 +567,7 @@ static void quic_write_frames(struct sock *sk, u8 space,
 	quic_write_crypto(sk, space, b);
 	if (space == QUIC_SPACE_APP &&
 	    sk->sk_state == QUIC_SS_ESTABLISHED) {
+		quic_write_path(sk, b);
 		quic_write_conn_ctrl(sk, b);
 		quic_write_stream_ctrl(sk, b);
 		if (quic_dgram_tx_pending(sk) &&
@@ -854,8 +877,16 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 	u8 pending = 0;
 
 	*plain = false;
-	if (quic_conn_amp_room(qs) < room)
-		return 0;
+	if (quic_conn_amp_room(qs) < room) {
+		/* During the handshake datagrams wait for the whole size;
+		 * the new address a client moved to (path.c) gets what the
+		 * limit allows, its PATH_CHALLENGE first (RFC 9000 8.2.1).
+		 */
+		if (!qs->handshake_confirmed ||
+		    quic_conn_amp_room(qs) < QUIC_PATH_MIN_DGRAM)
+			return 0;
+		room = quic_conn_amp_room(qs);
+	}
 	/* Asked once per space: building one packet does not give another
 	 * space something to send, and a space that has nothing any more
 	 * builds no packet.
@@ -880,8 +911,12 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 		 * padded to 1200 bytes; pad inside the last packet.
 		 */
 		pad = pad_initial && space == last;
-		/* A path MTU probe (conn.c) is one full-size packet. */
+		/* A path MTU probe (conn.c) is one full-size packet, and
+		 * so is one with path validation frames, which must show
+		 * the path carries 1200 bytes at least (8.2.1, 8.2.2).
+		 */
 		probe = space == QUIC_SPACE_APP && qs->pmtu_probe_pending;
+		pad |= space == QUIC_SPACE_APP && quic_path_tx_pending(qs);
 		*plain = space == QUIC_SPACE_APP && qs->tx_plain && !used;
 		n = quic_build_packet(sk, space, buf + used, room - used,
 				      pad || probe, *plain, quic_write_frames,

@@ -58,6 +58,10 @@ static const char * const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_OFFLOAD_RX]		= "QuicOffloadRxPackets",
 	[QUIC_MIB_OFFLOAD_FALLBACK]	= "QuicOffloadTxFallback",
 	[QUIC_MIB_OFFLOAD_DROPS]	= "QuicOffloadDrops",
+	[QUIC_MIB_PATH_MIGRATIONS]	= "QuicPathMigrations",
+	[QUIC_MIB_PATH_VALIDATED]	= "QuicPathValidated",
+	[QUIC_MIB_PATH_FAILED]		= "QuicPathFailed",
+	[QUIC_MIB_PATH_RESPONSES]	= "QuicPathResponses",
 };
 
 static struct quic_net *quic_net(const struct net *net)

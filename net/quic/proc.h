@@ -34,6 +34,10 @@ enum quic_mib_field {
 	QUIC_MIB_OFFLOAD_DROPS,		/* plaintext no one could seal, or
 					 * opened packets not ours
 					 */
+	QUIC_MIB_PATH_MIGRATIONS,	/* the peer's moves followed (9.3) */
+	QUIC_MIB_PATH_VALIDATED,	/* its new address proved (8.2) */
+	QUIC_MIB_PATH_FAILED,		/* validations given up (9.3.2) */
+	QUIC_MIB_PATH_RESPONSES,	/* PATH_RESPONSE frames sent */
 	QUIC_MIB_MAX
 };
 

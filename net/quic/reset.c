@@ -41,6 +41,7 @@
 
 #include "conn.h"
 #include "header.h"
+#include "path.h"
 #include "proc.h"
 #include "reset.h"
 #include "udp.h"
@@ -165,32 +166,6 @@ void quic_reset_forget(struct sock *sk)
 	qs->peer_reset = NULL;
 }
 
-/* Is @from (a datagram's source) @peer? IPv4 may be mapped in either. */
-static bool quic_reset_from_peer(const union quic_addr *peer,
-				 const union quic_addr *from)
-{
-	const struct in6_addr *a6;
-
-	if (peer->sa.sa_family == AF_INET6 && from->sa.sa_family == AF_INET6)
-		return peer->v6.sin6_port == from->v6.sin6_port &&
-		       ipv6_addr_equal(&peer->v6.sin6_addr,
-				       &from->v6.sin6_addr);
-	if (peer->sa.sa_family == AF_INET && from->sa.sa_family == AF_INET)
-		return peer->v4.sin_port == from->v4.sin_port &&
-		       peer->v4.sin_addr.s_addr == from->v4.sin_addr.s_addr;
-	/* one IPv4, the other (to be equal) IPv4-mapped IPv6 */
-	if (peer->sa.sa_family == AF_INET6) {
-		const union quic_addr *t = peer;
-
-		peer = from;
-		from = t;
-	}
-	a6 = &from->v6.sin6_addr;
-	return peer->v4.sin_port == from->v6.sin6_port &&
-	       ipv6_addr_v4mapped(a6) &&
-	       a6->s6_addr32[3] == peer->v4.sin_addr.s_addr;
-}
-
 /**
  * quic_reset_lookup() - the connection a datagram for no CID may reset
  * @net: its network namespace
@@ -220,7 +195,7 @@ struct sock *quic_reset_lookup(struct net *net, const struct sk_buff *skb,
 		return NULL;
 	sk = e->sk;
 	if (!net_eq(sock_net(sk), net) ||
-	    !quic_reset_from_peer(&quic_sk(sk)->peer, peer) ||
+	    !quic_addr_equal(&quic_sk(sk)->peer, peer) ||
 	    !refcount_inc_not_zero(&sk->sk_refcnt))
 		return NULL;
 	return sk;

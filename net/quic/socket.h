@@ -28,6 +28,7 @@
 
 struct quic_udp_sock;
 struct quic_offload;
+struct quic_path;
 
 /* Local or remote address of a QUIC socket; the family says which arm. */
 union quic_addr {
@@ -134,6 +135,8 @@ struct quic_sock {
 	struct hlist_node	proc_node;	/* its netns' list (proc.c) */
 	union quic_addr		peer;
 	struct dst_cache	dst_cache;	/* route to peer (output.c) */
+	/* Path validation and the peer's moves (path.c), once needed */
+	struct quic_path	*path;
 
 	struct list_head	scids;	/* quic_cid_entry, ours */
 	u64			scid_next_seq;

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Path validation (RFC 9000 8.2) and the peer's address changes (9.3).
+ *
+ * Both ends answer a PATH_CHALLENGE with a PATH_RESPONSE on the path it
+ * came by. A server follows its client to a new address, which is how a
+ * NAT rebinding looks from here: the client's next packets, under the
+ * same connection ID, come from another address or port. The largest
+ * packet number yet, with a frame other than the probing ones, moves the
+ * connection there at once (9.3); until the client proves it owns the
+ * address by echoing our PATH_CHALLENGE, the server sends it at most three
+ * times what it received from it (9.3.1, the anti-amplification limit of
+ * conn.c). If no echo comes in time, the connection falls back to the
+ * last validated address (9.3.2): a single packet with a spoofed source,
+ * or one an attacker on the path copied and raced ahead, diverts the
+ * connection for that long at most, and the real client's next packet
+ * brings it back sooner.
+ *
+ * Clients do not follow a server that moves (9: only clients migrate, and
+ * preferred_address is not supported); what a client may receive from
+ * elsewhere is processed as before. Neither end starts a migration of its
+ * own: we issue no connection IDs beyond the handshake's, which a peer
+ * migrating on purpose would need (9.5).
+ *
+ * The state lives in a struct quic_path allocated the first time a path
+ * needs it, so that a connection whose peer stays put carries a pointer.
+ * Everything here runs with the socket locked.
+ */
+
+#include <crypto/utils.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "conn.h"
+#include "path.h"
+#include "proc.h"
+
+/**
+ * quic_addr_equal() - are two addresses the same IP address and port
+ * @a: one
+ * @b: the other; IPv4 may be IPv4-mapped IPv6 in either
+ */
+bool quic_addr_equal(const union quic_addr *a, const union quic_addr *b)
+{
+	if (a->sa.sa_family == AF_INET6 && b->sa.sa_family == AF_INET6)
+		return a->v6.sin6_port == b->v6.sin6_port &&
+		       ipv6_addr_equal(&a->v6.sin6_addr, &b->v6.sin6_addr);
+	if (a->sa.sa_family == AF_INET && b->sa.sa_family == AF_INET)
+		return a->v4.sin_port == b->v4.sin_port &&
+		       a->v4.sin_addr.s_addr == b->v4.sin_addr.s_addr;
+	/* one IPv4, the other (to be equal) IPv4-mapped IPv6 */
+	if (a->sa.sa_family == AF_INET6)
+		swap(a, b);
+	if (a->sa.sa_family != AF_INET || b->sa.sa_family != AF_INET6)
+		return false;
+	return a->v4.sin_port == b->v6.sin6_port &&
+	       ipv6_addr_v4mapped(&b->v6.sin6_addr) &&
+	       b->v6.sin6_addr.s6_addr32[3] == a->v4.sin_addr.s_addr;
+}
+
+/* The same IP address, whatever the ports (9.4: a port change alone). */
+static bool quic_addr_same_ip(const union quic_addr *a,
+			      const union quic_addr *b)
+{
+	union quic_addr t = *b;
+
+	if (t.sa.sa_family == AF_INET6)
+		t.v6.sin6_port = a->sa.sa_family == AF_INET6 ?
+				 a->v6.sin6_port : a->v4.sin_port;
+	else
+		t.v4.sin_port = a->sa.sa_family == AF_INET6 ?
+				a->v6.sin6_port : a->v4.sin_port;
+	return quic_addr_equal(a, &t);
+}
+
+static struct quic_path *quic_path_get(struct quic_sock *qs)
+{
+	if (!qs->path)
+		qs->path = kzalloc(sizeof(*qs->path), GFP_ATOMIC);
+	return qs->path;
+}
+
+/* Packets go to @addr from now on, by a route looked up again. */
+static void quic_path_set_peer(struct sock *sk, const union quic_addr *addr)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	qs->peer = *addr;
+	dst_cache_reset(&qs->dst_cache);
+}
+
+/* 8.2.4: three times the larger of the current PTO and a new path's. */
+static u64 quic_path_validation_time_us(struct quic_sock *qs)
+{
+	struct quic_rtt fresh;
+	u64 pto = quic_conn_pto_us(qs);
+
+	quic_rtt_init(&fresh, 0);	/* RFC 9002 6.2.2: kInitialRtt */
+	return 3 * max(pto, quic_pto_us(&fresh, 0, 0, true));
+}
+
+/* The peer's current address is not validated until it echoes one. */
+static void quic_path_start_validation(struct sock *sk, struct quic_path *p)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	p->validating = true;
+	p->challenge_pending = true;
+	p->nchallenges = 0;
+	p->deadline_us = quic_now_us() + quic_path_validation_time_us(qs);
+}
+
+static void quic_path_end_validation(struct quic_path *p)
+{
+	p->validating = false;
+	p->challenge_pending = false;
+	p->prev_peer.sa.sa_family = 0;
+}
+
+/*
+ * 9.3: the highest-numbered non-probing packet came from @from. Back to
+ * the last validated address, nothing is to prove again; anywhere else,
+ * the connection goes there unvalidated, with the anti-amplification
+ * budget of this datagram, and challenges it.
+ */
+static void quic_path_migrate(struct sock *sk, const union quic_addr *from,
+			      u32 dgram_len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *p = quic_path_get(qs);
+
+	if (!p)
+		return;	/* stays where it was; the next packet tries again */
+	quic_mib_inc(sock_net(sk), QUIC_MIB_PATH_MIGRATIONS);
+	if (p->prev_peer.sa.sa_family && quic_addr_equal(from, &p->prev_peer)) {
+		quic_path_set_peer(sk, from);
+		quic_path_end_validation(p);
+		qs->addr_validated = true;
+		quic_conn_arm_loss_timer(sk);
+		return;
+	}
+	if (qs->addr_validated)
+		p->prev_peer = qs->peer;
+	quic_path_set_peer(sk, from);
+	qs->addr_validated = false;
+	qs->amp_rx_bytes = dgram_len;
+	qs->amp_tx_bytes = 0;
+	/* 13.4.2: ECN is validated per path. */
+	quic_ecn_init(&qs->ecn);
+	quic_path_start_validation(sk, p);
+	quic_conn_arm_loss_timer(sk);
+}
+
+/**
+ * quic_path_rcv() - a 1-RTT packet was processed: follow the peer, answer
+ *	its challenge
+ * @sk: socket
+ * @from: the datagram's source
+ * @dgram_len: its length
+ * @pn: the packet's number
+ * @rx: what its frames said of the path
+ */
+void quic_path_rcv(struct sock *sk, const union quic_addr *from, u32 dgram_len,
+		   u64 pn, const struct quic_rx_path *rx)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *p;
+
+	if (!from->sa.sa_family)
+		return;	/* a packet of ours processed again (input.c) */
+	if (!quic_addr_equal(from, &qs->peer) && qs->is_server &&
+	    qs->handshake_confirmed && rx->non_probing &&
+	    qs->space[QUIC_SPACE_APP]->recv.largest == pn)
+		quic_path_migrate(sk, from, dgram_len);
+	if (!rx->challenged)
+		return;
+	/*
+	 * 8.2.2: the response goes back on the path the challenge came by.
+	 * Ours is the one to the peer's current address: a probe from
+	 * anywhere else goes unanswered (a peer probes a new path under a
+	 * connection ID of its own, and we issued none).
+	 */
+	if (!quic_addr_equal(from, &qs->peer))
+		return;
+	p = quic_path_get(qs);
+	if (!p)
+		return;	/* the peer challenges again */
+	memcpy(p->response, rx->challenge, sizeof(p->response));
+	p->response_pending = true;
+}
+
+/**
+ * quic_path_response_rcv() - a PATH_RESPONSE arrived
+ * @sk: socket
+ * @data: its data
+ *
+ * 8.2.3: it validates the path its challenge went on, whichever path it
+ * came by. One that answers nothing we sent is ignored (19.18 permits,
+ * not requires, an error: it may answer a validation already over).
+ */
+void quic_path_response_rcv(struct sock *sk, const u8 *data)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *p = qs->path;
+	u8 i, n;
+
+	if (!p || !p->validating)
+		return;
+	n = min_t(u8, p->nchallenges, QUIC_PATH_CHALLENGES);
+	for (i = 0; i < n; i++)
+		if (!crypto_memneq(data, p->challenge[i],
+				   QUIC_FRAME_PATH_DATA_LEN))
+			break;
+	if (i == n)
+		return;
+	quic_mib_inc(sock_net(sk), QUIC_MIB_PATH_VALIDATED);
+	/* 9.4: a new IP address is a new path to learn; a NAT that changed
+	 * only the port leaves the path as it was.
+	 */
+	if (p->prev_peer.sa.sa_family &&
+	    !quic_addr_same_ip(&p->prev_peer, &qs->peer)) {
+		quic_rtt_init(&qs->rtt, 0);
+		quic_conn_cong_reset(qs);
+		quic_conn_update_dgram_size(qs);
+	}
+	quic_path_end_validation(p);
+	qs->addr_validated = true;
+	/* 9.3: a token for the address the client may return from. */
+	if (qs->is_server)
+		qs->ctrl_pending |= QUIC_CTRL_NEW_TOKEN;
+	quic_conn_arm_loss_timer(sk);
+}
+
+/**
+ * quic_path_tx_pending() - are path frames waiting to be sent
+ * @qs: socket
+ */
+bool quic_path_tx_pending(const struct quic_sock *qs)
+{
+	const struct quic_path *p = qs->path;
+
+	return p && (p->response_pending || p->challenge_pending);
+}
+
+/**
+ * quic_path_take_response() - the PATH_RESPONSE to send, if any
+ * @qs: socket
+ * @data: filled with its data
+ *
+ * 8.2.2: sent once, never retransmitted; a lost one is answered by the
+ * peer's next challenge.
+ *
+ * Return: true if there was one.
+ */
+bool quic_path_take_response(struct quic_sock *qs, u8 *data)
+{
+	struct quic_path *p = qs->path;
+
+	if (!p || !p->response_pending)
+		return false;
+	memcpy(data, p->response, QUIC_FRAME_PATH_DATA_LEN);
+	p->response_pending = false;
+	quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_PATH_RESPONSES);
+	return true;
+}
+
+/**
+ * quic_path_take_challenge() - the PATH_CHALLENGE to send, if any
+ * @qs: socket
+ * @data: filled with fresh random data (8.2.1), remembered for the
+ *	response
+ *
+ * Return: true if there was one.
+ */
+bool quic_path_take_challenge(struct quic_sock *qs, u8 *data)
+{
+	struct quic_path *p = qs->path;
+	u8 *slot;
+
+	if (!p || !p->challenge_pending)
+		return false;
+	slot = p->challenge[p->nchallenges % QUIC_PATH_CHALLENGES];
+	get_random_bytes(slot, QUIC_FRAME_PATH_DATA_LEN);
+	memcpy(data, slot, QUIC_FRAME_PATH_DATA_LEN);
+	if (p->nchallenges < U8_MAX)
+		p->nchallenges++;
+	p->challenge_pending = false;
+	return true;
+}
+
+/**
+ * quic_path_deadline() - when the validation under way ends, 0 if none
+ * @qs: socket
+ */
+u64 quic_path_deadline(const struct quic_sock *qs)
+{
+	return qs->path && qs->path->validating ? qs->path->deadline_us : 0;
+}
+
+/**
+ * quic_path_timeout() - abandon a validation past its deadline
+ * @sk: socket
+ *
+ * 9.3.2: back to the last validated address. Without one, which a server
+ * that followed its client from a validated address never lacks, the
+ * connection ends silently.
+ *
+ * Return: true if the connection went back to that address.
+ */
+bool quic_path_timeout(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *p = qs->path;
+
+	if (!p || !p->validating || quic_now_us() < p->deadline_us)
+		return false;
+	quic_mib_inc(sock_net(sk), QUIC_MIB_PATH_FAILED);
+	if (!p->prev_peer.sa.sa_family) {
+		quic_path_end_validation(p);
+		quic_conn_abandon(sk);
+		return false;
+	}
+	quic_path_set_peer(sk, &p->prev_peer);
+	quic_path_end_validation(p);
+	qs->addr_validated = true;
+	return true;
+}
+
+/**
+ * quic_path_on_pto() - a PTO fired: challenge again (8.2.1 allows more
+ *	than one; the lost one is not resent as such)
+ * @qs: socket
+ */
+void quic_path_on_pto(struct quic_sock *qs)
+{
+	if (qs->path && qs->path->validating)
+		qs->path->challenge_pending = true;
+}
+
+/**
+ * quic_path_free() - free the path state
+ * @qs: socket being destroyed
+ */
+void quic_path_free(struct quic_sock *qs)
+{
+	kfree(qs->path);
+	qs->path = NULL;
+}
