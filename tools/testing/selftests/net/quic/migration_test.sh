@@ -1,0 +1,232 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The client's address changes under a live connection (RFC 9000 8.2, 9.3).
+# A tc "NAT" on the client's veth (clsact, flower, pedit) rewrites the
+# source port of the client's datagrams from its socket's port P to Q:
+#
+# - rebinding: the NAT also maps Q back to P for what the server sends, and
+#   drops what still goes to P (the old binding is gone). The transfer only
+#   completes if the server follows the client to Q; it must also validate
+#   Q: its PATH_CHALLENGE reaches the client's socket, whose PATH_RESPONSE
+#   comes back (counted on both ends). IPv4 and IPv6.
+# - one way: for a while nothing comes back from Q (a spoofed or dead
+#   path: udpsink counts what arrives there). The server must give up on
+#   Q after the validation time and return to P (QuicPathFailed), send to
+#   Q no more than three times what it received from Q, and once the NAT
+#   is gone the transfer completes.
+#
+# Each transfer is a 2 MiB echo on one stream whose client pauses after
+# 256 KiB while the NAT goes in; the echo's SHA-256 must match.
+# vm-timeout: 400
+# shellcheck disable=SC2317,SC2119 # functions run through check()
+SUITE=migration
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+xfer=$SELFTEST_BIN/xfer
+sink=$SELFTEST_BIN/udpsink
+require "$xfer" "$sink" psktool ip tc timeout
+
+T=$(scaled 60)
+work=$(mktemp -d /tmp/quic-migration.XXXXXX)
+psk=$work/psk.txt
+port=4700
+NAT_PORT=40000	# Q
+SRV_TIMEOUT=$((T + 10))
+
+# shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/xfer_lib.sh"
+
+SINK_PID=
+CLI_PID=
+cleanup() {
+	[ -n "$CLI_PID" ] && kill "$CLI_PID" 2> /dev/null
+	[ -n "$SINK_PID" ] && kill "$SINK_PID" 2> /dev/null
+	xfer_cleanup
+}
+trap cleanup EXIT
+
+quic_sockets_gone
+refs0=$(cat /sys/module/quic/refcnt)
+test_psk "$psk" "$work"
+if ! topo_two_hosts; then
+	tap_fail "two-host topology"
+	tap_done
+fi
+trap cleanup EXIT
+# The classifier and actions load now, not while a client pauses.
+if ! tc -n "$NS1" qdisc add dev veth1 clsact ||
+	! tc -n "$NS1" filter add dev veth1 egress pref 1 protocol ip flower \
+		ip_proto udp src_port 9 action pedit ex munge udp sport set 9 \
+		pipe action pass; then
+	tap_fail "tc clsact with flower and pedit on the client's veth"
+	tap_done
+fi
+tc -n "$NS1" filter del dev veth1 egress
+
+# snap: the path counters of both namespaces
+snap() { quic_counters_snap '^QuicPath'; }
+
+# client_port: the local port of the client's connection in $NS1
+client_port() {
+	local _ line
+	for _ in $(seq 200); do
+		# shellcheck disable=SC2016 # awk's own $
+		line=$(ip netns exec "$NS1" awk '$2 == "client" && $3 == "ESTABLISHED" { print $4 }' /proc/net/quic/sks | head -1)
+		[ -n "$line" ] && { echo "${line##*:}"; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+
+# nat FAM P MAP: client datagrams from port P leave from $NAT_PORT; with
+# MAP ("map"), what comes back to $NAT_PORT goes to P and what still comes
+# to P is dropped; else ("oneway") nothing is mapped back.
+nat() {
+	local proto=ip srv=$port
+	[ "$1" = IPv6 ] && proto=ipv6
+	tc -n "$NS1" filter add dev veth1 egress pref 10 protocol "$proto" \
+		flower ip_proto udp src_port "$2" dst_port "$srv" \
+		action pedit ex munge udp sport set "$NAT_PORT" pipe \
+		action pass || return 1
+	[ "$3" = map ] || return 0
+	tc -n "$NS1" filter add dev veth1 ingress pref 10 protocol "$proto" \
+		flower ip_proto udp src_port "$srv" dst_port "$2" \
+		action drop || return 1
+	tc -n "$NS1" filter add dev veth1 ingress pref 20 protocol "$proto" \
+		flower ip_proto udp src_port "$srv" dst_port "$NAT_PORT" \
+		action pedit ex munge udp dport set "$2" pipe action pass
+}
+
+nat_off() {
+	tc -n "$NS1" filter del dev veth1 egress 2> /dev/null
+	tc -n "$NS1" filter del dev veth1 ingress 2> /dev/null
+	return 0
+}
+
+# nat_sent: "PACKETS BYTES" the egress rewrite matched (GSO skbs count
+# their segments, their bytes the headers once)
+nat_sent() {
+	tc -n "$NS1" -s filter show dev veth1 egress |
+		awk '/Sent [0-9]+ bytes/ { for (i = 1; i < NF; i++) {
+			if ($i == "Sent") b = $(i + 1); if ($(i + 1) == "pkt") p = $i }
+			print p, b; exit }'
+}
+
+# start_client NAME ADDR: the echo client in the background (CLI_PID),
+# pausing after 256 KiB while the NAT goes in
+start_client() {
+	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c -a "$2" \
+		-p "$port" --psk "$psk" --timeout "$T" \
+		--one-stream 2097152 --pause-after 262144 \
+		--pause "$(scaled 3000)" > "$work/$1.cli" 2>&1 &
+	CLI_PID=$!
+}
+
+stop_client() {
+	nat_off
+	kill "$CLI_PID" 2> /dev/null
+	wait "$CLI_PID"
+	CLI_PID=
+	stop_server
+}
+
+# finish_client NAME: the client and server exit 0, the echo is intact
+finish_client() {
+	local rc tx rx srx
+	wait "$CLI_PID"
+	rc=$?
+	CLI_PID=
+	wait "$SRV_PID" || { echo "server failed: $(why "$srv_log")"; SRV_PID=; return 1; }
+	SRV_PID=
+	[ "$rc" = 0 ] || { echo "client exit $rc: $(why "$work/$1.cli")"; return 1; }
+	tx=$(awk '$1 == "stream" && $3 == "tx" { print $4, $6 }' "$work/$1.cli")
+	rx=$(awk '$1 == "stream" && $3 == "rx" { print $4, $6 }' "$work/$1.cli")
+	srx=$(awk '$1 == "stream" && $3 == "rx" { print $4, $6 }' "$srv_log")
+	if [ -z "$tx" ] || [ "$tx" != "$rx" ] || [ "$tx" != "$srx" ]; then
+		echo "hashes differ: client tx '$tx', server rx '$srx', client rx '$rx'"
+		return 1
+	fi
+}
+
+# rebinding FAM ADDR: the NAT maps the client to a new port for good
+rebinding() {
+	local name=rebind-$1 p ok=0 sent
+	port=$((port + 1))
+	start_server "$name" -a "$2" -p "$port" || return 1
+	snap > "$work/before"
+	start_client "$name" "$2"
+	p=$(client_port) || { echo "no client connection seen"; stop_client; return 1; }
+	nat "$1" "$p" map || { echo "tc NAT rules refused"; stop_client; return 1; }
+	finish_client "$name" || ok=1
+	sent=$(nat_sent)
+	nat_off
+	[ "${sent% *}" -gt 0 ] ||
+		{ echo "the NAT rewrote no datagram: the echo ended before it was in"; ok=1; }
+	snap > "$work/after"
+	expect ns2.QuicPathMigrations -ge 1 || ok=1
+	expect ns2.QuicPathValidated -ge 1 || ok=1
+	expect ns2.QuicPathFailed -eq 0 || ok=1
+	expect ns1.QuicPathResponses -ge 1 || ok=1
+	echo "info: client port $p -> $NAT_PORT (${sent% *} datagrams); server: $(delta ns2.QuicPathMigrations) migrations, $(delta ns2.QuicPathValidated) validated; client: $(delta ns1.QuicPathResponses) PATH_RESPONSEs"
+	return "$ok"
+}
+
+# oneway FAM ADDR SINK-ADDR: the client's datagrams come from a port that
+# hears nothing back for longer than the server's validation time
+oneway() {
+	local name=oneway-$1 p ok=0 sent got hold
+	port=$((port + 1))
+	start_server "$name" -a "$2" -p "$port" || return 1
+	ip netns exec "$NS1" "$sink" -a "$3" -p "$NAT_PORT" -t "$T" \
+		> "$work/sink.out" 2>&1 &
+	SINK_PID=$!
+	wait_line "$work/sink.out" '^listening' ||
+		{ echo "udpsink: $(cat "$work/sink.out")"; return 1; }
+	snap > "$work/before"
+	start_client "$name" "$2"
+	p=$(client_port) || { echo "no client connection seen"; stop_client; return 1; }
+	nat "$1" "$p" oneway || { echo "tc NAT rule refused"; stop_client; return 1; }
+	# 3 PTOs of a fresh path (about 3 s) and some
+	hold=$(scaled 6)
+	sleep "$hold"
+	sent=$(nat_sent)
+	nat_off
+	finish_client "$name" || ok=1
+	kill "$SINK_PID"
+	wait "$SINK_PID"
+	SINK_PID=
+	snap > "$work/after"
+	got=$(awk '$1 == "datagrams" { print $4 }' "$work/sink.out")
+	expect ns2.QuicPathMigrations -ge 2 || ok=1
+	expect ns2.QuicPathFailed -ge 1 || ok=1
+	expect ns2.QuicPathValidated -eq 0 || ok=1
+	# UDP payload from Q, at least: each matched skb less its headers
+	local hdr=28 from
+	[ "$1" = IPv6 ] && hdr=48
+	from=$((${sent#* } - hdr * ${sent% *}))
+	if [ -z "$got" ] || [ "$got" -gt $((3 * from)) ]; then
+		echo "the server sent ${got:-?} bytes to the unvalidated port, more than 3 x the $from it received from there"
+		ok=1
+	fi
+	echo "info: $hold s one way: client sent $from bytes of UDP payload from $NAT_PORT, the server sent back ${got:-?}; server: $(delta ns2.QuicPathMigrations) migrations, $(delta ns2.QuicPathFailed) validations given up"
+	return "$ok"
+}
+
+# path_case NAME FUNCTION ARGS...: check, and the function's "info:" lines as
+# TAP diagnostics
+path_case() {
+	check "$@"
+	# on failure check() showed them already
+	grep -qv '^info: ' "$work/why" || sed -n 's/^info: /# /p' "$work/why"
+}
+
+path_case "IPv4: NAT rebinding to a new client port: the server follows and validates it, the echo completes" \
+	rebinding IPv4 "$ADDR2_V4"
+path_case "IPv6: NAT rebinding to a new client port: the server follows and validates it, the echo completes" \
+	rebinding IPv6 "$ADDR2_V6"
+path_case "IPv4: a client port nothing returns from: the server gives up on it, sends it at most 3x what came from it, the echo completes" \
+	oneway IPv4 "$ADDR2_V4" "$ADDR1_V4"
+
+check "every QUIC socket freed (module references back)" quic_refs_back "$refs0"
+
+tap_done
