@@ -12,6 +12,7 @@
  */
 
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <net/dst_cache.h>
@@ -267,22 +268,27 @@ static u32 quic_write_new_token(struct sock *sk, struct quic_pkt_builder *b)
 }
 
 /*
- * Path validation frames (path.c) first: a PATH_RESPONSE must not wait
- * (RFC 9000 8.2.2). Neither is retransmitted: a lost challenge is
- * followed by a fresh one, a lost response by the peer's next challenge.
+ * Path validation frames (path.c), first in a 1-RTT packet: a
+ * PATH_RESPONSE must not wait (RFC 9000 8.2.2), and the datagram to an
+ * address under validation may be small (the anti-amplification limit).
+ * Neither is retransmitted: a lost challenge is followed by a fresh one,
+ * a lost response by the peer's next challenge.
  */
 static void quic_write_path(struct sock *sk, struct quic_pkt_builder *b)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_frame f = {};
 
-	if (quic_path_take_response(qs, f.path.data)) {
+	if (quic_path_response_pending(qs, f.path.data)) {
 		f.type = QUIC_FRAME_PATH_RESPONSE;
-		quic_builder_add_frame(b, &f);
+		if (quic_builder_add_frame(b, &f))
+			quic_path_response_sent(qs);
 	}
-	if (quic_path_take_challenge(qs, f.path.data)) {
+	if (quic_path_challenge_pending(qs)) {
 		f.type = QUIC_FRAME_PATH_CHALLENGE;
-		quic_builder_add_frame(b, &f);
+		get_random_bytes(f.path.data, sizeof(f.path.data));
+		if (quic_builder_add_frame(b, &f))
+			quic_path_challenge_sent(qs, f.path.data);
 	}
 }
 
@@ -562,12 +568,13 @@ static void quic_write_frames(struct sock *sk, u8 space,
 	struct quic_space *sp = qs->space[space];
 	struct quic_frame ping = { .type = QUIC_FRAME_PING };
 
+	if (space == QUIC_SPACE_APP && sk->sk_state == QUIC_SS_ESTABLISHED)
+		quic_write_path(sk, b);
 	if (sp->ack_now || (sp->recv.count && sp->ack_eliciting_unacked))
 		quic_write_ack(sk, space, b);
 	quic_write_crypto(sk, space, b);
 	if (space == QUIC_SPACE_APP &&
 	    sk->sk_state == QUIC_SS_ESTABLISHED) {
-		quic_write_path(sk, b);
 		quic_write_conn_ctrl(sk, b);
 		quic_write_stream_ctrl(sk, b);
 		if (quic_dgram_tx_pending(sk) &&

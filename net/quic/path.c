@@ -28,7 +28,6 @@
  */
 
 #include <crypto/utils.h>
-#include <linux/random.h>
 #include <linux/slab.h>
 
 #include "conn.h"
@@ -243,49 +242,59 @@ bool quic_path_tx_pending(const struct quic_sock *qs)
 }
 
 /**
- * quic_path_take_response() - the PATH_RESPONSE to send, if any
+ * quic_path_response_pending() - the PATH_RESPONSE to send, if any
  * @qs: socket
  * @data: filled with its data
  *
- * 8.2.2: sent once, never retransmitted; a lost one is answered by the
- * peer's next challenge.
- *
- * Return: true if there was one.
+ * Return: true if there is one; quic_path_response_sent() once it is in
+ * a packet.
  */
-bool quic_path_take_response(struct quic_sock *qs, u8 *data)
+bool quic_path_response_pending(const struct quic_sock *qs, u8 *data)
 {
-	struct quic_path *p = qs->path;
+	const struct quic_path *p = qs->path;
 
 	if (!p || !p->response_pending)
 		return false;
 	memcpy(data, p->response, QUIC_FRAME_PATH_DATA_LEN);
-	p->response_pending = false;
-	quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_PATH_RESPONSES);
 	return true;
 }
 
 /**
- * quic_path_take_challenge() - the PATH_CHALLENGE to send, if any
+ * quic_path_response_sent() - the PATH_RESPONSE went into a packet
  * @qs: socket
- * @data: filled with fresh random data (8.2.1), remembered for the
- *	response
  *
- * Return: true if there was one.
+ * 8.2.2: sent once, never retransmitted; a lost one is answered by the
+ * peer's next challenge.
  */
-bool quic_path_take_challenge(struct quic_sock *qs, u8 *data)
+void quic_path_response_sent(struct quic_sock *qs)
+{
+	qs->path->response_pending = false;
+	quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_PATH_RESPONSES);
+}
+
+/**
+ * quic_path_challenge_pending() - is a PATH_CHALLENGE to be sent
+ * @qs: socket
+ */
+bool quic_path_challenge_pending(const struct quic_sock *qs)
+{
+	return qs->path && qs->path->challenge_pending;
+}
+
+/**
+ * quic_path_challenge_sent() - a PATH_CHALLENGE went into a packet
+ * @qs: socket
+ * @data: its data, fresh random bytes (8.2.1), kept for the response
+ */
+void quic_path_challenge_sent(struct quic_sock *qs, const u8 *data)
 {
 	struct quic_path *p = qs->path;
-	u8 *slot;
 
-	if (!p || !p->challenge_pending)
-		return false;
-	slot = p->challenge[p->nchallenges % QUIC_PATH_CHALLENGES];
-	get_random_bytes(slot, QUIC_FRAME_PATH_DATA_LEN);
-	memcpy(data, slot, QUIC_FRAME_PATH_DATA_LEN);
+	memcpy(p->challenge[p->nchallenges % QUIC_PATH_CHALLENGES], data,
+	       QUIC_FRAME_PATH_DATA_LEN);
 	if (p->nchallenges < U8_MAX)
 		p->nchallenges++;
 	p->challenge_pending = false;
-	return true;
 }
 
 /**

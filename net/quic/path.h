@@ -61,8 +61,10 @@ void quic_path_rcv(struct sock *sk, const union quic_addr *from, u32 dgram_len,
 		   u64 pn, const struct quic_rx_path *rx);
 void quic_path_response_rcv(struct sock *sk, const u8 *data);
 bool quic_path_tx_pending(const struct quic_sock *qs);
-bool quic_path_take_response(struct quic_sock *qs, u8 *data);
-bool quic_path_take_challenge(struct quic_sock *qs, u8 *data);
+bool quic_path_response_pending(const struct quic_sock *qs, u8 *data);
+void quic_path_response_sent(struct quic_sock *qs);
+bool quic_path_challenge_pending(const struct quic_sock *qs);
+void quic_path_challenge_sent(struct quic_sock *qs, const u8 *data);
 u64 quic_path_deadline(const struct quic_sock *qs);
 bool quic_path_timeout(struct sock *sk);
 void quic_path_on_pto(struct quic_sock *qs);
