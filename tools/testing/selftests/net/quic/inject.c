@@ -2951,6 +2951,38 @@ static void __attribute__((noreturn)) good_client(const char *what)
 
 static struct lsn L = { .fd = -1 };
 
+/*
+ * The junk of a listener case comes from a port below the ephemeral range
+ * (32768 up), a new one each time: the script counts the connections the
+ * server accepted from each case's port, and a kernel-chosen port could be
+ * one an earlier case's good client (a QUIC socket, since closed) used.
+ */
+#define LSN_PORT_BASE	20000
+#define LSN_PORTS	12000
+
+static void lsn_bind(int fd, int family)
+{
+	static unsigned int next;
+	union sa local = { .sa.sa_family = (sa_family_t)family };
+	unsigned int i;
+	u16 port;
+
+	if (!next)
+		next = (unsigned int)getpid() * 97;
+	for (i = 0; i < LSN_PORTS; i++) {
+		port = (u16)(LSN_PORT_BASE + next++ % LSN_PORTS);
+		if (family == AF_INET)
+			local.v4.sin_port = htons(port);
+		else
+			local.v6.sin6_port = htons(port);
+		if (!bind(fd, &local.sa, sa_len(&local)))
+			return;
+		if (errno != EADDRINUSE)
+			break;
+	}
+	setup_errno("bind a listener case's client port");
+}
+
 /* A new client: its own UDP socket, connected to the server, and DCID. */
 static void lsn_open(struct lsn *l)
 {
@@ -2961,6 +2993,7 @@ static void lsn_open(struct lsn *l)
 	l->fd = socket(server.sa.sa_family, SOCK_DGRAM, IPPROTO_UDP);
 	if (l->fd < 0)
 		setup_errno("socket(SOCK_DGRAM)");
+	lsn_bind(l->fd, server.sa.sa_family);
 	if (connect(l->fd, &server.sa, sa_len(&server)))
 		setup_errno("connect");
 	rnd(l->dcid, sizeof(l->dcid));
