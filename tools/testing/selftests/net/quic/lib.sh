@@ -207,7 +207,7 @@ quic_counter() {
 
 # quic_counters_snap RE: the /proc/net/quic/snmp counters whose names
 # match RE (awk) in $NS1 and $NS2, as "ns1.NAME VALUE" lines, for a test's
-# $work/before and $work/after (delta, expect)
+# $work/before and $work/after (counter_delta, counter_expect)
 quic_counters_snap() {
 	local p ns
 	for p in 1 2; do
@@ -217,16 +217,17 @@ quic_counters_snap() {
 	done
 }
 
-# delta KEY: how much KEY grew between $work/before and $work/after
-delta() {
+# counter_delta KEY: how much KEY grew between $work/before and $work/after
+counter_delta() {
 	awk -v k="$1" '$1 == k { v[FILENAME] = $2 }
 		END { print v[ARGV[2]] - v[ARGV[1]] }' "$work/before" "$work/after"
 }
 
-# expect KEY OP N: delta KEY compares to N (test(1) OP); says so if not
-expect() {
+# counter_expect KEY OP N: counter_delta KEY compares to N (test(1) OP);
+# says so if not
+counter_expect() {
 	local d
-	d=$(delta "$1")
+	d=$(counter_delta "$1")
 	test "$d" "$2" "$3" && return 0
 	echo "$1 grew by $d, expected $2 $3"
 	return 1

@@ -86,20 +86,20 @@ offloaded_echo() {
 	for k in port0.tx_encrypted port1.tx_encrypted port0.rx_decrypted \
 		 port1.rx_decrypted ns1.QuicOffloadRxPackets \
 		 ns2.QuicOffloadRxPackets; do
-		expect "$k" -gt 100 || ok=1
+		counter_expect "$k" -gt 100 || ok=1
 	done
 	for k in ns1.QuicOffloadConns ns2.QuicOffloadConns; do
-		expect "$k" -eq 1 || ok=1
+		counter_expect "$k" -eq 1 || ok=1
 	done
 	for k in ns1.QuicOffloadTxFallback ns2.QuicOffloadTxFallback \
 		 ns1.QuicOffloadDrops ns2.QuicOffloadDrops; do
-		expect "$k" -eq 0 || ok=1
+		counter_expect "$k" -eq 0 || ok=1
 	done
 	for k in ns1.QuicInUnauthentic ns2.QuicInUnauthentic \
 		 port0.rx_auth_fail port1.rx_auth_fail; do
-		expect "$k" -le "${UNAUTH_MAX:-0}" || ok=1
+		counter_expect "$k" -le "${UNAUTH_MAX:-0}" || ok=1
 	done
-	echo "sealed $(delta port0.tx_encrypted) + $(delta port1.tx_encrypted), opened $(delta port0.rx_decrypted) + $(delta port1.rx_decrypted) packets"
+	echo "sealed $(counter_delta port0.tx_encrypted) + $(counter_delta port1.tx_encrypted), opened $(counter_delta port0.rx_decrypted) + $(counter_delta port1.rx_decrypted) packets"
 	return $ok
 }
 
@@ -117,7 +117,7 @@ run "ChaCha20-Poly1305 echo, IPv6, offloaded both ways" \
 key_updates() {
 	UNAUTH_MAX=3 offloaded_echo keyupd "$ADDR2_V4" --one-stream 2097152 \
 		--key-update 262144 || return 1
-	expect port0.keys_installed -gt 4 && expect port1.keys_installed -gt 4
+	counter_expect port0.keys_installed -gt 4 && counter_expect port1.keys_installed -gt 4
 }
 run "key updates every 256 KiB: each new phase reaches the device" \
 	key_updates
@@ -176,8 +176,8 @@ wire_ciphertext() {
 	cap_stop
 	echo 1 > "$dbg/port1/rx_offload"
 	snap > "$work/after"
-	expect port0.tx_encrypted -gt 50 || return 1
-	expect port1.rx_decrypted -eq 0 || return 1
+	counter_expect port0.tx_encrypted -gt 50 || return 1
+	counter_expect port1.rx_decrypted -eq 0 || return 1
 	[ "$(patterns_in "$work/tx.pcapng")" -gt 0 ] ||
 		{ echo "no data pattern in plaintext at the sending port"; return 1; }
 	[ "$(patterns_in "$work/wire.pcapng")" = 0 ] ||
@@ -209,7 +209,7 @@ offload_off() {
 	for k in port0.tx_encrypted port1.tx_encrypted port0.rx_decrypted \
 		 port1.rx_decrypted ns1.QuicOffloadConns ns2.QuicOffloadConns \
 		 ns1.QuicOffloadRxPackets ns2.QuicOffloadRxPackets; do
-		expect "$k" -eq 0 || ok=1
+		counter_expect "$k" -eq 0 || ok=1
 	done
 	return $ok
 }
@@ -251,12 +251,12 @@ reroute() {
 	[ "$ok" = 0 ] || { echo "server failed or route not added"; return 1; }
 	[ -n "$waited" ] ||
 		{ echo "the client's connection was not seen offloaded while it ran; $diag"; return 1; }
-	expect ns1.QuicOffloadConns -eq 1 || ok=1
-	expect ns1.QuicOffloadTxFallback -gt 0 || ok=1
+	counter_expect ns1.QuicOffloadConns -eq 1 || ok=1
+	counter_expect ns1.QuicOffloadTxFallback -gt 0 || ok=1
 	for k in ns2.QuicInUnauthentic ns1.QuicOffloadDrops; do
-		expect "$k" -eq 0 || ok=1
+		counter_expect "$k" -eq 0 || ok=1
 	done
-	echo "fallback sealed $(delta ns1.QuicOffloadTxFallback) packets; $diag"
+	echo "fallback sealed $(counter_delta ns1.QuicOffloadTxFallback) packets; $diag"
 	return $ok
 }
 run "the route moves to a veth: the fallback seals what was built" reroute
@@ -270,9 +270,9 @@ refused() {
 	snap > "$work/before"
 	transfer "$2" "$ADDR2_V4" 1 --streams 4 --bytes 262144 || return 1
 	snap > "$work/after"
-	expect "$mine.QuicOffloadConns" -eq 0 &&
-		expect "$other.QuicOffloadConns" -eq 1 &&
-		expect "$mine.QuicInUnauthentic" -eq 0
+	counter_expect "$mine.QuicOffloadConns" -eq 0 &&
+		counter_expect "$other.QuicOffloadConns" -eq 1 &&
+		counter_expect "$mine.QuicInUnauthentic" -eq 0
 }
 run "a device refusing the connection leaves that side in software" \
 	refused 0 fail_add
