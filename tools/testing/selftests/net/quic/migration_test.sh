@@ -74,13 +74,17 @@ tc -n "$NS1" filter del dev veth1 egress
 # snap: the path counters of both namespaces
 snap() { quic_counters_snap '^QuicPath'; }
 
-# client_port: the local port of the client's connection in $NS1
-client_port() {
-	local _ line
+# conn_port NS ROLE FIELD: the port in field FIELD (4: local, 5: peer) of
+# the first established ROLE ("client", "server") connection of NS, once
+# there is one
+conn_port() {
+	local _ a
 	for _ in $(seq 200); do
 		# shellcheck disable=SC2016 # awk's own $
-		line=$(ip netns exec "$NS1" awk '$2 == "client" && $3 == "ESTABLISHED" { print $4 }' /proc/net/quic/sks | head -1)
-		[ -n "$line" ] && { echo "${line##*:}"; return 0; }
+		a=$(ip netns exec "$1" awk -v r="$2" -v f="$3" \
+			'$2 == r && $3 == "ESTABLISHED" { print $f; exit }' \
+			/proc/net/quic/sks)
+		[ -n "$a" ] && { echo "${a##*:}"; return 0; }
 		sleep 0.05
 	done
 	return 1
@@ -161,6 +165,18 @@ finish_client() {
 	fi
 }
 
+# followed WHAT SENT: the NAT rewrote datagrams (SENT: nat_sent) before
+# WHAT ended, and the server moved to the new port and validated it
+followed() {
+	local ok=0
+	[ "${2% *}" -gt 0 ] ||
+		{ echo "the NAT rewrote no datagram: the $1 ended before it was in"; ok=1; }
+	counter_expect ns2.QuicPathMigrations -ge 1 || ok=1
+	counter_expect ns2.QuicPathValidated -ge 1 || ok=1
+	counter_expect ns2.QuicPathFailed -eq 0 || ok=1
+	return "$ok"
+}
+
 # rebinding FAM ADDR: the NAT maps the client to a new port for good
 rebinding() {
 	local name=rebind-$1 p ok=0 sent
@@ -168,17 +184,13 @@ rebinding() {
 	start_server "$name" -a "$2" -p "$port" || return 1
 	snap > "$work/before"
 	start_client "$name" "$2"
-	p=$(client_port) || { echo "no client connection seen"; stop_client; return 1; }
+	p=$(conn_port "$NS1" client 4) || { echo "no client connection seen"; stop_client; return 1; }
 	nat "$1" "$p" map || { echo "tc NAT rules refused"; stop_client; return 1; }
 	finish_client "$name" || ok=1
 	sent=$(nat_sent)
 	nat_off
-	[ "${sent% *}" -gt 0 ] ||
-		{ echo "the NAT rewrote no datagram: the echo ended before it was in"; ok=1; }
 	snap > "$work/after"
-	counter_expect ns2.QuicPathMigrations -ge 1 || ok=1
-	counter_expect ns2.QuicPathValidated -ge 1 || ok=1
-	counter_expect ns2.QuicPathFailed -eq 0 || ok=1
+	followed echo "$sent" || ok=1
 	counter_expect ns1.QuicPathResponses -ge 1 || ok=1
 	echo "info: client port $p -> $NAT_PORT (${sent% *} datagrams); server: $(counter_delta ns2.QuicPathMigrations) migrations, $(counter_delta ns2.QuicPathValidated) validated; client: $(counter_delta ns1.QuicPathResponses) PATH_RESPONSEs"
 	return "$ok"
@@ -197,7 +209,7 @@ oneway() {
 		{ echo "udpsink: $(cat "$work/sink.out")"; return 1; }
 	snap > "$work/before"
 	start_client "$name" "$2"
-	p=$(client_port) || { echo "no client connection seen"; stop_client; return 1; }
+	p=$(conn_port "$NS1" client 4) || { echo "no client connection seen"; stop_client; return 1; }
 	nat "$1" "$p" oneway || { echo "tc NAT rule refused"; stop_client; return 1; }
 	# 3 PTOs of a fresh path (about 3 s) and some
 	hold=$(scaled 6)
@@ -225,19 +237,6 @@ oneway() {
 	return "$ok"
 }
 
-# server_peer_port: the port of the client of the established connection
-# on $NS2's server, once there is one
-server_peer_port() {
-	local _ line
-	for _ in $(seq 200); do
-		# shellcheck disable=SC2016 # awk's own $
-		line=$(ip netns exec "$NS2" awk '$2 == "server" && $3 == "ESTABLISHED" { print $5 }' /proc/net/quic/sks | head -1)
-		[ -n "$line" ] && { echo "${line##*:}"; return 0; }
-		sleep 0.05
-	done
-	return 1
-}
-
 # ngtcp2_rebinding: gtlsclient downloads from h3server through the NAT
 ngtcp2_rebinding() {
 	local name=ngtcp2 p ok=0 sent rc want got
@@ -259,7 +258,7 @@ ngtcp2_rebinding() {
 		--exit-on-all-streams-close --download "$work/dl" "$ADDR2_V4" \
 		"$port" "https://$ADDR2_V4:$port/big" > "$work/$name.cli" 2>&1 &
 	CLI_PID=$!
-	p=$(server_peer_port) || { echo "no connection seen"; stop_client; return 1; }
+	p=$(conn_port "$NS2" server 5) || { echo "no connection seen"; stop_client; return 1; }
 	nat IPv4 "$p" map || { echo "tc NAT rules refused"; stop_client; return 1; }
 	wait "$CLI_PID"
 	rc=$?
@@ -274,11 +273,7 @@ ngtcp2_rebinding() {
 	want=$(sha256sum < "$work/www/big")
 	got=$(sha256sum < "$work/dl/big" 2>&1)
 	[ "$want" = "$got" ] || { echo "the download differs from the file (or is missing)"; ok=1; }
-	[ "${sent% *}" -gt 0 ] ||
-		{ echo "the NAT rewrote no datagram: the download ended before it was in"; ok=1; }
-	counter_expect ns2.QuicPathMigrations -ge 1 || ok=1
-	counter_expect ns2.QuicPathValidated -ge 1 || ok=1
-	counter_expect ns2.QuicPathFailed -eq 0 || ok=1
+	followed download "$sent" || ok=1
 	echo "info: gtlsclient port $p -> $NAT_PORT (${sent% *} datagrams); h3server: $(counter_delta ns2.QuicPathMigrations) migrations, $(counter_delta ns2.QuicPathValidated) validated"
 	return "$ok"
 }
