@@ -1296,7 +1296,7 @@ void quic_conn_arm_loss_timer(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	bool pto;
-	u64 at;
+	u64 at, path_at;
 	u8 sp;
 
 	if (qs->closing)
@@ -1308,8 +1308,9 @@ void quic_conn_arm_loss_timer(struct sock *sk)
 	if (pto && quic_conn_amp_room(qs) < QUIC_MIN_UDP_PAYLOAD)
 		at = 0;
 	/* A path validation ends on time even with nothing to probe. */
-	if (quic_path_deadline(qs) && (!at || quic_path_deadline(qs) < at))
-		at = quic_path_deadline(qs);
+	path_at = quic_path_deadline(qs);
+	if (path_at && (!at || path_at < at))
+		at = path_at;
 	if (!at) {
 		sk_stop_timer(sk, &qs->loss_timer);
 		return;

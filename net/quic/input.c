@@ -888,9 +888,11 @@ static bool quic_input_process(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 	/* RFC 9000 8.1, 9.3.1: the budget of an address not yet validated
-	 * grows with what arrives from that address alone.
+	 * grows with what arrives from that address alone (and a server's
+	 * only: quic_conn_amp_room()).
 	 */
-	if (quic_addr_equal(&quic_skb_cb(skb)->peer, &qs->peer))
+	if (qs->is_server && !qs->addr_validated &&
+	    quic_addr_equal(&quic_skb_cb(skb)->peer, &qs->peer))
 		qs->amp_rx_bytes += skb->len;
 	quic_input_skb(sk, skb);
 	consume_skb(skb);

@@ -882,17 +882,18 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 	int space, last = -1, n;
 	u32 used = 0;
 	u8 pending = 0;
+	u64 amp_room;
 
 	*plain = false;
-	if (quic_conn_amp_room(qs) < room) {
+	amp_room = quic_conn_amp_room(qs);
+	if (amp_room < room) {
 		/* During the handshake datagrams wait for the whole size;
 		 * the new address a client moved to (path.c) gets what the
 		 * limit allows, its PATH_CHALLENGE first (RFC 9000 8.2.1).
 		 */
-		if (!qs->handshake_confirmed ||
-		    quic_conn_amp_room(qs) < QUIC_PATH_MIN_DGRAM)
+		if (!qs->handshake_confirmed || amp_room < QUIC_PATH_MIN_DGRAM)
 			return 0;
-		room = quic_conn_amp_room(qs);
+		room = amp_room;
 	}
 	/* Asked once per space: building one packet does not give another
 	 * space something to send, and a space that has nothing any more

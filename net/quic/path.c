@@ -167,9 +167,9 @@ void quic_path_rcv(struct sock *sk, const union quic_addr *from, u32 dgram_len,
 
 	if (!from->sa.sa_family)
 		return;	/* a packet of ours processed again (input.c) */
-	if (!quic_addr_equal(from, &qs->peer) && qs->is_server &&
-	    qs->handshake_confirmed && rx->non_probing &&
-	    qs->space[QUIC_SPACE_APP]->recv.largest == pn)
+	if (qs->is_server && qs->handshake_confirmed && rx->non_probing &&
+	    qs->space[QUIC_SPACE_APP]->recv.largest == pn &&
+	    !quic_addr_equal(from, &qs->peer))
 		quic_path_migrate(sk, from, dgram_len);
 	if (!rx->challenged)
 		return;
