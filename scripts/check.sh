@@ -7,7 +7,7 @@
 #
 # Environment: TESTS (grep -E pattern on test paths such as unit/test_frame,
 # fuzz/fuzz_packet, selftests/bind_test.sh), FUZZ_SECONDS (per target,
-# default 10), TEST_TIMEOUT (per selftest, default 300), VM_RESULTS (keep
+# default 10), TEST_TIMEOUT (per selftest, default 600), VM_RESULTS (keep
 # the VM's logs in this directory), VERBOSE=1 (print selftest output).
 # QUIC_CHECK_DEBUG=1 (make check-debug): only the VM part, on the debug
 # test kernel (scripts/debug-kernel/vm-tests.sh), KUnit suites included.
@@ -82,7 +82,7 @@ run_vm() {
 		selected "selftests/$(basename "$t")" && tests+=("$t")
 	done
 	[ ${#tests[@]} -gt 0 ] || return 0
-	local opts=(-t "${TEST_TIMEOUT:-300}")
+	local opts=(-t "${TEST_TIMEOUT:-600}")
 	[ -n "${VM_RESULTS:-}" ] && opts+=(-o "$VM_RESULTS")
 	[ "${VERBOSE:-0}" = 1 ] && opts+=(-v)
 	"$repo/scripts/vm/vm-run.sh" "${opts[@]}" "${tests[@]}"

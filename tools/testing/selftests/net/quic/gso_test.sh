@@ -4,7 +4,7 @@
 # 1-RTT datagrams leave as super-packets (captured on the veth as frames
 # larger than its MTU allows a datagram), and the data still arrives
 # intact; with gso=0 every frame is one datagram.
-# vm-timeout: 600
+# vm-timeout: 900
 SUITE=gso
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"

@@ -24,7 +24,7 @@
 # transfers; INTEROP_TIMEOUT (seconds per program, 90). INTEROP_LOSS: the
 # loss rate of the last two downloads, in percent (5; 2 was the rate
 # before, 5 covers it and each extra rate costs about 25 s under TCG).
-# vm-timeout: 600
+# vm-timeout: 900
 # shellcheck disable=SC2317,SC2119 # functions run through check()
 SUITE=interop
 # shellcheck source=lib.sh source-path=SCRIPTDIR

@@ -22,7 +22,6 @@
 #
 # The xfer transfers are 2 MiB echoes on one stream whose client pauses
 # after 256 KiB while the NAT goes in; the echo's SHA-256 must match.
-# vm-timeout: 400
 # shellcheck disable=SC2317,SC2119 # functions run through check()
 SUITE=migration
 # shellcheck source=lib.sh source-path=SCRIPTDIR

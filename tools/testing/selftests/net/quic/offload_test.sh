@@ -24,7 +24,7 @@
 #     keys (fail_set_keys) leaves that side in software;
 #   - every device context is gone once the connections are, and rmmod
 #     quicsim works.
-# vm-timeout: 600
+# vm-timeout: 900
 # shellcheck disable=SC2317,SC2119 # functions run through check()
 SUITE=offload
 # shellcheck source=lib.sh source-path=SCRIPTDIR
