@@ -350,6 +350,7 @@ void quic_crypto_init(struct quic_crypto *c, bool one_rtt)
 {
 	memset(c, 0, sizeof(*c));
 	c->one_rtt = one_rtt;
+	c->rx_min_pn = U64_MAX;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_init);
 
@@ -428,6 +429,11 @@ int quic_crypto_set_secret(struct quic_crypto *c, u32 version, u32 cipher,
 	*d = nd;
 	d->ready = true;
 	memzero_explicit(&nd, sizeof(nd));
+	if (!send) {
+		quic_crypto_drop_prev(c);
+		c->rx_min_phase = c->key_phase;
+		c->rx_min_pn = U64_MAX;
+	}
 	return 0;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_set_secret);
@@ -709,6 +715,50 @@ static int quic_crypto_decrypt_plain(const struct quic_crypto *c,
 	return 0;
 }
 
+/*
+ * The receive keys kept aside for a 1-RTT packet that is a late one of
+ * the previous phase, or NULL. Once the next phase is prepared in the
+ * slot its key phase bit names, the packet number tells which of the two
+ * it is (RFC 9001 6.5): the previous phase ended before the lowest packet
+ * number seen in the current one, and the peer's next update comes after
+ * a packet of the current phase that we acknowledged.
+ */
+static struct quic_crypto_key *quic_crypto_rx_prev(const struct quic_crypto *c,
+						   u8 first, u64 pn)
+{
+	u8 phase = !!(first & QUIC_HP_KEY_PHASE);
+
+	if (!c->rx_prev || !c->rx.next_ready || !c->one_rtt ||
+	    (first & QUIC_HP_LONG_HEADER) || phase == c->key_phase)
+		return NULL;
+	/* no packet of the current phase from the peer yet: all are late */
+	if (c->rx_min_phase != c->key_phase || pn < c->rx_min_pn)
+		return c->rx_prev;
+	return NULL;
+}
+
+/*
+ * A 1-RTT packet opened, with the keys kept aside if @late: unless it is
+ * of the previous phase, note the lowest packet number of the peer's
+ * newest phase, and whether the packet starts a key update.
+ */
+static void quic_crypto_rx_opened(struct quic_crypto *c, u8 first, bool late,
+				  struct quic_crypto_rx *ri)
+{
+	if (!c->one_rtt || (first & QUIC_HP_LONG_HEADER) || late)
+		return;
+	/* the slot still holds the previous phase */
+	if (ri->key_phase != c->key_phase && !c->rx.next_ready)
+		return;
+	if (ri->key_phase != c->rx_min_phase) {
+		c->rx_min_phase = ri->key_phase;
+		c->rx_min_pn = ri->pn;
+	} else if (ri->pn < c->rx_min_pn) {
+		c->rx_min_pn = ri->pn;
+	}
+	ri->key_update = ri->key_phase != c->key_phase;
+}
+
 /**
  * quic_crypto_decrypt() - open one received packet in place
  * @c: context holding receive keys
@@ -739,8 +789,8 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
 			u32 pn_offset, u64 largest_pn,
 			struct quic_crypto_rx *ri)
 {
+	struct quic_crypto_key *k, *prev;
 	struct quic_crypto_dir *d = &c->rx;
-	struct quic_crypto_key *k;
 	u32 pn_len;
 	int err;
 
@@ -756,7 +806,8 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
 	quic_crypto_hp_mask(d, pkt + pn_offset + QUIC_HP_SAMPLE_SKIP);
 	pn_len = quic_hp_remove_mask(pkt, pn_offset, d->hp_buf);
 	quic_crypto_rx_header(c, pkt, pn_offset, pn_len, largest_pn, ri);
-	k = quic_crypto_pick(c, d, pkt[0]);
+	prev = quic_crypto_rx_prev(c, pkt[0], ri->pn);
+	k = prev ?: quic_crypto_pick(c, d, pkt[0]);
 	if (!k)
 		return -ENOKEY;
 	err = quic_crypto_aead(c, d, k, pkt, ri->hdr_len,
@@ -764,8 +815,7 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
 	if (err)
 		return err;
 	ri->payload_len = pkt_len - ri->hdr_len - QUIC_TAG_LEN;
-	ri->key_update = c->one_rtt && ri->key_phase != c->key_phase &&
-			 d->next_ready;
+	quic_crypto_rx_opened(c, pkt[0], !!prev, ri);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_decrypt);
@@ -778,19 +828,44 @@ static int quic_crypto_prepare(struct quic_crypto_dir *d, u8 phase,
 	return quic_crypto_next_set(d, phase, h);
 }
 
+/*
+ * Move the previous phase's receive keys out of the slot the next phase
+ * is about to take, so that late packets still open (RFC 9001 6.5) until
+ * quic_crypto_drop_prev(). Keys of two phases ago kept until now go.
+ */
+static int quic_crypto_keep_prev(struct quic_crypto *c)
+{
+	struct quic_crypto_key *old = &c->rx.key[!c->key_phase];
+	struct quic_crypto_key *prev;
+
+	if (c->rx.next_ready || !old->key_len)
+		return 0;
+	prev = kmalloc(sizeof(*prev), GFP_KERNEL);
+	if (!prev)
+		return -ENOMEM;
+	quic_crypto_drop_prev(c);
+	/* the transform moves with the keys */
+	*prev = *old;
+	memzero_explicit(old, sizeof(*old));
+	c->rx_prev = prev;
+	return 0;
+}
+
 /**
  * quic_crypto_key_update() - derive the next key phase, both directions
  * @c: 1-RTT context with keys installed for both directions
  *
  * After a commit, the slot of the other phase still holds the previous
- * keys so that delayed packets of the old phase can be opened (RFC 9001
- * 6.5). Calling this discards them and puts the next phase in that slot.
- * It is a no-op for a direction whose next phase is already prepared.
- * Typically run about three PTOs after a commit.
+ * keys. Calling this puts the next phase in that slot, so that either
+ * side may start the next update; the previous receive keys are kept
+ * aside for delayed packets of the old phase (RFC 9001 6.5) until
+ * quic_crypto_drop_prev(). It is a no-op for a direction whose next
+ * phase is already prepared. Run soon after each commit.
  *
  * Context: process context, may sleep; caller excludes the data path.
  * Return: 0; -EINVAL if @c is not a 1-RTT context; -ENOKEY if a direction
- * has no keys; a crypto API error (that direction keeps its old keys).
+ * has no keys; -ENOMEM or a crypto API error (call again later; late
+ * packets of the previous phase open meanwhile).
  */
 int quic_crypto_key_update(struct quic_crypto *c)
 {
@@ -803,11 +878,35 @@ int quic_crypto_key_update(struct quic_crypto *c)
 		return -ENOKEY;
 	err = quic_crypto_prepare(&c->tx, c->key_phase, &h);
 	if (!err)
+		err = quic_crypto_keep_prev(c);
+	if (!err)
 		err = quic_crypto_prepare(&c->rx, c->key_phase, &h);
 	quic_crypto_hmac_done(&h);
 	return err;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_key_update);
+
+/**
+ * quic_crypto_drop_prev() - forget the previous phase's receive keys
+ * @c: context
+ *
+ * RFC 9001 6.5: about three PTOs after a key update, late packets of the
+ * old phase are not worth keeping its keys for.
+ *
+ * Context: process context (a transform may be freed). Caller excludes
+ * the data path.
+ * Return: true if keys were dropped.
+ */
+bool quic_crypto_drop_prev(struct quic_crypto *c)
+{
+	if (!c->rx_prev)
+		return false;
+	quic_crypto_key_clear(c->rx_prev);
+	kfree(c->rx_prev);
+	c->rx_prev = NULL;
+	return true;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_drop_prev);
 
 /**
  * quic_crypto_next_prepared() - whether the next key phase is ready
@@ -921,6 +1020,8 @@ bool quic_crypto_detach(struct quic_crypto *c)
 			dropped = true;
 		}
 	}
+	/* an idle connection is past its late packets */
+	quic_crypto_drop_prev(c);
 	return dropped;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_detach);
@@ -937,9 +1038,12 @@ EXPORT_SYMBOL_GPL(quic_crypto_detach);
  */
 void quic_crypto_free(struct quic_crypto *c)
 {
+	quic_crypto_drop_prev(c);
 	quic_crypto_dir_clear(&c->tx);
 	quic_crypto_dir_clear(&c->rx);
 	c->key_phase = 0;
+	c->rx_min_phase = 0;
+	c->rx_min_pn = U64_MAX;
 }
 EXPORT_SYMBOL_GPL(quic_crypto_free);
 
@@ -1046,12 +1150,13 @@ int quic_crypto_get_keys(const struct quic_crypto *c, bool send, u8 phase,
  * Context: any. The caller serialises the RX side of @c.
  * Return: 0; -EINVAL for a packet too short; -ENOKEY as above.
  */
-int quic_crypto_opened(const struct quic_crypto *c, const u8 *pkt,
+int quic_crypto_opened(struct quic_crypto *c, const u8 *pkt,
 		       u32 pkt_len, u32 pn_offset, u64 largest_pn,
 		       struct quic_crypto_rx *ri)
 {
 	const struct quic_crypto_dir *d = &c->rx;
 	u32 pn_len;
+	bool late;
 
 	memset(ri, 0, sizeof(*ri));
 	if (!c->one_rtt || c->plaintext || !d->ready ||
@@ -1062,11 +1167,12 @@ int quic_crypto_opened(const struct quic_crypto *c, const u8 *pkt,
 	    pkt_len > QUIC_CRYPTO_MAX_PKT ||
 	    pkt_len < pn_offset + pn_len + QUIC_TAG_LEN)
 		return -EINVAL;
-	if (!d->key[!!(pkt[0] & QUIC_HP_KEY_PHASE)].key_len)
-		return -ENOKEY;
 	quic_crypto_rx_header(c, pkt, pn_offset, pn_len, largest_pn, ri);
+	late = !!quic_crypto_rx_prev(c, pkt[0], ri->pn);
+	if (!late && !d->key[!!(pkt[0] & QUIC_HP_KEY_PHASE)].key_len)
+		return -ENOKEY;
 	ri->payload_len = pkt_len - ri->hdr_len - QUIC_TAG_LEN;
-	ri->key_update = ri->key_phase != c->key_phase && d->next_ready;
+	quic_crypto_rx_opened(c, pkt[0], late, ri);
 	return 0;
 }
 

@@ -68,10 +68,10 @@ struct quic_crypto_dir {
 		u8 hp_key[QUIC_KEY_MAX_LEN];
 		u32 hp_chacha[QUIC_KEY_MAX_LEN / 4];
 	};
-	u8 hp_key_len;
 	u32 version;
 	u32 cipher;
 	u32 secret_len;
+	u8 hp_key_len;
 	bool ready;
 	bool next_ready;
 	u8 hp_buf[QUIC_HP_SAMPLE_LEN];
@@ -89,6 +89,14 @@ struct quic_crypto_dir {
  * @plaintext: disable_1rtt_encryption was negotiated: 1-RTT packets carry no
  *	AEAD tag and no header protection
  * @soft_only: self-test only: SIMD keys always take the FPU-free path
+ * @rx_min_phase: key phase of the packets @rx_min_pn speaks of
+ * @rx_prev: 1-RTT: the receive keys of the phase before the current one,
+ *	moved out of their slot when the next phase was prepared there, for
+ *	late packets (RFC 9001 6.5); NULL when none are kept
+ * @rx_min_pn: 1-RTT: lowest packet number opened with the keys of phase
+ *	@rx_min_phase, which is the current phase once the peer has used it.
+ *	Packets of the other phase below it are late ones (@rx_prev), above
+ *	it the peer's next key update.
  *
  * Locking: the owner serialises calls on one context, normally under the
  * socket lock. The data path of each direction uses only its own half
@@ -103,6 +111,9 @@ struct quic_crypto {
 	bool one_rtt;
 	bool plaintext;
 	bool soft_only;
+	u8 rx_min_phase;
+	struct quic_crypto_key *rx_prev;
+	u64 rx_min_pn;
 };
 
 /**
@@ -137,6 +148,7 @@ int quic_crypto_decrypt(struct quic_crypto *c, u8 *pkt, u32 pkt_len,
 			u32 pn_offset, u64 largest_pn,
 			struct quic_crypto_rx *ri);
 int quic_crypto_key_update(struct quic_crypto *c);
+bool quic_crypto_drop_prev(struct quic_crypto *c);
 int quic_crypto_key_update_commit(struct quic_crypto *c);
 int quic_crypto_attach(struct quic_crypto *c);
 bool quic_crypto_detach(struct quic_crypto *c);
@@ -154,7 +166,7 @@ struct quic_offload_keys;
 int quic_crypto_copy_tx(struct quic_crypto *dst, const struct quic_crypto *src);
 int quic_crypto_get_keys(const struct quic_crypto *c, bool send, u8 phase,
 			 struct quic_offload_keys *k);
-int quic_crypto_opened(const struct quic_crypto *c, const u8 *pkt,
+int quic_crypto_opened(struct quic_crypto *c, const u8 *pkt,
 		       u32 pkt_len, u32 pn_offset, u64 largest_pn,
 		       struct quic_crypto_rx *ri);
 

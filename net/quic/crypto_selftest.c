@@ -210,10 +210,18 @@ static int quic_st_attach(struct quic_crypto *c)
 	return err;
 }
 
+/* After a key update: next phase prepared, previous receive keys aside. */
+static int quic_st_prev_check(struct quic_crypto *c)
+{
+	return c->rx_prev && quic_crypto_next_prepared(c) ? 0 : -EPROTO;
+}
+
 /*
  * RFC 9001 section 6: A starts an update, B follows it on the first packet
- * of the new phase, a delayed old-phase packet still opens, a second
- * update needs the next phase prepared first. A attaches transforms to
+ * of the new phase, a delayed old-phase packet still opens, before and
+ * after B prepared the next phase (then with the keys it kept aside, told
+ * from the next phase by its packet number), a second update needs the
+ * next phase prepared first. A attaches transforms to
  * each new phase at once, B only after the exchange, so each direction is
  * sealed by one implementation and opened by the other; A also drops its
  * transforms as an idle connection does, and gets them back.
@@ -245,6 +253,9 @@ static int quic_st_key_update_run(struct quic_st_pair *p, u32 cipher, u8 *pkt)
 	      quic_st_hop(a, b, pkt, 10, 1, true) ?:
 	      quic_st_hop(b, a, pkt, 20, 1, false) ?:
 	      quic_st_hop(a, b, pkt, 9, 0, false) ?:
+	      quic_crypto_key_update(b) ?:
+	      quic_st_prev_check(b) ?:
+	      quic_st_hop(a, b, pkt, 8, 0, false) ?:
 	      quic_st_attach(b) ?:
 	      quic_st_hop(a, b, pkt, 12, 1, false);
 	if (err)
@@ -274,7 +285,11 @@ static int quic_st_key_update_run(struct quic_st_pair *p, u32 cipher, u8 *pkt)
 	      quic_crypto_key_update_commit(b) ?:
 	      quic_st_attach(b) ?:
 	      quic_st_hop(b, a, pkt, 21, 0, true) ?:
-	      quic_st_hop(a, b, pkt, 13, 0, false);
+	      quic_st_hop(a, b, pkt, 13, 0, false) ?:
+	      quic_st_hop(a, b, pkt, 11, 1, false) ?:
+	      quic_crypto_key_update(b) ?:
+	      quic_st_prev_check(b) ?:
+	      quic_st_hop(a, b, pkt, 12, 1, false);
 	if (err)
 		return quic_st_fail("key update", "second update", err);
 	err = quic_st_send(b, pkt, 22, 0);

@@ -3,23 +3,27 @@
  * 1-RTT key updates (RFC 9001 section 6).
  *
  * crypto.c holds two key slots per direction: the current phase, and
- * either the next phase (prepared) or the previous one (kept for late
- * packets). A key update, started by QUIC_SOCKOPT_KEY_UPDATE or by the
- * peer (a packet that opens with the next phase's keys), switches both
- * directions at once. Right after the switch, process context gives the
- * new phase its transforms (crypto.c prepares a next phase with its keys
- * only, and seals and opens without the SIMD cipher until then). About
- * three PTOs later (6.5), once late packets of the old phase are unlikely,
- * it replaces the old keys with the following phase's. Allocating
- * transforms may sleep, which the packet path cannot.
+ * the next phase (prepared) or, right after a switch, the previous one. A
+ * key update, started by QUIC_SOCKOPT_KEY_UPDATE or by the peer (a packet
+ * that opens with the next phase's keys), switches both directions at
+ * once. Right after the switch, process context gives the new phase its
+ * transforms (crypto.c prepares a next phase with its keys only, and
+ * seals and opens without the SIMD cipher until then) and prepares the
+ * following phase in the other slot, moving the previous receive keys
+ * aside: late packets of the old phase still open, told from the peer's
+ * next update by their packet numbers (6.5). About three PTOs later those
+ * keys go. Allocating transforms may sleep, which the packet path cannot.
+ * For an update of ours, the following phase waits for the peer's first
+ * packet in the new one: until then the peer's packets are of the old
+ * phase, which an offload device keeps opening from the slot.
  *
+ * So the next keys are ready milliseconds after the peer has switched,
+ * whatever either side's PTO, and the peer's next update, which it starts
+ * only once we acknowledged a packet of its new phase, never finds us
+ * without them.
  * We start an update only once the handshake is confirmed and a packet
- * sent with the current keys was acknowledged (6.1), and only with the
- * next keys prepared. After that acknowledgment we also wait for the peer
- * to have prepared its next keys: RFC 9001 6.5 asks for three PTOs; we
- * give four, since the peer counts its three from its own switch, half a
- * round trip after ours, with its own PTO. Starting earlier makes the
- * peer drop our packets until it is ready. QUIC_EVENT_KEY_UPDATE tells
+ * sent with the current keys was acknowledged (6.1), and, as 6.5 asks,
+ * three PTOs after that acknowledgment. QUIC_EVENT_KEY_UPDATE tells
  * the application when both sides use the new phase: when the peer's
  * update arrives, or, for an update of ours, when the peer's first packet
  * in the new phase does.
@@ -48,7 +52,10 @@ static void quic_key_update_run_now(struct sock *sk)
 	quic_sk_work_now(sk, &quic_sk(sk)->ku_work);
 }
 
-/* Phase switched: note where it starts, attach its transforms now. */
+/*
+ * Phase switched: note where it starts; attach its transforms and prepare
+ * the next phase now.
+ */
 static void quic_key_update_switched(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -57,7 +64,7 @@ static void quic_key_update_switched(struct sock *sk)
 	qs->ku_first_pn = qs->space[QUIC_SPACE_APP]->sent.next_pn;
 	qs->ku_acked = false;
 	delay_us = 3 * quic_conn_pto_us(qs);
-	qs->ku_prepare_at = jiffies + usecs_to_jiffies(delay_us) + 1;
+	qs->ku_drop_prev_at = jiffies + usecs_to_jiffies(delay_us) + 1;
 	quic_key_update_run_now(sk);
 }
 
@@ -79,11 +86,11 @@ static void quic_key_update_queue(struct sock *sk, unsigned long delay)
 
 /*
  * Give the current phase its transforms, or take them away once the
- * connection has been idle for QUIC_CRYPTO_IDLE; from ku_prepare_at on,
- * drop the previous phase's keys and prepare the next phase's, so that
- * the peer can update again and so can we. On failure (memory), try again
- * a second later: until then the slow path serves the new phase, or no
- * further update can start.
+ * connection has been idle for QUIC_CRYPTO_IDLE; after a switch, prepare
+ * the next phase's keys so that the peer can update again and so can we,
+ * and from ku_drop_prev_at on drop the previous phase's. On failure
+ * (memory), try again a second later: until then the slow path serves
+ * the new phase, or no further update can start.
  */
 static void quic_key_update_work(struct work_struct *work)
 {
@@ -111,13 +118,18 @@ static void quic_key_update_work(struct work_struct *work)
 		 */
 		qs->idle_trimmed = true;
 	}
-	if (!quic_crypto_next_prepared(c)) {
-		if (time_before(now, qs->ku_prepare_at))
-			delay = min_not_zero(delay, qs->ku_prepare_at - now);
-		else if (!quic_crypto_key_update(c))
+	/* an update of ours: not while the peer still sends the old phase */
+	if (!quic_crypto_next_prepared(c) && !qs->ku_wait_peer) {
+		if (!quic_crypto_key_update(c))
 			quic_offload_keys_changed(sk);
 		else
 			err = -ENOMEM;
+	}
+	if (c->rx_prev) {
+		if (time_before(now, qs->ku_drop_prev_at))
+			delay = min_not_zero(delay, qs->ku_drop_prev_at - now);
+		else
+			quic_crypto_drop_prev(c);
 	}
 	if (err)
 		delay = HZ;
@@ -182,8 +194,8 @@ void quic_key_update_stop(struct sock *sk)
  *
  * Return: 0; -ENOTCONN if not established; -EAGAIN while an update may
  * not start yet: handshake not confirmed, no packet of the current phase
- * acknowledged (or less than four PTOs ago), or the next keys not
- * prepared (about three PTOs after the previous update).
+ * acknowledged (or less than three PTOs ago), or the next keys not
+ * prepared yet (moments after the previous update).
  */
 int quic_key_update_start(struct sock *sk)
 {
@@ -223,6 +235,7 @@ void quic_key_update_on_rx(struct sock *sk, bool key_update, u8 key_phase)
 	if (qs->ku_wait_peer && key_phase == qs->app_crypto.key_phase) {
 		qs->ku_wait_peer = false;
 		quic_key_update_event(sk);
+		quic_key_update_run_now(sk);
 	}
 }
 
@@ -239,5 +252,5 @@ void quic_key_update_on_ack(struct sock *sk, u64 largest)
 		return;
 	qs->ku_acked = true;
 	qs->ku_start_after = jiffies +
-			     usecs_to_jiffies(4 * quic_conn_pto_us(qs)) + 1;
+			     usecs_to_jiffies(3 * quic_conn_pto_us(qs)) + 1;
 }

@@ -282,7 +282,7 @@ struct quic_sock {
 	/* 1-RTT key updates (keyupdate.c) */
 	/* Attaches transforms to a new phase, prepares the next one */
 	struct delayed_work	ku_work;
-	unsigned long		ku_prepare_at;	/* jiffies: prepare from then */
+	unsigned long		ku_drop_prev_at; /* jiffies: old keys go then */
 	unsigned long		ku_start_after;	/* jiffies: may update from */
 	u64			ku_first_pn;	/* first pn of this phase */
 	bool			ku_acked;	/* a pn >= ku_first_pn acked */
