@@ -31,6 +31,12 @@ mount -t tmpfs -o mode=1777 tmpfs /dev/shm 2>/dev/null
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 hostname quic-vm
+# tshark runs on the host when vm-run.sh serves it (tshark-proxy.sh).
+if [ -f $res/tshark/serving ]; then
+	mkdir -p /run/quic-vm-bin
+	ln -s "$REPO/scripts/vm/tshark-proxy.sh" /run/quic-vm-bin/tshark
+	export PATH=/run/quic-vm-bin:$PATH
+fi
 ip link set lo up
 echo 1 > /proc/sys/kernel/sysrq
 dmesg -n 1

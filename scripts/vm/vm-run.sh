@@ -88,9 +88,20 @@ for b in "${binds[@]}"; do
 done
 
 work=$(mktemp -d /tmp/quic-vm.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+tshark_pid=
+trap '[ -n "$tshark_pid" ] && kill $tshark_pid 2> /dev/null; rm -rf "$work"' EXIT
 res=$work/res
 mkdir -p "$res/out" "$work/initrd"
+
+# The guest's tshark runs here (tshark-host.sh, tshark-proxy.sh): under
+# TCG its start alone takes 30-40 s. QUIC_VM_HOST_TSHARK=0 keeps it in
+# the guest.
+if [ "${QUIC_VM_HOST_TSHARK:-1}" = 1 ] && command -v tshark > /dev/null; then
+	mkdir "$res/tshark"
+	: > "$res/tshark/serving"
+	"$repo/scripts/vm/tshark-host.sh" "$res/tshark" &
+	tshark_pid=$!
+fi
 
 # The guest reads its instructions from the results share.
 {
@@ -141,6 +152,12 @@ while :; do
 	attempt=$((attempt + 1))
 done
 tr -d '\r' < "$work/console.log" > "$res/console.log"
+if [ -n "$tshark_pid" ]; then
+	kill $tshark_pid 2> /dev/null
+	wait $tshark_pid 2> /dev/null
+	tshark_pid=
+	rm -rf "$res/tshark"
+fi
 
 if [ -n "$outdir" ]; then
 	mkdir -p "$outdir"
