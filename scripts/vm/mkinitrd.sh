@@ -38,7 +38,12 @@ for m in netfs 9pnet 9pnet_virtio 9p; do
 	insmod /mods/$m.ko || exit 1
 done
 opts=trans=virtio,version=9p2000.L,msize=512000
-mount -t 9p -o $opts,ro hostroot /newroot || exit 1
+# Nothing changes the host's root or the repository while the guest runs:
+# the guest caches what it reads of them. Uncached, every exec read its
+# binary and libraries over 9p again, 0.3 to 0.6 s a process under TCG
+# (/bin/true: 330 ms). The results share, written from both sides, stays
+# uncached.
+mount -t 9p -o $opts,ro,cache=loose hostroot /newroot || exit 1
 for d in tmp run var/tmp; do mount -t tmpfs -o mode=1777 tmpfs /newroot/$d; done
 mkdir -p /newroot/run/vm
 mount -t 9p -o $opts results /newroot/run/vm || exit 1
@@ -46,7 +51,7 @@ mount -t 9p -o $opts results /newroot/run/vm || exit 1
 # under /tmp would otherwise be hidden by the guest's tmpfs.
 repo=$(sed -n 's/.*quic_repo=\([^ ]*\).*/\1/p' /proc/cmdline)
 mkdir -p "/newroot$repo" 2>/dev/null
-mount -t 9p -o $opts,ro repo "/newroot$repo" || exit 1
+mount -t 9p -o $opts,ro,cache=loose repo "/newroot$repo" || exit 1
 for d in proc sys dev; do mount --move /$d /newroot/$d; done
 exec switch_root /newroot /bin/bash "$repo/scripts/vm/guest-init.sh"
 EOI
