@@ -24,7 +24,11 @@ static u32 quic_bind_hash(const struct net *net, __be16 port)
 	return net_hash_mix(net) ^ ntohs(port);
 }
 
-static bool quic_addr_is_any(const union quic_addr *a)
+/**
+ * quic_addr_is_any() - is this the wildcard address of its family
+ * @a: a local address
+ */
+bool quic_addr_is_any(const union quic_addr *a)
 {
 	if (a->sa.sa_family == AF_INET)
 		return a->v4.sin_addr.s_addr == htonl(INADDR_ANY);

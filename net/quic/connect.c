@@ -239,6 +239,48 @@ static int quic_child_inherit(struct sock *sk, struct sock *lsk)
 	return 0;
 }
 
+/*
+ * A listener bound to the wildcard address: the connection takes the
+ * address the client's Initial was sent to, as a TCP child does. Its
+ * packets then leave from the address the client knows (RFC 9000 9: a
+ * client discards packets from an unknown server address), not from
+ * whichever the route prefers, and getsockname() names it. An IPv4
+ * client of an IPv6 listener gets an IPv4 local address, which the IPv4
+ * output path reads; getsockname() gives it IPv4-mapped.
+ */
+static void quic_child_set_local(struct sock *sk, struct sk_buff *skb)
+{
+	const struct in6_addr *to = &quic_skb_cb(skb)->local;
+	struct quic_sock *qs = quic_sk(sk);
+	__be16 port = qs->local.v4.sin_port;
+	__be32 v4 = to->s6_addr32[3];
+
+	if (!quic_addr_is_any(&qs->local))
+		return;
+	if (ipv6_addr_v4mapped(to)) {
+		if (ipv4_is_multicast(v4) || ipv4_is_lbcast(v4) || !v4)
+			return;
+		memset(&qs->local, 0, sizeof(qs->local));
+		qs->local.v4.sin_family = AF_INET;
+		qs->local.v4.sin_port = port;
+		qs->local.v4.sin_addr.s_addr = v4;
+	} else {
+		if (ipv6_addr_is_multicast(to) || ipv6_addr_any(to))
+			return;
+		qs->local.v6.sin6_addr = *to;
+		if (ipv6_addr_type(to) & IPV6_ADDR_LINKLOCAL)
+			qs->local.v6.sin6_scope_id =
+				quic_skb_cb(skb)->peer.v6.sin6_scope_id;
+	}
+	if (sk->sk_family == AF_INET) {
+		inet_sk(sk)->inet_rcv_saddr = v4;
+		inet_sk(sk)->inet_saddr = v4;
+	} else {
+		sk->sk_v6_rcv_saddr = *to;
+		inet6_sk(sk)->saddr = *to;
+	}
+}
+
 /* Set up the server side of a connection from the client's Initial. */
 static int quic_child_start(struct sock *sk, struct sk_buff *skb)
 {
@@ -279,6 +321,7 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb)
 	if (err)
 		return err;
 	quic_set_peer(sk, &quic_skb_cb(skb)->peer);
+	quic_child_set_local(sk, skb);
 	inet_sk_set_state(sk, QUIC_SS_ESTABLISHING);
 	return token;
 }

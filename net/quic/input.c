@@ -41,8 +41,10 @@ struct quic_rx_dgram {
 };
 
 /*
- * Remember where the datagram came from before it may wait in a backlog.
- * The peer address overwrites IP6CB(), so its interface is read first.
+ * Remember where the datagram came from before it may wait in a backlog,
+ * and where it went: a connection of a listener bound to the wildcard
+ * address takes that as its own (connect.c). The peer address overwrites
+ * IP6CB(), so its interface is read first.
  */
 static void quic_skb_save_peer(struct sk_buff *skb)
 {
@@ -55,6 +57,7 @@ static void quic_skb_save_peer(struct sk_buff *skb)
 		cb->peer.v4.sin_family = AF_INET;
 		cb->peer.v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
 		cb->peer.v4.sin_port = uh->source;
+		ipv6_addr_set_v4mapped(ip_hdr(skb)->daddr, &cb->local);
 		cb->ecn = ip_hdr(skb)->tos & INET_ECN_MASK;
 		return;
 	}
@@ -63,6 +66,7 @@ static void quic_skb_save_peer(struct sk_buff *skb)
 	cb->peer.v6.sin6_family = AF_INET6;
 	cb->peer.v6.sin6_addr = ipv6_hdr(skb)->saddr;
 	cb->peer.v6.sin6_port = uh->source;
+	cb->local = ipv6_hdr(skb)->daddr;
 	cb->ecn = ipv6_get_dsfield(ipv6_hdr(skb)) & INET_ECN_MASK;
 	if (ipv6_addr_type(&cb->peer.v6.sin6_addr) & IPV6_ADDR_LINKLOCAL)
 		cb->peer.v6.sin6_scope_id = iif;
@@ -884,6 +888,16 @@ static bool quic_input_process(struct sock *sk, struct sk_buff *skb)
 	if (qs->closing || sk->sk_state == QUIC_SS_CLOSED) {
 		/* RFC 9000 10.2: answered with our close, or drained. */
 		quic_closing_rcv(sk, skb->len);
+		kfree_skb(skb);
+		return false;
+	}
+	/* RFC 9000 9: a client moves nowhere and follows no move of its
+	 * server's (no preferred_address), so a datagram from anywhere but
+	 * the address it connected to is not its server's to process.
+	 */
+	if (!qs->is_server &&
+	    !quic_addr_equal(&quic_skb_cb(skb)->peer, &qs->peer)) {
+		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_UNKNOWN_SERVER);
 		kfree_skb(skb);
 		return false;
 	}

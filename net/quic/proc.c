@@ -62,6 +62,7 @@ static const char * const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_PATH_VALIDATED]	= "QuicPathValidated",
 	[QUIC_MIB_PATH_FAILED]		= "QuicPathFailed",
 	[QUIC_MIB_PATH_RESPONSES]	= "QuicPathResponses",
+	[QUIC_MIB_IN_UNKNOWN_SERVER]	= "QuicInUnknownServer",
 };
 
 static struct quic_net *quic_net(const struct net *net)

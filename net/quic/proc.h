@@ -38,6 +38,9 @@ enum quic_mib_field {
 	QUIC_MIB_PATH_VALIDATED,	/* its new address proved (8.2) */
 	QUIC_MIB_PATH_FAILED,		/* validations given up (9.3.2) */
 	QUIC_MIB_PATH_RESPONSES,	/* PATH_RESPONSE frames sent */
+	QUIC_MIB_IN_UNKNOWN_SERVER,	/* client: datagrams from another
+					 * address than its server's (9)
+					 */
 	QUIC_MIB_MAX
 };
 

@@ -349,6 +349,8 @@ static inline void quic_sk_work_cancel(struct sock *sk,
 /* Control block of every skb on the receive path. */
 struct quic_skb_cb {
 	union quic_addr	peer;	/* source address of the datagram */
+	/* destination address of the datagram, IPv4 as IPv4-mapped */
+	struct in6_addr	local;
 	u8		level;	/* packets kept for later: their level */
 	u8		ecn;	/* ECN field of the datagram's IP header */
 };

@@ -22,6 +22,17 @@
 #
 # The xfer transfers are 2 MiB echoes on one stream whose client pauses
 # after 256 KiB while the NAT goes in; the echo's SHA-256 must match.
+#
+# And the server's address (RFC 9000 9: a client discards packets from an
+# unknown server address; QuicInUnknownServer counts them):
+# - wildcard: the server's host has a second address, and a server bound
+#   to the wildcard address (IPv4, IPv6, and IPv6 dual-stack for an IPv4
+#   client) echoes for a client of that second address. Its connection
+#   must take that address and send from it, not from the route's
+#   preferred one, or the client discards everything.
+# - another port: while a tc rule rewrites the source port of what the
+#   server sends, the client discards all of it and cannot complete its
+#   handshake; once the rule goes, the echo completes.
 # shellcheck disable=SC2317,SC2119 # functions run through check()
 SUITE=migration
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -71,7 +82,7 @@ fi
 tc -n "$NS1" filter del dev veth1 egress
 
 # snap: the path counters of both namespaces
-snap() { quic_counters_snap '^QuicPath'; }
+snap() { quic_counters_snap '^Quic(Path|InUnknownServer)'; }
 
 # conn_port NS ROLE FIELD: the port in field FIELD (4: local, 5: peer) of
 # the first established ROLE ("client", "server") connection of NS, once
@@ -294,6 +305,100 @@ path_case "IPv4: a client port nothing returns from: the server gives up on it, 
 
 path_case "ngtcp2's gtlsclient behind the rebinding NAT downloads 16 MiB from h3server: the server follows and validates the port, SHA-256 equal" \
 	ngtcp2_rebinding
+
+# The server's second address.
+ADDR2B_V4=198.18.0.3
+ADDR2B_V6=2001:db8::3
+
+# conn_local NS ROLE: the local address (ADDR:PORT, [ADDR]:PORT) of NS's
+# first established ROLE connection, once there is one
+conn_local() {
+	local _ a
+	for _ in $(seq 200); do
+		# shellcheck disable=SC2016 # awk's own $
+		a=$(ip netns exec "$1" awk -v r="$2" \
+			'$2 == r && $3 == "ESTABLISHED" { print $4; exit }' \
+			/proc/net/quic/sks)
+		[ -n "$a" ] && { echo "$a"; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+
+# echo_client NAME ADDR: a 256 KiB echo client in the background (CLI_PID),
+# pausing after 128 KiB so that its connection is seen in /proc
+echo_client() {
+	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c -a "$2" \
+		-p "$port" --psk "$psk" --timeout "$T" --one-stream 262144 \
+		--pause-after 131072 --pause "$(scaled 2000)" \
+		> "$work/$1.cli" 2>&1 &
+	CLI_PID=$!
+}
+
+# wildcard NAME LISTEN TO WANT: a server bound to LISTEN (a wildcard
+# address) echoes for a client of the server host's second address TO;
+# the server's connection must have WANT (ADDR:PORT, PORT appended) as
+# its address, and the client must have discarded nothing.
+wildcard() {
+	local name=wild-$1 ok=0 got
+	port=$((port + 1))
+	start_server "$name" -a "$2" -p "$port" || return 1
+	snap > "$work/before"
+	echo_client "$name" "$3"
+	got=$(conn_local "$NS2" server) || got="(none seen)"
+	finish_client "$name" || ok=1
+	snap > "$work/after"
+	counter_expect ns1.QuicInUnknownServer -eq 0 || ok=1
+	[ "$got" = "$4:$port" ] ||
+		{ echo "the server's connection is at $got, not $4:$port"; ok=1; }
+	return "$ok"
+}
+
+# another_port: what the server sends reaches the client from another
+# port (a tc rewrite on the client's ingress) until the client has
+# discarded some of it; it must not have completed its handshake then.
+another_port() {
+	local name=another ok=0 est n=0
+	port=$((port + 1))
+	start_server "$name" -a "$ADDR2_V4" -p "$port" || return 1
+	snap > "$work/before"
+	tc -n "$NS1" filter add dev veth1 ingress pref 30 protocol ip flower \
+		ip_proto udp src_port "$port" \
+		action pedit ex munge udp sport set "$NAT_PORT" pipe \
+		action pass || { echo "tc rule refused"; stop_server; return 1; }
+	echo_client "$name" "$ADDR2_V4"
+	# Discarded datagrams first (the client takes a while to start),
+	# then a second more in which it could have used them.
+	while [ "$n" -lt 100 ]; do
+		snap > "$work/after"
+		[ "$(counter_delta ns1.QuicInUnknownServer)" -gt 0 ] && break
+		sleep 0.2
+		n=$((n + 1))
+	done
+	sleep 1
+	# shellcheck disable=SC2016 # awk's own $
+	est=$(ip netns exec "$NS1" awk '$2 == "client" && $3 == "ESTABLISHED"' \
+		/proc/net/quic/sks | wc -l)
+	nat_off
+	finish_client "$name" || ok=1
+	snap > "$work/after"
+	counter_expect ns1.QuicInUnknownServer -gt 0 || ok=1
+	[ "$est" = 0 ] ||
+		{ echo "the client completed its handshake with datagrams from port $NAT_PORT"; ok=1; }
+	echo "info: the client discarded $(counter_delta ns1.QuicInUnknownServer) datagrams from port $NAT_PORT"
+	return "$ok"
+}
+
+ip -n "$NS2" addr add $ADDR2B_V4/24 dev veth2
+ip -n "$NS2" addr add $ADDR2B_V6/64 dev veth2 nodad
+check "IPv4: a server on 0.0.0.0 answers a client of its second address from that address" \
+	wildcard v4 0.0.0.0 "$ADDR2B_V4" "$ADDR2B_V4"
+check "IPv6: a server on :: answers a client of its second address from that address" \
+	wildcard v6 :: "$ADDR2B_V6" "[$ADDR2B_V6]"
+check "IPv4: a dual-stack server on :: answers a client of its second address from that address" \
+	wildcard v4v6 :: "$ADDR2B_V4" "$ADDR2B_V4"
+path_case "a client discards what comes from another server port: no handshake until it stops, then the echo completes" \
+	another_port
 
 check "every QUIC socket freed (module references back)" quic_refs_back "$refs0"
 
