@@ -46,10 +46,14 @@ dmesg -n 1
 # int3 left there for a moment (seen when a test's packet capture or tc
 # ingress qdisc switched a key in __netif_receive_skb_core). Keys held on
 # from the start are never patched again: a clsact qdisc on a dummy device
-# holds the ingress and egress keys, pinkeys the receive timestamp key.
+# holds the ingress and egress keys, a filter in it tcf_sw_enabled_key
+# (switched by every first and last filter of a block: tc_run() oopsed on
+# it once, as migration_test.sh's NAT filters came and went), pinkeys the
+# receive timestamp key.
 modprobe -q dummy 2> /dev/null
 ip link add quic-vm-pin type dummy 2> /dev/null &&
-	tc qdisc add dev quic-vm-pin clsact 2> /dev/null
+	tc qdisc add dev quic-vm-pin clsact 2> /dev/null &&
+	tc filter add dev quic-vm-pin ingress matchall action pass 2> /dev/null
 [ -x "$QUIC_BUILD/selftests/pinkeys" ] && "$QUIC_BUILD/selftests/pinkeys" &
 
 # On a real host udev loads the CPU's accelerated ciphers from the CPU

@@ -84,20 +84,28 @@ tc -n "$NS1" filter del dev veth1 egress
 # snap: the path counters of both namespaces
 snap() { quic_counters_snap '^Quic(Path|InUnknownServer)'; }
 
-# conn_port NS ROLE FIELD: the port in field FIELD (4: local, 5: peer) of
-# the first established ROLE ("client", "server") connection of NS, once
-# there is one
-conn_port() {
+# conn_field NS ROLE FIELD: field FIELD (4: local, 5: peer; ADDR:PORT or
+# [ADDR]:PORT) of the first established ROLE ("client", "server")
+# connection of NS, once there is one
+conn_field() {
 	local _ a
 	for _ in $(seq 200); do
 		# shellcheck disable=SC2016 # awk's own $
 		a=$(ip netns exec "$1" awk -v r="$2" -v f="$3" \
 			'$2 == r && $3 == "ESTABLISHED" { print $f; exit }' \
 			/proc/net/quic/sks)
-		[ -n "$a" ] && { echo "${a##*:}"; return 0; }
+		[ -n "$a" ] && { echo "$a"; return 0; }
 		sleep 0.05
 	done
 	return 1
+}
+
+# conn_port NS ROLE FIELD: the port of that field
+conn_port() {
+	local a
+
+	a=$(conn_field "$@") || return 1
+	echo "${a##*:}"
 }
 
 # nat FAM P MAP: client datagrams from port P leave from $NAT_PORT; with
@@ -310,21 +318,6 @@ path_case "ngtcp2's gtlsclient behind the rebinding NAT downloads 16 MiB from h3
 ADDR2B_V4=198.18.0.3
 ADDR2B_V6=2001:db8::3
 
-# conn_local NS ROLE: the local address (ADDR:PORT, [ADDR]:PORT) of NS's
-# first established ROLE connection, once there is one
-conn_local() {
-	local _ a
-	for _ in $(seq 200); do
-		# shellcheck disable=SC2016 # awk's own $
-		a=$(ip netns exec "$1" awk -v r="$2" \
-			'$2 == r && $3 == "ESTABLISHED" { print $4; exit }' \
-			/proc/net/quic/sks)
-		[ -n "$a" ] && { echo "$a"; return 0; }
-		sleep 0.05
-	done
-	return 1
-}
-
 # echo_client NAME ADDR: a 256 KiB echo client in the background (CLI_PID),
 # pausing after 128 KiB so that its connection is seen in /proc
 echo_client() {
@@ -345,7 +338,7 @@ wildcard() {
 	start_server "$name" -a "$2" -p "$port" || return 1
 	snap > "$work/before"
 	echo_client "$name" "$3"
-	got=$(conn_local "$NS2" server) || got="(none seen)"
+	got=$(conn_field "$NS2" server 4) || got="(none seen)"
 	finish_client "$name" || ok=1
 	snap > "$work/after"
 	counter_expect ns1.QuicInUnknownServer -eq 0 || ok=1
