@@ -13,6 +13,8 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/kernel.h>
+#include <linux/bitops.h>
+#include <linux/bits.h>
 #include <linux/minmax.h>
 #include <linux/math64.h>
 #include <linux/export.h>

@@ -806,6 +806,30 @@ static void quic_acked_stream_add(struct quic_ack_ctx *ack,
 	ack->stream.set = true;
 }
 
+/*
+ * The peer has seen an ACK frame of ours up to @largest: what it covered
+ * need not be sent again (RFC 9000 13.2.4), and raising the floor of the
+ * received set past it would let the set forget it, late copies counting
+ * as duplicates. But the frame's gaps may still fill: a packet reordered
+ * by about a round trip arrives just then, and dropping it as a duplicate
+ * makes a loss of what the peer will find was a mere delay. So the floor
+ * follows a round trip behind, to the point of an earlier such frame seen
+ * at least one smoothed RTT ago; until then its ranges are repeated.
+ */
+static void quic_conn_ack_seen(struct quic_sock *qs, struct quic_space *sp,
+			       u64 largest)
+{
+	u64 now = quic_now_us();
+
+	if (sp->floor_next) {
+		if (now - sp->floor_next_us < qs->rtt.smoothed_rtt)
+			return;
+		quic_ackrange_remove_below(&sp->recv, sp->floor_next);
+	}
+	sp->floor_next = largest + 1;
+	sp->floor_next_us = now;
+}
+
 static void quic_frames_acked(struct quic_ack_ctx *ack, struct quic_tx_pkt *tp)
 {
 	struct sock *sk = ack->sk;
@@ -826,9 +850,8 @@ static void quic_frames_acked(struct quic_ack_ctx *ack, struct quic_tx_pkt *tp)
 			break;
 		}
 	}
-	/* Our ACK was received: no need to repeat what it covered. */
 	if (tp->has_ack)
-		quic_ackrange_remove_below(&sp->recv, tp->ack_largest + 1);
+		quic_conn_ack_seen(qs, sp, tp->ack_largest);
 	/* The client has seen HANDSHAKE_DONE: Handshake keys can go. */
 	if (tp->ctrl & QUIC_CTRL_HANDSHAKE_DONE)
 		quic_conn_discard_space(sk, QUIC_SPACE_HANDSHAKE);
@@ -1128,6 +1151,9 @@ void quic_conn_on_ack(struct quic_ack_ctx *ack, u64 delay,
 			       ack->now_us, delay_us,
 			       quic_peer_max_ack_delay_us(qs),
 			       qs->handshake_confirmed);
+	if (res->spurious)
+		quic_mib_add(sock_net(sk), QUIC_MIB_SPURIOUS_LOSSES,
+			     res->spurious);
 	if (res->newly_acked) {
 		qs->pto_count = 0;
 		if (space == QUIC_SPACE_HANDSHAKE)
@@ -1157,9 +1183,15 @@ void quic_conn_on_ack(struct quic_ack_ctx *ack, u64 delay,
  */
 void quic_conn_idle_trim(struct sock *sk)
 {
-	struct quic_recovery_space *sent = &quic_sk(sk)->app_space.sent;
+	struct quic_space *app = &quic_sk(sk)->app_space;
+	struct quic_recovery_space *sent = &app->sent;
 	struct quic_sent_pkt *old;
 
+	/* Nothing is coming to fill the gaps of an idle connection. */
+	if (app->floor_next) {
+		quic_ackrange_remove_below(&app->recv, app->floor_next);
+		app->floor_next = 0;
+	}
 	while ((old = quic_recovery_shed_ack_only(sent)))
 		quic_tx_pkt_free(container_of(old, struct quic_tx_pkt, pkt));
 	/* Also when a quiet peer left something unacknowledged. */

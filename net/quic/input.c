@@ -322,6 +322,7 @@ void quic_input_deliver(struct sock *sk, struct sk_buff *skb)
 	/* One wake-up per batch: the waiter takes the whole backlog. */
 	first = !owned && !sk->sk_backlog.tail;
 	if (sk_add_backlog(sk, skb, quic_rx_backlog_limit(sk))) {
+		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_BACKLOG_DROPS);
 		sk_drops_add(sk, skb);
 		kfree_skb(skb);
 	} else if (first && READ_ONCE(qs->waiters)) {
@@ -630,8 +631,11 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 		quic_conn_error(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0);
 		return true;
 	}
-	if (quic_pn_seen(&qs->space[space]->recv, ri.pn))
-		return true;	/* duplicate (RFC 9000 12.3) */
+	if (quic_pn_seen(&qs->space[space]->recv, ri.pn)) {
+		/* duplicate (RFC 9000 12.3) */
+		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_DUPLICATES);
+		return true;
+	}
 	if (space == QUIC_SPACE_APP)
 		quic_key_update_on_rx(sk, ri.key_update, ri.key_phase);
 	/* The client switches to the server's chosen CID (RFC 9000 7.2). */
@@ -722,6 +726,7 @@ void quic_input_defer(struct sock *sk, const u8 *pkt, u32 len)
 	memset(quic_skb_cb(skb), 0, sizeof(struct quic_skb_cb));
 	quic_skb_cb(skb)->peer = qs->peer;
 	if (sk_add_backlog(sk, skb, quic_rx_backlog_limit(sk))) {
+		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_BACKLOG_DROPS);
 		sk_drops_add(sk, skb);
 		kfree_skb(skb);
 		return;

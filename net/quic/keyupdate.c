@@ -21,6 +21,7 @@
  * whatever either side's PTO, and the peer's next update, which it starts
  * only once we acknowledged a packet of its new phase, never finds us
  * without them.
+ *
  * We start an update only once the handshake is confirmed and a packet
  * sent with the current keys was acknowledged (6.1), and, as 6.5 asks,
  * three PTOs after that acknowledgment. QUIC_EVENT_KEY_UPDATE tells

@@ -219,6 +219,7 @@ void quic_path_response_rcv(struct sock *sk, const u8 *data)
 	if (p->prev_peer.sa.sa_family &&
 	    !quic_addr_same_ip(&p->prev_peer, &qs->peer)) {
 		quic_rtt_init(&qs->rtt, 0);
+		quic_recovery_reorder_reset(&qs->app_space.sent);
 		quic_conn_cong_reset(qs);
 		quic_conn_update_dgram_size(qs);
 	}

@@ -63,6 +63,9 @@ static const char * const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_PATH_FAILED]		= "QuicPathFailed",
 	[QUIC_MIB_PATH_RESPONSES]	= "QuicPathResponses",
 	[QUIC_MIB_IN_UNKNOWN_SERVER]	= "QuicInUnknownServer",
+	[QUIC_MIB_SPURIOUS_LOSSES]	= "QuicSpuriousLosses",
+	[QUIC_MIB_IN_BACKLOG_DROPS]	= "QuicInBacklogDrops",
+	[QUIC_MIB_IN_DUPLICATES]	= "QuicInDuplicates",
 };
 
 static struct quic_net *quic_net(const struct net *net)
@@ -80,6 +83,11 @@ static struct quic_net *quic_net(const struct net *net)
 void quic_mib_inc(const struct net *net, enum quic_mib_field field)
 {
 	this_cpu_inc(quic_net(net)->mib->mibs[field]);
+}
+
+void quic_mib_add(const struct net *net, enum quic_mib_field field, u32 n)
+{
+	this_cpu_add(quic_net(net)->mib->mibs[field], n);
 }
 
 /* A new socket: listed from now on. */

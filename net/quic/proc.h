@@ -41,10 +41,14 @@ enum quic_mib_field {
 	QUIC_MIB_IN_UNKNOWN_SERVER,	/* client: datagrams from another
 					 * address than its server's (9)
 					 */
+	QUIC_MIB_SPURIOUS_LOSSES,	/* declared lost, acknowledged later */
+	QUIC_MIB_IN_BACKLOG_DROPS,	/* datagrams dropped: backlog full */
+	QUIC_MIB_IN_DUPLICATES,		/* packets discarded as seen (12.3) */
 	QUIC_MIB_MAX
 };
 
 void quic_mib_inc(const struct net *net, enum quic_mib_field field);
+void quic_mib_add(const struct net *net, enum quic_mib_field field, u32 n);
 void quic_proc_sock_add(struct sock *sk);
 void quic_proc_sock_del(struct sock *sk);
 int quic_proc_init(void);

@@ -175,8 +175,139 @@ void quic_recovery_space_init(struct quic_recovery_space *sp)
 	memset(sp, 0, sizeof(*sp));
 	INIT_LIST_HEAD(&sp->sent);
 	sp->largest_acked = QUIC_RECOVERY_PN_NONE;
+	quic_recovery_reorder_reset(sp);
 }
 EXPORT_SYMBOL_GPL(quic_recovery_space_init);
+
+/**
+ * quic_recovery_reorder_reset() - back to RFC 9002's loss thresholds
+ * @sp: space
+ *
+ * For a new space, and for a new path, whose reordering is yet to be
+ * learnt (RFC 9000 9.4). Packets declared lost before are forgotten.
+ */
+void quic_recovery_reorder_reset(struct quic_recovery_space *sp)
+{
+	sp->lost_base = 0;
+	sp->lost_mask = 0;
+	sp->time_round_pn = 0;
+	sp->calm_round_pn = 0;
+	sp->pkt_threshold = QUIC_PACKET_THRESHOLD;
+	sp->time_steps = 1;
+	sp->calm_rounds = 0;
+}
+EXPORT_SYMBOL_GPL(quic_recovery_reorder_reset);
+
+/**
+ * quic_recovery_loss_delay_us() - the time threshold in force
+ * @sp: space
+ * @rtt: estimator
+ *
+ * RFC 9002 6.1.2 leaves room for adaptive thresholds: (8 + time_steps) / 8
+ * of max(smoothed_rtt, latest_rtt), at least kGranularity. With one step,
+ * quic_loss_time_threshold_us().
+ *
+ * Return: how long after its send time a packet below the largest
+ * acknowledged one is declared lost.
+ */
+u64 quic_recovery_loss_delay_us(const struct quic_recovery_space *sp,
+				const struct quic_rtt *rtt)
+{
+	u64 base = max(rtt->smoothed_rtt, rtt->latest_rtt);
+
+	/* base <= 2^40 (QUIC_RTT_MAX_US), steps <= 8: no overflow. */
+	return max(base + (base >> 3) * sp->time_steps, QUIC_GRANULARITY_US);
+}
+EXPORT_SYMBOL_GPL(quic_recovery_loss_delay_us);
+
+/*
+ * A packet is declared lost: remember its number in the window of the 64
+ * most recent ones, so that an ACK of it later tells of reordering. Older
+ * numbers slide out, forgotten.
+ */
+static void quic_recovery_remember_lost(struct quic_recovery_space *sp,
+					u64 pn)
+{
+	u64 shift;
+
+	if (!sp->lost_mask) {
+		sp->lost_base = pn;
+	} else if (pn < sp->lost_base) {
+		return;
+	} else if (pn - sp->lost_base >= 64) {
+		shift = pn - sp->lost_base - 63;
+		sp->lost_mask = shift >= 64 ? 0 : sp->lost_mask >> shift;
+		sp->lost_base += shift;
+	}
+	sp->lost_mask |= BIT_ULL(pn - sp->lost_base);
+}
+
+/* An ACK range covers [start, end]: take out the packets it shows arrived
+ * after all, though declared lost, and count them in @res.
+ */
+static void quic_recovery_find_spurious(struct quic_recovery_space *sp,
+					struct quic_ack_result *res,
+					u64 start, u64 end)
+{
+	u64 lo, hi, bits, hits;
+
+	if (!sp->lost_mask || end < sp->lost_base)
+		return;
+	lo = start > sp->lost_base ? start - sp->lost_base : 0;
+	if (lo >= 64)
+		return;
+	hi = min_t(u64, end - sp->lost_base, 63);
+	bits = GENMASK_ULL(hi, lo);
+	hits = sp->lost_mask & bits;
+	if (!hits)
+		return;
+	sp->lost_mask &= ~hits;
+	lo = sp->lost_base + __ffs64(hits);
+	if (!res->spurious || lo < res->spurious_lowest)
+		res->spurious_lowest = lo;
+	res->spurious += hweight64(hits);
+}
+
+/*
+ * A frame acknowledged packets declared lost before: the path reorders
+ * more than the thresholds allowed. The packet threshold grows to the
+ * reordering seen (RFC 9002 6.1.1, like TCP's reordering metric), the
+ * time threshold by an eighth of the RTT once per round trip (6.1.2, like
+ * RACK's reordering window).
+ */
+static void quic_recovery_on_spurious(struct quic_recovery_space *sp,
+				      const struct quic_ack_result *res)
+{
+	u64 seen = sp->largest_acked - res->spurious_lowest + 1;
+
+	sp->calm_rounds = 0;
+	if (seen > sp->pkt_threshold)
+		sp->pkt_threshold = min_t(u64, seen, QUIC_PACKET_THRESHOLD_MAX);
+	if (sp->time_steps < QUIC_TIME_THRESHOLD_STEPS_MAX &&
+	    sp->largest_acked >= sp->time_round_pn) {
+		sp->time_steps++;
+		sp->time_round_pn = sp->next_pn;
+	}
+}
+
+/*
+ * Losses were declared. Once thresholds that grew have seen
+ * QUIC_REORDER_CALM_ROUNDS round trips with loss and none of it
+ * spurious, the reordering they were raised for is taken to be gone.
+ */
+static void quic_recovery_on_real_loss(struct quic_recovery_space *sp)
+{
+	if (sp->pkt_threshold == QUIC_PACKET_THRESHOLD && sp->time_steps == 1)
+		return;
+	if (sp->largest_acked < sp->calm_round_pn)
+		return;
+	sp->calm_round_pn = sp->next_pn;
+	if (++sp->calm_rounds < QUIC_REORDER_CALM_ROUNDS)
+		return;
+	sp->pkt_threshold = QUIC_PACKET_THRESHOLD;
+	sp->time_steps = 1;
+	sp->calm_rounds = 0;
+}
 
 /* Only an ACK of the peer's ever tells us of it; nothing waits for it. */
 static bool quic_recovery_is_ack_only(const struct quic_sent_pkt *pkt)
@@ -285,6 +416,7 @@ int quic_recovery_on_ack_range(struct quic_recovery_space *sp,
 	}
 	if (res->largest == QUIC_RECOVERY_PN_NONE || end > res->largest)
 		res->largest = end;
+	quic_recovery_find_spurious(sp, res, start, end);
 
 	/* The cursor only moves down; restart if this range is not below. */
 	pos = res->pos;
@@ -351,6 +483,8 @@ bool quic_recovery_ack_done(struct quic_recovery_space *sp,
 	if (sp->largest_acked == QUIC_RECOVERY_PN_NONE ||
 	    res->largest > sp->largest_acked)
 		sp->largest_acked = res->largest;
+	if (res->spurious)
+		quic_recovery_on_spurious(sp, res);
 
 	if (res->largest_newly_acked != res->largest ||
 	    !res->ack_eliciting_acked)
@@ -377,9 +511,12 @@ EXPORT_SYMBOL_GPL(quic_recovery_ack_done);
  * @res: filled with what was found
  *
  * Only packets at or below the space's largest acknowledged are candidates.
- * One is lost if it was sent kPacketThreshold (3) or more packet numbers
- * before largest_acked, or at least the loss delay
- * (quic_loss_time_threshold_us()) before @now_us. For the others, the
+ * One is lost if it was sent the packet threshold (kPacketThreshold, 3,
+ * until reordering raised it) or more packet numbers before
+ * largest_acked, or at least the loss delay (quic_recovery_loss_delay_us())
+ * before @now_us. Lost packet numbers are remembered a while: an ACK of
+ * one later (quic_ack_result.spurious) raises both thresholds, and round
+ * trips of real loss bring them back down. For the others, the
  * earliest time the delay will have passed is stored in @sp->loss_time_us
  * (0 if none): arm the loss timer for it.
  *
@@ -405,7 +542,7 @@ void quic_recovery_detect_lost(struct quic_recovery_space *sp,
 	sp->loss_time_us = 0;
 	if (largest == QUIC_RECOVERY_PN_NONE)
 		return;
-	delay = quic_loss_time_threshold_us(rtt);
+	delay = quic_recovery_loss_delay_us(sp, rtt);
 
 	for (pos = sp->sent.next; pos != &sp->sent; pos = next) {
 		next = pos->next;
@@ -414,7 +551,7 @@ void quic_recovery_detect_lost(struct quic_recovery_space *sp,
 			break;
 		deadline = quic_sat_add(pkt->time_sent_us, delay);
 		if (deadline > now_us &&
-		    largest < pkt->pn + QUIC_PACKET_THRESHOLD) {
+		    largest < pkt->pn + sp->pkt_threshold) {
 			if (!res->loss_time_us || deadline < res->loss_time_us)
 				res->loss_time_us = deadline;
 			in_run = false;
@@ -446,11 +583,14 @@ void quic_recovery_detect_lost(struct quic_recovery_space *sp,
 			}
 		}
 
+		quic_recovery_remember_lost(sp, pkt->pn);
 		quic_recovery_unlink(sp, pkt);
 		if (lost)
 			lost(pkt, arg);
 	}
 	sp->loss_time_us = res->loss_time_us;
+	if (res->lost)
+		quic_recovery_on_real_loss(sp);
 }
 EXPORT_SYMBOL_GPL(quic_recovery_detect_lost);
 

@@ -67,6 +67,15 @@ static inline void list_del_init(struct list_head *e)
 #define QUIC_RTT_INITIAL_US		333000ULL
 #define QUIC_GRANULARITY_US		1000ULL
 #define QUIC_PACKET_THRESHOLD		3
+/*
+ * Reordering adaptation (RFC 9002 6.1.1 and 6.1.2 allow it): the packet
+ * threshold grows to the reordering seen up to this, the time threshold
+ * from 9/8 to 16/8 of the RTT, and both return to the RFC's values after
+ * this many round trips with loss and no spurious loss.
+ */
+#define QUIC_PACKET_THRESHOLD_MAX	256
+#define QUIC_TIME_THRESHOLD_STEPS_MAX	8
+#define QUIC_REORDER_CALM_ROUNDS	16
 #define QUIC_PERSISTENT_CONGESTION_THRESHOLD	3
 /* RTT samples are clamped here so the EWMA arithmetic cannot overflow. */
 #define QUIC_RTT_MAX_US			BIT_ULL(40)
@@ -149,6 +158,18 @@ struct quic_sent_pkt {
  * @ack_eliciting_in_flight: ack-eliciting packets outstanding
  * @ack_only: packets outstanding that are neither ack-eliciting nor in
  *	flight (ACK frames only); see quic_recovery_shed_ack_only()
+ * @lost_base: lowest packet number @lost_mask covers
+ * @lost_mask: bit i set: @lost_base + i was declared lost and no ACK has
+ *	covered it since; one that does shows the loss was spurious
+ * @time_round_pn: the time threshold grows again only once
+ *	@largest_acked reaches this (one step per round trip)
+ * @calm_round_pn: likewise for counting @calm_rounds
+ * @pkt_threshold: packet threshold in force, kPacketThreshold (3) or the
+ *	largest reordering seen since, up to QUIC_PACKET_THRESHOLD_MAX
+ * @time_steps: time threshold is (8 + @time_steps) / 8 of the RTT: 1 is
+ *	RFC 9002's 9/8, one more per round trip with spurious loss
+ * @calm_rounds: round trips with loss but no spurious loss since the
+ *	thresholds last grew
  */
 struct quic_recovery_space {
 	struct list_head sent;
@@ -159,6 +180,13 @@ struct quic_recovery_space {
 	u64 bytes_in_flight;
 	u32 ack_eliciting_in_flight;
 	u32 ack_only;
+	u64 lost_base;
+	u64 lost_mask;
+	u64 time_round_pn;
+	u64 calm_round_pn;
+	u16 pkt_threshold;
+	u8 time_steps;
+	u8 calm_rounds;
 };
 
 /* Hands a packet, already unlinked, back to the caller, who now owns it. */
@@ -174,6 +202,8 @@ typedef void (*quic_sent_pkt_cb)(struct quic_sent_pkt *pkt, void *arg);
  * @acked_bytes: in-flight bytes they released
  * @ack_eliciting_acked: at least one of them was ack-eliciting
  * @rtt_sampled: quic_recovery_ack_done() took an RTT sample
+ * @spurious: packets declared lost before that this frame acknowledged
+ * @spurious_lowest: the lowest of them (valid if @spurious)
  * @err: QUIC transport error code once on_ack_range() failed, else 0
  * @pos: internal cursor into the sent list
  * @prev_start: internal, start of the previous range
@@ -186,6 +216,8 @@ struct quic_ack_result {
 	u64 acked_bytes;
 	bool ack_eliciting_acked;
 	bool rtt_sampled;
+	u32 spurious;
+	u64 spurious_lowest;
 	u32 err;
 	struct list_head *pos;
 	u64 prev_start;
@@ -236,6 +268,9 @@ struct quic_sent_pkt *
 quic_recovery_shed_ack_only(struct quic_recovery_space *sp);
 void quic_recovery_discard(struct quic_recovery_space *sp,
 			   quic_sent_pkt_cb discarded, void *arg);
+void quic_recovery_reorder_reset(struct quic_recovery_space *sp);
+u64 quic_recovery_loss_delay_us(const struct quic_recovery_space *sp,
+				const struct quic_rtt *rtt);
 u64 quic_recovery_pto_time_us(const struct quic_recovery_space *sp,
 			      const struct quic_rtt *rtt, u64 max_ack_delay_us,
 			      u32 pto_count, bool include_max_ack_delay);

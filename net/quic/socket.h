@@ -80,6 +80,9 @@ struct quic_space {
 	struct quic_recvbuf		crypto_rx;
 	struct quic_sendbuf		crypto_tx;
 	struct quic_ecn_space		ecn;
+	/* quic_conn_ack_seen(): the floor @recv rises to next, and when */
+	u64	floor_next;
+	u64	floor_next_us;
 	u32	ack_eliciting_unacked;	/* received since our last ACK */
 	bool	ack_now;		/* send an ACK with the next flush */
 	bool	probe;			/* PTO: send an ack-eliciting packet */

@@ -7,7 +7,7 @@
 #include "tap.h"
 #include "../../../net/quic/recovery.c"
 
-#define NPKT	64
+#define NPKT	160
 
 enum { OUTSTANDING, ACKED, LOST, DISCARDED };
 
@@ -622,6 +622,187 @@ static void test_ack_only_shed(void)
 		   "unit: recovery: discard resets the ACK-only count");
 }
 
+/* One ACK frame with two ranges, largest first, then ack_done(). */
+static bool ack2(struct quic_recovery_space *sp, struct rec *r,
+		 struct quic_rtt *rtt, u64 s1, u64 e1, u64 s2, u64 e2, u64 now,
+		 struct quic_ack_result *res)
+{
+	quic_recovery_ack_begin(sp, res);
+	if (quic_recovery_on_ack_range(sp, res, s1, e1, on_acked, r) ||
+	    quic_recovery_on_ack_range(sp, res, s2, e2, on_acked, r))
+		return false;
+	quic_recovery_ack_done(sp, res, rtt, now, 0, 25000, true);
+	return true;
+}
+
+static void test_reorder_adapt(void)
+{
+	static struct rec r;
+	struct quic_recovery_space sp;
+	struct quic_ack_result ack;
+	struct quic_loss_result loss;
+	struct quic_rtt rtt;
+	bool ok = true;
+	u64 pn;
+
+	rec_init(&r);
+	quic_recovery_space_init(&sp);
+	quic_rtt_init(&rtt, 0);
+	quic_rtt_update(&rtt, 100000, 0, 25000, true);
+	tap_result(sp.pkt_threshold == 3 && sp.time_steps == 1 &&
+		   quic_recovery_loss_delay_us(&sp, &rtt) == 112500 &&
+		   quic_recovery_loss_delay_us(&sp, &rtt) ==
+		   quic_loss_time_threshold_us(&rtt),
+		   "unit: recovery: a new space starts at RFC 9002's thresholds (3, 9/8)");
+
+	/* pn 0..19 at 1,000,000 + pn * 1000 */
+	for (pn = 0; pn < 20; pn++)
+		ok &= !send_pkt(&sp, &r, pn, 1000000 + pn * 1000, 1200, true,
+				true);
+	/*
+	 * 5..9 arrive first: sample 1,060,000 - 1,009,000 = 51000,
+	 * srtt (7 * 100000 + 51000) / 8 = 93875. 0..4 are 5..9 below the
+	 * largest: lost by packet threshold.
+	 */
+	ok &= ack1(&sp, &r, &rtt, 5, 9, 1060000, &ack);
+	quic_recovery_detect_lost(&sp, &rtt, 1060000, on_lost, &r, &loss);
+	tap_result(ok && loss.lost == 5 && states(&r, 0, 4, LOST) &&
+		   sp.lost_base == 0 && sp.lost_mask == 0x1f && !ack.spurious,
+		   "unit: recovery: 0..4 lost by packet threshold are remembered");
+
+	/* Then 0..4 come after all: the next ACK covers 0..9. */
+	ok = ack1(&sp, &r, &rtt, 0, 9, 1061000, &ack);
+	tap_result(ok && ack.spurious == 5 && ack.spurious_lowest == 0 &&
+		   ack.newly_acked == 0 && !ack.rtt_sampled && !sp.lost_mask,
+		   "unit: recovery: an ACK of 0..4 shows 5 spurious losses, lowest 0");
+	/* Reordering 9 - 0 + 1 = 10; time 93875 + 2 * (93875 >> 3). */
+	tap_result(sp.pkt_threshold == 10 && sp.time_steps == 2 &&
+		   sp.time_round_pn == 20 &&
+		   quic_recovery_loss_delay_us(&sp, &rtt) == 93875 + 2 * 11734,
+		   "unit: recovery: thresholds grow to 10 packets and 10/8 RTT");
+
+	/*
+	 * ACK of 19 at 1,100,000: sample 81000, srtt (7 * 93875 + 81000) / 8
+	 * = 92265, delay 92265 + 2 * 11533 = 115331. 10..18 are at most 9
+	 * below 19: none lost by packet threshold (3 would lose 10..16),
+	 * 10 goes by time at 1,010,000 + 115331.
+	 */
+	ok = ack1(&sp, &r, &rtt, 19, 19, 1100000, &ack);
+	quic_recovery_detect_lost(&sp, &rtt, 1100000, on_lost, &r, &loss);
+	tap_result(ok && rtt.smoothed_rtt == 92265 && loss.lost == 0 &&
+		   loss.loss_time_us == 1125331 &&
+		   states(&r, 10, 18, OUTSTANDING),
+		   "unit: recovery: with threshold 10, 9 packets below the largest stay");
+	quic_recovery_detect_lost(&sp, &rtt, 1125331, on_lost, &r, &loss);
+	tap_result(loss.lost == 1 && r.state[10] == LOST &&
+		   sp.lost_base == 10 && sp.lost_mask == 1,
+		   "unit: recovery: 10 lost by the grown time threshold");
+
+	/* 10 arrives: 19 - 10 + 1 = 10 again; same round trip (largest 19 <
+	 * 20): the time threshold does not grow twice.
+	 */
+	ok = ack2(&sp, &r, &rtt, 19, 19, 10, 18, 1126000, &ack);
+	tap_result(ok && ack.spurious == 1 && ack.spurious_lowest == 10 &&
+		   ack.newly_acked == 8 && states(&r, 11, 18, ACKED) &&
+		   sp.pkt_threshold == 10 && sp.time_steps == 2,
+		   "unit: recovery: a second spurious loss in the round trip leaves 10/8");
+	tap_result(sp.bytes_in_flight == 0 && list_empty(&sp.sent) && !r.bad,
+		   "unit: recovery: nothing in flight after the reordered flight");
+
+	/* The window slides: 20 lost, then 100; 20 drops out. */
+	quic_recovery_space_init(&sp);
+	rec_init(&r);
+	for (pn = 20; pn < 150; pn++)
+		send_pkt(&sp, &r, pn, 2000000 + pn, 1200, true, true);
+	ok = ack1(&sp, &r, &rtt, 21, 99, 2001000, &ack);
+	quic_recovery_detect_lost(&sp, &rtt, 2001000, on_lost, &r, &loss);
+	ok &= ack1(&sp, &r, &rtt, 101, 149, 2002000, &ack);
+	quic_recovery_detect_lost(&sp, &rtt, 2002000, on_lost, &r, &loss);
+	tap_result(ok && r.state[20] == LOST && r.state[100] == LOST &&
+		   sp.lost_base == 37 && sp.lost_mask == BIT_ULL(63),
+		   "unit: recovery: lost 20 then 100: the window moves to 37..100");
+	ok = ack2(&sp, &r, &rtt, 101, 149, 0, 20, 2003000, &ack);
+	tap_result(ok && !ack.spurious && sp.pkt_threshold == 3,
+		   "unit: recovery: an ACK of 20, out of the window, is not counted");
+	/* One range covering the whole window. */
+	ok = ack1(&sp, &r, &rtt, 0, 149, 2004000, &ack);
+	tap_result(ok && ack.spurious == 1 && ack.spurious_lowest == 100 &&
+		   sp.pkt_threshold == 50 && sp.time_steps == 2,
+		   "unit: recovery: an ACK of 100 raises the packet threshold to 50");
+
+	quic_recovery_reorder_reset(&sp);
+	tap_result(sp.pkt_threshold == 3 && sp.time_steps == 1 &&
+		   !sp.lost_mask,
+		   "unit: recovery: reorder reset (a new path) restores 3 and 9/8");
+}
+
+/*
+ * Raised thresholds come down after QUIC_REORDER_CALM_ROUNDS round trips
+ * with real loss and no spurious loss; a round trip is counted once
+ * however many ACKs in it find loss.
+ */
+static void test_reorder_calm(void)
+{
+	static struct rec r;
+	struct quic_recovery_space sp;
+	struct quic_ack_result ack;
+	struct quic_loss_result loss;
+	struct quic_rtt rtt;
+	u64 pn, t = 1000000, round, lost = 0;
+	bool ok;
+
+	rec_init(&r);
+	quic_recovery_space_init(&sp);
+	quic_rtt_init(&rtt, 0);
+	quic_rtt_update(&rtt, 10000, 0, 25000, true);
+	sp.pkt_threshold = 20;
+	sp.time_steps = 5;
+
+	/*
+	 * Each round: 3 packets at t, 5 at t + 30 ms; ACKs of the 7th at
+	 * t + 40 ms and of the 8th 1 us later (RTT 10 ms, loss delay
+	 * 10000 + 5 * 1250). The first ACK finds the first 3 lost by time,
+	 * a pass at t + 60 ms the next 3: two passes with loss, one round
+	 * trip.
+	 */
+	pn = 0;
+	for (round = 1; round <= QUIC_REORDER_CALM_ROUNDS; round++) {
+		u64 first = pn;
+
+		for (; pn < first + 8; pn++)
+			send_pkt(&sp, &r, pn, pn < first + 3 ? t : t + 30000,
+				 1200, true, true);
+		ok = ack1(&sp, &r, &rtt, first + 6, first + 6, t + 40000, &ack);
+		quic_recovery_detect_lost(&sp, &rtt, t + 40000, on_lost, &r,
+					  &loss);
+		lost += loss.lost;
+		ok &= loss.lost == 3;
+		ok &= ack1(&sp, &r, &rtt, first + 7, first + 7, t + 40001, &ack);
+		quic_recovery_detect_lost(&sp, &rtt, t + 60000, on_lost, &r,
+					  &loss);
+		lost += loss.lost;
+		t += 100000;
+		if (!ok)
+			break;
+		if (round == QUIC_REORDER_CALM_ROUNDS - 1)
+			tap_result(sp.calm_rounds == round &&
+				   sp.pkt_threshold == 20 &&
+				   sp.time_steps == 5,
+				   "unit: recovery: 15 round trips of real loss keep the thresholds");
+	}
+	tap_result(ok && lost == 6 * QUIC_REORDER_CALM_ROUNDS &&
+		   sp.pkt_threshold == 3 && sp.time_steps == 1 &&
+		   sp.calm_rounds == 0 && !r.bad,
+		   "unit: recovery: the 16th brings them back to 3 and 9/8");
+
+	/* A spurious loss restarts the count. */
+	sp.pkt_threshold = 20;
+	sp.calm_rounds = 7;
+	ok = ack1(&sp, &r, &rtt, 0, pn - 1, t, &ack);
+	tap_result(ok && ack.spurious > 0 && sp.calm_rounds == 0,
+		   "unit: recovery: a spurious loss restarts the calm count");
+}
+
 int main(void)
 {
 	test_rtt_trace();
@@ -633,5 +814,7 @@ int main(void)
 	test_persistent_congestion();
 	test_bytes_in_flight();
 	test_ack_only_shed();
+	test_reorder_adapt();
+	test_reorder_calm();
 	return tap_exit();
 }

@@ -38,6 +38,11 @@ typedef int32_t __s32;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BIT(n)		(1UL << (n))
 #define BIT_ULL(n)	(1ULL << (n))
+/* Bits lo..hi set, as <linux/bits.h> has it (hi < 64). */
+#define GENMASK_ULL(hi, lo)	((~0ULL >> (63 - (hi))) & (~0ULL << (lo)))
+static inline unsigned int hweight64(u64 w) { return __builtin_popcountll(w); }
+/* Lowest set bit; undefined for 0, like the kernel's. */
+static inline unsigned int __ffs64(u64 w) { return __builtin_ctzll(w); }
 #define U8_MAX		((u8)~0U)
 #define U16_MAX		((u16)~0U)
 #define U32_MAX		((u32)~0U)
