@@ -815,19 +815,21 @@ static void quic_acked_stream_add(struct quic_ack_ctx *ack,
  * makes a loss of what the peer will find was a mere delay. So the floor
  * follows a round trip behind, to the point of an earlier such frame seen
  * at least one smoothed RTT ago; until then its ranges are repeated.
+ * (32 bits of jiffies: a deadline is never more than a PTO away.)
  */
 static void quic_conn_ack_seen(struct quic_sock *qs, struct quic_space *sp,
 			       u64 largest)
 {
-	u64 now = quic_now_us();
+	u32 now = (u32)jiffies;
 
 	if (sp->floor_next) {
-		if (now - sp->floor_next_us < qs->rtt.smoothed_rtt)
+		if (time_before32(now, sp->floor_next_at))
 			return;
 		quic_ackrange_remove_below(&sp->recv, sp->floor_next);
 	}
 	sp->floor_next = largest + 1;
-	sp->floor_next_us = now;
+	sp->floor_next_at = now + usecs_to_jiffies(min_t(u64, USEC_PER_SEC,
+						      qs->rtt.smoothed_rtt));
 }
 
 static void quic_frames_acked(struct quic_ack_ctx *ack, struct quic_tx_pkt *tp)

@@ -541,7 +541,8 @@ static void quic_after_packet(struct sock *sk, u8 space, u64 pn,
 	quic_conn_touch_idle(sk);
 	if (!ack_eliciting)
 		return;
-	sp->ack_eliciting_unacked++;
+	if (sp->ack_eliciting_unacked < U8_MAX)
+		sp->ack_eliciting_unacked++;
 	/* RFC 9000 13.2.1: handshake packets and reordering are acked at
 	 * once; 1-RTT packets every second one or after max_ack_delay.
 	 */

@@ -190,8 +190,7 @@ void quic_recovery_reorder_reset(struct quic_recovery_space *sp)
 {
 	sp->lost_base = 0;
 	sp->lost_mask = 0;
-	sp->time_round_pn = 0;
-	sp->calm_round_pn = 0;
+	sp->round_pn = 0;
 	sp->pkt_threshold = QUIC_PACKET_THRESHOLD;
 	sp->time_steps = 1;
 	sp->calm_rounds = 0;
@@ -269,25 +268,39 @@ static void quic_recovery_find_spurious(struct quic_recovery_space *sp,
 }
 
 /*
+ * A new round trip for the thresholds: @largest_acked reached @round_pn,
+ * then the next one starts with what is sent from now on. 32 bits, as
+ * TCP compares sequence numbers: a round never spans 2^31 packets.
+ */
+static bool quic_recovery_new_round(struct quic_recovery_space *sp)
+{
+	if ((s32)((u32)sp->largest_acked - sp->round_pn) < 0)
+		return false;
+	sp->round_pn = (u32)sp->next_pn;
+	return true;
+}
+
+/*
  * A frame acknowledged packets declared lost before: the path reorders
  * more than the thresholds allowed. The packet threshold grows to the
  * reordering seen (RFC 9002 6.1.1, like TCP's reordering metric), the
  * time threshold by an eighth of the RTT once per round trip (6.1.2, like
- * RACK's reordering window).
+ * RACK's reordering window). Losses are declared before they turn out
+ * spurious: a round their declaration counted as calm counts for the time
+ * threshold instead.
  */
 static void quic_recovery_on_spurious(struct quic_recovery_space *sp,
 				      const struct quic_ack_result *res)
 {
 	u64 seen = sp->largest_acked - res->spurious_lowest + 1;
+	bool was_calm = sp->calm_rounds;
 
 	sp->calm_rounds = 0;
 	if (seen > sp->pkt_threshold)
 		sp->pkt_threshold = min_t(u64, seen, QUIC_PACKET_THRESHOLD_MAX);
 	if (sp->time_steps < QUIC_TIME_THRESHOLD_STEPS_MAX &&
-	    sp->largest_acked >= sp->time_round_pn) {
+	    (quic_recovery_new_round(sp) || was_calm))
 		sp->time_steps++;
-		sp->time_round_pn = sp->next_pn;
-	}
 }
 
 /*
@@ -299,9 +312,8 @@ static void quic_recovery_on_real_loss(struct quic_recovery_space *sp)
 {
 	if (sp->pkt_threshold == QUIC_PACKET_THRESHOLD && sp->time_steps == 1)
 		return;
-	if (sp->largest_acked < sp->calm_round_pn)
+	if (!quic_recovery_new_round(sp))
 		return;
-	sp->calm_round_pn = sp->next_pn;
 	if (++sp->calm_rounds < QUIC_REORDER_CALM_ROUNDS)
 		return;
 	sp->pkt_threshold = QUIC_PACKET_THRESHOLD;

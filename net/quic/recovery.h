@@ -161,9 +161,9 @@ struct quic_sent_pkt {
  * @lost_base: lowest packet number @lost_mask covers
  * @lost_mask: bit i set: @lost_base + i was declared lost and no ACK has
  *	covered it since; one that does shows the loss was spurious
- * @time_round_pn: the time threshold grows again only once
- *	@largest_acked reaches this (one step per round trip)
- * @calm_round_pn: likewise for counting @calm_rounds
+ * @round_pn: low 32 bits of the packet number @largest_acked must reach
+ *	before the time threshold grows again or another round of
+ *	@calm_rounds counts (at most one of either per round trip)
  * @pkt_threshold: packet threshold in force, kPacketThreshold (3) or the
  *	largest reordering seen since, up to QUIC_PACKET_THRESHOLD_MAX
  * @time_steps: time threshold is (8 + @time_steps) / 8 of the RTT: 1 is
@@ -182,8 +182,7 @@ struct quic_recovery_space {
 	u32 ack_only;
 	u64 lost_base;
 	u64 lost_mask;
-	u64 time_round_pn;
-	u64 calm_round_pn;
+	u32 round_pn;
 	u16 pkt_threshold;
 	u8 time_steps;
 	u8 calm_rounds;

@@ -677,7 +677,7 @@ static void test_reorder_adapt(void)
 		   "unit: recovery: an ACK of 0..4 shows 5 spurious losses, lowest 0");
 	/* Reordering 9 - 0 + 1 = 10; time 93875 + 2 * (93875 >> 3). */
 	tap_result(sp.pkt_threshold == 10 && sp.time_steps == 2 &&
-		   sp.time_round_pn == 20 &&
+		   sp.round_pn == 20 &&
 		   quic_recovery_loss_delay_us(&sp, &rtt) == 93875 + 2 * 11734,
 		   "unit: recovery: thresholds grow to 10 packets and 10/8 RTT");
 
@@ -795,12 +795,25 @@ static void test_reorder_calm(void)
 		   sp.calm_rounds == 0 && !r.bad,
 		   "unit: recovery: the 16th brings them back to 3 and 9/8");
 
-	/* A spurious loss restarts the count. */
+	/*
+	 * A spurious loss restarts the count, and the round its declaration
+	 * counted as calm (largest 127 has not reached 128) counts for the
+	 * time threshold instead.
+	 */
 	sp.pkt_threshold = 20;
 	sp.calm_rounds = 7;
 	ok = ack1(&sp, &r, &rtt, 0, pn - 1, t, &ack);
-	tap_result(ok && ack.spurious > 0 && sp.calm_rounds == 0,
-		   "unit: recovery: a spurious loss restarts the calm count");
+	tap_result(ok && ack.spurious > 0 && sp.calm_rounds == 0 &&
+		   sp.round_pn == pn && sp.time_steps == 2,
+		   "unit: recovery: a spurious loss restarts the calm count, steps the time");
+	/* Largest 127, round ends at 128, nothing counted as calm: an ACK
+	 * showing 100 arrived after all (as if declared lost) steps nothing.
+	 */
+	sp.lost_base = 100;
+	sp.lost_mask = 1;
+	ok = ack1(&sp, &r, &rtt, 100, 100, t + 1, &ack);
+	tap_result(ok && ack.spurious == 1 && sp.time_steps == 2,
+		   "unit: recovery: a second spurious loss in the round leaves the time threshold");
 }
 
 int main(void)
