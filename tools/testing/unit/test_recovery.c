@@ -149,6 +149,15 @@ static void rtt_at_100ms(struct quic_rtt *rtt)
 	quic_rtt_update(rtt, 100000, 0, 25000, false);
 }
 
+/* A fresh space and record, and the RTT after a single 100 ms sample */
+static void start_at_100ms(struct rec *r, struct quic_recovery_space *sp,
+			   struct quic_rtt *rtt)
+{
+	rec_init(r);
+	quic_recovery_space_init(sp);
+	rtt_at_100ms(rtt);
+}
+
 static void test_ack_delay(void)
 {
 	struct quic_rtt rtt;
@@ -254,10 +263,7 @@ static void test_packet_and_time_threshold(void)
 	bool ok = true;
 	u64 pn;
 
-	rec_init(&r);
-	quic_recovery_space_init(&sp);
-	quic_rtt_init(&rtt, 0);
-	quic_rtt_update(&rtt, 100000, 0, 25000, true);
+	start_at_100ms(&r, &sp, &rtt);
 
 	/* pn 1..10 at 1,001,000 .. 1,010,000, 1200 bytes each */
 	for (pn = 1; pn <= 10; pn++)
@@ -645,10 +651,7 @@ static void test_reorder_adapt(void)
 	bool ok = true;
 	u64 pn;
 
-	rec_init(&r);
-	quic_recovery_space_init(&sp);
-	quic_rtt_init(&rtt, 0);
-	quic_rtt_update(&rtt, 100000, 0, 25000, true);
+	start_at_100ms(&r, &sp, &rtt);
 	tap_result(sp.pkt_threshold == 3 && sp.time_steps == 1 &&
 		   quic_recovery_loss_delay_us(&sp, &rtt) == 112500 &&
 		   quic_recovery_loss_delay_us(&sp, &rtt) ==
