@@ -136,6 +136,8 @@ static void quic_space_init(struct quic_space *sp)
 			  QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED);
 	quic_sendbuf_init(&sp->crypto_tx);
 	memset(&sp->ecn, 0, sizeof(sp->ecn));
+	sp->floor_next = 0;
+	sp->floor_next_at = 0;
 	sp->ack_eliciting_unacked = 0;
 	sp->ack_now = false;
 	sp->probe = false;
