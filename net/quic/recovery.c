@@ -220,9 +220,9 @@ u64 quic_recovery_loss_delay_us(const struct quic_recovery_space *sp,
 EXPORT_SYMBOL_GPL(quic_recovery_loss_delay_us);
 
 /*
- * A packet is declared lost: remember its number in the window of the 64
- * most recent ones, so that an ACK of it later tells of reordering. Older
- * numbers slide out, forgotten.
+ * A packet is declared lost: remember its number in the window of 64
+ * packet numbers that ends at the newest lost one, so that an ACK of it
+ * later tells of reordering. Older numbers slide out, forgotten.
  */
 static void quic_recovery_remember_lost(struct quic_recovery_space *sp,
 					u64 pn)

@@ -158,7 +158,8 @@ struct quic_sent_pkt {
  * @ack_eliciting_in_flight: ack-eliciting packets outstanding
  * @ack_only: packets outstanding that are neither ack-eliciting nor in
  *	flight (ACK frames only); see quic_recovery_shed_ack_only()
- * @lost_base: lowest packet number @lost_mask covers
+ * @lost_base: lowest packet number @lost_mask covers (the 64 up to the
+ *	newest one declared lost)
  * @lost_mask: bit i set: @lost_base + i was declared lost and no ACK has
  *	covered it since; one that does shows the loss was spurious
  * @round_pn: low 32 bits of the packet number @largest_acked must reach
