@@ -108,7 +108,30 @@ static int quic_bind_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
 	return 0;
 }
 
-/* Mirror the bound address into inet_sock so inet_getname() reports it. */
+/**
+ * quic_set_inet_saddr() - mirror a local address into inet_sock
+ * @sk: socket
+ * @addr: its local address; an IPv4 one on an AF_INET6 socket (a
+ *	dual-stack listener's IPv4 connection) goes in IPv4-mapped
+ *
+ * So that inet_getname() reports it.
+ */
+void quic_set_inet_saddr(struct sock *sk, const union quic_addr *addr)
+{
+	if (sk->sk_family == AF_INET) {
+		inet_sk(sk)->inet_rcv_saddr = addr->v4.sin_addr.s_addr;
+		inet_sk(sk)->inet_saddr = addr->v4.sin_addr.s_addr;
+		return;
+	}
+	if (addr->sa.sa_family == AF_INET)
+		ipv6_addr_set_v4mapped(addr->v4.sin_addr.s_addr,
+				       &sk->sk_v6_rcv_saddr);
+	else
+		sk->sk_v6_rcv_saddr = addr->v6.sin6_addr;
+	inet6_sk(sk)->saddr = sk->sk_v6_rcv_saddr;
+}
+
+/* The bound address and port, for inet_getname() and the IP layers. */
 static void quic_bind_set_inet(struct sock *sk, const union quic_addr *addr)
 {
 	struct inet_sock *inet = inet_sk(sk);
@@ -116,14 +139,8 @@ static void quic_bind_set_inet(struct sock *sk, const union quic_addr *addr)
 	/* inet_num marks the socket bound for the IP layers' sockopts. */
 	inet->inet_num = ntohs(addr->v4.sin_port);
 	inet->inet_sport = addr->v4.sin_port;
-	if (sk->sk_family == AF_INET) {
-		inet->inet_rcv_saddr = addr->v4.sin_addr.s_addr;
-		inet->inet_saddr = addr->v4.sin_addr.s_addr;
-		return;
-	}
-	sk->sk_v6_rcv_saddr = addr->v6.sin6_addr;
-	inet6_sk(sk)->saddr = addr->v6.sin6_addr;
-	if (addr->v6.sin6_scope_id)
+	quic_set_inet_saddr(sk, addr);
+	if (sk->sk_family == AF_INET6 && addr->v6.sin6_scope_id)
 		sk->sk_bound_dev_if = addr->v6.sin6_scope_id;
 }
 

@@ -272,13 +272,7 @@ static void quic_child_set_local(struct sock *sk, struct sk_buff *skb)
 			qs->local.v6.sin6_scope_id =
 				quic_skb_cb(skb)->peer.v6.sin6_scope_id;
 	}
-	if (sk->sk_family == AF_INET) {
-		inet_sk(sk)->inet_rcv_saddr = v4;
-		inet_sk(sk)->inet_saddr = v4;
-	} else {
-		sk->sk_v6_rcv_saddr = *to;
-		inet6_sk(sk)->saddr = *to;
-	}
+	quic_set_inet_saddr(sk, &qs->local);
 }
 
 /* Set up the server side of a connection from the client's Initial. */

@@ -106,6 +106,15 @@ u64 quic_pto_us(const struct quic_rtt *rtt, u64 max_ack_delay_us,
 }
 EXPORT_SYMBOL_GPL(quic_pto_us);
 
+/* (8 + @steps) / 8 of max(smoothed_rtt, latest_rtt), at least kGranularity */
+static u64 quic_loss_delay(const struct quic_rtt *rtt, u32 steps)
+{
+	u64 base = max(rtt->smoothed_rtt, rtt->latest_rtt);
+
+	/* base <= 2^40 (QUIC_RTT_MAX_US), steps <= 8: no overflow. */
+	return max(base + (base >> 3) * steps, QUIC_GRANULARITY_US);
+}
+
 /**
  * quic_loss_time_threshold_us() - time-threshold loss delay (RFC 9002 6.1.2)
  * @rtt: estimator
@@ -114,9 +123,7 @@ EXPORT_SYMBOL_GPL(quic_pto_us);
  */
 u64 quic_loss_time_threshold_us(const struct quic_rtt *rtt)
 {
-	u64 base = max(rtt->smoothed_rtt, rtt->latest_rtt);
-
-	return max(quic_sat_add(base, base >> 3), QUIC_GRANULARITY_US);
+	return quic_loss_delay(rtt, 1);
 }
 EXPORT_SYMBOL_GPL(quic_loss_time_threshold_us);
 
@@ -212,10 +219,7 @@ EXPORT_SYMBOL_GPL(quic_recovery_reorder_reset);
 u64 quic_recovery_loss_delay_us(const struct quic_recovery_space *sp,
 				const struct quic_rtt *rtt)
 {
-	u64 base = max(rtt->smoothed_rtt, rtt->latest_rtt);
-
-	/* base <= 2^40 (QUIC_RTT_MAX_US), steps <= 8: no overflow. */
-	return max(base + (base >> 3) * sp->time_steps, QUIC_GRANULARITY_US);
+	return quic_loss_delay(rtt, sp->time_steps);
 }
 EXPORT_SYMBOL_GPL(quic_recovery_loss_delay_us);
 
