@@ -64,20 +64,22 @@ void quic_cid_generate(struct quic_cid *cid, u8 len)
  * @sk: owning socket
  * @cid: the connection ID
  * @seq: its sequence number (RFC 9000 5.1.1)
+ * @gfp: allocation flags
  *
- * Context: process context, socket lock held.
- * Return: 0, -ENOMEM, or -EEXIST if the ID is in use (vanishingly rare for
- * random IDs; callers generate another).
+ * Context: socket lock held.
+ * Return: the new entry; ERR_PTR(-ENOMEM), or ERR_PTR(-EEXIST) if the ID
+ * is in use (vanishingly rare for random IDs; callers generate another).
  */
-int quic_cid_add(struct list_head *list, struct sock *sk,
-		 const struct quic_cid *cid, u64 seq)
+struct quic_cid_entry *quic_cid_add(struct list_head *list,
+				    struct sock *sk, const struct quic_cid *cid,
+				    u64 seq, gfp_t gfp)
 {
 	struct quic_cid_entry *e;
 	int err;
 
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	e = kzalloc(sizeof(*e), gfp);
 	if (!e)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	e->cid = *cid;
 	e->seq = seq;
 	e->sk = sk;
@@ -85,10 +87,49 @@ int quic_cid_add(struct list_head *list, struct sock *sk,
 					   quic_cid_params);
 	if (err) {
 		kfree(e);
-		return err;
+		return ERR_PTR(err);
 	}
 	list_add_tail(&e->list, list);
-	return 0;
+	return e;
+}
+
+/**
+ * quic_cid_issue() - publish a new random connection ID of @sk
+ * @list: the owner's list of entries
+ * @sk: owning socket
+ * @seq: its sequence number
+ * @gfp: allocation flags
+ *
+ * Context: socket lock held.
+ * Return: the new entry, or an ERR_PTR() as quic_cid_add().
+ */
+struct quic_cid_entry *quic_cid_issue(struct list_head *list,
+				      struct sock *sk, u64 seq, gfp_t gfp)
+{
+	struct quic_cid_entry *e;
+	struct quic_cid cid;
+	int tries = 3;
+
+	do {
+		quic_cid_generate(&cid, QUIC_CID_LEN_DEFAULT);
+		e = quic_cid_add(list, sk, &cid, seq, gfp);
+	} while (e == ERR_PTR(-EEXIST) && --tries);
+	return e;
+}
+
+/**
+ * quic_cid_remove() - withdraw one connection ID
+ * @e: its entry, unlinked from its owner's list and freed
+ *
+ * As for quic_cid_remove_all(), a lookup may find it for a grace period.
+ *
+ * Context: socket lock held.
+ */
+void quic_cid_remove(struct quic_cid_entry *e)
+{
+	rhashtable_remove_fast(&quic_cid_table, &e->node, quic_cid_params);
+	list_del(&e->list);
+	kfree_rcu(e, rcu);
 }
 
 /**
@@ -104,12 +145,8 @@ void quic_cid_remove_all(struct list_head *list)
 {
 	struct quic_cid_entry *e, *tmp;
 
-	list_for_each_entry_safe(e, tmp, list, list) {
-		rhashtable_remove_fast(&quic_cid_table, &e->node,
-				       quic_cid_params);
-		list_del(&e->list);
-		kfree_rcu(e, rcu);
-	}
+	list_for_each_entry_safe(e, tmp, list, list)
+		quic_cid_remove(e);
 }
 
 /**

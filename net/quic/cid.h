@@ -26,6 +26,8 @@ struct quic_cid_entry {
 	struct rhash_head	node;	/* quic_cid_table, keyed by cid */
 	struct list_head	list;	/* owner's list */
 	struct quic_cid		cid;
+	bool			announce; /* NEW_CONNECTION_ID to send */
+	u32			retire_prior_to; /* what that frame says */
 	u64			seq;
 	struct sock		*sk;	/* no reference: removed before free */
 	struct rcu_head		rcu;
@@ -40,8 +42,12 @@ struct quic_dcid {
 int quic_cid_init(void);
 void quic_cid_exit(void);
 void quic_cid_generate(struct quic_cid *cid, u8 len);
-int quic_cid_add(struct list_head *list, struct sock *sk,
-		 const struct quic_cid *cid, u64 seq);
+struct quic_cid_entry *quic_cid_add(struct list_head *list,
+				    struct sock *sk, const struct quic_cid *cid,
+				    u64 seq, gfp_t gfp);
+struct quic_cid_entry *quic_cid_issue(struct list_head *list,
+				      struct sock *sk, u64 seq, gfp_t gfp);
+void quic_cid_remove(struct quic_cid_entry *e);
 void quic_cid_remove_all(struct list_head *list);
 struct sock *quic_cid_lookup(struct net *net, const u8 *data, u8 len);
 bool quic_cid_equal(const struct quic_cid *a, const struct quic_cid *b);

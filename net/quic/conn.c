@@ -16,6 +16,7 @@
 
 #include "closing.h"
 #include "conn.h"
+#include "connid.h"
 #include "datagram.h"
 #include "event.h"
 #include "frame.h"
@@ -359,6 +360,7 @@ void quic_conn_destroy(struct sock *sk, bool keep_cids)
 	if (!keep_cids)
 		quic_cid_remove_all(&qs->scids);
 	quic_reset_forget(sk);
+	quic_connid_free(sk);
 	quic_path_free(qs);
 	quic_closing_free(sk);
 	for (i = 0; i < QUIC_SPACE_MAX; i++)
@@ -641,7 +643,7 @@ int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len)
 	/* Only servers send one: the decoder refuses it from a client. */
 	BUILD_BUG_ON(QUIC_TP_RESET_TOKEN_LEN != QUIC_RESET_TOKEN_LEN);
 	if (p->has_stateless_reset_token &&
-	    quic_reset_learn(sk, p->stateless_reset_token)) {
+	    quic_reset_learn(sk, p->stateless_reset_token, GFP_KERNEL)) {
 		kfree(p);
 		return -ENOMEM;
 	}
@@ -681,6 +683,7 @@ void quic_conn_check_established(struct sock *sk)
 		qs->handshake_confirmed = true;
 		qs->ctrl_pending |= QUIC_CTRL_HANDSHAKE_DONE |
 				    QUIC_CTRL_NEW_TOKEN;
+		quic_connid_issue(sk);
 	}
 	quic_conn_wake_all(sk);
 	quic_output_flush(sk);
@@ -852,6 +855,10 @@ static void quic_frames_acked(struct quic_ack_ctx *ack, struct quic_tx_pkt *tp)
 		case QUIC_TXF_STREAM:
 			quic_acked_stream_add(ack, f);
 			break;
+		case QUIC_TXF_NEW_CID:
+		case QUIC_TXF_RETIRE_CID:
+			quic_connid_acked(sk, f->kind, f->stream_id);
+			break;
 		}
 	}
 	if (tp->has_ack)
@@ -972,6 +979,10 @@ static void quic_frames_lost(struct quic_sock *qs, struct quic_tx_pkt *tp)
 				s->stop_pending = true;
 				quic_stream_requeue(qs, f->stream_id, true);
 			}
+			break;
+		case QUIC_TXF_NEW_CID:
+		case QUIC_TXF_RETIRE_CID:
+			quic_connid_lost(&qs->inet.sk, f->kind, f->stream_id);
 			break;
 		}
 	}

@@ -18,6 +18,8 @@ enum quic_tx_frame_kind {
 	QUIC_TXF_MAX_STREAM_DATA,
 	QUIC_TXF_RESET_STREAM,
 	QUIC_TXF_STOP_SENDING,
+	QUIC_TXF_NEW_CID,	/* stream_id: the sequence number */
+	QUIC_TXF_RETIRE_CID,	/* likewise */
 };
 
 struct quic_tx_frame {
@@ -152,6 +154,9 @@ int quic_stream_open_wait(struct sock *sk, s64 id, long *timeo,
 			  struct quic_stream **sp);
 
 /* frames.c */
+/* A frame handler's answer: drop the packet unacknowledged (frames.c). */
+#define QUIC_FRAMES_DROP_PACKET	U32_MAX
+
 struct quic_rx_path;
 int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 			u32 len, bool *ack_eliciting,

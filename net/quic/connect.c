@@ -68,16 +68,12 @@ static void quic_set_peer(struct sock *sk, const union quic_addr *peer)
 static int quic_add_first_scid(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_cid cid;
-	int err, tries = 3;
+	struct quic_cid_entry *e;
 
-	do {
-		quic_cid_generate(&cid, QUIC_CID_LEN_DEFAULT);
-		err = quic_cid_add(&qs->scids, sk, &cid, 0);
-	} while (err == -EEXIST && --tries);
-	if (err)
-		return err;
-	qs->initial_scid = cid;
+	e = quic_cid_issue(&qs->scids, sk, 0, GFP_KERNEL);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	qs->initial_scid = e->cid;
 	qs->scid_next_seq = 1;
 	return 0;
 }
@@ -302,7 +298,8 @@ static int quic_child_start(struct sock *sk, struct sk_buff *skb)
 	if (err)
 		return err;
 	/* Retransmitted Initials still carry that DCID. */
-	err = quic_cid_add(&qs->scids, sk, &dcid, U64_MAX);
+	err = PTR_ERR_OR_ZERO(quic_cid_add(&qs->scids, sk, &dcid, U64_MAX,
+					   GFP_KERNEL));
 	if (err)
 		return err;
 	err = quic_conn_level_crypto(sk, QUIC_CRYPTO_INITIAL, &c);

@@ -57,6 +57,7 @@ enum quic_frame_type {
 enum quic_frame_err {
 	QUIC_ERR_NONE			= 0x00,
 	QUIC_ERR_FRAME_ENCODING		= 0x07,
+	QUIC_ERR_CONNECTION_ID_LIMIT	= 0x09,
 	QUIC_ERR_PROTOCOL_VIOLATION	= 0x0a,
 };
 

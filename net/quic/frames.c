@@ -8,6 +8,7 @@
  */
 
 #include "conn.h"
+#include "connid.h"
 #include "datagram.h"
 #include "event.h"
 #include "frame.h"
@@ -15,13 +16,11 @@
 
 /*
  * A frame handler returns 0, a transport error code to close with, or
- * QUIC_FRAMES_DROP_PACKET: the packet is to be dropped unacknowledged.
- * Transport error codes are below 0x200 (RFC 9000 20.1 and 20.2). A
- * failed allocation drops the packet too, as a full queue would: the peer
- * sends its frames again, and the connection lives on.
+ * QUIC_FRAMES_DROP_PACKET (conn.h): the packet is to be dropped
+ * unacknowledged. Transport error codes are below 0x200 (RFC 9000 20.1 and
+ * 20.2). A failed allocation drops the packet too, as a full queue would:
+ * the peer sends its frames again, and the connection lives on.
  */
-#define QUIC_FRAMES_DROP_PACKET	U32_MAX
-
 typedef u32 (*quic_frame_handler)(struct sock *sk, u8 space,
 				  const struct quic_frame *f);
 
@@ -257,27 +256,7 @@ static u32 quic_rx_streams_blocked(struct sock *sk, u8 space,
 static u32 quic_rx_new_cid(struct sock *sk, u8 space,
 			   const struct quic_frame *f)
 {
-	struct quic_sock *qs = quic_sk(sk);
-
-	/* A peer using zero-length CIDs cannot issue others (19.15). */
-	if (!qs->dcid.cid.len)
-		return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
-	/*
-	 * Only the handshake CID is used for now, so extra CIDs need not be
-	 * stored; retire_prior_to would force us onto a new one.
-	 */
-	if (f->new_cid.retire_prior_to > qs->dcid.seq)
-		return QUIC_TRANSPORT_ERROR_CONNECTION_ID_LIMIT;
-	return 0;
-}
-
-static u32 quic_rx_retire_cid(struct sock *sk, u8 space,
-			      const struct quic_frame *f)
-{
-	/* RFC 9000 19.16: retiring a sequence number never sent. */
-	if (f->retire_cid.seq >= quic_sk(sk)->scid_next_seq)
-		return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
-	return 0;
+	return quic_connid_rx_new(sk, &f->new_cid);
 }
 
 static u32 quic_rx_ignore(struct sock *sk, u8 space,
@@ -320,6 +299,7 @@ static u32 quic_rx_handshake_done(struct sock *sk, u8 space,
 	if (!qs->handshake_confirmed) {
 		qs->handshake_confirmed = true;
 		quic_conn_discard_space(sk, QUIC_SPACE_HANDSHAKE);
+		quic_connid_issue(sk);
 	}
 	return 0;
 }
@@ -390,8 +370,6 @@ static quic_frame_handler quic_frame_handler_for(u64 type)
 		return quic_rx_streams_blocked;
 	case QUIC_FRAME_NEW_CONNECTION_ID:
 		return quic_rx_new_cid;
-	case QUIC_FRAME_RETIRE_CONNECTION_ID:
-		return quic_rx_retire_cid;
 	case QUIC_FRAME_CONNECTION_CLOSE:
 	case QUIC_FRAME_CONNECTION_CLOSE_APP:
 		return quic_rx_close;
@@ -417,9 +395,10 @@ static const enum quic_frame_pkt_type quic_space_pkt_type[QUIC_SPACE_MAX] = {
  * @payload: decrypted payload
  * @len: its length
  * @ack_eliciting: set if any frame was ack-eliciting
- * @path: filled with what the frames say of the packet's path: whether
- *	any was not a probing frame, and a PATH_CHALLENGE's data, which
- *	only the caller can answer (it knows the path the packet came by)
+ * @path: the packet's destination connection ID in (@path->dcid), and
+ *	filled with what the frames say of the packet's path: whether any
+ *	was not a probing frame, and a PATH_CHALLENGE's data, which only the
+ *	caller can answer (it knows the path the packet came by)
  *
  * On the first violation the connection is closed with its error code
  * (quic_conn_error()) and the rest of the packet is ignored. A frame that
@@ -431,6 +410,8 @@ static const enum quic_frame_pkt_type quic_space_pkt_type[QUIC_SPACE_MAX] = {
 int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 			u32 len, bool *ack_eliciting, struct quic_rx_path *path)
 {
+	const u8 *dcid = path->dcid;
+	u8 dcid_len = path->dcid_len;
 	quic_frame_handler handler;
 	struct quic_frame f;
 	u32 err;
@@ -456,8 +437,13 @@ int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 			return -EPROTO;
 		}
 		handler = quic_frame_handler_for(f.type);
-		err = handler ? handler(sk, space, &f) :
-				QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
+		if (f.type == QUIC_FRAME_RETIRE_CONNECTION_ID)
+			/* the one handler that needs the packet's DCID */
+			err = quic_connid_rx_retire(sk, f.retire_cid.seq, dcid,
+						    dcid_len);
+		else
+			err = handler ? handler(sk, space, &f) :
+					QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
 		if (err == QUIC_FRAMES_DROP_PACKET)
 			return -ENOBUFS;
 		if (err) {

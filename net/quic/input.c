@@ -645,6 +645,8 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 		qs->dcid.cid.len = h->scid_len;
 		memcpy(qs->dcid.cid.data, h->scid, h->scid_len);
 	}
+	path.dcid = h->dcid;
+	path.dcid_len = h->dcid_len;
 	err = quic_frames_process(sk, space, pkt + ri.hdr_len, ri.payload_len,
 				  &ack_eliciting, &path);
 	if (err)

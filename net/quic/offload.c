@@ -639,7 +639,10 @@ void quic_offload_keys_changed(struct sock *sk)
  * Also hands the device the packet number reference for what follows.
  *
  * Return: true while the device serves the connection, the user keeps
- * the offload on and the route has not moved to another device.
+ * the offload on, the route has not moved to another device and the
+ * peer's connection ID in use has the length the device was told (a
+ * switch to one of another length, connid.c, leaves the sealing to
+ * software: the device finds the packet number by that length).
  */
 bool quic_offload_tx_ready(struct sock *sk)
 {
@@ -647,7 +650,7 @@ bool quic_offload_tx_ready(struct sock *sk)
 	struct quic_offload *o = quic_offload_get(sk);
 	bool ready;
 
-	if (likely(!o))
+	if (likely(!o) || qs->dcid.cid.len != o->ctx.dcid_len)
 		return false;
 	rcu_read_lock();	/* keeps the device while @live holds */
 	ready = READ_ONCE(o->live) && !READ_ONCE(o->misrouted) &&

@@ -22,6 +22,7 @@
 
 #include "closing.h"
 #include "conn.h"
+#include "connid.h"
 #include "datagram.h"
 #include "frame.h"
 #include "header.h"
@@ -351,6 +352,28 @@ static void quic_write_conn_ctrl(struct sock *sk, struct quic_pkt_builder *b)
 	b->tp->ctrl |= done;
 }
 
+/* NEW_CONNECTION_ID and RETIRE_CONNECTION_ID frames due (connid.c). */
+static void quic_write_connids(struct sock *sk, struct quic_pkt_builder *b)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_frame f;
+	u64 seq;
+	u8 kind;
+
+	if (!(qs->ctrl_pending & QUIC_CTRL_CONNID))
+		return;
+	while (quic_connid_write_one(sk, &f, &kind, &seq)) {
+		if (!quic_builder_record(b, kind, seq))
+			return;
+		if (!quic_builder_add_frame(b, &f)) {
+			b->tp->nframes--;
+			return;
+		}
+		quic_connid_written(sk, kind, seq);
+	}
+	qs->ctrl_pending &= ~QUIC_CTRL_CONNID;
+}
+
 static bool quic_write_stream_ctrl_one(struct quic_pkt_builder *b,
 				       struct quic_stream *s)
 {
@@ -576,6 +599,7 @@ static void quic_write_frames(struct sock *sk, u8 space,
 	if (space == QUIC_SPACE_APP &&
 	    sk->sk_state == QUIC_SS_ESTABLISHED) {
 		quic_write_conn_ctrl(sk, b);
+		quic_write_connids(sk, b);
 		quic_write_stream_ctrl(sk, b);
 		if (quic_dgram_tx_pending(sk) &&
 		    (sp->probe || quic_cwnd_open(sk)))

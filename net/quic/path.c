@@ -31,6 +31,7 @@
 #include <linux/slab.h>
 
 #include "conn.h"
+#include "connid.h"
 #include "path.h"
 #include "proc.h"
 
@@ -141,6 +142,8 @@ static void quic_path_migrate(struct sock *sk, const union quic_addr *from,
 	if (qs->addr_validated)
 		p->prev_peer = qs->peer;
 	quic_path_set_peer(sk, from);
+	/* 9.5: a new ID for the new address, where the peer gave a spare */
+	quic_connid_new_path(sk);
 	qs->addr_validated = false;
 	qs->amp_rx_bytes = dgram_len;
 	qs->amp_tx_bytes = 0;
@@ -176,8 +179,9 @@ void quic_path_rcv(struct sock *sk, const union quic_addr *from, u32 dgram_len,
 	/*
 	 * 8.2.2: the response goes back on the path the challenge came by.
 	 * Ours is the one to the peer's current address: a probe from
-	 * anywhere else goes unanswered (a peer probes a new path under a
-	 * connection ID of its own, and we issued none).
+	 * anywhere else goes unanswered, as the send path only sends to the
+	 * peer's address (a peer that probes first retries; one that moves,
+	 * as 9.2 allows, is followed above and challenged).
 	 */
 	if (!quic_addr_equal(from, &qs->peer))
 		return;

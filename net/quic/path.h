@@ -49,11 +49,15 @@ struct quic_path {
  *	NEW_CONNECTION_ID or PADDING (RFC 9000 9.1)
  * @challenged: it held a PATH_CHALLENGE; @challenge is the last one's data
  * @challenge: that data
+ * @dcid: the packet's destination connection ID (set by the caller)
+ * @dcid_len: its length
  */
 struct quic_rx_path {
-	bool	non_probing;
-	bool	challenged;
-	u8	challenge[QUIC_FRAME_PATH_DATA_LEN];
+	bool		non_probing;
+	bool		challenged;
+	u8		challenge[QUIC_FRAME_PATH_DATA_LEN];
+	u8		dcid_len;
+	const u8	*dcid;
 };
 
 bool quic_addr_equal(const union quic_addr *a, const union quic_addr *b);

@@ -11,9 +11,8 @@
  * drawn once per boot: a pseudo-random function of the CID, unguessable
  * without the keys, so nobody else can forge a reset (10.3.2 asks for no
  * more). A server gives the token of its first CID in its transport
- * parameters; connections do not issue more CIDs yet, and a client
- * cannot hand out tokens but in NEW_CONNECTION_ID, so only clients can be
- * reset for now.
+ * parameters, and every CID issued later comes with its token in a
+ * NEW_CONNECTION_ID frame (connid.c), the only way a client can give one.
  *
  * A datagram that no connection takes and that could be a short header
  * packet is answered with a reset one byte shorter than it (at most 43
@@ -124,19 +123,20 @@ void quic_reset_send(struct quic_udp_sock *us, const union quic_addr *peer,
  * quic_reset_learn() - the peer gave a token for its connection ID
  * @sk: socket, owned by the caller
  * @token: QUIC_RESET_TOKEN_LEN bytes
+ * @gfp: allocation flags
  *
  * Return: 0 or -ENOMEM. A token another connection has already (only a
  * peer that hands out one twice could do that) is not taken: that
  * connection cannot be reset.
  */
-int quic_reset_learn(struct sock *sk, const u8 *token)
+int quic_reset_learn(struct sock *sk, const u8 *token, gfp_t gfp)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_reset_entry *e;
 
 	if (qs->peer_reset)
-		return 0;	/* one per connection: the first CID's */
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
+		return 0;	/* one per connection: the CID in use's */
+	e = kzalloc(sizeof(*e), gfp);
 	if (!e)
 		return -ENOMEM;
 	memcpy(e->token, token, QUIC_RESET_TOKEN_LEN);

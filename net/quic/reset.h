@@ -18,7 +18,7 @@ struct quic_reset_entry;
 int quic_reset_init(void);
 void quic_reset_exit(void);
 void quic_reset_token(const u8 *cid, u8 len, u8 *token);
-int quic_reset_learn(struct sock *sk, const u8 *token);
+int quic_reset_learn(struct sock *sk, const u8 *token, gfp_t gfp);
 void quic_reset_forget(struct sock *sk);
 struct sock *quic_reset_lookup(struct net *net, const struct sk_buff *skb,
 			       const union quic_addr *peer);

@@ -29,6 +29,7 @@
 struct quic_udp_sock;
 struct quic_offload;
 struct quic_path;
+struct quic_peer_cid;
 
 /* Local or remote address of a QUIC socket; the family says which arm. */
 union quic_addr {
@@ -110,6 +111,8 @@ enum quic_ctrl_pending {
 	QUIC_CTRL_STREAMS_BLOCKED_BIDI	= BIT(6),
 	QUIC_CTRL_STREAMS_BLOCKED_UNI	= BIT(7),
 	QUIC_CTRL_NEW_TOKEN		= BIT(8),	/* server */
+	/* NEW_ or RETIRE_CONNECTION_ID frames to send (connid.c) */
+	QUIC_CTRL_CONNID		= BIT(9),
 };
 
 /* Work a timer or softirq could not do while the user owned the socket. */
@@ -149,7 +152,8 @@ struct quic_sock {
 	struct quic_path	*path;
 
 	struct list_head	scids;	/* quic_cid_entry, ours */
-	u64			scid_next_seq;
+	/* The peer's other CIDs (connid.c), once it issues any */
+	struct quic_peer_cid	*peer_cids;
 	struct quic_dcid	dcid;	/* peer's CID we send to */
 	struct quic_cid		odcid;	/* client's first DCID */
 	struct quic_cid		initial_scid;	/* first SCID we used */
@@ -305,6 +309,7 @@ struct quic_sock {
 	 * ones do not push the idle deadline (RFC 9000 10.1).
 	 */
 	bool			idle_sent_since_rx;
+	u32			scid_next_seq;	/* connid.c */
 	unsigned long		crypto_active;
 
 	struct timer_list	loss_timer;	/* loss detection and PTO */

@@ -12,7 +12,9 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "connid.h"
 #include "event.h"
+#include "peercid.h"
 #include "sockopt.h"
 
 #define QUIC_RTO_MIN_US			100000
@@ -188,8 +190,13 @@ static int quic_tp_from_user(struct quic_tparam_values *p,
 		return -EINVAL;
 	if (u->max_udp_payload_size)
 		p->max_udp_payload_size = u->max_udp_payload_size;
+	/* The peer's IDs we keep are bounded (peercid.h): a larger limit
+	 * is taken as that bound, as SO_RCVBUF takes its maximum.
+	 */
 	if (u->active_connection_id_limit)
-		p->active_connection_id_limit = u->active_connection_id_limit;
+		p->active_connection_id_limit =
+			min_t(u64, u->active_connection_id_limit,
+			      QUIC_PEER_CID_LIMIT_MAX);
 	if (u->ack_delay_exponent)
 		p->ack_delay_exponent = u->ack_delay_exponent;
 	if (u->max_ack_delay)
@@ -361,6 +368,18 @@ static int quic_set_token(struct sock *sk, sockptr_t optval, u32 optlen)
 	return 0;
 }
 
+/* QUIC_SOCKOPT_CONNECTION_ID: see quic_connid_set(). */
+static int quic_set_connid(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	struct quic_connection_id_info info;
+
+	if (optlen < sizeof(info))
+		return -EINVAL;
+	if (copy_from_sockptr(&info, optval, sizeof(info)))
+		return -EFAULT;
+	return quic_connid_set(sk, &info);
+}
+
 /**
  * quic_do_setsockopt() - SOL_QUIC setsockopt
  * @sk: socket, not locked
@@ -415,6 +434,10 @@ int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			quic_output_flush(sk);
 		break;
 	case QUIC_SOCKOPT_CONNECTION_ID:
+		err = quic_set_connid(sk, optval, optlen);
+		if (!err)
+			quic_output_flush(sk);
+		break;
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
 		err = -EOPNOTSUPP;
 		break;
@@ -509,6 +532,24 @@ static int quic_get_event(struct sock *sk, char __user *optval,
 		return -EINVAL;
 	ev.on = quic_event_enabled(sk, ev.type);
 	return quic_opt_out(optval, optlen, &ev, sizeof(ev), len);
+}
+
+/* QUIC_SOCKOPT_CONNECTION_ID: dest in, the sequence numbers out. */
+static int quic_get_connid(struct sock *sk, char __user *optval,
+			   int __user *optlen, u32 len)
+{
+	struct quic_connection_id_info info;
+
+	if (len < sizeof(info))
+		return -EINVAL;
+	if (copy_from_user(&info, optval, sizeof(info)))
+		return -EFAULT;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+		return -ENOTCONN;
+	info.dest = !!info.dest;
+	memset(info.reserved, 0, sizeof(info.reserved));
+	quic_connid_get(sk, &info);
+	return quic_opt_out(optval, optlen, &info, sizeof(info), len);
 }
 
 /*
@@ -611,6 +652,7 @@ static int quic_getopt(struct sock *sk, int optname, char __user *optval,
 	case QUIC_SOCKOPT_CRYPTO_SECRET:
 		return quic_get_secret(sk, optval, optlen, len);
 	case QUIC_SOCKOPT_CONNECTION_ID:
+		return quic_get_connid(sk, optval, optlen, len);
 	case QUIC_SOCKOPT_STREAM_PEELOFF:
 		return -EOPNOTSUPP;
 	}

@@ -1707,13 +1707,45 @@ static void inj_new_cid_retire(struct conn *c)
 	inj_new_cid(c, 1, 2, CID_LEN);
 }
 
-static void inj_retire_cid(struct conn *c)
+/*
+ * RFC 9000 19.15: one sequence number, two different IDs. The client's
+ * socket issued the server an ID with sequence number 1 itself: whichever
+ * of the three arrives second breaks the rule.
+ */
+static void inj_new_cid_twice(struct conn *c)
+{
+	inj_new_cid(c, 1, 0, CID_LEN);
+	inj_new_cid(c, 1, 0, CID_LEN);
+}
+
+/*
+ * 5.1.1: the server's active_connection_id_limit is 2, the client's ID in
+ * use and its own spare (1) included: 3 or 4 now. Above 1: no clash.
+ */
+static void inj_new_cid_limit(struct conn *c)
+{
+	inj_new_cid(c, 5, 0, CID_LEN);
+	inj_new_cid(c, 6, 0, CID_LEN);
+}
+
+static void inj_retire_seq(struct conn *c, u64 seq)
 {
 	struct buf b = { .n = 0 };
 
 	put_u8(&b, QUIC_FRAME_RETIRE_CONNECTION_ID);
-	put_var(&b, 1000);
+	put_var(&b, seq);
 	send_auth(c, &b, 0);
+}
+
+static void inj_retire_cid(struct conn *c)
+{
+	inj_retire_seq(c, 1000);
+}
+
+/* 19.16: retiring the ID (the handshake's, 0) the packet is sent to. */
+static void inj_retire_cid_in_use(struct conn *c)
+{
+	inj_retire_seq(c, 0);
 }
 
 static void inj_ack(struct conn *c, u64 largest, u64 first_range)
@@ -2027,6 +2059,12 @@ static const struct conn_case conn_cases[] = {
 	       "NEW_CONNECTION_ID with Retire Prior To above its sequence number"),
 	CLOSES("retire-cid-unknown", inj_retire_cid, 0x0a,
 	       "RETIRE_CONNECTION_ID for sequence number 1000, never issued"),
+	CLOSES("retire-cid-in-use", inj_retire_cid_in_use, 0x0a,
+	       "RETIRE_CONNECTION_ID for the ID its own packet is sent to"),
+	CLOSES("new-cid-twice", inj_new_cid_twice, 0x0a,
+	       "NEW_CONNECTION_ID sequence number 1 twice, with IDs other than the client's own 1"),
+	CLOSES("new-cid-limit", inj_new_cid_limit, 0x09,
+	       "NEW_CONNECTION_ID 5 and 6: three IDs or more active, the limit is 2"),
 	CLOSES("ack-unsent", inj_ack_unsent, 0x0a,
 	       "ACK of packet number 1000000, never sent"),
 	CLOSES("ack-underflow", inj_ack_underflow, 0x07,

@@ -551,12 +551,29 @@ static void check_transport_param(void)
 	       "transport param max_ack_delay 16383000 us");
 	expect(set_tp(tp_cid, 1), EINVAL,
 	       "transport param active_connection_id_limit 1 (minimum 2)");
+
+	/* The peer's IDs we keep are bounded: a larger limit is taken as 8. */
+	fd = qsock();
+	len = sizeof(p);
+	e = getopt_len(fd, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &len);
+	p.remote = 0;
+	p.active_connection_id_limit = 20;
+	if (!e)
+		e = setopt(fd, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, sizeof(p));
+	len = sizeof(g);
+	if (!e)
+		e = getopt_len(fd, QUIC_SOCKOPT_TRANSPORT_PARAM, &g, &len);
+	tap(!e && g.active_connection_id_limit == 8,
+	    "transport param active_connection_id_limit 20 reads back as 8 (the most kept): %s, %u",
+	    en(e), g.active_connection_id_limit);
+	close(fd);
 }
 
 static void check_unconnected_io(void)
 {
 	struct quic_connection_close cc = {}, g;
 	struct quic_stream_info si = { .stream_id = -1 };
+	struct quic_connection_id_info ci;
 	char buf[16] = "x";
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -595,6 +612,19 @@ static void check_unconnected_io(void)
 	tap(!e && g.errcode == 7 && !strcmp((char *)g.phrase, "bye"),
 	    "QUIC_SOCKOPT_CONNECTION_CLOSE {7, \"bye\"} reads back before close: %s, {%u, \"%s\"}",
 	    en(e), g.errcode, e ? "" : (char *)g.phrase);
+
+	/* Connection IDs exist once a connection does. */
+	memset(&ci, 0, sizeof(ci));
+	len = sizeof(ci);
+	expect(getopt_len(fd, QUIC_SOCKOPT_CONNECTION_ID, &ci, &len), ENOTCONN,
+	       "getsockopt(QUIC_SOCKOPT_CONNECTION_ID) before connect()");
+	len = sizeof(ci) - 1;
+	expect(getopt_len(fd, QUIC_SOCKOPT_CONNECTION_ID, &ci, &len), EINVAL,
+	       "getsockopt(QUIC_SOCKOPT_CONNECTION_ID) with a short optlen");
+	expect(setopt(fd, QUIC_SOCKOPT_CONNECTION_ID, &ci, sizeof(ci)),
+	       ENOTCONN, "setsockopt(QUIC_SOCKOPT_CONNECTION_ID) before connect()");
+	expect(setopt(fd, QUIC_SOCKOPT_CONNECTION_ID, &ci, sizeof(ci) - 1),
+	       EINVAL, "setsockopt(QUIC_SOCKOPT_CONNECTION_ID) with a short optlen");
 	close(fd);
 }
 
@@ -982,6 +1012,141 @@ static void check_stuck_peer(int cfd)
 	    en(e), ms);
 }
 
+/* ---- connection IDs (RFC 9000 5.1) on the loopback connection ---- */
+
+static int connid_get(int fd, uint8_t dest, struct quic_connection_id_info *ci)
+{
+	socklen_t len = sizeof(*ci);
+
+	memset(ci, 0, sizeof(*ci));
+	ci->dest = dest;
+	return getopt_len(fd, QUIC_SOCKOPT_CONNECTION_ID, ci, &len);
+}
+
+static int connid_set(int fd, uint8_t dest, uint32_t active,
+		      uint32_t prior_to)
+{
+	struct quic_connection_id_info ci = {
+		.dest = dest, .active = active, .prior_to = prior_to,
+	};
+
+	return setopt(fd, QUIC_SOCKOPT_CONNECTION_ID, &ci, sizeof(ci));
+}
+
+/*
+ * Wait up to two seconds for a QUIC_EVENT_CONNECTION_ID about @dest IDs
+ * whose prior_to is at least @prior_to, reading (and dropping) whatever
+ * else arrives; the last such event in @out.
+ */
+static bool connid_event(int fd, uint8_t dest, uint32_t prior_to,
+			 struct quic_connection_id_info *out)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint8_t buf[256];
+	uint32_t flags;
+	int64_t sid;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		sid = -1;
+		flags = MSG_DONTWAIT;
+		n = quic_recvmsg(fd, buf, sizeof(buf), &sid, &flags);
+		if (n < 0 && errno != EAGAIN)
+			return false;
+		if (n < 1 + (ssize_t)sizeof(*out) ||
+		    !(flags & MSG_QUIC_NOTIFICATION) ||
+		    buf[0] != QUIC_EVENT_CONNECTION_ID)
+			continue;
+		memcpy(out, buf + 1, sizeof(*out));
+		if (out->dest == dest && out->prior_to >= prior_to)
+			return true;
+	}
+	return false;
+}
+
+/* Retry @dest's set for up to two seconds: the peer's spares may be late. */
+static int connid_set_wait(int fd, uint8_t dest, uint32_t active,
+			   uint32_t prior_to)
+{
+	int e, i;
+
+	for (i = 0; i < 40; i++) {
+		e = connid_set(fd, dest, active, prior_to);
+		if (e != EINVAL)
+			break;
+		usleep(50000);
+	}
+	return e;
+}
+
+static void check_connid(int cfd, int sfd)
+{
+	struct quic_event_option ev = {
+		.type = QUIC_EVENT_CONNECTION_ID, .on = 1,
+	};
+	struct quic_connection_id_info ci, sc;
+	bool got;
+	int e, i;
+
+	e = setopt(cfd, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev));
+	if (!e)
+		e = setopt(sfd, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev));
+	expect(e, 0, "QUIC_EVENT_CONNECTION_ID on, both ends");
+
+	e = connid_get(cfd, 1, &ci);
+	tap(!e && ci.dest == 1 && ci.active == 0 && ci.prior_to == 0,
+	    "client: the server's IDs at first: %s, active %u prior_to %u (expected 0, 0)",
+	    en(e), ci.active, ci.prior_to);
+	e = connid_get(sfd, 0, &sc);
+	tap(!e && sc.dest == 0 && sc.active == 0 && sc.prior_to == 0,
+	    "server: its own IDs at first: %s, active %u prior_to %u (expected 0, 0)",
+	    en(e), sc.active, sc.prior_to);
+
+	expect(connid_set(cfd, 1, 99, 0), EINVAL,
+	       "client: QUIC_SOCKOPT_CONNECTION_ID to an ID the server never issued");
+	expect(connid_set(cfd, 1, 0, 1), EINVAL,
+	       "client: QUIC_SOCKOPT_CONNECTION_ID with prior_to above active");
+	expect(connid_set(sfd, 0, 0, 1000), EINVAL,
+	       "server: retiring its IDs below one never issued");
+
+	/* The server's spare (sequence 1) came after the handshake. */
+	e = connid_set_wait(cfd, 1, 1, 1);
+	expect(e, 0, "client: move to the server's ID 1 and retire ID 0");
+	e = connid_get(cfd, 1, &ci);
+	tap(!e && ci.active == 1 && ci.prior_to == 1,
+	    "client: now sends to ID 1: %s, active %u prior_to %u (expected 1, 1)",
+	    en(e), ci.active, ci.prior_to);
+	got = connid_event(cfd, 1, 1, &ci);
+	tap(got && ci.active == 1,
+	    "client: QUIC_EVENT_CONNECTION_ID for the retired destination ID (active %u, prior_to %u)",
+	    ci.active, ci.prior_to);
+	/* It reached the server through ID 1, which retires ID 0 for good. */
+	got = connid_event(sfd, 0, 1, &sc);
+	tap(got && sc.active == 1,
+	    "server: QUIC_EVENT_CONNECTION_ID: the client retired its ID 0 (active %u, prior_to %u)",
+	    sc.active, sc.prior_to);
+
+	/* The server asks for everything below 3 to go: ID 3 replaces them. */
+	expect(connid_set(sfd, 0, 0, 3), 0,
+	       "server: ask the client to retire its IDs below 3");
+	for (i = 0; i < 40; i++) {
+		e = connid_get(cfd, 1, &ci);
+		if (e || ci.active >= 3)
+			break;
+		usleep(50000);
+	}
+	tap(!e && ci.active == 3 && ci.prior_to == 3,
+	    "client: followed the server's Retire Prior To 3: %s, active %u prior_to %u (expected 3, 3)",
+	    en(e), ci.active, ci.prior_to);
+	got = connid_event(sfd, 0, 3, &sc);
+	tap(got && sc.active == 3,
+	    "server: the client retired IDs 1 and 2 (active %u, prior_to %u, expected 3, 3)",
+	    sc.active, sc.prior_to);
+}
+
 static void check_pair(void)
 {
 	char path[] = "/tmp/sockopt_check.psk.XXXXXX";
@@ -1008,6 +1173,7 @@ static void check_pair(void)
 	check_stream_open(cfd);
 	check_cmsgs(cfd);
 	check_server_rx(sfd);
+	check_connid(cfd, sfd);
 	check_recv_flags(cfd);
 	check_reader_away(cfd, sfd);
 	check_stuck_peer(cfd);
