@@ -69,7 +69,7 @@ static bool quic_bind_conflict(struct sock *sk, const union quic_addr *addr)
 	hash_for_each_possible(quic_bind_table, qs, bind_node, hash) {
 		struct sock *other = &qs->inet.sk;
 
-		if (!net_eq(sock_net(other), sock_net(sk)) ||
+		if (other == sk || !net_eq(sock_net(other), sock_net(sk)) ||
 		    qs->local.v4.sin_port != addr->v4.sin_port)
 			continue;
 		if (sk->sk_reuse && other->sk_reuse)
@@ -81,8 +81,8 @@ static bool quic_bind_conflict(struct sock *sk, const union quic_addr *addr)
 }
 
 /* Copy and check the user's address; the family must match the socket's. */
-static int quic_bind_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
-				    int addr_len, union quic_addr *addr)
+int quic_bind_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
+			     int addr_len, union quic_addr *addr)
 {
 	memset(addr, 0, sizeof(*addr));
 	if (sk->sk_family == AF_INET) {
@@ -181,6 +181,52 @@ int quic_bind_locked(struct sock *sk, union quic_addr *addr)
 	quic_bind_set_inet(sk, addr);
 out:
 	mutex_unlock(&quic_bind_mutex);
+	return err;
+}
+
+/**
+ * quic_rebind_locked() - move a bound socket to another local address
+ * @sk: socket, locked, bound (not an accepted one: those share the
+ *	listener's port)
+ * @addr: checked local address; a zero port becomes an ephemeral one
+ *
+ * A client's own migration (path.c): a UDP socket for @addr, the old one
+ * given back once the new one is in place.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 or -errno, as quic_bind_locked().
+ */
+int quic_rebind_locked(struct sock *sk, union quic_addr *addr)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_udp_sock *us, *old = qs->udp;
+	struct net *net = sock_net(sk);
+	int err;
+
+	if (addr->v4.sin_port &&
+	    inet_port_requires_bind_service(net, ntohs(addr->v4.sin_port)) &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
+
+	mutex_lock(&quic_bind_mutex);
+	if (addr->v4.sin_port && quic_bind_conflict(sk, addr)) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+	err = quic_udp_sock_get(net, addr, sk->sk_ipv6only, &us);
+	if (err)
+		goto out;
+	if (!hlist_unhashed(&qs->bind_node))
+		hash_del(&qs->bind_node);
+	qs->udp = us;
+	qs->local = *addr;
+	hash_add(quic_bind_table, &qs->bind_node,
+		 quic_bind_hash(net, addr->v4.sin_port));
+	quic_bind_set_inet(sk, addr);
+out:
+	mutex_unlock(&quic_bind_mutex);
+	if (!err)
+		quic_udp_sock_put(old);
 	return err;
 }
 

@@ -10,6 +10,9 @@
 
 int quic_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int quic_bind_locked(struct sock *sk, union quic_addr *addr);
+int quic_rebind_locked(struct sock *sk, union quic_addr *addr);
+int quic_bind_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
+			     int addr_len, union quic_addr *addr);
 bool quic_addr_is_any(const union quic_addr *a);
 void quic_set_inet_saddr(struct sock *sk, const union quic_addr *addr);
 void quic_unbind_addr(struct sock *sk);

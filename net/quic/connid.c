@@ -180,8 +180,16 @@ static void quic_connid_switch(struct sock *sk, struct quic_peer_cid *to)
 	qs->ctrl_pending |= QUIC_CTRL_CONNID;
 }
 
+/* Is there a spare of the peer's to move to? */
+bool quic_connid_spare_above(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	return quic_peer_cids_spare_from(qs->peer_cids, qs->dcid.seq + 1);
+}
+
 /**
- * quic_connid_new_path() - the peer moved to a new address
+ * quic_connid_new_path() - we or the peer moved to a new address
  * @sk: socket
  *
  * RFC 9000 9.5: an ID sent to one address must not be sent to another,

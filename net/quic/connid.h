@@ -16,6 +16,7 @@
 
 void quic_connid_issue(struct sock *sk);
 void quic_connid_new_path(struct sock *sk);
+bool quic_connid_spare_above(struct sock *sk);
 u32 quic_connid_rx_new(struct sock *sk, const struct quic_frame_new_cid *f);
 u32 quic_connid_rx_retire(struct sock *sk, u64 seq, const u8 *dcid,
 			  u8 dcid_len);

@@ -30,8 +30,10 @@
 #include <crypto/utils.h>
 #include <linux/slab.h>
 
+#include "bind.h"
 #include "conn.h"
 #include "connid.h"
+#include "event.h"
 #include "path.h"
 #include "proc.h"
 
@@ -80,6 +82,18 @@ static struct quic_path *quic_path_get(struct quic_sock *qs)
 	return qs->path;
 }
 
+/*
+ * The draft's QUIC_EVENT_CONNECTION_MIGRATION: the peer's address changed,
+ * or (@local) our own move was validated.
+ */
+static void quic_path_event(struct sock *sk, bool local)
+{
+	u8 local_migration = local;
+
+	quic_event_queue(sk, QUIC_EVENT_CONNECTION_MIGRATION,
+			 &local_migration, sizeof(local_migration));
+}
+
 /* Packets go to @addr from now on, by a route looked up again. */
 static void quic_path_set_peer(struct sock *sk, const union quic_addr *addr)
 {
@@ -113,6 +127,7 @@ static void quic_path_start_validation(struct sock *sk, struct quic_path *p)
 static void quic_path_end_validation(struct quic_path *p)
 {
 	p->validating = false;
+	p->local = false;
 	p->challenge_pending = false;
 	p->prev_peer.sa.sa_family = 0;
 }
@@ -137,6 +152,7 @@ static void quic_path_migrate(struct sock *sk, const union quic_addr *from,
 		quic_path_end_validation(p);
 		qs->addr_validated = true;
 		quic_conn_arm_loss_timer(sk);
+		quic_path_event(sk, false);
 		return;
 	}
 	if (qs->addr_validated)
@@ -193,6 +209,67 @@ void quic_path_rcv(struct sock *sk, const union quic_addr *from, u32 dgram_len,
 }
 
 /**
+ * quic_path_migrate_local() - QUIC_SOCKOPT_CONNECTION_MIGRATION: a client
+ *	moves to a new local address (RFC 9000 9.2)
+ * @sk: socket, locked
+ * @addr: the address, checked as for bind(); a zero port: a fresh one
+ *
+ * The connection moves at once, as 9.2 allows, under a spare ID of the
+ * server's (9.5: one ID is never sent from two addresses), and validates
+ * the new path with PATH_CHALLENGE; the server, seeing the new address,
+ * validates it too (9.3). The old UDP socket is given back, so a path
+ * that fails validation cannot be returned from: as any client path that
+ * fails (quic_path_timeout()), the connection ends. A new local IP
+ * address restarts the congestion controller and RTT estimate (9.4).
+ * QUIC_EVENT_CONNECTION_MIGRATION (local_migration 1) follows the
+ * validation.
+ *
+ * Return: 0; -EOPNOTSUPP on a server (a preferred address is not
+ * supported); -ENOTCONN before the handshake is confirmed; -EPERM if the
+ * server sent disable_active_migration; -EBUSY while a validation runs;
+ * -EAGAIN without a spare ID from the server yet; -ENOMEM; or bind()'s
+ * errors for @addr.
+ */
+int quic_path_migrate_local(struct sock *sk, union quic_addr *addr)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	union quic_addr old = qs->local;
+	struct quic_path *p;
+	int err;
+
+	if (qs->is_server)
+		return -EOPNOTSUPP;
+	if (sk->sk_state != QUIC_SS_ESTABLISHED || qs->closing ||
+	    !qs->handshake_confirmed)
+		return -ENOTCONN;
+	if (qs->peer_tp.disable_active_migration)
+		return -EPERM;
+	p = quic_path_get(qs);
+	if (!p)
+		return -ENOMEM;
+	if (p->validating)
+		return -EBUSY;
+	if (!quic_connid_spare_above(sk))
+		return -EAGAIN;
+	err = quic_rebind_locked(sk, addr);
+	if (err)
+		return err;
+	quic_mib_inc(sock_net(sk), QUIC_MIB_PATH_MIGRATIONS);
+	quic_connid_new_path(sk);
+	dst_cache_reset(&qs->dst_cache);
+	if (!quic_addr_same_ip(&old, &qs->local)) {
+		quic_rtt_init(&qs->rtt, 0);
+		quic_recovery_reorder_reset(&qs->app_space.sent);
+		quic_conn_cong_reset(qs);
+	}
+	quic_ecn_init(&qs->ecn);	/* 13.4.2: per path */
+	quic_path_start_validation(sk, p);
+	p->local = true;
+	quic_conn_arm_loss_timer(sk);
+	return 0;
+}
+
+/**
  * quic_path_response_rcv() - a PATH_RESPONSE arrived
  * @sk: socket
  * @data: its data
@@ -205,6 +282,7 @@ void quic_path_response_rcv(struct sock *sk, const u8 *data)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_path *p = qs->path;
+	bool local;
 	u8 i, n;
 
 	if (!p || !p->validating)
@@ -227,8 +305,10 @@ void quic_path_response_rcv(struct sock *sk, const u8 *data)
 		quic_conn_cong_reset(qs);
 		quic_conn_update_dgram_size(qs);
 	}
+	local = p->local;
 	quic_path_end_validation(p);
 	qs->addr_validated = true;
+	quic_path_event(sk, local);
 	/* 9.3: a token for the address the client may return from. */
 	if (qs->is_server)
 		qs->ctrl_pending |= QUIC_CTRL_NEW_TOKEN;

@@ -29,6 +29,8 @@
  * @response_pending: @response is still to be sent
  * @challenge_pending: a PATH_CHALLENGE is to be sent
  * @validating: the peer's current address is being validated
+ * @local: ... after our own move to a new local address (a client's
+ *	QUIC_SOCKOPT_CONNECTION_MIGRATION), not the peer's
  * @deadline_us: when the validation is abandoned (8.2.4)
  */
 struct quic_path {
@@ -40,6 +42,7 @@ struct quic_path {
 	bool		response_pending;
 	bool		challenge_pending;
 	bool		validating;
+	bool		local;
 	u64		deadline_us;
 };
 
@@ -61,6 +64,7 @@ struct quic_rx_path {
 };
 
 bool quic_addr_equal(const union quic_addr *a, const union quic_addr *b);
+int quic_path_migrate_local(struct sock *sk, union quic_addr *addr);
 void quic_path_rcv(struct sock *sk, const union quic_addr *from, u32 dgram_len,
 		   u64 pn, const struct quic_rx_path *rx);
 void quic_path_response_rcv(struct sock *sk, const u8 *data);

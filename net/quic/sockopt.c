@@ -11,9 +11,11 @@
 #include <linux/slab.h>
 #include <net/sock.h>
 
+#include "bind.h"
 #include "conn.h"
 #include "connid.h"
 #include "event.h"
+#include "path.h"
 #include "peercid.h"
 #include "sockopt.h"
 
@@ -380,6 +382,24 @@ static int quic_set_connid(struct sock *sk, sockptr_t optval, u32 optlen)
 	return quic_connid_set(sk, &info);
 }
 
+/* QUIC_SOCKOPT_CONNECTION_MIGRATION: see quic_path_migrate_local(). */
+static int quic_set_migration(struct sock *sk, sockptr_t optval, u32 optlen)
+{
+	struct sockaddr_storage ss = {};
+	union quic_addr addr;
+	int err;
+
+	if (optlen < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (copy_from_sockptr(&ss, optval, min_t(u32, optlen, sizeof(ss))))
+		return -EFAULT;
+	err = quic_bind_addr_from_user(sk, (struct sockaddr *)&ss,
+				       min_t(u32, optlen, sizeof(ss)), &addr);
+	if (err)
+		return err;
+	return quic_path_migrate_local(sk, &addr);
+}
+
 /**
  * quic_do_setsockopt() - SOL_QUIC setsockopt
  * @sk: socket, not locked
@@ -439,7 +459,9 @@ int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			quic_output_flush(sk);
 		break;
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
-		err = -EOPNOTSUPP;
+		err = quic_set_migration(sk, optval, optlen);
+		if (!err)
+			quic_output_flush(sk);
 		break;
 	default:
 		err = -ENOPROTOOPT;

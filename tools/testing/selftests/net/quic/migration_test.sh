@@ -22,6 +22,10 @@
 #   gtlsclient moving to a new port itself (active migration, RFC 9000 9):
 #   it needs a spare connection ID of ours for that (9.5), and then
 #   retires the old one.
+# - our own client moving to a new port (QUIC_SOCKOPT_CONNECTION_MIGRATION)
+#   mid-echo, IPv4 and IPv6: it validates the path, the server follows and
+#   validates it too, and both applications get
+#   QUIC_EVENT_CONNECTION_MIGRATION.
 #
 # The xfer transfers are 2 MiB echoes on one stream whose client pauses
 # after 256 KiB while the NAT goes in; the echo's SHA-256 must match.
@@ -213,6 +217,9 @@ rebinding() {
 	snap > "$work/after"
 	followed echo "$sent" || ok=1
 	counter_expect ns1.QuicPathResponses -ge 1 || ok=1
+	# the draft's event for the server's application
+	grep -q '^peer address changes [1-9]' "$srv_log" ||
+		{ echo "no QUIC_EVENT_CONNECTION_MIGRATION at the server: $(grep '^peer address changes' "$srv_log")"; ok=1; }
 	echo "info: client port $p -> $NAT_PORT (${sent% *} datagrams); server: $(counter_delta ns2.QuicPathMigrations) migrations, $(counter_delta ns2.QuicPathValidated) validated; client: $(counter_delta ns1.QuicPathResponses) PATH_RESPONSEs"
 	return "$ok"
 }
@@ -255,6 +262,38 @@ oneway() {
 		ok=1
 	fi
 	echo "info: $hold s one way: client sent $from bytes of UDP payload from $NAT_PORT, the server sent back ${got:-?}; server: $(counter_delta ns2.QuicPathMigrations) migrations, $(counter_delta ns2.QuicPathFailed) validations given up"
+	return "$ok"
+}
+
+# own_move FAM ADDR: our client moves to a fresh port on its own, a
+# quarter into a 2 MiB echo (QUIC_SOCKOPT_CONNECTION_MIGRATION)
+own_move() {
+	local name=move-$1 ok=0 moved
+	port=$((port + 1))
+	start_server "$name" -a "$2" -p "$port" || return 1
+	snap > "$work/before"
+	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c -a "$2" \
+		-p "$port" --psk "$psk" --timeout "$T" \
+		--one-stream 2097152 --migrate-after 524288 \
+		> "$work/$name.cli" 2>&1 &
+	CLI_PID=$!
+	finish_client "$name" || ok=1
+	snap > "$work/after"
+	moved=$(sed -n 's/^migrated: port \([0-9]*\) -> \([0-9]*\)$/\1 \2/p' "$work/$name.cli")
+	if [ -z "$moved" ] || [ "${moved% *}" = "${moved#* }" ]; then
+		echo "the client did not move to a new port: $(grep -E '^migrated|^own moves' "$work/$name.cli")"
+		ok=1
+	fi
+	grep -q '^own moves validated [1-9]' "$work/$name.cli" ||
+		{ echo "no QUIC_EVENT_CONNECTION_MIGRATION (local) at the client: $(grep '^own moves' "$work/$name.cli")"; ok=1; }
+	grep -q '^peer address changes [1-9]' "$srv_log" ||
+		{ echo "no QUIC_EVENT_CONNECTION_MIGRATION at the server: $(grep '^peer address changes' "$srv_log")"; ok=1; }
+	counter_expect ns1.QuicPathMigrations -ge 1 || ok=1
+	counter_expect ns1.QuicPathValidated -ge 1 || ok=1
+	counter_expect ns2.QuicPathMigrations -ge 1 || ok=1
+	counter_expect ns2.QuicPathValidated -ge 1 || ok=1
+	counter_expect ns2.QuicPathFailed -eq 0 || ok=1
+	echo "info: client port ${moved% *} -> ${moved#* }; client: $(counter_delta ns1.QuicPathValidated) validated; server: $(counter_delta ns2.QuicPathMigrations) migrations, $(counter_delta ns2.QuicPathValidated) validated"
 	return "$ok"
 }
 
@@ -330,6 +369,10 @@ path_case "IPv6: NAT rebinding to a new client port: the server follows and vali
 	rebinding IPv6 "$ADDR2_V6"
 path_case "IPv4: a client port nothing returns from: the server gives up on it, sends it at most 3x what came from it, the echo completes" \
 	oneway IPv4 "$ADDR2_V4" "$ADDR1_V4"
+path_case "IPv4: our client moves to a new port on its own mid-echo (QUIC_SOCKOPT_CONNECTION_MIGRATION): both ends validate, both hear of it, the echo completes" \
+	own_move IPv4 "$ADDR2_V4"
+path_case "IPv6: our client moves to a new port on its own mid-echo: both ends validate, both hear of it, the echo completes" \
+	own_move IPv6 "$ADDR2_V6"
 
 path_case "ngtcp2's gtlsclient behind the rebinding NAT downloads 16 MiB from h3server: the server follows and validates the port, SHA-256 equal" \
 	ngtcp2_download nat

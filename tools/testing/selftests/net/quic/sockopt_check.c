@@ -574,6 +574,7 @@ static void check_unconnected_io(void)
 	struct quic_connection_close cc = {}, g;
 	struct quic_stream_info si = { .stream_id = -1 };
 	struct quic_connection_id_info ci;
+	struct sockaddr_in6 mv;
 	char buf[16] = "x";
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -625,6 +626,19 @@ static void check_unconnected_io(void)
 	       ENOTCONN, "setsockopt(QUIC_SOCKOPT_CONNECTION_ID) before connect()");
 	expect(setopt(fd, QUIC_SOCKOPT_CONNECTION_ID, &ci, sizeof(ci) - 1),
 	       EINVAL, "setsockopt(QUIC_SOCKOPT_CONNECTION_ID) with a short optlen");
+
+	/* A move needs a connection; the address is checked as bind()'s. */
+	memset(&mv, 0, sizeof(mv));
+	mv.sin6_family = AF_INET;
+	expect(setopt(fd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &mv,
+		      sizeof(struct sockaddr_in)), ENOTCONN,
+	       "setsockopt(QUIC_SOCKOPT_CONNECTION_MIGRATION) before connect()");
+	expect(setopt(fd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &mv, 4), EINVAL,
+	       "setsockopt(QUIC_SOCKOPT_CONNECTION_MIGRATION) with optlen 4");
+	mv.sin6_family = AF_INET6;
+	expect(setopt(fd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &mv, sizeof(mv)),
+	       EAFNOSUPPORT,
+	       "setsockopt(QUIC_SOCKOPT_CONNECTION_MIGRATION) to an IPv6 address on an IPv4 socket");
 	close(fd);
 }
 
@@ -1111,6 +1125,16 @@ static void check_connid(int cfd, int sfd)
 	       "client: QUIC_SOCKOPT_CONNECTION_ID with prior_to above active");
 	expect(connid_set(sfd, 0, 0, 1000), EINVAL,
 	       "server: retiring its IDs below one never issued");
+	expect(connid_set(cfd, 1, 0, 0), 0,
+	       "client: QUIC_SOCKOPT_CONNECTION_ID set to what it reads changes nothing");
+	{
+		struct sockaddr_in any = { .sin_family = AF_INET };
+
+		/* A server's address is not movable: no preferred address. */
+		expect(setopt(sfd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &any,
+			      sizeof(any)), EOPNOTSUPP,
+		       "server: QUIC_SOCKOPT_CONNECTION_MIGRATION");
+	}
 
 	/* The server's spare (sequence 1) came after the handshake. */
 	e = connid_set_wait(cfd, 1, 1, 1);

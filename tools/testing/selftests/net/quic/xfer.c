@@ -8,7 +8,7 @@
  *   xfer -c -a ADDR -p PORT (--ca F [--host NAME] | --psk F) [common options]
  *	[--streams N --bytes B | --one-stream B] [--uni] [--chunk B]
  *	[--open sockopt|sendmsg] [--close-code C] [--close-phrase S]
- *	[--key-update B] [--pause-after B --pause MS]
+ *	[--key-update B] [--migrate-after B] [--pause-after B --pause MS]
  *	[--token-in F] [--token-out F]
  *   common: [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]
  *	[--api lib|session] [--keylog F] [--idle-timeout MS] [--timeout S]
@@ -47,6 +47,13 @@
  * (QUIC_SOCKOPT_TOKEN before connect()); after the transfer it prints
  * "token <n> bytes" (the NEW_TOKEN token the server gave it, read with
  * QUIC_SOCKOPT_TOKEN) and with --token-out F writes it to F.
+ *
+ * With --migrate-after B the client moves to a fresh local port once B
+ * bytes are sent (QUIC_SOCKOPT_CONNECTION_MIGRATION with its address and
+ * port 0, retried on EAGAIN until the server's spare connection ID is
+ * there) and prints "migrated: port <old> -> <new>" (getsockname());
+ * both ends count QUIC_EVENT_CONNECTION_MIGRATION: the client prints
+ * "own moves validated <n>", the server "peer address changes <n>".
  *
  * With --key-update B the client asks for a 1-RTT key update
  * (QUIC_SOCKOPT_KEY_UPDATE) each time B more bytes were sent, retrying on
@@ -133,6 +140,7 @@ static struct {
 	uint64_t dgram_max;	/* max_datagram_frame_size to advertise */
 	int rcvbuf;
 	uint64_t key_update;
+	uint64_t migrate_after;
 	uint64_t pause_after;
 	unsigned int pause_ms;
 	bool validate;
@@ -600,6 +608,56 @@ static void key_update_report(void)
 		    ku.phase);
 }
 
+/* ---- the client's own move (--migrate-after) ---- */
+
+static struct {
+	uint64_t sent;
+	bool done;
+	unsigned int events;	/* QUIC_EVENT_CONNECTION_MIGRATION, local */
+} mig;
+
+static uint16_t local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		die_errno(EXIT_FAIL, "getsockname");
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static void migrate_reset(int fd)
+{
+	memset(&mig, 0, sizeof(mig));
+	enable_event(fd, QUIC_EVENT_CONNECTION_MIGRATION,
+		     "QUIC_EVENT_CONNECTION_MIGRATION");
+}
+
+/* Count @n more bytes sent; move once --migrate-after is reached. */
+static void migrate_sent(int fd, size_t n)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	uint16_t before;
+
+	mig.sent += n;
+	if (!opt.migrate_after || mig.done || mig.sent < opt.migrate_after)
+		return;
+	before = local_port(fd);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		die_errno(EXIT_FAIL, "getsockname");
+	/* the same address, a port of the kernel's choosing */
+	((struct sockaddr_in *)&ss)->sin_port = 0;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &ss,
+		       len)) {
+		if (errno != EAGAIN)
+			die_errno(EXIT_FAIL, "setsockopt(QUIC_SOCKOPT_CONNECTION_MIGRATION)");
+		return;	/* no spare ID of the server's yet: next send */
+	}
+	mig.done = true;
+	msg("migrated: port %u -> %u", before, local_port(fd));
+}
+
 /* sendmsg() of stream data with a QUIC_STREAM_INFO control message. */
 static ssize_t stream_send(int fd, int64_t sid, uint32_t sflags,
 			   const void *buf, size_t len, int flags)
@@ -956,6 +1014,7 @@ static bool send_chunk(int fd, struct stream *s, uint8_t *buf)
 	gnutls_hash(s->txh, buf, n);
 	s->tx += n;
 	key_update_sent(fd, n);
+	migrate_sent(fd, n);
 	pause_sent(n);
 	/* A partial send did not carry the FIN: it goes with the rest. */
 	if ((size_t)n == len && (sflags & MSG_QUIC_STREAM_FIN)) {
@@ -1013,6 +1072,12 @@ static void client_event(const uint8_t *p, size_t n)
 		die(EXIT_FAIL, "peer closed the connection during the transfer");
 	case QUIC_EVENT_KEY_UPDATE:
 		key_update_event(p, n);
+		break;
+	case QUIC_EVENT_CONNECTION_MIGRATION:
+		if (n != 2 || !p[1])
+			die(EXIT_FAIL, "CONNECTION_MIGRATION event not of our own move (%zu bytes)",
+			    n);
+		mig.events++;
 		break;
 	default:
 		break;	/* not asked for; harmless */
@@ -1185,6 +1250,7 @@ static int run_client(void)
 		enable_event(fd, QUIC_EVENT_STREAM_UPDATE,
 			     "QUIC_EVENT_STREAM_UPDATE");
 	key_update_reset(fd);
+	migrate_reset(fd);
 	if (!opt.open_sendmsg)
 		for (i = 0; i < nstreams; i++)
 			if (!streams[i].deferred)
@@ -1239,6 +1305,9 @@ static int run_client(void)
 	secs = elapsed() - t0;
 	print_drops(fd);
 	key_update_report();
+	if (opt.migrate_after)
+		msg("own moves validated %u%s", mig.events,
+		    mig.done ? "" : " (never moved)");
 	token_out(fd);
 	ret = client_verify(secs);
 
@@ -1266,6 +1335,7 @@ static int run_client(void)
 
 struct close_info {
 	bool event;
+	unsigned int migrations;	/* QUIC_EVENT_CONNECTION_MIGRATION */
 	uint32_t errcode;
 	char phrase[QUIC_CLOSE_PHRASE_BUFFER_SIZE + 1];
 };
@@ -1277,6 +1347,13 @@ static void server_event(const uint8_t *p, size_t n, struct close_info *ci)
 
 	if (n && p[0] == QUIC_EVENT_KEY_UPDATE) {
 		key_update_event(p, n);
+		return;
+	}
+	if (n == 2 && p[0] == QUIC_EVENT_CONNECTION_MIGRATION) {
+		/* the peer's move: not a local one */
+		if (p[1])
+			die(EXIT_FAIL, "QUIC_EVENT_CONNECTION_MIGRATION says local; the server never moved");
+		ci->migrations++;
 		return;
 	}
 	if (!n || p[0] != QUIC_EVENT_CONNECTION_CLOSE)
@@ -1339,6 +1416,8 @@ static int serve_conn(int fd)
 	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev)))
 		msg("warning: setsockopt(QUIC_SOCKOPT_EVENT, QUIC_EVENT_CONNECTION_CLOSE on): %s",
 		    errname(errno));
+	enable_event(fd, QUIC_EVENT_CONNECTION_MIGRATION,
+		     "QUIC_EVENT_CONNECTION_MIGRATION");
 	streams_reset();
 	key_update_reset(fd);
 
@@ -1456,6 +1535,8 @@ static int serve_conn(int fd)
 	}
 	print_drops(fd);
 	key_update_report();
+	msg("peer address changes %u (QUIC_EVENT_CONNECTION_MIGRATION)",
+	    ci.migrations);
 	msg("connection done: %u streams, %s", nstreams, bad ? "FAIL" : "OK");
 	free(buf);
 	return bad ? EXIT_FAIL : 0;
@@ -1529,6 +1610,7 @@ static void usage(void)
 		"  common:   [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]\n"
 		"            [--cc reno|cubic] [--no-encryption] [--api lib|session] [--keylog F] [--idle-timeout MS]\n"
 		"            [--timeout S] [--window B] [--rcvbuf B] [--key-update B]\n"
+		"            [--migrate-after B]\n"
 		"            [--pause-after B [--pause MS]] [--token-in F] [--token-out F]\n"
 		"  server:   [--validate]\n");
 	exit(EXIT_SETUP);
@@ -1548,6 +1630,7 @@ enum {
 	O_API, O_OPEN, O_STREAMS, O_BYTES, O_ONE, O_UNI, O_CHUNK, O_CCODE,
 	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE, O_CC, O_NOENC, O_PATTERN, O_WINDOW, O_RCVBUF, O_DGRAM,
 	O_KEYUPDATE,
+	O_MIGRATE,
 	O_PAUSEAFTER,
 	O_PAUSE,
 	O_VALIDATE,
@@ -1583,6 +1666,7 @@ static const struct option longopts[] = {
 	{ "dgram-max", required_argument, NULL, O_DGRAM },
 	{ "rcvbuf", required_argument, NULL, O_RCVBUF },
 	{ "key-update", required_argument, NULL, O_KEYUPDATE },
+	{ "migrate-after", required_argument, NULL, O_MIGRATE },
 	{ "pause-after", required_argument, NULL, O_PAUSEAFTER },
 	{ "pause", required_argument, NULL, O_PAUSE },
 	{ "validate", no_argument, NULL, O_VALIDATE },
@@ -1670,6 +1754,9 @@ int main(int argc, char **argv)
 			break;
 		case O_KEYUPDATE:
 			opt.key_update = num(optarg, "--key-update");
+			break;
+		case O_MIGRATE:
+			opt.migrate_after = num(optarg, "--migrate-after");
 			break;
 		case O_PAUSEAFTER:
 			opt.pause_after = num(optarg, "--pause-after");
