@@ -144,22 +144,17 @@ static void quic_bind_set_inet(struct sock *sk, const union quic_addr *addr)
 		sk->sk_bound_dev_if = addr->v6.sin6_scope_id;
 }
 
-/**
- * quic_bind_locked() - bind with the socket lock held (also autobind)
- * @sk: socket, locked
- * @addr: checked local address; a zero port becomes the ephemeral port
- *
- * Return: 0 or -errno, see quic_bind().
+/*
+ * Take @addr for @sk: a UDP socket for it, and the bind-table entry,
+ * replacing any the socket had. The caller puts the UDP socket it had.
  */
-int quic_bind_locked(struct sock *sk, union quic_addr *addr)
+static int quic_bind_take(struct sock *sk, union quic_addr *addr)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct net *net = sock_net(sk);
 	struct quic_udp_sock *us;
 	int err;
 
-	if (qs->udp)
-		return -EINVAL;
 	if (addr->v4.sin_port &&
 	    inet_port_requires_bind_service(net, ntohs(addr->v4.sin_port)) &&
 	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
@@ -174,6 +169,8 @@ int quic_bind_locked(struct sock *sk, union quic_addr *addr)
 	if (err)
 		goto out;
 	/* An ephemeral port is fresh in UDP, so it cannot conflict here. */
+	if (!hlist_unhashed(&qs->bind_node))
+		hash_del(&qs->bind_node);
 	qs->udp = us;
 	qs->local = *addr;
 	hash_add(quic_bind_table, &qs->bind_node,
@@ -182,6 +179,20 @@ int quic_bind_locked(struct sock *sk, union quic_addr *addr)
 out:
 	mutex_unlock(&quic_bind_mutex);
 	return err;
+}
+
+/**
+ * quic_bind_locked() - bind with the socket lock held (also autobind)
+ * @sk: socket, locked
+ * @addr: checked local address; a zero port becomes the ephemeral port
+ *
+ * Return: 0 or -errno, see quic_bind().
+ */
+int quic_bind_locked(struct sock *sk, union quic_addr *addr)
+{
+	if (quic_sk(sk)->udp)
+		return -EINVAL;
+	return quic_bind_take(sk, addr);
 }
 
 /**
@@ -198,33 +209,10 @@ out:
  */
 int quic_rebind_locked(struct sock *sk, union quic_addr *addr)
 {
-	struct quic_sock *qs = quic_sk(sk);
-	struct quic_udp_sock *us, *old = qs->udp;
-	struct net *net = sock_net(sk);
+	struct quic_udp_sock *old = quic_sk(sk)->udp;
 	int err;
 
-	if (addr->v4.sin_port &&
-	    inet_port_requires_bind_service(net, ntohs(addr->v4.sin_port)) &&
-	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
-		return -EACCES;
-
-	mutex_lock(&quic_bind_mutex);
-	if (addr->v4.sin_port && quic_bind_conflict(sk, addr)) {
-		err = -EADDRINUSE;
-		goto out;
-	}
-	err = quic_udp_sock_get(net, addr, sk->sk_ipv6only, &us);
-	if (err)
-		goto out;
-	if (!hlist_unhashed(&qs->bind_node))
-		hash_del(&qs->bind_node);
-	qs->udp = us;
-	qs->local = *addr;
-	hash_add(quic_bind_table, &qs->bind_node,
-		 quic_bind_hash(net, addr->v4.sin_port));
-	quic_bind_set_inet(sk, addr);
-out:
-	mutex_unlock(&quic_bind_mutex);
+	err = quic_bind_take(sk, addr);
 	if (!err)
 		quic_udp_sock_put(old);
 	return err;
