@@ -45,7 +45,9 @@
 # faster or slower during the run moves all rows alike), BENCH_IDLE_CONNS,
 # BENCH_CREDS (a
 # mkcerts.sh directory to reuse), BENCH_PROFILE=1
-# (also record a `perf` profile of a QUIC 64K run, when perf works),
+# (also record a `perf` profile of a QUIC 64K run, when perf works: the
+# hottest functions, and what share of the sending and of the receiving
+# side's time the AES-GCM loops, other crypto and copies take),
 # BENCH_PROFILE_ARGS (extra client options of the profiled run, e.g.
 # "--no-encryption" or "--cipher chacha20"; default none: AES-128-GCM),
 # BENCH_PROFILE_EVENT (perf event of the profile, default cpu-clock; a
@@ -346,10 +348,43 @@ memory() {
 	done < <(head -8 "$work/mem.after.slabgrowth")
 }
 
+# profile_sides DATA: where each side's CPU time goes. A sample counts for
+# the sending side when its stack is in a sendmsg (QUIC's, kTLS's or
+# TCP's), for the receiving side when in a recvmsg; its leaf function says
+# what it was doing: the AES-GCM assembly loops, other crypto (the glue,
+# header protection, scatterlist walks), copies, or the rest. With both
+# sides CPU-bound, the slower side sets the rate, so comparing the two
+# transports' AES-GCM shares of their slower sides predicts their
+# throughput ratio better than one noisy run each can measure it.
+profile_sides() {
+	perf script -i "$1" -F ip,sym 2> /dev/null | awk '
+		BEGIN { RS = "" }
+		{
+			if ($0 ~ /(quic|tls_sw|tcp)_sendmsg/) s = "send"
+			else if ($0 ~ /(quic|tls_sw|tcp)_recvmsg/) s = "recv"
+			else next
+			split($0, l, "\n")
+			leaf = l[1]
+			sub(/^[ \t]*[0-9a-f]+ /, "", leaf)
+			n[s]++
+			if (leaf ~ /^aes_gcm_(enc|dec)_update/) core[s]++
+			else if (leaf ~ /gcm|aes|ghash|chacha|poly1305|skcipher|scatterwalk/) glue[s]++
+			else if (leaf ~ /rep_movs|memcpy|copy_user|copy_to|copy_from/) copy[s]++
+		}
+		END {
+			for (s in n)
+				printf "  %s: %d samples: AES-GCM loops %.1f%%, other crypto %.1f%%, copies %.1f%%, the rest %.1f%%\n",
+				       s == "send" ? "sending side  " : "receiving side",
+				       n[s], 100 * core[s] / n[s], 100 * glue[s] / n[s],
+				       100 * copy[s] / n[s],
+				       100 * (n[s] - core[s] - glue[s] - copy[s]) / n[s]
+		}' | sort
+}
+
 profile() {	# a perf profile of one QUIC 64K run, if perf works here
 	local data=$work/perf.data cli=$work/profile.cli
 	local event=${BENCH_PROFILE_EVENT:-cpu-clock}
-	local -a pargs rec=(-e "$event" -F 997)
+	local -a pargs rec=(-e "$event" -F 997 -g)
 	read -r -a pargs <<< "${BENCH_PROFILE_ARGS:-}"
 	command -v perf > /dev/null || { note "profile: no perf"; return 0; }
 	# A tracepoint is recorded at every hit, with the kernel stack.
@@ -375,11 +410,15 @@ profile() {	# a perf profile of one QUIC 64K run, if perf works here
 		{
 			echo "== where the CPU time went (command, object) =="
 			perf report -i "$data" --no-children --sort comm,dso --stdio \
-				--percent-limit 0.5 2> /dev/null | grep -v '^#' | grep -v '^$'
+				-g none --percent-limit 0.5 2> /dev/null |
+				grep -v '^#' | grep -v '^$'
 			echo "== hottest functions (idle excluded) =="
 			perf report -i "$data" --no-children --sort sym --stdio \
-				--percent-limit 0.3 2> /dev/null | grep -v '^#' |
-				grep -v '^$' | grep -v 'safe_halt\|default_idle\|cpuidle' | head -40
+				-g none --percent-limit 0.3 2> /dev/null |
+				grep -v '^#' | grep -v '^$' |
+				grep -v 'safe_halt\|default_idle\|cpuidle' | head -40
+			echo "== per side (share of its samples, by leaf function) =="
+			profile_sides "$data"
 		} > "$work/profile.txt"
 	fi
 	if [ -s "$work/profile.txt" ] && grep -q '%' "$work/profile.txt"; then
