@@ -337,11 +337,8 @@ void quic_connid_lost(struct sock *sk, u8 kind, u64 seq)
 		if (!e)
 			return;
 		e->announce = true;
-	} else {
-		if (!quic_peer_cids_find(qs->peer_cids, seq,
-					 QUIC_PCID_RETIRE_SENT))
-			return;
-		quic_peer_cids_retire_lost(qs->peer_cids, seq);
+	} else if (!quic_peer_cids_retire_lost(qs->peer_cids, seq)) {
+		return;
 	}
 	qs->ctrl_pending |= QUIC_CTRL_CONNID;
 }

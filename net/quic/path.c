@@ -113,6 +113,14 @@ static u64 quic_path_validation_time_us(struct quic_sock *qs)
 	return 3 * max(pto, quic_pto_us(&fresh, 0, 0, true));
 }
 
+/* 9.4: a new IP address (ours or the peer's) is a new path to learn. */
+static void quic_path_restart_estimates(struct quic_sock *qs)
+{
+	quic_rtt_init(&qs->rtt, 0);
+	quic_recovery_reorder_reset(&qs->app_space.sent);
+	quic_conn_cong_reset(qs);
+}
+
 /* The peer's current address is not validated until it echoes one. */
 static void quic_path_start_validation(struct sock *sk, struct quic_path *p)
 {
@@ -257,11 +265,8 @@ int quic_path_migrate_local(struct sock *sk, union quic_addr *addr)
 	quic_mib_inc(sock_net(sk), QUIC_MIB_PATH_MIGRATIONS);
 	quic_connid_new_path(sk);
 	dst_cache_reset(&qs->dst_cache);
-	if (!quic_addr_same_ip(&old, &qs->local)) {
-		quic_rtt_init(&qs->rtt, 0);
-		quic_recovery_reorder_reset(&qs->app_space.sent);
-		quic_conn_cong_reset(qs);
-	}
+	if (!quic_addr_same_ip(&old, &qs->local))
+		quic_path_restart_estimates(qs);
 	quic_ecn_init(&qs->ecn);	/* 13.4.2: per path */
 	quic_path_start_validation(sk, p);
 	p->local = true;
@@ -300,9 +305,7 @@ void quic_path_response_rcv(struct sock *sk, const u8 *data)
 	 */
 	if (p->prev_peer.sa.sa_family &&
 	    !quic_addr_same_ip(&p->prev_peer, &qs->peer)) {
-		quic_rtt_init(&qs->rtt, 0);
-		quic_recovery_reorder_reset(&qs->app_space.sent);
-		quic_conn_cong_reset(qs);
+		quic_path_restart_estimates(qs);
 		quic_conn_update_dgram_size(qs);
 	}
 	local = p->local;

@@ -214,14 +214,17 @@ void quic_peer_cids_retire_acked(struct quic_peer_cid **list, u64 seq)
  * quic_peer_cids_retire_lost() - a RETIRE_CONNECTION_ID frame was lost
  * @list: the list
  * @seq: the sequence number it retired: its frame is sent again
+ *
+ * Return: true if it is to be sent again (not acknowledged meanwhile).
  */
-void quic_peer_cids_retire_lost(struct quic_peer_cid *list, u64 seq)
+bool quic_peer_cids_retire_lost(struct quic_peer_cid *list, u64 seq)
 {
 	struct quic_peer_cid *c;
 
 	c = quic_peer_cids_find(list, seq, QUIC_PCID_RETIRE_SENT);
 	if (c)
 		c->state = QUIC_PCID_RETIRE;
+	return c;
 }
 
 /* Everything goes: the connection is over. */

@@ -58,7 +58,7 @@ void quic_peer_cids_switch(struct quic_peer_cid **list,
 			   const u8 *cur_id);
 u32 quic_peer_cids_retire_below(struct quic_peer_cid *list, u64 prior_to);
 void quic_peer_cids_retire_acked(struct quic_peer_cid **list, u64 seq);
-void quic_peer_cids_retire_lost(struct quic_peer_cid *list, u64 seq);
+bool quic_peer_cids_retire_lost(struct quic_peer_cid *list, u64 seq);
 void quic_peer_cids_clear(struct quic_peer_cid **list);
 
 #endif /* _NET_QUIC_PEERCID_H */

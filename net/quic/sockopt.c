@@ -385,16 +385,16 @@ static int quic_set_connid(struct sock *sk, sockptr_t optval, u32 optlen)
 /* QUIC_SOCKOPT_CONNECTION_MIGRATION: see quic_path_migrate_local(). */
 static int quic_set_migration(struct sock *sk, sockptr_t optval, u32 optlen)
 {
+	u32 len = min_t(u32, optlen, sizeof(struct sockaddr_storage));
 	struct sockaddr_storage ss = {};
 	union quic_addr addr;
 	int err;
 
-	if (optlen < sizeof(struct sockaddr_in))
+	if (len < sizeof(struct sockaddr_in))
 		return -EINVAL;
-	if (copy_from_sockptr(&ss, optval, min_t(u32, optlen, sizeof(ss))))
+	if (copy_from_sockptr(&ss, optval, len))
 		return -EFAULT;
-	err = quic_bind_addr_from_user(sk, (struct sockaddr *)&ss,
-				       min_t(u32, optlen, sizeof(ss)), &addr);
+	err = quic_bind_addr_from_user(sk, (struct sockaddr *)&ss, len, &addr);
 	if (err)
 		return err;
 	return quic_path_migrate_local(sk, &addr);
