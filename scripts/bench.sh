@@ -9,6 +9,7 @@
 # Environment: BENCH_MODE (full, the default, smoke, profile or memory), BENCH_SECONDS
 # (per throughput run), BENCH_SIZES (write sizes, default "1K 16K 64K"),
 # BENCH_ROUNDS (throughput rounds, each row the median, default 3),
+# BENCH_MTU (the veth's MTU, default 1500),
 # BENCH_IDLE_CONNS (idle connections for the memory
 # figure, default 1000), BENCH_PROFILE=1 (add a perf profile),
 # BENCH_PROFILE_ARGS (client options of the profiled run),
@@ -29,6 +30,7 @@ mkdir -p "$dir" "$(dirname "$out")"
 	[ -n "${BENCH_IDLE_CONNS:-}" ] && echo "BENCH_IDLE_CONNS=$BENCH_IDLE_CONNS"
 	[ -n "${BENCH_SIZES:-}" ] && echo "BENCH_SIZES=\"$BENCH_SIZES\""
 	[ -n "${BENCH_ROUNDS:-}" ] && echo "BENCH_ROUNDS=$BENCH_ROUNDS"
+	[ -n "${BENCH_MTU:-}" ] && echo "BENCH_MTU=$BENCH_MTU"
 	[ -n "${BENCH_PROFILE:-}" ] && echo "BENCH_PROFILE=$BENCH_PROFILE"
 	[ -n "${BENCH_PROFILE_ARGS:-}" ] &&
 		echo "BENCH_PROFILE_ARGS=\"$BENCH_PROFILE_ARGS\""
