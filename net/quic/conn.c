@@ -556,7 +556,13 @@ static int quic_conn_encode_tparams(struct quic_sock *qs, u8 *buf, u32 len)
 	if (!p)
 		return -ENOMEM;
 	quic_conn_local_tparams(qs, p);
-	ret = quic_tparams_encode(buf, len, p, qs->is_server);
+	ret = 0;
+	if (qs->is_server)
+		ret = quic_path_encode_preferred(&qs->inet.sk,
+						 &p->preferred_address,
+						 &p->has_preferred_address);
+	if (!ret)
+		ret = quic_tparams_encode(buf, len, p, qs->is_server);
 	kfree(p);
 	return ret;
 }
@@ -646,6 +652,22 @@ int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len)
 	    quic_reset_learn(sk, p->stateless_reset_token, GFP_KERNEL)) {
 		kfree(p);
 		return -ENOMEM;
+	}
+	/* A client's: the server's second connection ID, and where it
+	 * would rather be reached (RFC 9000 9.6).
+	 */
+	if (p->has_preferred_address) {
+		errcode = quic_connid_rx_preferred(sk, &p->preferred_address);
+		if (errcode == QUIC_FRAMES_DROP_PACKET ||
+		    (!errcode && quic_path_set_preferred(sk,
+						&p->preferred_address))) {
+			kfree(p);
+			return -ENOMEM;
+		}
+		if (errcode) {	/* e.g. the ID of the handshake again */
+			errcode = QUIC_TRANSPORT_ERROR_TRANSPORT_PARAM;
+			goto bad;
+		}
 	}
 	kfree(p);
 	qs->peer_tp_set = true;

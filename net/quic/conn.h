@@ -11,6 +11,8 @@
 
 #include "socket.h"
 
+struct quic_frame;
+
 /* What a sent packet carried, to resend the frames (not the packet). */
 enum quic_tx_frame_kind {
 	QUIC_TXF_CRYPTO,
@@ -127,6 +129,10 @@ void quic_output_resend(struct sock *sk, const u8 *dgram, u32 len);
 bool quic_output_stateless_allowed(void);
 int quic_output_stateless(struct quic_udp_sock *us, int oif,
 			  const union quic_addr *peer, const u8 *data, u32 len);
+int quic_output_path_probe(struct sock *sk, struct quic_udp_sock *us,
+			   const union quic_addr *from,
+			   const union quic_addr *to,
+			   const struct quic_frame *f, u32 size);
 void quic_output_release_buffers(struct sock *sk);
 struct net_device *quic_output_route_dev(struct sock *sk,
 					 netdevice_tracker *tracker);

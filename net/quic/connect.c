@@ -11,6 +11,7 @@
 #include "bind.h"
 #include "conn.h"
 #include "header.h"
+#include "path.h"
 #include "ops.h"
 #include "proc.h"
 #include "retry.h"
@@ -232,7 +233,7 @@ static int quic_child_inherit(struct sock *sk, struct sock *lsk)
 		if (!qs->alpn)
 			return -ENOMEM;
 	}
-	return 0;
+	return quic_path_inherit(sk, lsk);
 }
 
 /*

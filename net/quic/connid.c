@@ -255,6 +255,59 @@ u32 quic_connid_rx_new(struct sock *sk, const struct quic_frame_new_cid *f)
 }
 
 /**
+ * quic_connid_preferred() - a server's connection ID for its preferred
+ *	address: sequence number 1 (RFC 9000 5.1.1), issued the first time
+ * @sk: socket, a server's connection, locked, before its handshake
+ * @cid: filled with the ID
+ * @token: filled with its Stateless Reset token
+ *
+ * Return: 0, -EINVAL once other IDs were issued, or quic_cid_issue()'s
+ * errors.
+ */
+int quic_connid_preferred(struct sock *sk, struct quic_tparam_cid *cid,
+			  u8 *token)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_cid_entry *e;
+
+	BUILD_BUG_ON(sizeof(cid->data) < QUIC_CID_MAX_LEN);
+	e = quic_connid_find(qs, 1);
+	if (!e) {
+		if (qs->scid_next_seq != 1)
+			return -EINVAL;
+		e = quic_cid_issue(&qs->scids, sk, 1, GFP_KERNEL);
+		if (IS_ERR(e))
+			return PTR_ERR(e);
+		qs->scid_next_seq = 2;
+	}
+	cid->len = e->cid.len;
+	memcpy(cid->data, e->cid.data, e->cid.len);
+	quic_reset_token(e->cid.data, e->cid.len, token);
+	return 0;
+}
+
+/**
+ * quic_connid_rx_preferred() - the connection ID of the server's
+ *	preferred_address: sequence number 1 (RFC 9000 5.1.1), kept as any
+ *	spare, usable on any path
+ * @sk: socket, a client
+ * @a: the transport parameter
+ *
+ * Return: as quic_connid_rx_new().
+ */
+u32 quic_connid_rx_preferred(struct sock *sk,
+			     const struct quic_tparam_pref_addr *a)
+{
+	struct quic_frame_new_cid f = { .seq = 1, .cid_len = a->cid.len };
+
+	BUILD_BUG_ON(sizeof(f.cid) < sizeof(a->cid.data));
+	BUILD_BUG_ON(sizeof(f.reset_token) != sizeof(a->reset_token));
+	memcpy(f.cid, a->cid.data, a->cid.len);
+	memcpy(f.reset_token, a->reset_token, sizeof(f.reset_token));
+	return quic_connid_rx_new(sk, &f);
+}
+
+/**
  * quic_connid_write_one() - the next connection ID frame to send
  * @sk: socket
  * @f: filled with the frame

@@ -10,6 +10,7 @@
 
 #include "conn.h"
 #include "frame.h"
+#include "tparam.h"
 
 /* Source connection IDs a connection keeps active for its peer. */
 #define QUIC_CONNID_ISSUED	2
@@ -18,6 +19,10 @@ void quic_connid_issue(struct sock *sk);
 void quic_connid_new_path(struct sock *sk);
 bool quic_connid_spare_above(struct sock *sk);
 u32 quic_connid_rx_new(struct sock *sk, const struct quic_frame_new_cid *f);
+int quic_connid_preferred(struct sock *sk, struct quic_tparam_cid *cid,
+			  u8 *token);
+u32 quic_connid_rx_preferred(struct sock *sk,
+			     const struct quic_tparam_pref_addr *a);
 u32 quic_connid_rx_retire(struct sock *sk, u64 seq, const u8 *dcid,
 			  u8 dcid_len);
 bool quic_connid_write_one(struct sock *sk, struct quic_frame *f, u8 *kind,

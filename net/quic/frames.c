@@ -300,6 +300,7 @@ static u32 quic_rx_handshake_done(struct sock *sk, u8 space,
 		qs->handshake_confirmed = true;
 		quic_conn_discard_space(sk, QUIC_SPACE_HANDSHAKE);
 		quic_connid_issue(sk);
+		quic_path_follow_preferred(sk);
 	}
 	return 0;
 }

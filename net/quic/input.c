@@ -32,12 +32,14 @@
  * @len: its length
  * @ecn: the ECN field of its IP header (RFC 9000 13.4.1)
  * @opened: a device opened its packet, a lone 1-RTT one (offload.c)
+ * @cb: its addresses, where known (not for a packet kept for its keys)
  */
 struct quic_rx_dgram {
 	const union quic_addr	*from;
 	u32			len;
 	u8			ecn;
 	bool			opened;
+	const struct quic_skb_cb *cb;
 };
 
 /*
@@ -58,6 +60,7 @@ static void quic_skb_save_peer(struct sk_buff *skb)
 		cb->peer.v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
 		cb->peer.v4.sin_port = uh->source;
 		ipv6_addr_set_v4mapped(ip_hdr(skb)->daddr, &cb->local);
+		cb->local_port = uh->dest;
 		cb->ecn = ip_hdr(skb)->tos & INET_ECN_MASK;
 		return;
 	}
@@ -67,6 +70,7 @@ static void quic_skb_save_peer(struct sk_buff *skb)
 	cb->peer.v6.sin6_addr = ipv6_hdr(skb)->saddr;
 	cb->peer.v6.sin6_port = uh->source;
 	cb->local = ipv6_hdr(skb)->daddr;
+	cb->local_port = uh->dest;
 	cb->ecn = ipv6_get_dsfield(ipv6_hdr(skb)) & INET_ECN_MASK;
 	if (ipv6_addr_type(&cb->peer.v6.sin6_addr) & IPV6_ADDR_LINKLOCAL)
 		cb->peer.v6.sin6_scope_id = iif;
@@ -651,6 +655,8 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 				  &ack_eliciting, &path);
 	if (err)
 		return true;
+	/* asked per packet: the one before may have moved the connection */
+	path.to_preferred = d->cb && quic_path_to_preferred(qs, d->cb);
 	quic_after_packet(sk, space, ri.pn, ack_eliciting, d->ecn);
 	if (space == QUIC_SPACE_APP && !qs->closing)
 		quic_path_rcv(sk, d->from, d->len, ri.pn, &path);
@@ -853,6 +859,7 @@ static void quic_input_skb(struct sock *sk, struct sk_buff *skb)
 	struct quic_rx_dgram d = {
 		.from = &quic_skb_cb(skb)->peer, .ecn = quic_skb_cb(skb)->ecn,
 		.opened = opened > 0,
+		.cb = quic_skb_cb(skb),
 	};
 	struct quic_skb_walk w;
 	u8 *p, *copy;
@@ -899,12 +906,12 @@ static bool quic_input_process(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return false;
 	}
-	/* RFC 9000 9: a client moves nowhere and follows no move of its
-	 * server's (no preferred_address), so a datagram from anywhere but
-	 * the address it connected to is not its server's to process.
+	/* RFC 9000 9: a client hears its server from the address it
+	 * connected to and from the preferred address it probes or moved
+	 * to (path.c); a datagram from anywhere else is not its server's.
 	 */
 	if (!qs->is_server &&
-	    !quic_addr_equal(&quic_skb_cb(skb)->peer, &qs->peer)) {
+	    !quic_path_from_server(qs, &quic_skb_cb(skb)->peer)) {
 		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_UNKNOWN_SERVER);
 		kfree_skb(skb);
 		return false;

@@ -28,6 +28,7 @@
 #include "header.h"
 #include "offload.h"
 #include "path.h"
+#include "peercid.h"
 #include "pnum.h"
 #include "proc.h"
 #include "retry.h"
@@ -1187,6 +1188,9 @@ void quic_output_flush(struct sock *sk)
 
 	if (!qs->udp || !qs->peer.sa.sa_family)
 		return;
+	/* Frames for the peer's other addresses go first, on their own. */
+	if (sk->sk_state == QUIC_SS_ESTABLISHED && qs->path)
+		quic_path_send_probes(sk);
 	quic_conn_update_dgram_size(qs);
 	/* Datagrams with Initial or Handshake packets stay at 1200 bytes:
 	 * the size grows only once the handshake is confirmed.
@@ -1335,21 +1339,25 @@ void quic_output_resend(struct sock *sk, const u8 *dgram, u32 len)
 	quic_xmit(sk, skb, QUIC_ECN_NOT_ECT);
 }
 
-/* Route and send a datagram from @us's address to @peer. */
-static int quic_output_stateless_v4(struct quic_udp_sock *us, int oif,
-				    struct sk_buff *skb,
-				    const union quic_addr *peer)
+/*
+ * Route and send a datagram from @us (from address @from, @us's own or
+ * the specific one a connection took on a wildcard socket) to @peer.
+ */
+static int quic_output_oneoff_v4(struct quic_udp_sock *us,
+				 const union quic_addr *from, int oif,
+				 struct sk_buff *skb,
+				 const union quic_addr *peer)
 {
-	__be16 sport = us->addr.v4.sin_port;
+	__be16 sport = from->v4.sin_port;
 	__be32 saddr = 0;
 	struct flowi4 fl4;
 	struct rtable *rt;
 
 	/* An IPv6 socket may carry IPv4 (bound to :: or a mapped address) */
-	if (us->addr.sa.sa_family == AF_INET)
-		saddr = us->addr.v4.sin_addr.s_addr;
-	else if (ipv6_addr_v4mapped(&us->addr.v6.sin6_addr))
-		saddr = us->addr.v6.sin6_addr.s6_addr32[3];
+	if (from->sa.sa_family == AF_INET)
+		saddr = from->v4.sin_addr.s_addr;
+	else if (ipv6_addr_v4mapped(&from->v6.sin6_addr))
+		saddr = from->v6.sin6_addr.s6_addr32[3];
 	rt = ip_route_output_ports(us->net, &fl4, NULL,
 				   peer->v4.sin_addr.s_addr, saddr,
 				   peer->v4.sin_port, sport, IPPROTO_UDP, 0,
@@ -1365,9 +1373,10 @@ static int quic_output_stateless_v4(struct quic_udp_sock *us, int oif,
 	return 0;
 }
 
-static int quic_output_stateless_v6(struct quic_udp_sock *us, int oif,
-				    struct sk_buff *skb,
-				    const union quic_addr *peer)
+static int quic_output_oneoff_v6(struct quic_udp_sock *us,
+				 const union quic_addr *from, int oif,
+				 struct sk_buff *skb,
+				 const union quic_addr *peer)
 {
 	struct sock *usk = us->sock->sk;
 	struct dst_entry *dst;
@@ -1375,8 +1384,8 @@ static int quic_output_stateless_v6(struct quic_udp_sock *us, int oif,
 		.flowi6_proto	= IPPROTO_UDP,
 		.flowi6_oif	= oif ?: peer->v6.sin6_scope_id,
 		.daddr		= peer->v6.sin6_addr,
-		.saddr		= us->addr.v6.sin6_addr,
-		.fl6_sport	= us->addr.v6.sin6_port,
+		.saddr		= from->v6.sin6_addr,
+		.fl6_sport	= from->v6.sin6_port,
 		.fl6_dport	= peer->v6.sin6_port,
 	};
 
@@ -1429,8 +1438,81 @@ int quic_output_stateless(struct quic_udp_sock *us, int oif,
 	skb_reserve(skb, QUIC_TX_HEADROOM);
 	skb_put_data(skb, data, len);
 	if (peer->sa.sa_family == AF_INET)
-		return quic_output_stateless_v4(us, oif, skb, peer);
-	return quic_output_stateless_v6(us, oif, skb, peer);
+		return quic_output_oneoff_v4(us, &us->addr, oif, skb, peer);
+	return quic_output_oneoff_v6(us, &us->addr, oif, skb, peer);
+}
+
+/**
+ * quic_output_path_probe() - a packet of its own on a path other than the
+ *	connection's (path.c)
+ * @sk: socket, locked
+ * @us: the UDP socket it leaves: the connection's, or a server's for its
+ *	preferred address
+ * @from: the address it leaves from
+ * @to: the peer's address it goes to
+ * @f: its one frame: a PATH_CHALLENGE or PATH_RESPONSE
+ * @size: the datagram's size, which PADDING fills (RFC 9000 8.2.1, 8.2.2)
+ *
+ * It goes by a route looked up for it, to the peer's lowest spare
+ * connection ID where there is one (9.5: an ID is not sent on two paths).
+ * The packet number is used, the packet not tracked: neither frame is
+ * retransmitted.
+ *
+ * Return: 0 or -errno.
+ */
+int quic_output_path_probe(struct sock *sk, struct quic_udp_sock *us,
+			   const union quic_addr *from,
+			   const union quic_addr *to,
+			   const struct quic_frame *f, u32 size)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_space *sp = qs->space[QUIC_SPACE_APP];
+	struct quic_crypto *c = &qs->app_crypto;
+	struct quic_packet_layout l;
+	struct quic_packet_desc d;
+	struct quic_peer_cid *spare;
+	struct sk_buff *skb;
+	u32 tag, end;
+	int n, err;
+
+	if (!qs->udp || !quic_space_has_tx_keys(qs, QUIC_SPACE_APP))
+		return -ENOTCONN;
+	skb = alloc_skb(QUIC_TX_HEADROOM + size, GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	skb_reserve(skb, QUIC_TX_HEADROOM);
+	quic_fill_desc(qs, QUIC_SPACE_APP, sp->sent.next_pn, &d);
+	spare = quic_peer_cids_spare_from(qs->peer_cids, qs->dcid.seq + 1);
+	if (spare) {
+		d.dcid = spare->id;
+		d.dcid_len = spare->len;
+	}
+	tag = quic_crypto_tag_len(c);
+	err = quic_packet_build_short_header(skb->data, size, &d, &l);
+	if (err < 0)
+		goto drop;
+	err = -EINVAL;
+	if (size < l.hdr_len + tag + QUIC_HDR_SAMPLE_LEN + 4)
+		goto drop;
+	end = size - tag;
+	n = quic_frame_encode(skb->data + l.hdr_len, end - l.hdr_len, f);
+	if (n <= 0)
+		goto drop;
+	memset(skb->data + l.hdr_len + n, 0, end - l.hdr_len - n); /* PADDING */
+	err = quic_packet_protect(c, skb->data, &l, end - l.hdr_len, d.pn);
+	if (err)
+		goto drop;
+	sp->sent.next_pn++;
+	quic_mib_inc(sock_net(sk), QUIC_MIB_OUT_PACKETS);
+	skb_put(skb, size);
+	skb_set_owner_w(skb, sk);
+	if (to->sa.sa_family == AF_INET)
+		return quic_output_oneoff_v4(us, from, sk->sk_bound_dev_if, skb,
+					     to);
+	return quic_output_oneoff_v6(us, from, sk->sk_bound_dev_if, skb, to);
+drop:
+	kfree_skb(skb);
+	return err;
 }
 
 int quic_output_init(void)

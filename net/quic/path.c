@@ -16,11 +16,30 @@
  * connection for that long at most, and the real client's next packet
  * brings it back sooner.
  *
- * Clients do not follow a server that moves (9: only clients migrate, and
- * preferred_address is not supported); what a client may receive from
- * elsewhere is processed as before. Neither end starts a migration of its
- * own: we issue no connection IDs beyond the handshake's, which a peer
- * migrating on purpose would need (9.5).
+ * A client follows its server to one address only: the server's
+ * preferred_address (9.6). Once the handshake is confirmed it probes that
+ * address in packets of their own (PATH_CHALLENGE, padded, to the
+ * server's next connection ID) while everything else still goes to the
+ * address it connected to, and moves there when the answer comes; if none
+ * comes in time it stays where it is. Datagrams from any other address
+ * are not its server's (input.c), but for those from the address it left
+ * (the server sends from there until it has validated the client at its
+ * preferred one).
+ *
+ * A server offers a preferred address when its listener was given one
+ * (QUIC_SOCKOPT_CONNECTION_MIGRATION before the handshake): each
+ * connection holds that address's UDP socket and issues its second
+ * connection ID for it. Packets come there by that ID, as anywhere; the
+ * client's first non-probing packet there makes the server validate the
+ * client from that address (9.6.2: it sends from the old one until then),
+ * and the answer moves the connection there.
+ *
+ * A PATH_CHALLENGE that comes from an address other than the peer's (a
+ * peer probing a path before it moves, or a server's probe of us from its
+ * preferred address) is answered there, in a packet of its own: 8.2.2
+ * wants the response on the path the challenge came by. A server's answer
+ * to an address it has not validated is at most three times the
+ * challenge's datagram (8.1).
  *
  * The state lives in a struct quic_path allocated the first time a path
  * needs it, so that a connection whose peer stays put carries a pointer.
@@ -36,6 +55,7 @@
 #include "event.h"
 #include "path.h"
 #include "proc.h"
+#include "udp.h"
 
 /**
  * quic_addr_equal() - are two addresses the same IP address and port
@@ -94,6 +114,51 @@ static void quic_path_event(struct sock *sk, bool local)
 			 &local_migration, sizeof(local_migration));
 }
 
+/**
+ * quic_path_from_server() - may a datagram from @from be our server's
+ * @qs: socket, a client
+ * @from: the datagram's source
+ *
+ * RFC 9000 9: a client discards what comes from anywhere but its server's
+ * address, or the preferred address it is probing.
+ */
+bool quic_path_from_server(const struct quic_sock *qs,
+			   const union quic_addr *from)
+{
+	const struct quic_path *p = qs->path;
+
+	return quic_addr_equal(from, &qs->peer) ||
+	       (p && p->probing && quic_addr_equal(from, &p->probe_peer)) ||
+	       (p && quic_addr_equal(from, &p->former_server));
+}
+
+/* Is the datagram of @cb addressed to @a (IPv4 as IPv4-mapped in @cb)? */
+static bool quic_path_cb_to(const struct quic_skb_cb *cb,
+			    const union quic_addr *a)
+{
+	if (a->sa.sa_family == AF_INET)
+		return cb->local_port == a->v4.sin_port &&
+		       ipv6_addr_v4mapped(&cb->local) &&
+		       cb->local.s6_addr32[3] == a->v4.sin_addr.s_addr;
+	return cb->local_port == a->v6.sin6_port &&
+	       ipv6_addr_equal(&cb->local, &a->v6.sin6_addr);
+}
+
+/**
+ * quic_path_to_preferred() - did a datagram come to the server's preferred
+ *	address, which the connection has not moved to yet
+ * @qs: socket
+ * @cb: the datagram's addresses
+ */
+bool quic_path_to_preferred(const struct quic_sock *qs,
+			    const struct quic_skb_cb *cb)
+{
+	const struct quic_path *p = qs->path;
+
+	return qs->is_server && p && p->pref_us && !p->on_preferred &&
+	       quic_path_cb_to(cb, &p->preferred);
+}
+
 /* Packets go to @addr from now on, by a route looked up again. */
 static void quic_path_set_peer(struct sock *sk, const union quic_addr *addr)
 {
@@ -136,6 +201,8 @@ static void quic_path_end_validation(struct quic_path *p)
 {
 	p->validating = false;
 	p->local = false;
+	p->probing = false;
+	p->probe_preferred = false;
 	p->challenge_pending = false;
 	p->prev_peer.sa.sa_family = 0;
 }
@@ -177,6 +244,43 @@ static void quic_path_migrate(struct sock *sk, const union quic_addr *from,
 	quic_conn_arm_loss_timer(sk);
 }
 
+/*
+ * 8.2.1, 8.2.2: a datagram with path validation frames fills 1200 bytes,
+ * unless a server would send more than three times what came from an
+ * address it has not validated (8.1).
+ */
+static u16 quic_path_probe_size(const struct quic_sock *qs,
+				const union quic_addr *to, u32 dgram_len)
+{
+	if (!qs->is_server ||
+	    (qs->addr_validated && quic_addr_equal(to, &qs->peer)))
+		return QUIC_MIN_UDP_PAYLOAD;
+	return min_t(u32, QUIC_MIN_UDP_PAYLOAD, 3 * dgram_len);
+}
+
+/*
+ * 9.6.2: the client sent a non-probing packet to our preferred address.
+ * Its address there is validated from there first; meanwhile packets
+ * still leave from the address the connection has.
+ */
+static void quic_path_probe_from_preferred(struct sock *sk,
+					   const union quic_addr *from,
+					   u32 dgram_len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *p = qs->path;
+
+	if (p->validating)
+		return;	/* the validation under way goes first */
+	p->probe_peer = *from;
+	p->probe_size = quic_path_probe_size(qs, from, dgram_len);
+	quic_path_start_validation(sk, p);
+	p->probing = true;
+	p->probe_preferred = true;
+	p->probe_at_us = 0;
+	quic_conn_arm_loss_timer(sk);
+}
+
 /**
  * quic_path_rcv() - a 1-RTT packet was processed: follow the peer, answer
  *	its challenge
@@ -195,25 +299,257 @@ void quic_path_rcv(struct sock *sk, const union quic_addr *from, u32 dgram_len,
 	if (!from->sa.sa_family)
 		return;	/* a packet of ours processed again (input.c) */
 	if (qs->is_server && qs->handshake_confirmed && rx->non_probing &&
-	    qs->space[QUIC_SPACE_APP]->recv.largest == pn &&
-	    !quic_addr_equal(from, &qs->peer))
-		quic_path_migrate(sk, from, dgram_len);
+	    qs->space[QUIC_SPACE_APP]->recv.largest == pn) {
+		if (rx->to_preferred)
+			quic_path_probe_from_preferred(sk, from, dgram_len);
+		else if (!quic_addr_equal(from, &qs->peer))
+			quic_path_migrate(sk, from, dgram_len);
+	}
 	if (!rx->challenged)
-		return;
-	/*
-	 * 8.2.2: the response goes back on the path the challenge came by.
-	 * Ours is the one to the peer's current address: a probe from
-	 * anywhere else goes unanswered, as the send path only sends to the
-	 * peer's address (a peer that probes first retries; one that moves,
-	 * as 9.2 allows, is followed above and challenged).
-	 */
-	if (!quic_addr_equal(from, &qs->peer))
 		return;
 	p = quic_path_get(qs);
 	if (!p)
 		return;	/* the peer challenges again */
+	/*
+	 * 8.2.2: the response goes back on the path the challenge came by:
+	 * in the next packet to the peer's current address, or in one of
+	 * its own to any other, padded as 8.2.2 asks, within three times
+	 * what came from there (8.1) on a server.
+	 */
 	memcpy(p->response, rx->challenge, sizeof(p->response));
 	p->response_pending = true;
+	p->response_peer.sa.sa_family = 0;
+	p->response_preferred = rx->to_preferred;
+	if (!quic_addr_equal(from, &qs->peer) || rx->to_preferred) {
+		p->response_peer = *from;
+		p->response_size = quic_path_probe_size(qs, from, dgram_len);
+	}
+}
+
+/*
+ * 9.6.1: the server's preferred address of the family the client talks to
+ * it in (an IPv4-mapped one for an IPv6 socket that reached IPv4). An
+ * address or port of zero is no address; the server's current one needs
+ * no move.
+ */
+static bool quic_path_pick_preferred(const struct quic_sock *qs,
+				     const struct quic_tparam_pref_addr *a,
+				     union quic_addr *to)
+{
+	const union quic_addr *peer = &qs->peer;
+	bool mapped = peer->sa.sa_family == AF_INET6 &&
+		      ipv6_addr_v4mapped(&peer->v6.sin6_addr);
+	__be32 v4;
+
+	memset(to, 0, sizeof(*to));
+	if (peer->sa.sa_family == AF_INET || mapped) {
+		if (!a->ipv4_port || !memchr_inv(a->ipv4_addr, 0, 4))
+			return false;
+		memcpy(&v4, a->ipv4_addr, sizeof(v4));
+		if (mapped) {
+			to->v6.sin6_family = AF_INET6;
+			to->v6.sin6_port = htons(a->ipv4_port);
+			ipv6_addr_set_v4mapped(v4, &to->v6.sin6_addr);
+		} else {
+			to->v4.sin_family = AF_INET;
+			to->v4.sin_port = htons(a->ipv4_port);
+			to->v4.sin_addr.s_addr = v4;
+		}
+	} else {
+		if (!a->ipv6_port || !memchr_inv(a->ipv6_addr, 0, 16))
+			return false;
+		to->v6.sin6_family = AF_INET6;
+		to->v6.sin6_port = htons(a->ipv6_port);
+		memcpy(&to->v6.sin6_addr, a->ipv6_addr, 16);
+		if (ipv6_addr_type(&to->v6.sin6_addr) & IPV6_ADDR_LINKLOCAL)
+			to->v6.sin6_scope_id = peer->v6.sin6_scope_id;
+	}
+	return !quic_addr_equal(to, peer);
+}
+
+/**
+ * quic_path_set_preferred() - the server's transport parameters offer a
+ *	preferred_address (RFC 9000 9.6)
+ * @sk: socket, a client
+ * @a: the parameter
+ *
+ * Its connection ID is the server's second (quic_connid_rx_preferred());
+ * the address is kept to be probed once the handshake is confirmed.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int quic_path_set_preferred(struct sock *sk,
+			    const struct quic_tparam_pref_addr *a)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	union quic_addr to;
+	struct quic_path *p;
+
+	if (!quic_path_pick_preferred(qs, a, &to))
+		return 0;
+	p = quic_path_get(qs);
+	if (!p)
+		return -ENOMEM;
+	p->preferred = to;
+	return 0;
+}
+
+/**
+ * quic_path_follow_preferred() - the handshake is confirmed: probe the
+ *	server's preferred address, if it gave one
+ * @sk: socket, a client
+ *
+ * 9.6.1: validated first, with the server's next connection ID (9.5; the
+ * preferred address's own, unless the server retired it already); without
+ * a spare ID the client stays where it is (9.6.1 allows it).
+ */
+void quic_path_follow_preferred(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *p = qs->path;
+
+	if (!p || !p->preferred.sa.sa_family || p->validating ||
+	    !quic_connid_spare_above(sk))
+		return;
+	p->probe_peer = p->preferred;
+	p->preferred.sa.sa_family = 0;
+	p->probe_size = QUIC_MIN_UDP_PAYLOAD;
+	quic_path_start_validation(sk, p);
+	p->probing = true;
+	p->probe_at_us = 0;
+	quic_conn_arm_loss_timer(sk);
+}
+
+/**
+ * quic_path_offer_preferred() - QUIC_SOCKOPT_CONNECTION_MIGRATION on a
+ *	listener: the preferred address its connections offer (RFC 9000 9.6)
+ * @sk: socket, a listener, locked
+ * @addr: the address, checked as for bind(); a zero port: a fresh one
+ *
+ * A UDP socket is opened for @addr now, so that the address can be
+ * reached as soon as a client learns it; connections accepted from then
+ * on share it. Another call replaces it.
+ *
+ * Return: 0; -EINVAL for a wildcard address or the listener's own;
+ * -ENOMEM; or bind()'s errors for @addr (another family than the
+ * listener's included; an IPv4-mapped one on an IPv6 listener is offered
+ * as IPv4).
+ */
+int quic_path_offer_preferred(struct sock *sk, union quic_addr *addr)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_udp_sock *us;
+	struct quic_path *p;
+	int err;
+
+	if (quic_addr_is_any(addr) || quic_addr_equal(addr, &qs->local))
+		return -EINVAL;
+	p = quic_path_get(qs);
+	if (!p)
+		return -ENOMEM;
+	err = quic_udp_sock_get(sock_net(sk), addr, sk->sk_ipv6only, &us);
+	if (err)
+		return err;
+	if (p->pref_us)
+		quic_udp_sock_put(p->pref_us);
+	p->pref_us = us;
+	p->preferred = *addr;
+	p->preferred.v4.sin_port = us->addr.v4.sin_port;
+	return 0;
+}
+
+/**
+ * quic_path_inherit() - a listener's connection takes its preferred address
+ * @sk: the new connection's socket
+ * @lsk: the listener, locked
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int quic_path_inherit(struct sock *sk, struct sock *lsk)
+{
+	const struct quic_path *lp = quic_sk(lsk)->path;
+	struct quic_path *p;
+
+	if (!lp || !lp->pref_us)
+		return 0;
+	p = quic_path_get(quic_sk(sk));
+	if (!p)
+		return -ENOMEM;
+	p->preferred = lp->preferred;
+	p->pref_us = lp->pref_us;
+	refcount_inc(&p->pref_us->refs);
+	return 0;
+}
+
+/**
+ * quic_path_encode_preferred() - the preferred_address transport parameter
+ *	of a server's connection
+ * @sk: socket, a server's connection, locked
+ * @a: filled, if the connection offers one
+ * @has: set if it does
+ *
+ * Its connection ID is the connection's second (quic_connid_preferred()).
+ *
+ * Return: 0 or -errno.
+ */
+int quic_path_encode_preferred(struct sock *sk,
+			       struct quic_tparam_pref_addr *a, bool *has)
+{
+	const struct quic_path *p = quic_sk(sk)->path;
+	const union quic_addr *pa;
+	int err;
+
+	*has = false;
+	if (!p || !p->pref_us)
+		return 0;
+	err = quic_connid_preferred(sk, &a->cid, a->reset_token);
+	if (err)
+		return err;
+	pa = &p->preferred;
+	if (pa->sa.sa_family == AF_INET) {
+		memcpy(a->ipv4_addr, &pa->v4.sin_addr, 4);
+		a->ipv4_port = ntohs(pa->v4.sin_port);
+	} else if (ipv6_addr_v4mapped(&pa->v6.sin6_addr)) {
+		memcpy(a->ipv4_addr, &pa->v6.sin6_addr.s6_addr32[3], 4);
+		a->ipv4_port = ntohs(pa->v6.sin6_port);
+	} else {
+		memcpy(a->ipv6_addr, &pa->v6.sin6_addr, 16);
+		a->ipv6_port = ntohs(pa->v6.sin6_port);
+	}
+	*has = true;
+	return 0;
+}
+
+/*
+ * The probed path answered: everything goes there from now on. A server
+ * sends from its preferred address; the socket of the one it left stays
+ * with the connection until it ends (it may be released only in process
+ * context), and what comes there is still processed.
+ */
+static void quic_path_move_to_probed(struct sock *sk, struct quic_path *p)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	union quic_addr old = qs->peer, old_local = qs->local;
+	bool new_ip;
+
+	quic_mib_inc(sock_net(sk), QUIC_MIB_PATH_MIGRATIONS);
+	if (p->probe_preferred) {
+		swap(qs->udp, p->pref_us);
+		qs->local = p->preferred;
+		quic_set_inet_saddr(sk, &qs->local);
+		p->on_preferred = true;
+	} else {
+		p->former_server = old;
+	}
+	quic_path_set_peer(sk, &p->probe_peer);
+	quic_connid_new_path(sk);
+	new_ip = !quic_addr_same_ip(&old, &qs->peer) ||
+		 !quic_addr_same_ip(&old_local, &qs->local);
+	if (new_ip) {
+		quic_path_restart_estimates(qs);
+		quic_conn_update_dgram_size(qs);
+	}
+	quic_ecn_init(&qs->ecn);	/* 13.4.2: per path */
 }
 
 /**
@@ -232,11 +568,12 @@ void quic_path_rcv(struct sock *sk, const union quic_addr *from, u32 dgram_len,
  * QUIC_EVENT_CONNECTION_MIGRATION (local_migration 1) follows the
  * validation.
  *
- * Return: 0; -EOPNOTSUPP on a server (a preferred address is not
- * supported); -ENOTCONN before the handshake is confirmed; -EPERM if the
- * server sent disable_active_migration; -EBUSY while a validation runs;
- * -EAGAIN without a spare ID from the server yet; -ENOMEM; or bind()'s
- * errors for @addr.
+ * Return: 0; -EOPNOTSUPP on a server's connection (a server offers a
+ * preferred address through its listener instead); -ENOTCONN before the
+ * handshake is confirmed; -EPERM if the server sent
+ * disable_active_migration; -EBUSY while a validation runs; -EAGAIN
+ * without a spare ID from the server yet; -ENOMEM; or bind()'s errors for
+ * @addr.
  */
 int quic_path_migrate_local(struct sock *sk, union quic_addr *addr)
 {
@@ -300,6 +637,8 @@ void quic_path_response_rcv(struct sock *sk, const u8 *data)
 	if (i == n)
 		return;
 	quic_mib_inc(sock_net(sk), QUIC_MIB_PATH_VALIDATED);
+	if (p->probing)
+		quic_path_move_to_probed(sk, p);
 	/* 9.4: a new IP address is a new path to learn; a NAT that changed
 	 * only the port leaves the path as it was.
 	 */
@@ -324,15 +663,15 @@ void quic_path_response_rcv(struct sock *sk, const u8 *data)
  */
 bool quic_path_tx_pending(const struct quic_sock *qs)
 {
-	const struct quic_path *p = qs->path;
-
-	return p && (p->response_pending || p->challenge_pending);
+	return quic_path_response_pending(qs, NULL) ||
+	       quic_path_challenge_pending(qs);
 }
 
 /**
- * quic_path_response_pending() - the PATH_RESPONSE to send, if any
+ * quic_path_response_pending() - the PATH_RESPONSE to send to the peer's
+ *	current address, if any
  * @qs: socket
- * @data: filled with its data
+ * @data: filled with its data, unless NULL
  *
  * Return: true if there is one; quic_path_response_sent() once it is in
  * a packet.
@@ -341,9 +680,10 @@ bool quic_path_response_pending(const struct quic_sock *qs, u8 *data)
 {
 	const struct quic_path *p = qs->path;
 
-	if (!p || !p->response_pending)
+	if (!p || !p->response_pending || p->response_peer.sa.sa_family)
 		return false;
-	memcpy(data, p->response, QUIC_FRAME_PATH_DATA_LEN);
+	if (data)
+		memcpy(data, p->response, QUIC_FRAME_PATH_DATA_LEN);
 	return true;
 }
 
@@ -361,12 +701,13 @@ void quic_path_response_sent(struct quic_sock *qs)
 }
 
 /**
- * quic_path_challenge_pending() - is a PATH_CHALLENGE to be sent
+ * quic_path_challenge_pending() - is a PATH_CHALLENGE to be sent to the
+ *	peer's current address
  * @qs: socket
  */
 bool quic_path_challenge_pending(const struct quic_sock *qs)
 {
-	return qs->path && qs->path->challenge_pending;
+	return qs->path && qs->path->challenge_pending && !qs->path->probing;
 }
 
 /**
@@ -385,13 +726,73 @@ void quic_path_challenge_sent(struct quic_sock *qs, const u8 *data)
 	p->challenge_pending = false;
 }
 
+/* One path frame, from the connection's address or the preferred one. */
+static int quic_path_send_one(struct sock *sk, struct quic_path *p,
+			      bool from_preferred, const union quic_addr *to,
+			      const struct quic_frame *f, u32 size)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (from_preferred && p->pref_us && !p->on_preferred)
+		return quic_output_path_probe(sk, p->pref_us, &p->preferred,
+					      to, f, size);
+	return quic_output_path_probe(sk, qs->udp, &qs->local, to, f, size);
+}
+
 /**
- * quic_path_deadline() - when the validation under way ends, 0 if none
+ * quic_path_send_probes() - send what goes to the peer's other addresses
+ * @sk: socket, locked, with 1-RTT keys
+ *
+ * A PATH_RESPONSE to a challenge from elsewhere, and the PATH_CHALLENGE of
+ * an address being probed, each in a packet of its own. The probe goes
+ * again after a PTO (8.2.1: no more often than an Initial would); what
+ * cannot be sent now (no memory, no route) is not retried but answered
+ * by the next challenge.
+ */
+void quic_path_send_probes(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *p = qs->path;
+	struct quic_frame f = {};
+
+	if (!p)
+		return;
+	if (p->response_pending && p->response_peer.sa.sa_family) {
+		f.type = QUIC_FRAME_PATH_RESPONSE;
+		memcpy(f.path.data, p->response, sizeof(f.path.data));
+		p->response_pending = false;
+		if (p->response_size >= QUIC_PATH_MIN_DGRAM &&
+		    !quic_path_send_one(sk, p, p->response_preferred,
+					&p->response_peer, &f,
+					p->response_size))
+			quic_mib_inc(sock_net(sk), QUIC_MIB_PATH_RESPONSES);
+		p->response_peer.sa.sa_family = 0;
+	}
+	if (p->probing && p->challenge_pending) {
+		f.type = QUIC_FRAME_PATH_CHALLENGE;
+		get_random_bytes(f.path.data, sizeof(f.path.data));
+		if (p->probe_size >= QUIC_PATH_MIN_DGRAM)
+			quic_path_send_one(sk, p, p->probe_preferred,
+					   &p->probe_peer, &f, p->probe_size);
+		quic_path_challenge_sent(qs, f.path.data);
+		p->probe_at_us = quic_now_us() + quic_conn_pto_us(qs);
+	}
+}
+
+/**
+ * quic_path_deadline() - when the validation under way ends, or its next
+ *	probe goes; 0 if none
  * @qs: socket
  */
 u64 quic_path_deadline(const struct quic_sock *qs)
 {
-	return qs->path && qs->path->validating ? qs->path->deadline_us : 0;
+	const struct quic_path *p = qs->path;
+
+	if (!p || !p->validating)
+		return 0;
+	if (p->probing && p->probe_at_us)
+		return min(p->deadline_us, p->probe_at_us);
+	return p->deadline_us;
 }
 
 /**
@@ -400,18 +801,32 @@ u64 quic_path_deadline(const struct quic_sock *qs)
  *
  * 9.3.2: back to the last validated address. Without one, which a server
  * that followed its client from a validated address never lacks, the
- * connection ends silently.
+ * connection ends silently. An address only probed is given up; until
+ * then, each PTO it is challenged again.
  *
- * Return: true if the connection went back to that address.
+ * Return: true if there is something to send: the connection went back
+ * to that address, or a probe is due.
  */
 bool quic_path_timeout(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_path *p = qs->path;
+	u64 now = quic_now_us();
 
-	if (!p || !p->validating || quic_now_us() < p->deadline_us)
+	if (!p || !p->validating)
 		return false;
+	if (now < p->deadline_us) {
+		if (!p->probing || !p->probe_at_us || now < p->probe_at_us)
+			return false;
+		p->probe_at_us = 0;
+		p->challenge_pending = true;
+		return true;
+	}
 	quic_mib_inc(sock_net(sk), QUIC_MIB_PATH_FAILED);
+	if (p->probing) {
+		quic_path_end_validation(p);
+		return false;
+	}
 	if (!p->prev_peer.sa.sa_family) {
 		quic_path_end_validation(p);
 		quic_conn_abandon(sk);
@@ -436,10 +851,13 @@ void quic_path_on_pto(struct quic_sock *qs)
 
 /**
  * quic_path_free() - free the path state
- * @qs: socket being destroyed
+ * @qs: socket being destroyed, locked (process context: a UDP socket may
+ *	go)
  */
 void quic_path_free(struct quic_sock *qs)
 {
+	if (qs->path && qs->path->pref_us)
+		quic_udp_sock_put(qs->path->pref_us);
 	kfree(qs->path);
 	qs->path = NULL;
 }

@@ -367,6 +367,7 @@ struct quic_skb_cb {
 	struct in6_addr	local;
 	u8		level;	/* packets kept for later: their level */
 	u8		ecn;	/* ECN field of the datagram's IP header */
+	__be16		local_port;	/* destination port of the datagram */
 };
 
 static inline struct quic_skb_cb *quic_skb_cb(struct sk_buff *skb)

@@ -382,7 +382,11 @@ static int quic_set_connid(struct sock *sk, sockptr_t optval, u32 optlen)
 	return quic_connid_set(sk, &info);
 }
 
-/* QUIC_SOCKOPT_CONNECTION_MIGRATION: see quic_path_migrate_local(). */
+/*
+ * QUIC_SOCKOPT_CONNECTION_MIGRATION: a listener's preferred address (see
+ * quic_path_offer_preferred()), or a client's move (see
+ * quic_path_migrate_local()).
+ */
 static int quic_set_migration(struct sock *sk, sockptr_t optval, u32 optlen)
 {
 	u32 len = min_t(u32, optlen, sizeof(struct sockaddr_storage));
@@ -397,6 +401,8 @@ static int quic_set_migration(struct sock *sk, sockptr_t optval, u32 optlen)
 	err = quic_bind_addr_from_user(sk, (struct sockaddr *)&ss, len, &addr);
 	if (err)
 		return err;
+	if (sk->sk_state == QUIC_SS_LISTENING)
+		return quic_path_offer_preferred(sk, &addr);
 	return quic_path_migrate_local(sk, &addr);
 }
 

@@ -7,6 +7,7 @@
  *   h3server -a ADDR -p PORT --cert F --key F [--root DIR]
  *	[--cipher aes128|aes256|chacha20|aes128ccm] [--keylog F]
  *	[--conns N] [--max-streams N] [--validate] [--timeout S] [-q]
+ *	[--preferred ADDR --preferred-port PORT]
  *
  * GET and HEAD of files under --root (default "."); "/" is /index.html.
  * Connections are served one after another; with --conns N the server
@@ -15,6 +16,9 @@
  * have one request in flight, so its requests are strictly sequential.
  * --validate sets validate_peer_address: each new client gets a Retry
  * first (RFC 9000 8.1.2), unless it offers a token of ours.
+ * --preferred gives the listener a preferred address (RFC 9000 9.6,
+ * QUIC_SOCKOPT_CONNECTION_MIGRATION on the listener), of the listener's
+ * family: clients may move there once their handshake is confirmed.
  *
  * It prints "listening on ADDR port PORT" once it listens, and one line
  * per request: "request <stream> <method> <path> -> <status> <bytes>".
@@ -40,14 +44,15 @@
 #include "quic_tool.h"
 
 static struct {
-	const char *addr, *root;
-	int port;
+	const char *addr, *root, *pref_addr;
+	int port, pref_port;
 	struct h3_tls tls;
 	unsigned int conns, max_streams, timeout;
 	bool quiet, validate;
 } opt = {
 	.root = ".",
 	.port = -1,
+	.pref_port = -1,
 	.tls.server = true,
 };
 
@@ -330,19 +335,35 @@ static void set_max_streams(int fd)
 		       strerror(errno));
 }
 
+/* The listener's preferred address: its connections offer it. */
+static void set_preferred(int lfd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	h3_parse_addr(opt.pref_addr, opt.pref_port, &ss, &len);
+	if (setsockopt(lfd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &ss,
+		       len))
+		h3_die("setsockopt(QUIC_SOCKOPT_CONNECTION_MIGRATION) %s port %d: %s",
+		       opt.pref_addr, opt.pref_port, strerror(errno));
+	printf("preferred address %s port %d\n", opt.pref_addr,
+	       opt.pref_port);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: h3server -a ADDR -p PORT --cert F --key F [--root DIR]\n"
 		"\t[--cipher aes128|aes256|chacha20|aes128ccm] [--keylog F]\n"
-		"\t[--conns N] [--max-streams N] [--validate] [--timeout S] [-q]\n");
+		"\t[--conns N] [--max-streams N] [--validate] [--timeout S] [-q]\n"
+		"\t[--preferred ADDR --preferred-port PORT]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	enum { O_CERT = 256, O_KEY, O_ROOT, O_CIPHER, O_KEYLOG, O_CONNS,
-	       O_MAXSTREAMS, O_TIMEOUT, O_VALIDATE };
+	       O_MAXSTREAMS, O_TIMEOUT, O_VALIDATE, O_PREF, O_PREF_PORT };
 	static const struct option lo[] = {
 		{ "addr", required_argument, NULL, 'a' },
 		{ "port", required_argument, NULL, 'p' },
@@ -355,6 +376,8 @@ int main(int argc, char **argv)
 		{ "max-streams", required_argument, NULL, O_MAXSTREAMS },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "validate", no_argument, NULL, O_VALIDATE },
+		{ "preferred", required_argument, NULL, O_PREF },
+		{ "preferred-port", required_argument, NULL, O_PREF_PORT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -388,11 +411,17 @@ int main(int argc, char **argv)
 			opt.timeout = h3_arg_num(optarg, "--timeout", 86400);
 			break;
 		case O_VALIDATE: opt.validate = true; break;
+		case O_PREF: opt.pref_addr = optarg; break;
+		case O_PREF_PORT:
+			opt.pref_port = (int)h3_arg_num(optarg,
+							"--preferred-port",
+							65535);
+			break;
 		default: usage();
 		}
 	}
 	if (!opt.addr || opt.port < 0 || !opt.tls.cert || !opt.tls.key ||
-	    optind != argc)
+	    optind != argc || !opt.pref_addr != (opt.pref_port < 0))
 		usage();
 	/* --timeout is a backstop for tests: SIGALRM ends the server. */
 	lfd = h3_start(&opt.tls, opt.timeout, NULL, opt.addr, opt.port, &ss,
@@ -412,6 +441,8 @@ int main(int argc, char **argv)
 		       strerror(errno));
 	if (listen(lfd, 16))
 		h3_die("listen: %s", strerror(errno));
+	if (opt.pref_addr)
+		set_preferred(lfd);
 	printf("listening on %s port %d\n", opt.addr, opt.port);
 	fflush(stdout);
 

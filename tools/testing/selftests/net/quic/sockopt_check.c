@@ -161,6 +161,39 @@ static int listening_sock(int *err)
 	return fd;
 }
 
+/*
+ * QUIC_SOCKOPT_CONNECTION_MIGRATION on a listener: the preferred address
+ * its connections offer (RFC 9000 9.6), checked as bind() checks one.
+ */
+static void listener_preferred_checks(int lfd)
+{
+	struct sockaddr_in own, pref = loopback(0);
+	socklen_t len = sizeof(own);
+	int e;
+
+	e = res(getsockname(lfd, (struct sockaddr *)&own, &len));
+	expect(e, 0, "getsockname() of the listener");
+	pref.sin_addr.s_addr = htonl(INADDR_ANY);
+	expect(setopt(lfd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &pref,
+		      sizeof(pref)), EINVAL,
+	       "listener: QUIC_SOCKOPT_CONNECTION_MIGRATION to the wildcard address");
+	expect(setopt(lfd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &own,
+		      sizeof(own)), EINVAL,
+	       "listener: QUIC_SOCKOPT_CONNECTION_MIGRATION to its own address");
+	pref.sin_addr.s_addr = htonl(0xc6336401);	/* 198.51.100.1 */
+	expect(setopt(lfd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &pref,
+		      sizeof(pref)), EADDRNOTAVAIL,
+	       "listener: QUIC_SOCKOPT_CONNECTION_MIGRATION to an address not of this host");
+	pref = loopback(0);
+	pref.sin_addr.s_addr = htonl(0x7f000002);	/* 127.0.0.2 */
+	expect(setopt(lfd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &pref,
+		      sizeof(pref)), 0,
+	       "listener: QUIC_SOCKOPT_CONNECTION_MIGRATION to 127.0.0.2, a fresh port");
+	expect(setopt(lfd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &pref,
+		      sizeof(pref)), 0,
+	       "listener: QUIC_SOCKOPT_CONNECTION_MIGRATION again, replacing it");
+}
+
 /* sendmsg() of @len bytes with one control message as given. */
 static int send_cmsg(int fd, int level, int type, const void *data,
 		     size_t dlen, size_t cmsg_len, const void *buf, size_t len,
@@ -364,6 +397,7 @@ static void check_token_ticket(void)
 		e = getopt_len(lfd, QUIC_SOCKOPT_TOKEN, out, &len);
 		tap(e != 0, "getsockopt(QUIC_SOCKOPT_TOKEN) on a listening socket fails: expected an error, got %s",
 		    en(e));
+		listener_preferred_checks(lfd);
 	}
 	close(lfd);
 
@@ -1130,7 +1164,9 @@ static void check_connid(int cfd, int sfd)
 	{
 		struct sockaddr_in any = { .sin_family = AF_INET };
 
-		/* A server's address is not movable: no preferred address. */
+		/* A server's connection does not move on its own: its
+		 * listener offers a preferred address instead.
+		 */
 		expect(setopt(sfd, QUIC_SOCKOPT_CONNECTION_MIGRATION, &any,
 			      sizeof(any)), EOPNOTSUPP,
 		       "server: QUIC_SOCKOPT_CONNECTION_MIGRATION");
