@@ -536,7 +536,8 @@ static void quic_path_move_to_probed(struct sock *sk, struct quic_path *p)
 	if (p->probe_preferred) {
 		swap(qs->udp, p->pref_us);
 		qs->local = p->preferred;
-		quic_set_inet_saddr(sk, &qs->local);
+		quic_set_inet_saddr(sk, &qs->local);	/* for getsockname() */
+		inet_sk(sk)->inet_sport = qs->local.v4.sin_port;
 		p->on_preferred = true;
 	} else {
 		p->former_server = old;
