@@ -132,16 +132,20 @@ bool quic_path_from_server(const struct quic_sock *qs,
 	       (p && quic_addr_equal(from, &p->former_server));
 }
 
-/* Is the datagram of @cb addressed to @a (IPv4 as IPv4-mapped in @cb)? */
+/*
+ * Is the datagram of @cb addressed to @a? @cb has IPv4 as IPv4-mapped,
+ * which quic_addr_equal() matches with either form of @a.
+ */
 static bool quic_path_cb_to(const struct quic_skb_cb *cb,
 			    const union quic_addr *a)
 {
-	if (a->sa.sa_family == AF_INET)
-		return cb->local_port == a->v4.sin_port &&
-		       ipv6_addr_v4mapped(&cb->local) &&
-		       cb->local.s6_addr32[3] == a->v4.sin_addr.s_addr;
-	return cb->local_port == a->v6.sin6_port &&
-	       ipv6_addr_equal(&cb->local, &a->v6.sin6_addr);
+	union quic_addr to = {
+		.v6.sin6_family = AF_INET6,
+		.v6.sin6_port = cb->local_port,
+		.v6.sin6_addr = cb->local,
+	};
+
+	return quic_addr_equal(&to, a);
 }
 
 /**
