@@ -18,6 +18,7 @@
 #include "conn.h"
 #include "connid.h"
 #include "datagram.h"
+#include "early.h"
 #include "event.h"
 #include "frame.h"
 #include "offload.h"
@@ -313,8 +314,8 @@ bool quic_conn_awaits_server(const struct sock *sk)
  *
  * Initial and Handshake contexts are allocated here on first use.
  *
- * Return: 0, -EINVAL for 0-RTT or a level whose space was discarded, or
- * -ENOMEM.
+ * Return: 0, -EINVAL for a level whose space (or 0-RTT, its time) is
+ * over, or -ENOMEM.
  */
 int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c)
 {
@@ -326,6 +327,8 @@ int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c)
 		*c = &qs->app_crypto;
 		return 0;
 	}
+	if (level == QUIC_CRYPTO_EARLY)
+		return quic_early_crypto(sk, c);
 	if (level == QUIC_CRYPTO_INITIAL)
 		space = QUIC_SPACE_INITIAL;
 	else if (level == QUIC_CRYPTO_HANDSHAKE)
@@ -369,6 +372,7 @@ void quic_conn_destroy(struct sock *sk, bool keep_cids)
 	quic_conn_free_spaces(sk);
 	quic_conn_free_hs_crypto(qs, QUIC_SPACE_INITIAL);
 	quic_conn_free_hs_crypto(qs, QUIC_SPACE_HANDSHAKE);
+	quic_early_discard(sk);
 	quic_crypto_free(&qs->app_crypto);
 	quic_stream_table_free(&qs->streams);
 	skb_queue_purge(&qs->undecryptable);
@@ -377,6 +381,8 @@ void quic_conn_destroy(struct sock *sk, bool keep_cids)
 	quic_dgram_purge(sk);
 	kfree(qs->ticket);
 	qs->ticket = NULL;
+	kfree(qs->tls_msg);
+	qs->tls_msg = NULL;
 	kfree(qs->alpn);
 	qs->alpn = NULL;
 	quic_conn_set_token(qs, NULL, 0, false);
@@ -484,7 +490,11 @@ void quic_conn_version_refused(struct sock *sk)
 }
 
 /* Apply the peer's transport parameters to flow control and streams. */
-static void quic_conn_apply_peer_tparams(struct quic_sock *qs)
+/**
+ * quic_conn_apply_peer_tparams() - act on the peer's transport parameters
+ * @qs: socket whose @peer_tp was just set (or remembered, early.c)
+ */
+void quic_conn_apply_peer_tparams(struct quic_sock *qs)
 {
 	struct quic_stream_table *t = &qs->streams;
 	struct quic_tparam_values *p = &qs->peer_tp;
@@ -699,6 +709,7 @@ void quic_conn_check_established(struct sock *sk)
 		return;
 	inet_sk_set_state(sk, QUIC_SS_ESTABLISHED);
 	quic_mib_inc(sock_net(sk), QUIC_MIB_HANDSHAKES);
+	quic_early_discard(sk);
 	quic_key_update_established(sk);
 	quic_offload_conn_start(sk);
 	if (qs->is_server) {
@@ -707,6 +718,8 @@ void quic_conn_check_established(struct sock *sk)
 				    QUIC_CTRL_NEW_TOKEN;
 		quic_connid_issue(sk);
 	}
+	/* What 0-RTT brought is the application's now. */
+	quic_conn_update_rx_ready(sk);
 	quic_conn_wake_all(sk);
 	quic_output_flush(sk);
 }
@@ -726,8 +739,10 @@ int quic_conn_install_secret(struct sock *sk,
 	struct quic_crypto *c;
 	int err;
 
-	if (s->level >= QUIC_CRYPTO_MAX || s->level == QUIC_CRYPTO_INITIAL ||
-	    s->level == QUIC_CRYPTO_EARLY)
+	if (s->level >= QUIC_CRYPTO_MAX || s->level == QUIC_CRYPTO_INITIAL)
+		return -EINVAL;
+	/* 0-RTT goes from client to server only (RFC 9001 4.6). */
+	if (s->level == QUIC_CRYPTO_EARLY && !!s->send == qs->is_server)
 		return -EINVAL;
 	if (quic_cipher_params(s->type, &cp) ||
 	    cp.secret_len > sizeof(s->secret))
@@ -1677,6 +1692,20 @@ void quic_conn_timers_stop(struct sock *sk)
 }
 
 /**
+ * quic_conn_app_readable() - may recvmsg() return stream data and datagrams
+ * @sk: socket
+ *
+ * Not during the handshake: whoever reads then is the handshake (libquic),
+ * which wants TLS messages; what 0-RTT brought waits for the application.
+ *
+ * Return: true once the handshake is over (or never started).
+ */
+bool quic_conn_app_readable(const struct sock *sk)
+{
+	return sk->sk_state != QUIC_SS_ESTABLISHING;
+}
+
+/**
  * quic_conn_update_rx_ready() - recompute whether recvmsg() has something
  * @sk: socket
  *
@@ -1686,9 +1715,10 @@ void quic_conn_timers_stop(struct sock *sk)
 void quic_conn_update_rx_ready(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	bool ready = !list_empty(&qs->streams.readable) ||
-		     !skb_queue_empty(&qs->event_queue) ||
-		     !skb_queue_empty(&sk->sk_receive_queue);
+	bool ready = !skb_queue_empty(&qs->event_queue) ||
+		     (quic_conn_app_readable(sk) &&
+		      (!list_empty(&qs->streams.readable) ||
+		       !skb_queue_empty(&sk->sk_receive_queue)));
 	int i;
 
 	for (i = QUIC_SPACE_INITIAL; i <= QUIC_SPACE_HANDSHAKE && !ready; i++)

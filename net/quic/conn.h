@@ -96,8 +96,8 @@ static inline u8 quic_space_level(u8 space)
 }
 
 /*
- * The keys of @level, or NULL where there are none: 0-RTT (not offered),
- * or an Initial or Handshake level not set up yet or already discarded.
+ * The keys of @level, or NULL where there are none: an Initial, Handshake
+ * or 0-RTT level not set up yet or already discarded.
  */
 static inline struct quic_crypto *quic_level_crypto(struct quic_sock *qs,
 						    u8 level)
@@ -109,6 +109,8 @@ static inline struct quic_crypto *quic_level_crypto(struct quic_sock *qs,
 		return qs->hs_crypto[QUIC_SPACE_INITIAL];
 	case QUIC_CRYPTO_HANDSHAKE:
 		return qs->hs_crypto[QUIC_SPACE_HANDSHAKE];
+	case QUIC_CRYPTO_EARLY:
+		return qs->early_crypto;
 	}
 	return NULL;
 }
@@ -164,8 +166,8 @@ int quic_stream_open_wait(struct sock *sk, s64 id, long *timeo,
 #define QUIC_FRAMES_DROP_PACKET	U32_MAX
 
 struct quic_rx_path;
-int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
-			u32 len, bool *ack_eliciting,
+int quic_frames_process(struct sock *sk, u8 space, bool early,
+			const u8 *payload, u32 len, bool *ack_eliciting,
 			struct quic_rx_path *path);
 
 /* conn.c */
@@ -173,6 +175,8 @@ void quic_conn_module_init(void);
 int quic_conn_init(struct sock *sk);
 void quic_conn_free_spaces(struct sock *sk);
 int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c);
+void quic_conn_apply_peer_tparams(struct quic_sock *qs);
+bool quic_conn_app_readable(const struct sock *sk);
 u64 quic_conn_pto_us(struct quic_sock *qs);
 
 void quic_key_update_init(struct sock *sk);

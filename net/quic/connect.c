@@ -10,6 +10,7 @@
 
 #include "bind.h"
 #include "conn.h"
+#include "early.h"
 #include "header.h"
 #include "path.h"
 #include "ops.h"
@@ -233,6 +234,8 @@ static int quic_child_inherit(struct sock *sk, struct sock *lsk)
 		if (!qs->alpn)
 			return -ENOMEM;
 	}
+	if (quic_early_inherit_key(qs, ls))
+		return -ENOMEM;
 	return quic_path_inherit(sk, lsk);
 }
 

@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "connid.h"
 #include "datagram.h"
+#include "early.h"
 #include "event.h"
 #include "frame.h"
 #include "path.h"
@@ -97,6 +98,9 @@ static u32 quic_rx_crypto(struct sock *sk, u8 space,
 		return QUIC_FRAMES_DROP_PACKET;
 	if (ret)
 		return err;
+	/* A server's session tickets stay in the kernel (early.c). */
+	if (space == QUIC_SPACE_APP && !qs->is_server)
+		return quic_early_rx_tickets(sk);
 	if (quic_recvbuf_readable(&sp->crypto_rx))
 		quic_conn_data_ready(sk);
 	return 0;
@@ -393,6 +397,7 @@ static const enum quic_frame_pkt_type quic_space_pkt_type[QUIC_SPACE_MAX] = {
  * quic_frames_process() - act on every frame of a decrypted packet payload
  * @sk: socket
  * @space: packet number space the packet was in
+ * @early: it was a 0-RTT packet (application space, fewer frame types)
  * @payload: decrypted payload
  * @len: its length
  * @ack_eliciting: set if any frame was ack-eliciting
@@ -408,9 +413,12 @@ static const enum quic_frame_pkt_type quic_space_pkt_type[QUIC_SPACE_MAX] = {
  *
  * Return: 0, -EPROTO after closing the connection, or -ENOBUFS.
  */
-int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
-			u32 len, bool *ack_eliciting, struct quic_rx_path *path)
+int quic_frames_process(struct sock *sk, u8 space, bool early,
+			const u8 *payload, u32 len, bool *ack_eliciting,
+			struct quic_rx_path *path)
 {
+	enum quic_frame_pkt_type pt = early ? QUIC_FRAME_PKT_0RTT :
+					      quic_space_pkt_type[space];
 	const u8 *dcid = path->dcid;
 	u8 dcid_len = path->dcid_len;
 	quic_frame_handler handler;
@@ -431,7 +439,7 @@ int quic_frames_process(struct sock *sk, u8 space, const u8 *payload,
 			quic_conn_error(sk, f.err, 0);
 			return -EPROTO;
 		}
-		if (!quic_frame_allowed(f.type, quic_space_pkt_type[space])) {
+		if (!quic_frame_allowed(f.type, pt)) {
 			quic_conn_error(sk,
 					QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION,
 					f.type);

@@ -18,6 +18,7 @@
 #include "cid.h"
 #include "closing.h"
 #include "conn.h"
+#include "early.h"
 #include "header.h"
 #include "offload.h"
 #include "path.h"
@@ -475,10 +476,11 @@ static int quic_packet_space(const struct quic_packet_hdr *h)
 		return QUIC_SPACE_INITIAL;
 	case QUIC_PACKET_HANDSHAKE:
 		return QUIC_SPACE_HANDSHAKE;
+	case QUIC_PACKET_0RTT:
 	case QUIC_PACKET_1RTT:
 		return QUIC_SPACE_APP;
 	}
-	return -1;	/* 0-RTT (not offered), VN: not handled */
+	return -1;	/* VN, Retry: not in a space */
 }
 
 /*
@@ -513,16 +515,16 @@ static void quic_keep_undecryptable(struct sock *sk, const u8 *pkt, u32 len,
  * The one decryption step; see the file comment. A 1-RTT packet the
  * device opened (@opened) has its header and payload in clear already.
  */
-static int quic_packet_unprotect(struct quic_sock *qs, u8 space, u8 *pkt,
+static int quic_packet_unprotect(struct quic_sock *qs, u8 space,
+				 struct quic_crypto *c, u8 *pkt,
 				 const struct quic_packet_hdr *h, bool opened,
 				 struct quic_crypto_rx *ri)
 {
-	struct quic_crypto *c = quic_level_crypto(qs, quic_space_level(space));
 	struct quic_space *sp = qs->space[space];
 	u64 largest = sp->recv.has_largest ? sp->recv.largest : U64_MAX;
 
 	if (opened)
-		return space == QUIC_SPACE_APP ?
+		return h->type == QUIC_PACKET_1RTT ?
 		       quic_crypto_opened(c, pkt, h->len, h->pn_offset,
 					  largest, ri) : -EINVAL;
 	return quic_crypto_decrypt(c, pkt, h->len, h->pn_offset, largest, ri);
@@ -601,8 +603,8 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_rx_path path;
 	struct quic_crypto_rx ri;
+	bool ack_eliciting, early;
 	struct quic_crypto *c;
-	bool ack_eliciting;
 	int space, err;
 	u8 level;
 
@@ -619,18 +621,26 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 		return false;
 	if (h->long_header && h->version != qs->version)
 		return false;
-	level = quic_space_level(space);
+	early = h->type == QUIC_PACKET_0RTT;
+	level = early ? QUIC_CRYPTO_EARLY : quic_space_level(space);
 	c = quic_level_crypto(qs, level);
 	if (!c || !c->rx.ready) {
+		/* 0-RTT keys come to a server during its handshake or
+		 * never (early.c); a client has none to open with.
+		 */
+		if (early && !quic_early_rx_wait(qs))
+			return false;
 		quic_keep_undecryptable(sk, pkt, h->len, level, d);
 		return true;
 	}
-	if (quic_packet_unprotect(qs, space, pkt, h, d->opened, &ri)) {
+	if (quic_packet_unprotect(qs, space, c, pkt, h, d->opened, &ri)) {
 		/* not authentic: dropped (RFC 9001 5.2) */
 		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_UNAUTHENTIC);
 		return false;
 	}
 	quic_mib_inc(sock_net(sk), QUIC_MIB_IN_PACKETS);
+	if (early)
+		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_EARLY);
 	if (quic_packet_hdr_finish(h, pkt) == -EPROTO) {
 		/* Reserved bits set in an authentic packet (17.2, 17.3.1). */
 		quic_conn_error(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION, 0);
@@ -641,7 +651,7 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_DUPLICATES);
 		return true;
 	}
-	if (space == QUIC_SPACE_APP)
+	if (h->type == QUIC_PACKET_1RTT)
 		quic_key_update_on_rx(sk, ri.key_update, ri.key_phase);
 	/* The client switches to the server's chosen CID (RFC 9000 7.2). */
 	if (!qs->is_server && space == QUIC_SPACE_INITIAL &&
@@ -651,14 +661,15 @@ static bool quic_input_packet(struct sock *sk, struct quic_packet_hdr *h,
 	}
 	path.dcid = h->dcid;
 	path.dcid_len = h->dcid_len;
-	err = quic_frames_process(sk, space, pkt + ri.hdr_len, ri.payload_len,
-				  &ack_eliciting, &path);
+	err = quic_frames_process(sk, space, early, pkt + ri.hdr_len,
+				  ri.payload_len, &ack_eliciting, &path);
 	if (err)
 		return true;
 	/* asked per packet: the one before may have moved the connection */
 	path.to_preferred = d->cb && quic_path_to_preferred(qs, d->cb);
 	quic_after_packet(sk, space, ri.pn, ack_eliciting, d->ecn);
-	if (space == QUIC_SPACE_APP && !qs->closing)
+	/* A 0-RTT packet comes before there is a path to validate. */
+	if (h->type == QUIC_PACKET_1RTT && !qs->closing)
 		quic_path_rcv(sk, d->from, d->len, ri.pn, &path);
 	return true;
 }

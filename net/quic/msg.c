@@ -14,6 +14,7 @@
 
 #include "conn.h"
 #include "datagram.h"
+#include "early.h"
 #include "ops.h"
 
 #define QUIC_STREAM_FLAGS	(MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN | \
@@ -244,7 +245,8 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	int err, n;
 	u64 mem;
 
-	if (sk->sk_state != QUIC_SS_ESTABLISHED) {
+	if (sk->sk_state != QUIC_SS_ESTABLISHED &&
+	    !quic_early_send_allowed(sk)) {
 		/* Why it ended (ETIMEDOUT, ECONNRESET...) once, as TCP does. */
 		if (READ_ONCE(sk->sk_err))
 			return sock_error(sk);
@@ -301,7 +303,8 @@ static int quic_send_datagram(struct sock *sk, struct msghdr *msg,
 	struct quic_sock *qs = quic_sk(sk);
 	int err;
 
-	if (sk->sk_state != QUIC_SS_ESTABLISHED) {
+	if (sk->sk_state != QUIC_SS_ESTABLISHED &&
+	    !quic_early_send_allowed(sk)) {
 		if (READ_ONCE(sk->sk_err))
 			return sock_error(sk);
 		return qs->closing ? -EPIPE : -ENOTCONN;
@@ -317,7 +320,8 @@ static int quic_send_datagram(struct sock *sk, struct msghdr *msg,
 	if (err)
 		return err;
 	/* The wait may have let the connection end. */
-	if (sk->sk_state != QUIC_SS_ESTABLISHED)
+	if (sk->sk_state != QUIC_SS_ESTABLISHED &&
+	    !quic_early_send_allowed(sk))
 		return -EPIPE;
 	err = quic_dgram_queue(sk, msg, len);
 	if (err >= 0)
@@ -568,12 +572,14 @@ int quic_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		err = quic_recv_event(sk, msg, len, flags);
 		if (err != -EAGAIN)
 			break;
-		err = quic_recv_datagram(sk, msg, len, flags);
-		if (err != -EAGAIN)
-			break;
-		err = quic_recv_stream(sk, msg, len, flags);
-		if (err != -EAGAIN)
-			break;
+		if (quic_conn_app_readable(sk)) {
+			err = quic_recv_datagram(sk, msg, len, flags);
+			if (err != -EAGAIN)
+				break;
+			err = quic_recv_stream(sk, msg, len, flags);
+			if (err != -EAGAIN)
+				break;
+		}
 		/* Nothing buffered: error, end of file, or wait. */
 		if (sk->sk_err) {
 			err = sock_error(sk);

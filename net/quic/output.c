@@ -24,6 +24,7 @@
 #include "conn.h"
 #include "connid.h"
 #include "datagram.h"
+#include "early.h"
 #include "frame.h"
 #include "header.h"
 #include "offload.h"
@@ -59,6 +60,7 @@ struct quic_pkt_builder {
 	u32			pos;
 	u32			limit;
 	bool			ack_eliciting;
+	bool			early;		/* a 0-RTT packet */
 	struct quic_tx_pkt	*tp;
 };
 
@@ -131,11 +133,26 @@ static bool quic_app_pending(struct sock *sk)
 	return quic_cwnd_open(sk);
 }
 
+/* What a client's 0-RTT packets may carry (quic_write_early_frames()). */
+static bool quic_early_pending(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (qs->space[QUIC_SPACE_APP]->probe ||
+	    !list_empty(&qs->streams.ctrl_list))
+		return true;
+	if (list_empty(&qs->streams.send_list) && !quic_dgram_tx_pending(sk))
+		return false;
+	return quic_cwnd_open(sk);
+}
+
 static bool quic_space_pending(struct sock *sk, u8 space)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_space *sp = qs->space[space];
 
+	if (space == QUIC_SPACE_APP && quic_early_tx_ready(qs))
+		return quic_early_pending(sk);
 	if (!quic_space_has_tx_keys(qs, space))
 		return false;
 	if (sp->ack_now || sp->probe)
@@ -517,8 +534,8 @@ static int quic_packet_protect(struct quic_crypto *c, u8 *pkt,
 				   l->pn_len, payload_len, pn);
 }
 
-static void quic_fill_desc(struct quic_sock *qs, u8 space, u64 pn,
-			   struct quic_packet_desc *d)
+static void quic_fill_desc(struct quic_sock *qs, u8 space, bool early,
+			   u64 pn, struct quic_packet_desc *d)
 {
 	struct quic_space *sp = qs->space[space];
 	struct quic_cid_entry *scid;
@@ -546,6 +563,8 @@ static void quic_fill_desc(struct quic_sock *qs, u8 space, u64 pn,
 		}
 	} else if (space == QUIC_SPACE_HANDSHAKE) {
 		d->type = QUIC_PACKET_HANDSHAKE;
+	} else if (early) {
+		d->type = QUIC_PACKET_0RTT;
 	} else {
 		d->type = QUIC_PACKET_1RTT;
 	}
@@ -584,6 +603,26 @@ static void quic_write_datagrams(struct sock *sk, struct quic_pkt_builder *b)
 	}
 }
 
+/*
+ * A 0-RTT packet (RFC 9000 12.4): no ACK (there is nothing of the server's
+ * in this space to acknowledge yet), no CRYPTO; of the rest what a client
+ * has before its handshake: stream frames and datagrams. Connection-level
+ * control frames wait for 1-RTT.
+ */
+static void quic_write_early_frames(struct sock *sk,
+				    struct quic_pkt_builder *b)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_space *sp = qs->space[QUIC_SPACE_APP];
+
+	quic_write_stream_ctrl(sk, b);
+	if (quic_dgram_tx_pending(sk) && (sp->probe || quic_cwnd_open(sk)))
+		quic_write_datagrams(sk, b);
+	if (!list_empty(&qs->streams.send_list) &&
+	    (sp->probe || quic_cwnd_open(sk)))
+		quic_write_streams(sk, b);
+}
+
 /* Frames of one space, in priority order. */
 static void quic_write_frames(struct sock *sk, u8 space,
 			      struct quic_pkt_builder *b)
@@ -592,6 +631,10 @@ static void quic_write_frames(struct sock *sk, u8 space,
 	struct quic_space *sp = qs->space[space];
 	struct quic_frame ping = { .type = QUIC_FRAME_PING };
 
+	if (b->early) {
+		quic_write_early_frames(sk, b);
+		goto probe;
+	}
 	if (space == QUIC_SPACE_APP && sk->sk_state == QUIC_SS_ESTABLISHED)
 		quic_write_path(sk, b);
 	if (sp->ack_now || (sp->recv.count && sp->ack_eliciting_unacked))
@@ -614,6 +657,7 @@ static void quic_write_frames(struct sock *sk, u8 space,
 		    (sp->probe || quic_cwnd_open(sk)))
 			quic_write_streams(sk, b);
 	}
+probe:
 	if ((sp->probe && !b->ack_eliciting) ||
 	    (space == QUIC_SPACE_APP && quic_ack_only_wants_ping(sk, sp, b)))
 		quic_builder_add_frame(b, &ping);
@@ -652,12 +696,19 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 	u32 tag, payload_len;
 	int err;
 
+	/* Before its 1-RTT keys a client's application data goes as 0-RTT,
+	 * in the same packet number space (RFC 9000 12.3).
+	 */
+	if (space == QUIC_SPACE_APP && quic_early_tx_ready(qs)) {
+		c = qs->early_crypto;
+		b.early = true;
+	}
 	/* Callers build only where quic_space_has_tx_keys() */
 	if (WARN_ON_ONCE(!c))
 		return -ENOKEY;
 	tag = quic_crypto_tag_len(c);
-	quic_fill_desc(qs, space, pn, &d);
-	if (space == QUIC_SPACE_APP)
+	quic_fill_desc(qs, space, b.early, pn, &d);
+	if (space == QUIC_SPACE_APP && !b.early)
 		err = quic_packet_build_short_header(buf, room, &d, &l);
 	else
 		err = quic_packet_build_long_header(buf, room, &d, &l);
@@ -678,7 +729,7 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 	       (pad && b.pos < b.limit))
 		buf[b.pos++] = 0;	/* PADDING */
 	payload_len = b.pos - l.hdr_len;
-	if (space != QUIC_SPACE_APP) {
+	if (d.type != QUIC_PACKET_1RTT) {
 		err = quic_packet_set_length(buf, &l, b.pos + tag);
 		if (err)
 			return err;
@@ -691,6 +742,8 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 	if (err)
 		return err;
 	quic_mib_inc(sock_net(sk), QUIC_MIB_OUT_PACKETS);
+	if (b.early)
+		quic_mib_inc(sock_net(sk), QUIC_MIB_OUT_EARLY);
 
 	tp->space = space;
 	tp->pkt.pn = pn;
@@ -1481,7 +1534,7 @@ int quic_output_path_probe(struct sock *sk, struct quic_udp_sock *us,
 	if (!skb)
 		return -ENOMEM;
 	skb_reserve(skb, QUIC_TX_HEADROOM);
-	quic_fill_desc(qs, QUIC_SPACE_APP, sp->sent.next_pn, &d);
+	quic_fill_desc(qs, QUIC_SPACE_APP, false, sp->sent.next_pn, &d);
 	spare = quic_peer_cids_spare_from(qs->peer_cids, qs->dcid.seq + 1);
 	if (spare) {
 		d.dcid = spare->id;

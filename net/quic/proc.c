@@ -66,6 +66,8 @@ static const char * const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_SPURIOUS_LOSSES]	= "QuicSpuriousLosses",
 	[QUIC_MIB_IN_BACKLOG_DROPS]	= "QuicInBacklogDrops",
 	[QUIC_MIB_IN_DUPLICATES]	= "QuicInDuplicates",
+	[QUIC_MIB_OUT_EARLY]		= "QuicOut0RttPackets",
+	[QUIC_MIB_IN_EARLY]		= "QuicIn0RttPackets",
 };
 
 static struct quic_net *quic_net(const struct net *net)

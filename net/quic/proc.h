@@ -44,6 +44,8 @@ enum quic_mib_field {
 	QUIC_MIB_SPURIOUS_LOSSES,	/* declared lost, acknowledged later */
 	QUIC_MIB_IN_BACKLOG_DROPS,	/* datagrams dropped: backlog full */
 	QUIC_MIB_IN_DUPLICATES,		/* packets discarded as seen (12.3) */
+	QUIC_MIB_OUT_EARLY,		/* client: 0-RTT packets sent */
+	QUIC_MIB_IN_EARLY,		/* server: 0-RTT packets opened */
 	QUIC_MIB_MAX
 };
 

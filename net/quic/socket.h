@@ -166,6 +166,10 @@ struct quic_sock {
 	 */
 	bool			hs_acked;
 	bool			peer_tp_set;
+	/* Client: @peer_tp holds the limits the server gave on an earlier
+	 * connection, for 0-RTT (early.c), until its own arrive.
+	 */
+	bool			early_tp;
 	/* Address validation (retry.c): a Retry was sent (server) or taken
 	 * (client) on the way to this connection, whose SCID was
 	 * @retry_scid; the client's @token is the Retry's until its
@@ -194,6 +198,8 @@ struct quic_sock {
 	 * carry them (see quic_level_crypto()).
 	 */
 	struct quic_crypto	*hs_crypto[QUIC_SPACE_APP];	/* by space */
+	/* 0-RTT keys (early.c): a client's to send, a server's to open */
+	struct quic_crypto	*early_crypto;
 	struct quic_rtt		rtt;
 	struct quic_cong	cong;
 	struct quic_pacer	pacer;
@@ -273,6 +279,11 @@ struct quic_sock {
 	u8			*token;
 	u8			*ticket;	/* NEW_SESSION_TICKET data */
 	u16			ticket_len;
+	/* Client: a server's post-handshake TLS message being put
+	 * together (early.c), while one is incomplete.
+	 */
+	u16			tls_msg_len;
+	u8			*tls_msg;
 	u8			token_len;
 	/* local_tp is final: QUIC_SOCKOPT_TRANSPORT_PARAM_EXT encodes it. */
 	bool			local_tp_final;

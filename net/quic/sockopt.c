@@ -7,13 +7,13 @@
  * Context: process context; each handler runs with the socket lock held.
  */
 
-#include <linux/random.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 
 #include "bind.h"
 #include "conn.h"
 #include "connid.h"
+#include "early.h"
 #include "event.h"
 #include "path.h"
 #include "peercid.h"
@@ -261,8 +261,14 @@ static int quic_set_tp(struct sock *sk, sockptr_t optval, u32 optlen)
 	err = quic_opt_in(&u, sizeof(u), optval, optlen, sizeof(u.remote));
 	if (err)
 		return err;
-	if (u.remote)
-		return -EINVAL;	/* the peer's are read-only */
+	if (u.remote) {
+		/* A client's: the server's from an earlier connection, what
+		 * its 0-RTT data must keep within (early.c).
+		 */
+		memset(&p, 0, sizeof(p));
+		err = quic_tp_from_user(&p, &u);
+		return err ?: quic_early_remember_tparams(sk, &p);
+	}
 	if (quic_conn_started(sk))
 		return -EISCONN;
 	p = quic_sk(sk)->local_tp;
@@ -532,15 +538,12 @@ static int quic_get_ticket(struct sock *sk, char __user *optval,
 {
 	struct quic_sock *qs = quic_sk(sk);
 
+	/* Servers hand out the key that protects their tickets. */
 	if (qs->is_server || sk->sk_state == QUIC_SS_LISTENING) {
-		/* Servers hand out the key that protects their tickets. */
-		if (!qs->ticket) {
-			qs->ticket = kmalloc(QUIC_TICKET_MIN_LEN, GFP_KERNEL);
-			if (!qs->ticket)
-				return -ENOMEM;
-			get_random_bytes(qs->ticket, QUIC_TICKET_MIN_LEN);
-			qs->ticket_len = QUIC_TICKET_MIN_LEN;
-		}
+		int err = quic_early_ticket_key(qs);
+
+		if (err)
+			return err;
 	}
 	if (len < qs->ticket_len)
 		return -EINVAL;

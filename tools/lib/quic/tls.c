@@ -163,6 +163,26 @@ int quic_hs_set_secret(struct quic_hs *hs, const struct quic_crypto_secret *s)
 	return 0;
 }
 
+/*
+ * A client's 0-RTT send secret is derived from the ClientHello GnuTLS has
+ * just queued; the kernel gets it before that message, so that the
+ * ClientHello's sendmsg() sends the first 0-RTT packet in its datagram
+ * (the kernel sends none before it: see early.c).
+ */
+static void quic_hs_enqueue_early_secret(struct quic_hs *hs,
+					 struct quic_hs_op *op)
+{
+	struct quic_hs_op **pp;
+
+	for (pp = &hs->head; *pp; pp = &(*pp)->next)
+		if ((*pp)->kind == QUIC_HS_OP_MSG && !(*pp)->off)
+			break;
+	op->next = *pp;
+	*pp = op;
+	if (!op->next)
+		hs->tail = op;
+}
+
 static int quic_hs_queue_secret(struct quic_hs *hs, int level, bool send,
 				uint32_t type, const void *secret, size_t size)
 {
@@ -178,6 +198,10 @@ static int quic_hs_queue_secret(struct quic_hs *hs, int level, bool send,
 	op->secret.type = type;
 	memcpy(op->secret.secret, secret, size);
 
+	if (level == QUIC_CRYPTO_EARLY && send) {
+		quic_hs_enqueue_early_secret(hs, op);
+		return 0;
+	}
 	if (level != QUIC_CRYPTO_APP) {
 		quic_hs_enqueue(hs, op);
 		return 0;

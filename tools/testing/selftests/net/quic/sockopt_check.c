@@ -512,6 +512,60 @@ static void tp_cid(struct quic_transport_param *p, uint32_t v)
 	p->active_connection_id_limit = (uint8_t)v;
 }
 
+/*
+ * A client gives back a server's parameters of an earlier connection
+ * (remote set) to write before its handshake, for 0-RTT: after connect()
+ * and before the server's own, on a client only.
+ */
+static void check_remembered_tp(void)
+{
+	struct quic_transport_param p = {
+		.remote = 1, .max_data = 65536, .max_streams_bidi = 4,
+		.max_stream_data_bidi_remote = 16384,
+	};
+	struct quic_crypto_secret cs = {
+		.level = QUIC_CRYPTO_EARLY, .send = 0,
+		.type = TLS_CIPHER_AES_GCM_128,
+	};
+	socklen_t len;
+	ssize_t sent = 0;
+	int fd, e;
+
+	expect(set_fresh(QUIC_SOCKOPT_TRANSPORT_PARAM, &p, sizeof(p)), EINVAL,
+	       "setsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM, remote) before connect()");
+	fd = listening_sock(&e);
+	expect(e ? e : setopt(fd, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, sizeof(p)),
+	       EINVAL,
+	       "setsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM, remote) on a listener");
+	close(fd);
+
+	fd = connected_sock(&e);
+	if (!e)
+		e = send_stream(fd, 0, MSG_QUIC_STREAM_NEW, "x", 1,
+				MSG_DONTWAIT, NULL);
+	expect(e, ENOTCONN,
+	       "sendmsg before the handshake without the server's earlier parameters");
+	expect(setopt(fd, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, sizeof(p)), 0,
+	       "setsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM, remote) after connect()");
+	len = sizeof(p);
+	p.remote = 1;
+	expect(getopt_len(fd, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &len), ENOTCONN,
+	       "getsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM, remote): the server's own are not in yet");
+	e = send_stream(fd, 0, MSG_QUIC_STREAM_NEW, "early", 5, MSG_DONTWAIT,
+			&sent);
+	tap(!e && sent == 5,
+	    "sendmsg before the handshake, within the remembered limits: queued for 0-RTT: %s, %zd bytes",
+	    en(e), sent);
+	/* max_streams_bidi 4: streams 0, 4, 8, 12; 16 is over the limit */
+	e = send_stream(fd, 16, MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_DONTWAIT,
+			"x", 1, MSG_DONTWAIT, NULL);
+	expect(e, EAGAIN,
+	       "sendmsg before the handshake on a stream over the remembered max_streams_bidi");
+	expect(setopt(fd, QUIC_SOCKOPT_CRYPTO_SECRET, &cs, sizeof(cs)), EINVAL,
+	       "QUIC_SOCKOPT_CRYPTO_SECRET: a 0-RTT receive secret on a client");
+	close(fd);
+}
+
 static void check_transport_param(void)
 {
 	struct quic_transport_param p = {}, g = {};
@@ -601,6 +655,7 @@ static void check_transport_param(void)
 	    "transport param active_connection_id_limit 20 reads back as 8 (the most kept): %s, %u",
 	    en(e), g.active_connection_id_limit);
 	close(fd);
+	check_remembered_tp();
 }
 
 static void check_unconnected_io(void)

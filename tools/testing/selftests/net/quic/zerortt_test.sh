@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Session resumption and 0-RTT (RFC 9000 7.4.1, RFC 9001 4.6), through the
+# socket API draft's calls (its appendix D): a first connection gives the
+# client a session ticket, the server's transport parameters and a token;
+# a second one sets them, writes before its handshake, and resumes.
+#   - accepted: quic_server_handshake() takes the early data (anti-replay
+#     on): the client's 0-RTT packets are sent (QuicOut0RttPackets) and
+#     opened by the server (QuicIn0RttPackets), GnuTLS on the client says
+#     accepted, and the server read exactly the bytes written (SHA-256):
+#     4 KiB (in the first flight) and 100 KiB (more than the first flight
+#     can carry: the rest goes after the handshake). IPv4 and IPv6.
+#   - refused: a server session without anti-replay (the draft's appendix
+#     C) makes GnuTLS refuse early data: the server opens no 0-RTT packet,
+#     and the client's data, resent in 1-RTT packets, still arrives whole.
+#   - without the server's transport parameters a write before the
+#     handshake fails with ENOTCONN (there is nothing to keep within).
+# shellcheck disable=SC2317 # functions run through tap_check
+SUITE=zerortt
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+zr=$SELFTEST_BIN/zerortt
+mkcerts=$(dirname "$0")/mkcerts.sh
+require "$zr" "$mkcerts" certtool ip timeout
+
+server_pair_setup zerortt
+"$mkcerts" "$work/creds" > "$work/mkcerts.log" 2>&1 ||
+	{ tap_fail "mkcerts.sh: $(tail -2 "$work/mkcerts.log")"; tap_done; }
+creds=$work/creds
+
+# run NAME ADDR PORT SERVER-ARGS -- CLIENT-ARGS: one server for two
+# connections and the client that makes them; counters around them.
+run() {
+	local name=$1 addr=$2 port=$3 sargs=() rc
+	shift 3
+	while [ "$1" != -- ]; do sargs+=("$1"); shift; done
+	shift
+	quic_counters_snap 0Rtt > "$work/before"
+	ip netns exec "$NS2" timeout 60 "$zr" -s -a "$addr" -p "$port" \
+		--cert "$creds/server-cert.pem" --key "$creds/server-key.pem" \
+		"${sargs[@]}" > "$work/$name.srv" 2>&1 &
+	SRV=$!
+	wait_line "$work/$name.srv" '^listening' ||
+		{ echo "server: $(cat "$work/$name.srv")"; return 1; }
+	ip netns exec "$NS1" timeout 60 "$zr" -c -a "$addr" -p "$port" \
+		--ca "$creds/ca-cert.pem" --host quic.test "$@" \
+		> "$work/$name.cli" 2>&1
+	rc=$?
+	wait "$SRV"
+	SRV=
+	quic_counters_snap 0Rtt > "$work/after"
+	cat "$work/$name.cli" "$work/$name.srv"
+	echo "0-RTT packets: client sent $(counter_delta ns1.QuicOut0RttPackets), server opened $(counter_delta ns2.QuicIn0RttPackets)"
+	return "$rc"
+}
+
+# accepted NAME ADDR PORT BYTES
+accepted() {
+	run "$1" "$2" "$3" -- -n "$4" || return 1
+	grep -q 'resumed connection: .*: match$' "$work/$1.cli" &&
+		grep -q '^client: resumed yes, early data accepted' "$work/$1.cli" &&
+		grep -q '^client: write before the handshake: queued' "$work/$1.cli" &&
+		counter_expect ns1.QuicOut0RttPackets -gt 0 &&
+		counter_expect ns2.QuicIn0RttPackets -gt 0
+}
+tap_check "IPv4: 4 KiB written before the handshake travel as 0-RTT and arrive whole" \
+	accepted v4 "$ADDR2_V4" 4970 4096
+tap_check "IPv6: the same" accepted v6 "$ADDR2_V6" 4971 4096
+tap_check "IPv4: 100 KiB written before the handshake: 0-RTT, then the rest, all whole" \
+	accepted big "$ADDR2_V4" 4972 102400
+
+refused() {
+	run refused "$ADDR2_V4" 4973 --refuse -- -n 8192 || return 1
+	grep -q 'resumed connection: .*: match$' "$work/refused.cli" &&
+		grep -q '^client: resumed yes, early data refused' "$work/refused.cli" &&
+		grep -q '^server: early data refused by GnuTLS' "$work/refused.srv" &&
+		counter_expect ns1.QuicOut0RttPackets -gt 0 &&
+		counter_expect ns2.QuicIn0RttPackets -eq 0
+}
+tap_check "refused early data (no anti-replay): no 0-RTT packet opened, the data comes again in 1-RTT, whole" \
+	refused
+
+no_tp() {
+	run notp "$ADDR2_V4" 4974 -- -n 4096 --no-tp || return 1
+	grep -q '^client: write before the handshake: Transport endpoint is not connected' "$work/notp.cli" &&
+		grep -q 'resumed connection: .*: match$' "$work/notp.cli" &&
+		counter_expect ns1.QuicOut0RttPackets -eq 0
+}
+tap_check "without the server's transport parameters a write before the handshake is ENOTCONN" \
+	no_tp
+tap_done
