@@ -136,7 +136,6 @@ int quic_hs_drive(struct quic_hs *hs);
 
 /* session.c */
 void quic_session_get_config(int sockfd, struct quic_config *cfg);
-void quic_server_enable_early_data(gnutls_session_t session);
 int quic_session_set_priority(gnutls_session_t session,
 			      const struct quic_config *cfg);
 int quic_session_apply_alpns(gnutls_session_t session, const char *alpns,

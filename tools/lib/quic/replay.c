@@ -14,6 +14,7 @@
  *
  * A full table refuses early data rather than forgetting a live entry.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -98,16 +99,23 @@ static void quic_replay_init(void)
 }
 
 /**
- * quic_server_enable_early_data - let a server session take 0-RTT data
- * @session: server session, before its handshake
+ * quic_session_enable_early_data - let a server session take 0-RTT data
+ * @session: server session made with GNUTLS_ENABLE_EARLY_DATA and
+ *	     session tickets, before its handshake
  *
- * Without it GnuTLS refuses every client's early data.
+ * Without anti-replay GnuTLS refuses every client's early data; this
+ * enables it with the process's table. quic_server_handshake() does it
+ * when the socket hands out a ticket key.
+ *
+ * Returns 0, or -ENOMEM when there is no anti-replay context.
  */
-void quic_server_enable_early_data(gnutls_session_t session)
+QUIC_EXPORT int quic_session_enable_early_data(gnutls_session_t session)
 {
 	pthread_once(&quic_replay_once, quic_replay_init);
-	if (quic_replay)
-		gnutls_anti_replay_enable(session, quic_replay);
-	else
+	if (!quic_replay) {
 		quic_log_notice("no anti-replay context: 0-RTT refused");
+		return -ENOMEM;
+	}
+	gnutls_anti_replay_enable(session, quic_replay);
+	return 0;
 }

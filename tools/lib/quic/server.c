@@ -105,7 +105,7 @@ static void quic_server_enable_tickets(gnutls_session_t session, int sockfd)
 	if (ret)
 		quic_log_gnutls(LOG_NOTICE, "enable session tickets", ret);
 	else
-		quic_server_enable_early_data(session);
+		quic_session_enable_early_data(session);
 	gnutls_memset(key, 0, sizeof(key));
 }
 

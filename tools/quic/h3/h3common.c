@@ -101,6 +101,35 @@ static int verify_none(gnutls_session_t s)
 	return 0;
 }
 
+/*
+ * A server's session tickets, under the key every connection of the
+ * listener shares (QUIC_SOCKOPT_SESSION_TICKET), and 0-RTT for the
+ * clients that resume with one.
+ */
+static int h3_enable_tickets(gnutls_session_t s, int fd)
+{
+	unsigned char key[64];
+	socklen_t len = sizeof(key);
+	gnutls_datum_t d = { key, 0 };
+	int ret;
+
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, key, &len)) {
+		h3_log("QUIC_SOCKOPT_SESSION_TICKET: %s", strerror(errno));
+		return -1;
+	}
+	d.size = len;
+	ret = gnutls_session_ticket_enable_server(s, &d);
+	gnutls_memset(key, 0, sizeof(key));
+	if (ret) {
+		h3_log("session tickets: %s", gnutls_strerror(ret));
+		return -1;
+	}
+	ret = quic_session_enable_early_data(s);
+	if (ret)
+		h3_log("0-RTT: %s", strerror(-ret));
+	return ret ? -1 : 0;
+}
+
 int h3_handshake(int fd, const struct h3_tls *t)
 {
 	char prio[sizeof(QUIC_PRIORITY) + 64];
@@ -135,9 +164,15 @@ int h3_handshake(int fd, const struct h3_tls *t)
 	}
 
 	ret = gnutls_init(&s, (t->server ? GNUTLS_SERVER : GNUTLS_CLIENT) |
-			  GNUTLS_NO_END_OF_EARLY_DATA);
+			  GNUTLS_NO_END_OF_EARLY_DATA |
+			  (t->early_data ? GNUTLS_ENABLE_EARLY_DATA |
+					   GNUTLS_NO_AUTO_SEND_TICKET : 0));
 	if (ret)
 		goto free_cred;
+	if (t->early_data && h3_enable_tickets(s, fd)) {
+		ret = -1;
+		goto free_session;
+	}
 	/* libquic's priorities, narrowed to one cipher if asked. */
 	cn = t->cipher ? h3_cipher_name(t->cipher) : NULL;
 	snprintf(prio, sizeof(prio), "%s%s%s", QUIC_PRIORITY,
@@ -180,8 +215,11 @@ int h3_handshake(int fd, const struct h3_tls *t)
 	if (ret)
 		h3_log("handshake failed: %s", strerror(-ret));
 	else
-		h3_log("handshake ok: %s, alpn h3",
-		       gnutls_cipher_get_name(gnutls_cipher_get(s)));
+		h3_log("handshake ok: %s, alpn h3%s",
+		       gnutls_cipher_get_name(gnutls_cipher_get(s)),
+		       !gnutls_session_is_resumed(s) ? "" :
+		       gnutls_session_get_flags(s) & GNUTLS_SFLAGS_EARLY_DATA ?
+		       ", resumed, 0-RTT accepted" : ", resumed");
 free_session:
 	gnutls_deinit(s);
 free_cred:

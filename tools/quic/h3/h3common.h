@@ -60,6 +60,7 @@ struct h3_tls {
 	bool insecure;		/* client: accept any certificate */
 	const char *cipher;	/* aes128|aes256|chacha20|aes128ccm or NULL */
 	const char *keylog;	/* append NSS key log lines here */
+	bool early_data;	/* server: session tickets and 0-RTT */
 };
 
 /*

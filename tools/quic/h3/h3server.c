@@ -7,7 +7,7 @@
  *   h3server -a ADDR -p PORT --cert F --key F [--root DIR]
  *	[--cipher aes128|aes256|chacha20|aes128ccm] [--keylog F]
  *	[--conns N] [--max-streams N] [--validate] [--timeout S] [-q]
- *	[--preferred ADDR --preferred-port PORT]
+ *	[--preferred ADDR --preferred-port PORT] [--early-data]
  *
  * GET and HEAD of files under --root (default "."); "/" is /index.html.
  * Connections are served one after another; with --conns N the server
@@ -19,6 +19,8 @@
  * --preferred gives the listener a preferred address (RFC 9000 9.6,
  * QUIC_SOCKOPT_CONNECTION_MIGRATION on the listener), of the listener's
  * family: clients may move there once their handshake is confirmed.
+ * --early-data sends session tickets and accepts the 0-RTT requests of
+ * clients that resume with one (RFC 9001 4.6; libquic's anti-replay).
  *
  * It prints "listening on ADDR port PORT" once it listens, and one line
  * per request: "request <stream> <method> <path> -> <status> <bytes>".
@@ -356,14 +358,15 @@ static void usage(void)
 		"usage: h3server -a ADDR -p PORT --cert F --key F [--root DIR]\n"
 		"\t[--cipher aes128|aes256|chacha20|aes128ccm] [--keylog F]\n"
 		"\t[--conns N] [--max-streams N] [--validate] [--timeout S] [-q]\n"
-		"\t[--preferred ADDR --preferred-port PORT]\n");
+		"\t[--preferred ADDR --preferred-port PORT] [--early-data]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	enum { O_CERT = 256, O_KEY, O_ROOT, O_CIPHER, O_KEYLOG, O_CONNS,
-	       O_MAXSTREAMS, O_TIMEOUT, O_VALIDATE, O_PREF, O_PREF_PORT };
+	       O_MAXSTREAMS, O_TIMEOUT, O_VALIDATE, O_PREF, O_PREF_PORT,
+	       O_EARLY };
 	static const struct option lo[] = {
 		{ "addr", required_argument, NULL, 'a' },
 		{ "port", required_argument, NULL, 'p' },
@@ -378,6 +381,7 @@ int main(int argc, char **argv)
 		{ "validate", no_argument, NULL, O_VALIDATE },
 		{ "preferred", required_argument, NULL, O_PREF },
 		{ "preferred-port", required_argument, NULL, O_PREF_PORT },
+		{ "early-data", no_argument, NULL, O_EARLY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -411,6 +415,7 @@ int main(int argc, char **argv)
 			opt.timeout = h3_arg_num(optarg, "--timeout", 86400);
 			break;
 		case O_VALIDATE: opt.validate = true; break;
+		case O_EARLY: opt.tls.early_data = true; break;
 		case O_PREF: opt.pref_addr = optarg; break;
 		case O_PREF_PORT:
 			opt.pref_port = (int)h3_arg_num(optarg,

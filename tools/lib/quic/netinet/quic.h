@@ -81,6 +81,8 @@ int quic_session_set_data(gnutls_session_t session, const void *data,
 int quic_session_get_alpn(gnutls_session_t session, void *data, size_t *size);
 int quic_session_set_alpn(gnutls_session_t session, const void *data,
 			  size_t size);
+/* An extension of the draft's API: a server session accepts 0-RTT. */
+int quic_session_enable_early_data(gnutls_session_t session);
 
 ssize_t quic_sendmsg(int sockfd, const void *msg, size_t len, int64_t sid,
 		     uint32_t flags);

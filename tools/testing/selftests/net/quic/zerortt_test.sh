@@ -15,13 +15,19 @@
 #     and the client's data, resent in 1-RTT packets, still arrives whole.
 #   - without the server's transport parameters a write before the
 #     handshake fails with ENOTCONN (there is nothing to keep within).
+#   - interop: ngtcp2's gtlsclient resumes with a ticket of our h3server
+#     (--early-data) and sends its request in 0-RTT: the server opens
+#     0-RTT packets and says the early data was accepted, the download
+#     is intact.
 # shellcheck disable=SC2317 # functions run through tap_check
 SUITE=zerortt
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 zr=$SELFTEST_BIN/zerortt
+h3server=$QUIC_BUILD/h3/h3server
 mkcerts=$(dirname "$0")/mkcerts.sh
-require "$zr" "$mkcerts" certtool ip timeout
+require "$zr" "$h3server" "$mkcerts" gtlsclient certtool sha256sum ip \
+	timeout
 
 server_pair_setup zerortt
 "$mkcerts" "$work/creds" > "$work/mkcerts.log" 2>&1 ||
@@ -88,4 +94,46 @@ no_tp() {
 }
 tap_check "without the server's transport parameters a write before the handshake is ENOTCONN" \
 	no_tp
+
+# gtlsclient N: a download of www/file.bin from h3server, resuming with
+# (and then keeping) the session and transport parameters files
+gtlsclient_get() {
+	mkdir -p "$work/dl$1"
+	ip netns exec "$NS1" timeout -k 5 60 gtlsclient -q \
+		--exit-on-all-streams-close --session-file "$work/gtls.sess" \
+		--tp-file "$work/gtls.tp" --download "$work/dl$1" \
+		"$ADDR2_V4" 4975 "https://$ADDR2_V4:4975/file.bin" \
+		> "$work/gtls$1.log" 2>&1
+}
+
+interop() {
+	local want i ok=0
+	mkdir -p "$work/www"
+	head -c 300000 /dev/urandom > "$work/www/file.bin"
+	want=$(sha256sum < "$work/www/file.bin")
+	quic_counters_snap 0Rtt > "$work/before"
+	ip netns exec "$NS2" timeout 90 "$h3server" -a "$ADDR2_V4" -p 4975 \
+		--cert "$creds/server-cert.pem" --key "$creds/server-key.pem" \
+		--root "$work/www" --conns 2 --early-data --timeout 80 \
+		> "$work/h3.srv" 2>&1 &
+	SRV=$!
+	wait_line "$work/h3.srv" '^listening' ||
+		{ echo "h3server: $(cat "$work/h3.srv")"; return 1; }
+	for i in 1 2; do
+		gtlsclient_get "$i" || { echo "gtlsclient $i: exit $?"; ok=1; }
+		[ "$(sha256sum < "$work/dl$i/file.bin")" = "$want" ] ||
+			{ echo "download $i differs"; ok=1; }
+		[ -s "$work/gtls.sess" ] || { echo "no session after $i"; ok=1; }
+	done
+	wait "$SRV" || { echo "h3server: exit $?"; ok=1; }
+	SRV=
+	quic_counters_snap 0Rtt > "$work/after"
+	grep 'handshake ok' "$work/h3.srv"
+	echo "server opened $(counter_delta ns2.QuicIn0RttPackets) 0-RTT packets"
+	[ "$ok" = 0 ] &&
+		grep -q 'handshake ok: .*, resumed, 0-RTT accepted' "$work/h3.srv" &&
+		counter_expect ns2.QuicIn0RttPackets -gt 0
+}
+tap_check "interop: ngtcp2's gtlsclient resumes with our h3server's ticket and asks in 0-RTT: accepted, download intact" \
+	interop
 tap_done
