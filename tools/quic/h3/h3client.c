@@ -18,6 +18,9 @@
  *     --cipher aes128|aes256|chacha20|aes128ccm
  *     --keylog F      append TLS secrets to F (SSLKEYLOGFILE format)
  *     --timeout S     give up after S seconds (exit status 4)
+ *     --session-file F  resume the session F holds, if it holds one: the
+ *                     requests then go before the handshake, as 0-RTT;
+ *                     and keep this connection's session in F
  *     -q              only the summary
  *
  * For each response it prints on stderr
@@ -47,7 +50,7 @@
 #include "h3common.h"
 
 static struct {
-	const char *addr, *out;
+	const char *addr, *out, *session_file;
 	int port;
 	char **paths;
 	unsigned int npaths, requests, parallel, timeout;
@@ -237,40 +240,200 @@ static int stream_close(nghttp3_conn *conn, int64_t id, uint64_t code,
 	return 0;
 }
 
-static int run(int fd)
+/* Keep up to -P requests in flight, and write what nghttp3 has. */
+static int submit_and_flush(struct h3_conn *c)
 {
-	nghttp3_callbacks cb = {
+	while (submitted < opt.requests && in_flight < opt.parallel)
+		if (submit(c))
+			return -1;
+	return h3_flush(c);
+}
+
+/*
+ * The HTTP/3 connection and its first requests: after the handshake, or
+ * before it when resuming (they then go as 0-RTT).
+ */
+static int run_start(struct h3_conn *c)
+{
+	static const nghttp3_callbacks cb = {
 		.recv_header = recv_header,
 		.recv_data = recv_data,
 		.end_stream = end_stream,
 		.stream_close = stream_close,
 	};
-	struct h3_conn c = { .fd = fd };
 	nghttp3_settings settings;
-	int rv, ret = -1;
+	int rv;
 
 	nghttp3_settings_default(&settings);
-	rv = nghttp3_conn_client_new(&c.h3, &cb, &settings, NULL, NULL);
+	rv = nghttp3_conn_client_new(&c->h3, &cb, &settings, NULL, NULL);
 	if (rv) {
 		h3_log("nghttp3_conn_client_new: %s", nghttp3_strerror(rv));
 		return -1;
 	}
-	if (h3_bind_streams(&c))
-		goto out;
+	if (h3_bind_streams(c))
+		return -1;
+	return submit_and_flush(c);
+}
+
+static int run_loop(struct h3_conn *c)
+{
+	int rv;
+
 	while (completed < opt.requests) {
-		/* Keep up to -P requests in flight. */
-		while (submitted < opt.requests && in_flight < opt.parallel)
-			if (submit(&c))
-				goto out;
-		if (h3_flush(&c) || h3_wait(&c, 1000))
-			goto out;
-		while ((rv = h3_read(&c)) > 0)
+		if (h3_wait(c, 1000))
+			return -1;
+		while ((rv = h3_read(c)) > 0)
 			;
-		if (rv < 0)
-			goto out;
+		if (rv < 0 || submit_and_flush(c))
+			return -1;
 	}
+	return 0;
+}
+
+/* ---- resumption: --session-file ---- */
+
+/*
+ * What resuming needs of an earlier connection: its session data
+ * (the server's ticket, through GnuTLS), the server's transport
+ * parameters, which bound what 0-RTT may send, and its NEW_TOKEN.
+ */
+static struct {
+	uint8_t data[8192];
+	size_t data_len;
+	struct quic_transport_param tp;
+	uint8_t token[256];
+	size_t token_len;
+	bool have;
+} saved;
+
+static const char session_magic[4] = { 'h', '3', 'q', '0' };
+
+static bool read_block(FILE *f, void *p, size_t cap, size_t *len)
+{
+	uint32_t n;
+
+	if (fread(&n, sizeof(n), 1, f) != 1 || n > cap ||
+	    (n && fread(p, n, 1, f) != 1))
+		return false;
+	*len = n;
+	return true;
+}
+
+static void write_block(FILE *f, const void *p, size_t len)
+{
+	uint32_t n = (uint32_t)len;
+
+	fwrite(&n, sizeof(n), 1, f);
+	fwrite(p, len, 1, f);
+}
+
+static void session_load(const char *path)
+{
+	char magic[sizeof(session_magic)];
+	size_t tp_len;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return;		/* none yet: a full handshake */
+	saved.have = fread(magic, sizeof(magic), 1, f) == 1 &&
+		     !memcmp(magic, session_magic, sizeof(magic)) &&
+		     read_block(f, saved.data, sizeof(saved.data),
+				&saved.data_len) &&
+		     read_block(f, &saved.tp, sizeof(saved.tp), &tp_len) &&
+		     tp_len == sizeof(saved.tp) &&
+		     read_block(f, saved.token, sizeof(saved.token),
+				&saved.token_len);
+	fclose(f);
+	if (!saved.have)
+		h3_log("%s: not a session file of ours, ignored", path);
+}
+
+/* Before the handshake: token, the server's parameters, the session. */
+static bool session_apply(int fd)
+{
+	if (!saved.have)
+		return false;
+	if (saved.token_len &&
+	    setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, saved.token,
+		       saved.token_len))
+		h3_log("QUIC_SOCKOPT_TOKEN: %s", strerror(errno));
+	saved.tp.remote = 1;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &saved.tp,
+		       sizeof(saved.tp))) {
+		h3_log("QUIC_SOCKOPT_TRANSPORT_PARAM (remote): %s",
+		       strerror(errno));
+		return false;
+	}
+	opt.tls.resume = saved.data;
+	opt.tls.resume_len = saved.data_len;
+	return true;
+}
+
+/* After the responses (the server's ticket is in by then). */
+static void session_save(const char *path, int fd, gnutls_session_t s)
+{
+	char tmp[PATH_MAX];
+	socklen_t len;
+	FILE *f;
+
+	saved.data_len = sizeof(saved.data);
+	if (quic_session_get_data(s, saved.data, &saved.data_len)) {
+		h3_log("no session data to save");
+		return;
+	}
+	saved.tp.remote = 1;
+	len = sizeof(saved.tp);
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &saved.tp,
+		       &len))
+		return;
+	len = sizeof(saved.token);
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, saved.token, &len))
+		len = 0;
+	saved.token_len = len;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "wb");
+	if (!f) {
+		h3_log("%s: %s", tmp, strerror(errno));
+		return;
+	}
+	fwrite(session_magic, sizeof(session_magic), 1, f);
+	write_block(f, saved.data, saved.data_len);
+	write_block(f, &saved.tp, sizeof(saved.tp));
+	write_block(f, saved.token, saved.token_len);
+	if (fclose(f) || rename(tmp, path))
+		h3_log("%s: %s", path, strerror(errno));
+}
+
+/*
+ * Connect, resume if a session file says how (requests then go before
+ * the handshake, as 0-RTT), fetch, and keep the session for next time.
+ */
+static int run(int fd)
+{
+	struct h3_tls_session keep = {};
+	struct h3_conn c = { .fd = fd };
+	bool early;
+	int ret = -1;
+
+	if (opt.session_file)
+		session_load(opt.session_file);
+	early = session_apply(fd);
+	if (early && run_start(&c))
+		goto out;
+	if (h3_handshake_keep(fd, &opt.tls, &keep)) {
+		ret = -3;
+		goto out;
+	}
+	if (!early && run_start(&c))
+		goto out;
+	if (run_loop(&c))
+		goto out;
+	if (opt.session_file)
+		session_save(opt.session_file, fd, keep.session);
 	ret = 0;
 out:
+	h3_tls_session_free(&keep);
 	h3_conn_free(&c);
 	return ret;
 }
@@ -280,14 +443,15 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: h3client [-n N] [-P M] [-o OUT] [--ca F | --insecure]\n"
 		"\t[--host NAME] [--cipher aes128|aes256|chacha20|aes128ccm]\n"
-		"\t[--keylog F] [--timeout S] [-q] ADDR PORT [PATH...]\n");
+		"\t[--keylog F] [--timeout S] [--session-file F] [-q]\n"
+		"\tADDR PORT [PATH...]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	enum { O_CA = 256, O_INSECURE, O_HOST, O_CIPHER, O_KEYLOG,
-	       O_TIMEOUT };
+	       O_TIMEOUT, O_SESSION };
 	static const struct option lo[] = {
 		{ "requests", required_argument, NULL, 'n' },
 		{ "parallel", required_argument, NULL, 'P' },
@@ -298,6 +462,7 @@ int main(int argc, char **argv)
 		{ "cipher", required_argument, NULL, O_CIPHER },
 		{ "keylog", required_argument, NULL, O_KEYLOG },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "session-file", required_argument, NULL, O_SESSION },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -305,7 +470,7 @@ int main(int argc, char **argv)
 	static char *root[] = { "/" };
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int c, fd;
+	int c, fd, ret;
 
 	while ((c = getopt_long(argc, argv, "n:P:o:qh", lo, NULL)) != -1) {
 		switch (c) {
@@ -320,6 +485,7 @@ int main(int argc, char **argv)
 		case O_HOST: opt.tls.host = optarg; break;
 		case O_CIPHER: opt.tls.cipher = optarg; break;
 		case O_KEYLOG: opt.tls.keylog = optarg; break;
+		case O_SESSION: opt.session_file = optarg; break;
 		case O_TIMEOUT:
 			opt.timeout = h3_arg_num(optarg, "--timeout", 86400);
 			break;
@@ -354,9 +520,10 @@ int main(int argc, char **argv)
 	/* connect() only picks connection IDs; the handshake follows. */
 	if (connect(fd, (struct sockaddr *)&ss, len))
 		h3_die("connect: %s", strerror(errno));
-	if (h3_handshake(fd, &opt.tls))
-		return 3;
-	if (run(fd)) {
+	ret = run(fd);
+	if (ret == -3)
+		return 3;	/* the handshake failed */
+	if (ret) {
 		h3_set_close(fd, H3_INTERNAL_ERROR, "h3client failed");
 		close(fd);
 		h3_log("done: %u of %u responses, %u ok", completed,

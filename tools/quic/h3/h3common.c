@@ -132,6 +132,21 @@ static int h3_enable_tickets(gnutls_session_t s, int fd)
 
 int h3_handshake(int fd, const struct h3_tls *t)
 {
+	return h3_handshake_keep(fd, t, NULL);
+}
+
+void h3_tls_session_free(struct h3_tls_session *keep)
+{
+	if (keep->session)
+		gnutls_deinit(keep->session);
+	if (keep->cred)
+		gnutls_certificate_free_credentials(keep->cred);
+	memset(keep, 0, sizeof(*keep));
+}
+
+int h3_handshake_keep(int fd, const struct h3_tls *t,
+		      struct h3_tls_session *keep)
+{
 	char prio[sizeof(QUIC_PRIORITY) + 64];
 	gnutls_certificate_credentials_t cred;
 	const char *err = NULL, *cn;
@@ -163,10 +178,12 @@ int h3_handshake(int fd, const struct h3_tls *t)
 		gnutls_certificate_set_x509_system_trust(cred);
 	}
 
+	/* A resuming client offers early data: its 0-RTT keys. */
 	ret = gnutls_init(&s, (t->server ? GNUTLS_SERVER : GNUTLS_CLIENT) |
 			  GNUTLS_NO_END_OF_EARLY_DATA |
 			  (t->early_data ? GNUTLS_ENABLE_EARLY_DATA |
-					   GNUTLS_NO_AUTO_SEND_TICKET : 0));
+					   GNUTLS_NO_AUTO_SEND_TICKET : 0) |
+			  (t->resume ? GNUTLS_ENABLE_EARLY_DATA : 0));
 	if (ret)
 		goto free_cred;
 	if (t->early_data && h3_enable_tickets(s, fd)) {
@@ -194,6 +211,9 @@ int h3_handshake(int fd, const struct h3_tls *t)
 			gnutls_session_set_verify_cert(s, t->host, 0);
 		}
 		qt_set_sni(s, t->host);
+		if (t->resume &&
+		    quic_session_set_data(s, t->resume, t->resume_len))
+			h3_log("session data refused: a full handshake");
 	}
 	/* RFC 9114 section 3.1: HTTP/3 is negotiated as ALPN "h3". */
 	ret = quic_session_set_alpn(s, "h3", 2);
@@ -220,6 +240,11 @@ int h3_handshake(int fd, const struct h3_tls *t)
 		       !gnutls_session_is_resumed(s) ? "" :
 		       gnutls_session_get_flags(s) & GNUTLS_SFLAGS_EARLY_DATA ?
 		       ", resumed, 0-RTT accepted" : ", resumed");
+	if (!ret && keep) {
+		keep->session = s;
+		keep->cred = cred;
+		return 0;
+	}
 free_session:
 	gnutls_deinit(s);
 free_cred:

@@ -61,6 +61,9 @@ struct h3_tls {
 	const char *cipher;	/* aes128|aes256|chacha20|aes128ccm or NULL */
 	const char *keylog;	/* append NSS key log lines here */
 	bool early_data;	/* server: session tickets and 0-RTT */
+	/* client: resume this session (quic_session_get_data()'s data) */
+	const void *resume;
+	size_t resume_len;
 };
 
 /*
@@ -68,6 +71,20 @@ struct h3_tls {
  * Returns 0, or -1 with the reason logged.
  */
 int h3_handshake(int fd, const struct h3_tls *tls);
+
+/* A client's session kept after its handshake, for its resumption data. */
+struct h3_tls_session {
+	gnutls_session_t session;
+	gnutls_certificate_credentials_t cred;
+};
+
+/*
+ * h3_handshake(), the session left in @keep (on success) for
+ * quic_session_get_data(); h3_tls_session_free() ends it.
+ */
+int h3_handshake_keep(int fd, const struct h3_tls *tls,
+		      struct h3_tls_session *keep);
+void h3_tls_session_free(struct h3_tls_session *keep);
 
 /* Map a --cipher name to GnuTLS's; NULL if unknown. */
 const char *h3_cipher_name(const char *arg);

@@ -521,6 +521,7 @@ static void check_remembered_tp(void)
 {
 	struct quic_transport_param p = {
 		.remote = 1, .max_data = 65536, .max_streams_bidi = 4,
+		.max_streams_uni = 2,
 		.max_stream_data_bidi_remote = 16384,
 	};
 	struct quic_crypto_secret cs = {
@@ -556,6 +557,17 @@ static void check_remembered_tp(void)
 	tap(!e && sent == 5,
 	    "sendmsg before the handshake, within the remembered limits: queued for 0-RTT: %s, %zd bytes",
 	    en(e), sent);
+	{
+		struct quic_stream_info si = {
+			.stream_id = -1, .stream_flags = MSG_QUIC_STREAM_UNI,
+		};
+
+		len = sizeof(si);
+		e = getopt_len(fd, QUIC_SOCKOPT_STREAM_OPEN, &si, &len);
+		tap(!e && si.stream_id == 2,
+		    "getsockopt(QUIC_SOCKOPT_STREAM_OPEN {-1, UNI}) before the handshake, with the remembered parameters: %s, id %lld (expected 2)",
+		    en(e), (long long)si.stream_id);
+	}
 	/* max_streams_bidi 4: streams 0, 4, 8, 12; 16 is over the limit */
 	e = send_stream(fd, 16, MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_DONTWAIT,
 			"x", 1, MSG_DONTWAIT, NULL);

@@ -18,16 +18,19 @@
 #   - interop: ngtcp2's gtlsclient resumes with a ticket of our h3server
 #     (--early-data) and sends its request in 0-RTT: the server opens
 #     0-RTT packets and says the early data was accepted, the download
-#     is intact.
+#     is intact. And our h3client (--session-file) does the same against
+#     ngtcp2's gtlsserver: 0-RTT packets sent, early data accepted,
+#     download intact.
 # shellcheck disable=SC2317 # functions run through tap_check
 SUITE=zerortt
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 zr=$SELFTEST_BIN/zerortt
 h3server=$QUIC_BUILD/h3/h3server
+h3client=$QUIC_BUILD/h3/h3client
 mkcerts=$(dirname "$0")/mkcerts.sh
-require "$zr" "$h3server" "$mkcerts" gtlsclient certtool sha256sum ip \
-	timeout
+require "$zr" "$h3server" "$h3client" "$mkcerts" gtlsclient gtlsserver \
+	certtool sha256sum ip ss timeout
 
 server_pair_setup zerortt
 "$mkcerts" "$work/creds" > "$work/mkcerts.log" 2>&1 ||
@@ -106,10 +109,16 @@ gtlsclient_get() {
 		> "$work/gtls$1.log" 2>&1
 }
 
-interop() {
-	local want i ok=0
+# www/file.bin, what the HTTP/3 servers serve
+make_www() {
+	[ -f "$work/www/file.bin" ] && return
 	mkdir -p "$work/www"
 	head -c 300000 /dev/urandom > "$work/www/file.bin"
+}
+
+interop() {
+	local want i ok=0
+	make_www
 	want=$(sha256sum < "$work/www/file.bin")
 	quic_counters_snap 0Rtt > "$work/before"
 	ip netns exec "$NS2" timeout 90 "$h3server" -a "$ADDR2_V4" -p 4975 \
@@ -136,4 +145,45 @@ interop() {
 }
 tap_check "interop: ngtcp2's gtlsclient resumes with our h3server's ticket and asks in 0-RTT: accepted, download intact" \
 	interop
+
+# h3client_get N: our h3client downloads file.bin from gtlsserver,
+# resuming with (and then keeping) its session file
+h3client_get() {
+	ip netns exec "$NS1" timeout -k 5 60 "$h3client" --timeout 50 \
+		--ca "$creds/ca-cert.pem" --session-file "$work/h3.sess" \
+		-o "$work/h3get$1" "$ADDR2_V4" 4976 /file.bin \
+		> "$work/h3get$1.log" 2>&1
+}
+
+interop_client() {
+	local want i ok=0 _
+	make_www
+	want=$(sha256sum < "$work/www/file.bin")
+	ip netns exec "$NS2" timeout -k 5 90 gtlsserver -q -d "$work/www" \
+		"$ADDR2_V4" 4976 "$creds/server-key.pem" \
+		"$creds/server-cert.pem" > "$work/gtls.srv" 2>&1 &
+	SRV=$!
+	for _ in $(seq 100); do
+		ip netns exec "$NS2" ss -Hunl "sport = :4976" | grep -q . && break
+		sleep 0.1
+	done
+	quic_counters_snap 0Rtt > "$work/before"
+	for i in 1 2; do
+		h3client_get "$i" ||
+			{ echo "h3client $i: exit $?: $(tail -5 "$work/h3get$i.log")"; ok=1; }
+		[ "$(sha256sum < "$work/h3get$i" 2>&1)" = "$want" ] ||
+			{ echo "download $i differs"; ok=1; }
+		grep 'handshake' "$work/h3get$i.log"
+	done
+	kill "$SRV"
+	wait "$SRV"
+	SRV=
+	quic_counters_snap 0Rtt > "$work/after"
+	echo "h3client sent $(counter_delta ns1.QuicOut0RttPackets) 0-RTT packets"
+	[ "$ok" = 0 ] &&
+		grep -q 'handshake ok: .*, resumed, 0-RTT accepted' "$work/h3get2.log" &&
+		counter_expect ns1.QuicOut0RttPackets -gt 0
+}
+tap_check "interop: our h3client resumes with gtlsserver's ticket and asks in 0-RTT: accepted, download intact" \
+	interop_client
 tap_done
