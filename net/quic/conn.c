@@ -381,8 +381,6 @@ void quic_conn_destroy(struct sock *sk, bool keep_cids)
 	quic_dgram_purge(sk);
 	kfree(qs->ticket);
 	qs->ticket = NULL;
-	kfree(qs->tls_msg);
-	qs->tls_msg = NULL;
 	kfree(qs->alpn);
 	qs->alpn = NULL;
 	quic_conn_set_token(qs, NULL, 0, false);

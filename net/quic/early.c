@@ -21,14 +21,15 @@
  * acknowledges them, and once the handshake is confirmed they are
  * declared lost and their frames go again in 1-RTT packets.
  *
- * The keys live only while they can be used: a client drops them when its
- * 1-RTT keys take over, a server when the handshake completes (4.9.3 lets
- * it keep them a while for reordered packets; those are resent instead).
+ * The keys live only while they can be used: a client stops using them
+ * when its 1-RTT keys take over, and both ends drop them once established
+ * (4.9.3 lets a server keep them a while for reordered packets; those are
+ * resent instead).
  */
-#include "conn.h"
-#include "crypto.h"
 #include <linux/random.h>
 
+#include "conn.h"
+#include "crypto.h"
 #include "early.h"
 #include "event.h"
 #include "tparam.h"
@@ -174,16 +175,27 @@ int quic_early_remember_tparams(struct sock *sk,
 	return 0;
 }
 
+/* Room for one message being put together in @qs->ticket. */
+static int quic_early_msg_start(struct quic_sock *qs)
+{
+	kfree(qs->ticket);
+	qs->ticket_len = 0;
+	qs->ticket = kmalloc(QUIC_TICKET_MAX_LEN, GFP_ATOMIC);
+	qs->ticket_partial = !!qs->ticket;
+	return qs->ticket ? 0 : -ENOMEM;
+}
+
 /* A whole NewSessionTicket message: the client's ticket from now on. */
 static void quic_early_keep_ticket(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
+	u8 *fit;
 
-	kfree(qs->ticket);
-	qs->ticket = qs->tls_msg;
-	qs->ticket_len = qs->tls_msg_len;
-	qs->tls_msg = NULL;
-	qs->tls_msg_len = 0;
+	qs->ticket_partial = false;
+	/* Kept for the connection's life: no bigger than it is. */
+	fit = krealloc(qs->ticket, qs->ticket_len, GFP_ATOMIC);
+	if (fit)
+		qs->ticket = fit;
 	quic_event_queue(sk, QUIC_EVENT_NEW_SESSION_TICKET, qs->ticket,
 			 qs->ticket_len);
 }
@@ -194,7 +206,9 @@ static void quic_early_keep_ticket(struct sock *sk)
  *
  * After the handshake a server sends TLS messages of one kind in QUIC:
  * NewSessionTicket (a KeyUpdate is forbidden, RFC 9001 6). Each is put
- * together in a buffer of its own, which a whole ticket then becomes.
+ * together where the ticket is kept (@qs->ticket_partial meanwhile: no
+ * ticket to hand out until it is whole); a message of another type is
+ * dropped once whole.
  *
  * Return: 0, a transport error code to close with, or
  * QUIC_FRAMES_DROP_PACKET without memory.
@@ -207,29 +221,28 @@ u32 quic_early_rx_tickets(struct sock *sk)
 	u8 *m;
 
 	while (quic_recvbuf_readable(rb)) {
-		if (!qs->tls_msg) {
-			qs->tls_msg = kmalloc(QUIC_TLS_MSG_HDR_LEN +
-					      QUIC_TICKET_MAX_LEN, GFP_ATOMIC);
-			if (!qs->tls_msg)
-				return QUIC_FRAMES_DROP_PACKET;
-		}
-		m = qs->tls_msg;
+		if (!qs->ticket_partial && quic_early_msg_start(qs))
+			return QUIC_FRAMES_DROP_PACKET;
+		m = qs->ticket;
 		need = QUIC_TLS_MSG_HDR_LEN;
-		if (qs->tls_msg_len >= QUIC_TLS_MSG_HDR_LEN)
+		if (qs->ticket_len >= QUIC_TLS_MSG_HDR_LEN)
 			need += (m[1] << 16) | (m[2] << 8) | m[3];
-		if (need > QUIC_TLS_MSG_HDR_LEN + QUIC_TICKET_MAX_LEN)
+		if (need > QUIC_TICKET_MAX_LEN)
 			return QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED;
-		qs->tls_msg_len += quic_recvbuf_read(rb, m + qs->tls_msg_len,
-						     need - qs->tls_msg_len);
-		if (qs->tls_msg_len < need ||
-		    need == QUIC_TLS_MSG_HDR_LEN)
+		qs->ticket_len += quic_recvbuf_read(rb, m + qs->ticket_len,
+						    need - qs->ticket_len);
+		if (qs->ticket_len < need || need == QUIC_TLS_MSG_HDR_LEN)
 			continue;	/* more to come, or the body next */
 		if (m[0] == QUIC_TLS_KEY_UPDATE)
 			return QUIC_TLS_ERR_UNEXPECTED;
-		if (m[0] == QUIC_TLS_NEW_SESSION_TICKET)
+		if (m[0] == QUIC_TLS_NEW_SESSION_TICKET) {
 			quic_early_keep_ticket(sk);
-		else
-			qs->tls_msg_len = 0;	/* not for us: skipped */
+			continue;
+		}
+		kfree(qs->ticket);	/* not for us: skipped */
+		qs->ticket = NULL;
+		qs->ticket_len = 0;
+		qs->ticket_partial = false;
 	}
 	return 0;
 }

@@ -128,7 +128,7 @@ enum quic_deferred {
  * skbs using them are freed (see quic_tx_frag_reserve()): what a default
  * send buffer (208 KiB) has in flight is about seven 32 KiB pages.
  */
-#define QUIC_TX_PAGE_STASH	8
+#define QUIC_TX_PAGE_STASH	7
 
 /*
  * Size matters: on x86-64 struct quic6_sock (this and struct ipv6_pinfo)
@@ -278,12 +278,11 @@ struct quic_sock {
 	char			*alpn;		/* NUL-terminated list */
 	u8			*token;
 	u8			*ticket;	/* NEW_SESSION_TICKET data */
-	u16			ticket_len;
-	/* Client: a server's post-handshake TLS message being put
-	 * together (early.c), while one is incomplete.
+	u16			ticket_len:15;	/* at most 4096 */
+	/* Client: @ticket holds a server's TLS message being put together
+	 * (early.c), not a ticket to hand out.
 	 */
-	u16			tls_msg_len;
-	u8			*tls_msg;
+	u16			ticket_partial:1;
 	u8			token_len;
 	/* local_tp is final: QUIC_SOCKOPT_TRANSPORT_PARAM_EXT encodes it. */
 	bool			local_tp_final;

@@ -137,6 +137,7 @@ static int quic_set_ticket(struct sock *sk, sockptr_t optval, u32 optlen)
 	kfree(qs->ticket);
 	qs->ticket = buf;
 	qs->ticket_len = optlen;
+	qs->ticket_partial = false;
 	return 0;
 }
 
@@ -547,6 +548,9 @@ static int quic_get_ticket(struct sock *sk, char __user *optval,
 		if (err)
 			return err;
 	}
+	/* A ticket still coming (early.c): none to give yet. */
+	if (qs->ticket_partial)
+		return quic_opt_out(optval, optlen, NULL, 0, len);
 	if (len < qs->ticket_len)
 		return -EINVAL;
 	return quic_opt_out(optval, optlen, qs->ticket, qs->ticket_len, len);
