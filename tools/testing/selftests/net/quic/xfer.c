@@ -1517,6 +1517,18 @@ static int serve_conn(int fd)
 		}
 	}
 
+	/* What is still queued: the loop may have ended on an echo the
+	 * peer's close cut short, before reading its notifications.
+	 */
+	for (i = 0; i < 64; i++) {
+		sid = -1;
+		flags = MSG_DONTWAIT;
+		n = quic_recvmsg(fd, buf, RXBUF, &sid, &flags);
+		if (n <= 0)
+			break;
+		if (flags & MSG_QUIC_NOTIFICATION)
+			server_event(buf, n, &ci);
+	}
 	phase = PH_CLOSE;
 	server_close_info(fd);
 	if (!ci.event)
