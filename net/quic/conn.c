@@ -1704,6 +1704,27 @@ bool quic_conn_app_readable(const struct sock *sk)
 }
 
 /**
+ * quic_conn_app_sendable() - may stream data and datagrams be queued
+ * @sk: socket
+ *
+ * Once established; or before the handshake on a client that gave back
+ * the server's transport parameters of an earlier connection, whose
+ * limits 0-RTT data keeps within (RFC 9000 7.4.1, early.c): the data then
+ * waits for 0-RTT keys, or for 1-RTT ones if there are none.
+ *
+ * Return: true if sendmsg() and QUIC_SOCKOPT_STREAM_OPEN may go on.
+ */
+bool quic_conn_app_sendable(const struct sock *sk)
+{
+	const struct quic_sock *qs = quic_sk(sk);
+
+	if (sk->sk_state == QUIC_SS_ESTABLISHED)
+		return true;
+	return sk->sk_state == QUIC_SS_ESTABLISHING && !qs->is_server &&
+	       qs->early_tp && !qs->closing;
+}
+
+/**
  * quic_conn_update_rx_ready() - recompute whether recvmsg() has something
  * @sk: socket
  *

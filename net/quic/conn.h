@@ -177,6 +177,7 @@ void quic_conn_free_spaces(struct sock *sk);
 int quic_conn_level_crypto(struct sock *sk, u8 level, struct quic_crypto **c);
 void quic_conn_apply_peer_tparams(struct quic_sock *qs);
 bool quic_conn_app_readable(const struct sock *sk);
+bool quic_conn_app_sendable(const struct sock *sk);
 u64 quic_conn_pto_us(struct quic_sock *qs);
 
 void quic_key_update_init(struct sock *sk);

@@ -82,26 +82,6 @@ void quic_early_discard(struct sock *sk)
 }
 
 /**
- * quic_early_tx_ready() - does a client send 0-RTT packets now
- * @qs: socket
- *
- * From when its ClientHello is queued, so that the first 0-RTT packet can
- * share that datagram (a server only finds a connection for what comes
- * with or after its Initial), until 1-RTT keys take over.
- *
- * Return: true if application space packets go as 0-RTT.
- */
-bool quic_early_tx_ready(const struct quic_sock *qs)
-{
-	const struct quic_space *init = qs->space[QUIC_SPACE_INITIAL];
-	const struct quic_crypto *c = qs->early_crypto;
-
-	return c && c->tx.ready && !qs->is_server && !qs->closing &&
-	       !qs->app_crypto.tx.ready &&
-	       (init->discarded || init->crypto_tx.write_offset);
-}
-
-/**
  * quic_early_rx_wait() - keep a 0-RTT packet that cannot be opened yet
  * @qs: socket
  *
@@ -116,24 +96,6 @@ bool quic_early_rx_wait(const struct quic_sock *qs)
 {
 	return qs->is_server && !qs->app_crypto.rx.ready &&
 	       qs->inet.sk.sk_state == QUIC_SS_ESTABLISHING;
-}
-
-/**
- * quic_early_send_allowed() - may a client queue data before its handshake
- * @sk: socket
- *
- * Only with the limits of the server's earlier transport parameters to
- * keep within (RFC 9000 7.4.1); the data waits for 0-RTT keys, or for
- * 1-RTT ones if there are none.
- *
- * Return: true if stream data and datagrams may be queued now.
- */
-bool quic_early_send_allowed(const struct sock *sk)
-{
-	const struct quic_sock *qs = quic_sk(sk);
-
-	return sk->sk_state == QUIC_SS_ESTABLISHING && !qs->is_server &&
-	       qs->early_tp && !qs->closing;
 }
 
 /**

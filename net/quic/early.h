@@ -6,19 +6,41 @@
 #ifndef _NET_QUIC_EARLY_H
 #define _NET_QUIC_EARLY_H
 
+#include "crypto.h"
 #include "socket.h"
 
 struct quic_tparam_values;
 
 int quic_early_crypto(struct sock *sk, struct quic_crypto **c);
 void quic_early_discard(struct sock *sk);
-bool quic_early_tx_ready(const struct quic_sock *qs);
 bool quic_early_rx_wait(const struct quic_sock *qs);
-bool quic_early_send_allowed(const struct sock *sk);
 int quic_early_remember_tparams(struct sock *sk,
 				const struct quic_tparam_values *p);
 u32 quic_early_rx_tickets(struct sock *sk);
 int quic_early_ticket_key(struct quic_sock *qs);
 int quic_early_inherit_key(struct quic_sock *qs, struct quic_sock *ls);
+
+/**
+ * quic_early_tx_ready() - does a client send 0-RTT packets now
+ * @qs: socket
+ *
+ * From when its ClientHello is queued, so that the first 0-RTT packet can
+ * share that datagram (a server only finds a connection for what comes
+ * with or after its Initial), until 1-RTT keys take over. Asked for every
+ * application space packet built: inline, and done at once without keys.
+ *
+ * Return: true if application space packets go as 0-RTT.
+ */
+static inline bool quic_early_tx_ready(const struct quic_sock *qs)
+{
+	const struct quic_space *init = qs->space[QUIC_SPACE_INITIAL];
+	const struct quic_crypto *c = qs->early_crypto;
+
+	if (likely(!c))
+		return false;
+	return c->tx.ready && !qs->is_server && !qs->closing &&
+	       !qs->app_crypto.tx.ready &&
+	       (init->discarded || init->crypto_tx.write_offset);
+}
 
 #endif /* _NET_QUIC_EARLY_H */

@@ -14,7 +14,6 @@
 
 #include "conn.h"
 #include "datagram.h"
-#include "early.h"
 #include "ops.h"
 
 #define QUIC_STREAM_FLAGS	(MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN | \
@@ -245,8 +244,7 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	int err, n;
 	u64 mem;
 
-	if (sk->sk_state != QUIC_SS_ESTABLISHED &&
-	    !quic_early_send_allowed(sk)) {
+	if (!quic_conn_app_sendable(sk)) {
 		/* Why it ended (ETIMEDOUT, ECONNRESET...) once, as TCP does. */
 		if (READ_ONCE(sk->sk_err))
 			return sock_error(sk);
@@ -303,8 +301,7 @@ static int quic_send_datagram(struct sock *sk, struct msghdr *msg,
 	struct quic_sock *qs = quic_sk(sk);
 	int err;
 
-	if (sk->sk_state != QUIC_SS_ESTABLISHED &&
-	    !quic_early_send_allowed(sk)) {
+	if (!quic_conn_app_sendable(sk)) {
 		if (READ_ONCE(sk->sk_err))
 			return sock_error(sk);
 		return qs->closing ? -EPIPE : -ENOTCONN;
@@ -320,8 +317,7 @@ static int quic_send_datagram(struct sock *sk, struct msghdr *msg,
 	if (err)
 		return err;
 	/* The wait may have let the connection end. */
-	if (sk->sk_state != QUIC_SS_ESTABLISHED &&
-	    !quic_early_send_allowed(sk))
+	if (!quic_conn_app_sendable(sk))
 		return -EPIPE;
 	err = quic_dgram_queue(sk, msg, len);
 	if (err >= 0)

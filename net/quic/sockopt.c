@@ -499,8 +499,7 @@ static int quic_get_stream_open(struct sock *sk, char __user *optval,
 	if (copy_from_user(&si, optval, sizeof(si)))
 		return -EFAULT;
 	/* Before the handshake too, to write into in 0-RTT (early.c). */
-	if (sk->sk_state != QUIC_SS_ESTABLISHED &&
-	    !quic_early_send_allowed(sk))
+	if (!quic_conn_app_sendable(sk))
 		return -ENOTCONN;
 	if (si.stream_id == -1)
 		si.stream_id =

@@ -105,18 +105,17 @@ static void quic_hs_enqueue(struct quic_hs *hs, struct quic_hs_op *op)
 }
 
 /*
- * Queue @op before the first 1-RTT message, or last: 1-RTT keys must reach
- * the kernel after every Initial/Handshake message queued so far, and
- * before the first message that needs them.
+ * Queue @op before the first message at @level (at any level for
+ * QUIC_CRYPTO_MAX), or last.
  */
-static void quic_hs_enqueue_app_secret(struct quic_hs *hs,
-				       struct quic_hs_op *op)
+static void quic_hs_enqueue_before_msg(struct quic_hs *hs,
+				       struct quic_hs_op *op, int level)
 {
 	struct quic_hs_op **pp;
 
 	for (pp = &hs->head; *pp; pp = &(*pp)->next)
 		if ((*pp)->kind == QUIC_HS_OP_MSG &&
-		    (*pp)->level == QUIC_CRYPTO_APP)
+		    (level == QUIC_CRYPTO_MAX || (*pp)->level == level))
 			break;
 	op->next = *pp;
 	*pp = op;
@@ -141,7 +140,10 @@ void quic_hs_release_held(struct quic_hs *hs)
 		if (hs->is_server && !op->secret.send && !hs->completed)
 			continue;
 		hs->held[i] = NULL;
-		quic_hs_enqueue_app_secret(hs, op);
+		/* After every Initial/Handshake message queued so far,
+		 * before the first message that needs the 1-RTT keys.
+		 */
+		quic_hs_enqueue_before_msg(hs, op, QUIC_CRYPTO_APP);
 	}
 }
 
@@ -163,26 +165,6 @@ int quic_hs_set_secret(struct quic_hs *hs, const struct quic_crypto_secret *s)
 	return 0;
 }
 
-/*
- * A client's 0-RTT send secret is derived from the ClientHello GnuTLS has
- * just queued; the kernel gets it before that message, so that the
- * ClientHello's sendmsg() sends the first 0-RTT packet in its datagram
- * (the kernel sends none before it: see early.c).
- */
-static void quic_hs_enqueue_early_secret(struct quic_hs *hs,
-					 struct quic_hs_op *op)
-{
-	struct quic_hs_op **pp;
-
-	for (pp = &hs->head; *pp; pp = &(*pp)->next)
-		if ((*pp)->kind == QUIC_HS_OP_MSG && !(*pp)->off)
-			break;
-	op->next = *pp;
-	*pp = op;
-	if (!op->next)
-		hs->tail = op;
-}
-
 static int quic_hs_queue_secret(struct quic_hs *hs, int level, bool send,
 				uint32_t type, const void *secret, size_t size)
 {
@@ -198,8 +180,15 @@ static int quic_hs_queue_secret(struct quic_hs *hs, int level, bool send,
 	op->secret.type = type;
 	memcpy(op->secret.secret, secret, size);
 
+	/*
+	 * A client's 0-RTT send secret is derived from the ClientHello
+	 * GnuTLS has just queued (unsent: GnuTLS only runs while nothing
+	 * queued is being sent); the kernel gets it before that message, so
+	 * that the ClientHello's sendmsg() sends the first 0-RTT packet in
+	 * its datagram (the kernel sends none before it: see early.c).
+	 */
 	if (level == QUIC_CRYPTO_EARLY && send) {
-		quic_hs_enqueue_early_secret(hs, op);
+		quic_hs_enqueue_before_msg(hs, op, QUIC_CRYPTO_MAX);
 		return 0;
 	}
 	if (level != QUIC_CRYPTO_APP) {
