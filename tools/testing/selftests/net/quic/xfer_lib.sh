@@ -8,7 +8,8 @@
 # used; each transfer takes the next), $T (client time limit, s) and
 # optionally $IDLE_MS (the server's idle timeout; unset: xfer's default)
 # and $SRV_TIMEOUT (the server's time limit, s; default 3 * T), and calls
-# stop_server in its cleanup.
+# stop_server in its cleanup. transfer() gives the server the array
+# SRV_ARGS too (options both ends take).
 # shellcheck shell=bash disable=SC2317,SC2154
 
 SRV_PID=
@@ -95,7 +96,8 @@ netem_stats() {
 }
 
 # check NAME CMD...: one TAP line; the first line of CMD's output says why
-# not, the rest become diagnostics. Then the time it took, and what netem
+# not, the rest become diagnostics; on success its last line (what was
+# measured) becomes one. Then the time it took, and what netem
 # did meanwhile if the link has netem.
 check() {
 	local name=$1 t0=$SECONDS s0 s1
@@ -103,6 +105,9 @@ check() {
 	s0=$(netem_stats)
 	if "$@" > "$work/why" 2>&1; then
 		tap_ok "$name"
+		# What the case measured, when its last word says so.
+		tail -1 "$work/why" | grep -vE '^(client|handshake seconds|times):' |
+			sed 's/^/# /'
 	else
 		tap_fail "$name" "$(head -1 "$work/why")"
 		tail -n +2 "$work/why" |
@@ -150,8 +155,8 @@ transfer() {
 	shift 3
 	port=$((port + 1))
 	t0=$(ms)
-	start_server "$name" -a "$addr" -p "$port" --conns "$conns" ||
-		return 1
+	start_server "$name" -a "$addr" -p "$port" --conns "$conns" \
+		"${SRV_ARGS[@]}" || return 1
 	t1=$(ms)
 	for i in $(seq "$conns"); do
 		# The server serves one connection at a time. When the
