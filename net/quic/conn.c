@@ -63,8 +63,9 @@ MODULE_PARM_DESC(congestion_control,
 		 "congestion control of new sockets: cubic (default) or reno");
 
 /**
- * quic_conn_cong_reset() - a fresh window from the configured controller
- * @qs: socket whose connection has not started
+ * quic_conn_cong_reset() - a fresh window from the configured controller,
+ *	and the path's datagram size learnt again from 1200 bytes
+ * @qs: socket whose connection has not started, or moved to a new path
  */
 void quic_conn_cong_reset(struct quic_sock *qs)
 {
@@ -74,36 +75,91 @@ void quic_conn_cong_reset(struct quic_sock *qs)
 	quic_cong_init(&qs->cong, ops ?: &quic_cong_cubic,
 		       QUIC_MIN_UDP_PAYLOAD);
 	qs->max_dgram = QUIC_MIN_UDP_PAYLOAD;
+	quic_pmtu_reset(&qs->pmtu);
+}
+
+/**
+ * quic_conn_dgram_bound() - the largest datagram the path may take now
+ * @qs: socket
+ *
+ * What the route's MTU allows (PMTUD, RFC 9000 14.2: datagrams leave with
+ * DF set, and an ICMP Packet Too Big lowers the route's MTU), within the
+ * peer's max_udp_payload_size and QUIC_MAX_DGRAM_SIZE; at least 1200.
+ */
+u32 quic_conn_dgram_bound(const struct quic_sock *qs)
+{
+	u32 hdrs = sizeof(struct udphdr), size;
+
+	hdrs += qs->peer.sa.sa_family == AF_INET6 ? sizeof(struct ipv6hdr) :
+						    sizeof(struct iphdr);
+	if (qs->route_mtu <= hdrs)
+		return QUIC_MIN_UDP_PAYLOAD;
+	size = min_t(u64, qs->route_mtu - hdrs,
+		     qs->peer_tp.max_udp_payload_size);
+	return clamp_t(u32, size, QUIC_MIN_UDP_PAYLOAD, QUIC_MAX_DGRAM_SIZE);
+}
+
+/* The search's time between rounds, in jiffies; 0: no search. */
+static u32 quic_conn_pmtu_interval(const struct quic_sock *qs)
+{
+	return usecs_to_jiffies(qs->config.plpmtud_probe_interval);
+}
+
+static void quic_conn_set_dgram_size(struct quic_sock *qs, u32 size)
+{
+	if (size == qs->max_dgram)
+		return;
+	if (size > qs->max_dgram)
+		quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_PMTU_RAISED);
+	else if (size == QUIC_MIN_UDP_PAYLOAD && qs->handshake_confirmed)
+		quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_PMTU_BLACKHOLES);
+	qs->max_dgram = size;
+	quic_cong_set_mss(&qs->cong, size);
 }
 
 /**
  * quic_conn_update_dgram_size() - choose the largest datagram to send
  * @qs: socket, locked
  *
- * RFC 9000 14: 1200 bytes until the handshake is confirmed; then, by
- * PMTUD (14.2), what the route's MTU allows (datagrams leave with DF set,
- * and an ICMP Packet Too Big lowers the route's MTU), within the peer's
- * max_udp_payload_size and QUIC_MAX_DGRAM_SIZE, unless the path turned out
- * to drop large datagrams (quic_pmtu_on_lost(), quic_pto_probe_spaces()).
- * The congestion window counts in the same unit.
+ * RFC 9000 14: 1200 bytes until the handshake is confirmed. Then, without
+ * a probe interval, what quic_conn_dgram_bound() allows, unless the path
+ * turned out to drop large datagrams (pmtu.c); with one, the size the
+ * search confirmed (DPLPMTUD, 14.3), never above the bound. The congestion
+ * window counts in the same unit.
  */
 void quic_conn_update_dgram_size(struct quic_sock *qs)
 {
-	u32 hdrs = sizeof(struct udphdr), size = QUIC_MIN_UDP_PAYLOAD;
+	u32 size = QUIC_MIN_UDP_PAYLOAD;
 
-	hdrs += qs->peer.sa.sa_family == AF_INET6 ? sizeof(struct ipv6hdr) :
-						    sizeof(struct iphdr);
-	if (qs->handshake_confirmed && qs->peer_tp_set &&
-	    !qs->pmtu_blackhole && qs->route_mtu > hdrs) {
-		size = min_t(u64, qs->route_mtu - hdrs,
-			     qs->peer_tp.max_udp_payload_size);
-		size = clamp_t(u32, size, QUIC_MIN_UDP_PAYLOAD,
-			       QUIC_MAX_DGRAM_SIZE);
+	if (qs->handshake_confirmed && qs->peer_tp_set) {
+		size = quic_conn_dgram_bound(qs);
+		if (quic_conn_pmtu_interval(qs))
+			size = clamp_t(u32, qs->max_dgram,
+				       QUIC_MIN_UDP_PAYLOAD, size);
+		else if (qs->pmtu.blackhole)
+			size = QUIC_MIN_UDP_PAYLOAD;
 	}
 	if (size == qs->max_dgram)
 		return;
 	qs->max_dgram = size;
 	quic_cong_set_mss(&qs->cong, size);
+}
+
+/**
+ * quic_conn_pmtu_probe_size() - size of the search probe to send now
+ * @qs: socket, locked, handshake confirmed
+ *
+ * Return: 0 when there is none (no search, none due, one out).
+ */
+u32 quic_conn_pmtu_probe_size(struct quic_sock *qs)
+{
+	u32 interval = quic_conn_pmtu_interval(qs);
+
+	if (!interval || !qs->handshake_confirmed || !qs->peer_tp_set)
+		return 0;
+	return quic_pmtu_probe_size(&qs->pmtu, qs->max_dgram,
+				    quic_conn_dgram_bound(qs), jiffies,
+				    interval);
 }
 
 static void quic_local_tparams_default(struct quic_sock *qs)
@@ -903,46 +959,30 @@ static void quic_frames_acked(struct quic_ack_ctx *ack, struct quic_tx_pkt *tp)
 		quic_conn_discard_space(sk, QUIC_SPACE_HANDSHAKE);
 }
 
-/*
- * Black-hole detection (RFC 9000 14.2, RFC 8899 4.3): a datagram above
- * 1200 bytes declared lost when no larger one sent after it arrived, but a
- * later, smaller one did (loss detection needs a later packet acknowledged)
- * is what a path dropping large datagrams without an ICMP message looks
- * like; but so is a late burst of loss, or a spurious one, at the end of a
- * write. QUIC_PMTU_BLACKHOLE_LOSSES of them with no large datagram
- * acknowledged meanwhile make the path suspect, and a probe decides: one
- * full-size packet (PING and PADDING at least, see output.c). Acknowledged,
- * the path is fine; lost, all that follows goes in 1200-byte datagrams,
- * which every QUIC path carries.
- */
-static void quic_pmtu_on_acked(struct quic_sock *qs,
-			       const struct quic_sent_pkt *pkt)
+/* pmtu.c decides; a new size is taken at once. */
+static void quic_conn_pmtu_acked(struct quic_sock *qs,
+				 const struct quic_sent_pkt *pkt)
 {
-	if (pkt->size <= QUIC_MIN_UDP_PAYLOAD)
-		return;
-	qs->pmtu_big_acked_pn = max(qs->pmtu_big_acked_pn, pkt->pn + 1);
-	qs->pmtu_suspects = 0;
-	qs->pmtu_probe_pending = false;
-	qs->pmtu_probing = false;
+	u32 size = quic_pmtu_on_acked(&qs->pmtu, qs->max_dgram, pkt->pn,
+				      pkt->size);
+
+	quic_conn_set_dgram_size(qs, size);
 }
 
-static void quic_pmtu_on_lost(struct quic_sock *qs,
-			      const struct quic_sent_pkt *pkt)
+static void quic_conn_pmtu_lost(struct quic_sock *qs,
+				const struct quic_sent_pkt *pkt)
 {
-	if (pkt->size <= QUIC_MIN_UDP_PAYLOAD || qs->pmtu_blackhole ||
-	    pkt->pn < qs->pmtu_big_acked_pn)
-		return;
-	if (qs->pmtu_probing && pkt->pn == qs->pmtu_probe_pn) {
-		qs->pmtu_probing = false;
-		qs->pmtu_blackhole = true;
-		quic_conn_update_dgram_size(qs);
-		return;
-	}
-	if (++qs->pmtu_suspects < QUIC_PMTU_BLACKHOLE_LOSSES ||
-	    qs->pmtu_probing || qs->pmtu_probe_pending)
-		return;
-	qs->pmtu_probe_pending = true;
-	qs->space[QUIC_SPACE_APP]->probe = true;
+	bool pending = qs->pmtu.bh_pending;
+	u32 size;
+
+	size = quic_pmtu_on_lost(&qs->pmtu, qs->max_dgram, pkt->pn, pkt->size,
+				 quic_conn_pmtu_interval(qs));
+	quic_conn_set_dgram_size(qs, size);
+	/* The test of a suspicion: the next 1-RTT packet, at full size. */
+	if (!pending && qs->pmtu.bh_pending)
+		qs->space[QUIC_SPACE_APP]->probe = true;
+	if (pkt->probe)
+		quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_PMTU_PROBES_LOST);
 }
 
 static void quic_acked_cb(struct quic_sent_pkt *pkt, void *arg)
@@ -953,7 +993,7 @@ static void quic_acked_cb(struct quic_sent_pkt *pkt, void *arg)
 
 	if (tp->ecn)
 		ack->acked_ect0++;
-	quic_pmtu_on_acked(qs, pkt);
+	quic_conn_pmtu_acked(qs, pkt);
 	if (pkt->in_flight)
 		quic_cong_on_acked(&qs->cong, pkt->size, pkt->time_sent_us,
 				   ack->now_us, qs->rtt.smoothed_rtt,
@@ -1032,7 +1072,7 @@ static void quic_lost_cb(struct quic_sent_pkt *pkt, void *arg)
 	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
 	quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_LOST_PACKETS);
 	quic_ecn_on_lost(&qs->ecn, tp->ecn);
-	quic_pmtu_on_lost(qs, pkt);
+	quic_conn_pmtu_lost(qs, pkt);
 	quic_frames_lost(qs, tp);
 	quic_tx_pkt_free(tp);
 }
@@ -1424,18 +1464,15 @@ static void quic_pto_probe(struct quic_sock *qs, u8 space)
  */
 static void quic_pto_probe_spaces(struct quic_sock *qs, u8 fired)
 {
+	u32 size;
 	u8 i;
 
-	/* Black-hole detection, when no ACK arrives at all (see also
-	 * quic_pmtu_on_lost()): a third PTO in a row with datagrams
-	 * above 1200 bytes; the probes, and all that follows, go in
-	 * 1200-byte datagrams.
+	/* Black-hole detection when no ACK arrives at all (pmtu.c): the
+	 * probes, and all that follows, go in 1200-byte datagrams.
 	 */
-	if (qs->pto_count >= QUIC_PMTU_BLACKHOLE_PTOS &&
-	    qs->max_dgram > QUIC_MIN_UDP_PAYLOAD) {
-		qs->pmtu_blackhole = true;
-		quic_conn_update_dgram_size(qs);
-	}
+	size = quic_pmtu_on_pto(&qs->pmtu, qs->max_dgram, qs->pto_count,
+				quic_conn_pmtu_interval(qs));
+	quic_conn_set_dgram_size(qs, size);
 	quic_pto_probe(qs, fired);
 	for (i = 0; i < QUIC_SPACE_MAX; i++) {
 		if (i == fired || qs->space[i]->discarded ||

@@ -210,6 +210,8 @@ void quic_conn_arm_ack_timer(struct sock *sk);
 void quic_conn_touch_idle(struct sock *sk);
 void quic_conn_cong_reset(struct quic_sock *qs);
 void quic_conn_update_dgram_size(struct quic_sock *qs);
+u32 quic_conn_dgram_bound(const struct quic_sock *qs);
+u32 quic_conn_pmtu_probe_size(struct quic_sock *qs);
 u64 quic_conn_amp_room(const struct quic_sock *qs);
 void quic_conn_speedup_handshake(struct sock *sk);
 void quic_conn_arm_pace_timer(struct sock *sk, u64 delay_us);

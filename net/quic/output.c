@@ -796,7 +796,7 @@ static int quic_xmit_v4(struct sock *sk, struct sk_buff *skb, u8 ecn)
 		kfree_skb(skb);
 		return PTR_ERR(rt);
 	}
-	qs->route_mtu = dst_mtu(&rt->dst);
+	qs->route_mtu = min_t(u32, dst_mtu(&rt->dst), U16_MAX);
 	/* QUIC datagrams must not be fragmented (RFC 9000 14). */
 	udp_tunnel_xmit_skb(rt, usk, skb, saddr, qs->peer.v4.sin_addr.s_addr,
 			    ecn, ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
@@ -846,7 +846,7 @@ static int quic_xmit_v6(struct sock *sk, struct sk_buff *skb, u8 ecn)
 		kfree_skb(skb);
 		return PTR_ERR(dst);
 	}
-	qs->route_mtu = dst_mtu(dst);
+	qs->route_mtu = min_t(u32, dst_mtu(dst), U16_MAX);
 	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl6.saddr, &fl6.daddr,
 			     ecn, ip6_dst_hoplimit(dst), 0,
 			     qs->local.v6.sin6_port, qs->peer.v6.sin6_port,
@@ -1001,7 +1001,7 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 		 * so is one with path validation frames, which must show
 		 * the path carries 1200 bytes at least (8.2.1, 8.2.2).
 		 */
-		probe = space == QUIC_SPACE_APP && qs->pmtu_probe_pending;
+		probe = space == QUIC_SPACE_APP && qs->pmtu.bh_pending;
 		pad |= space == QUIC_SPACE_APP && quic_path_tx_pending(qs);
 		*plain = space == QUIC_SPACE_APP && qs->tx_plain && !used;
 		n = quic_build_packet(sk, space, buf + used, room - used,
@@ -1013,11 +1013,9 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 			*plain = false;
 			continue;
 		}
-		if (probe) {
-			qs->pmtu_probe_pending = false;
-			qs->pmtu_probing = true;
-			qs->pmtu_probe_pn = tps[space]->pkt.pn;
-		}
+		if (probe)
+			quic_pmtu_probe_sent(&qs->pmtu, tps[space]->pkt.pn,
+					     false);
 		used += n;
 	}
 	*app_only = tps[QUIC_SPACE_APP] && !tps[QUIC_SPACE_INITIAL] &&
@@ -1027,6 +1025,61 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 			quic_conn_on_packet_sent(sk, tps[space]);
 	quic_sk(sk)->amp_tx_bytes += used;
 	return used;
+}
+
+/* A DPLPMTUD probe carries a PING, padded to the size tried. */
+static void quic_write_pmtu_probe(struct sock *sk, u8 space,
+				  struct quic_pkt_builder *b)
+{
+	struct quic_frame ping = { .type = QUIC_FRAME_PING };
+
+	quic_builder_add_frame(b, &ping);
+}
+
+/*
+ * The search's next probe (pmtu.c, RFC 9000 14.3), alone in its datagram:
+ * larger than the others, it joins no GSO run. It holds no data (14.4), so
+ * that losing it costs nothing else; it waits for room in the congestion
+ * window as data does, is protected in software even when a device
+ * protects the rest, and leaves unmarked: ECN validation counts the
+ * datagrams of the usual kind only.
+ */
+static void quic_output_pmtu_probe(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_tx_pkt *tp;
+	struct sk_buff *skb;
+	u32 size;
+	int n;
+
+	size = quic_conn_pmtu_probe_size(qs);
+	if (!size || qs->bytes_in_flight + size > qs->cong.cwnd ||
+	    quic_conn_amp_room(qs) < size)
+		return;
+	tp = quic_tx_pkt_alloc(qs);
+	if (!tp)
+		return;
+	skb = alloc_skb(QUIC_TX_HEADROOM + size, GFP_ATOMIC);
+	if (!skb)
+		goto free_tp;
+	skb_reserve(skb, QUIC_TX_HEADROOM);
+	n = quic_build_packet(sk, QUIC_SPACE_APP, skb_tail_pointer(skb), size,
+			      true, false, quic_write_pmtu_probe, tp);
+	if (n <= 0) {
+		kfree_skb(skb);
+		goto free_tp;
+	}
+	skb_put(skb, n);
+	tp->pkt.probe = true;
+	quic_pmtu_probe_sent(&qs->pmtu, tp->pkt.pn, true);
+	qs->tx_ecn = false;
+	quic_conn_on_packet_sent(sk, tp);
+	quic_mib_inc(sock_net(sk), QUIC_MIB_PMTU_PROBES);
+	skb_set_owner_w(skb, sk);
+	quic_xmit(sk, skb, QUIC_ECN_NOT_ECT);
+	return;
+free_tp:
+	quic_tx_pkt_recycle(sk, tp);
 }
 
 /*
@@ -1245,6 +1298,8 @@ void quic_output_flush(struct sock *sk)
 	if (sk->sk_state == QUIC_SS_ESTABLISHED && qs->path)
 		quic_path_send_probes(sk);
 	quic_conn_update_dgram_size(qs);
+	if (sk->sk_state == QUIC_SS_ESTABLISHED && !qs->closing)
+		quic_output_pmtu_probe(sk);
 	/* Datagrams with Initial or Handshake packets stay at 1200 bytes:
 	 * the size grows only once the handshake is confirmed.
 	 */

@@ -46,6 +46,10 @@ enum quic_mib_field {
 	QUIC_MIB_IN_DUPLICATES,		/* packets discarded as seen (12.3) */
 	QUIC_MIB_OUT_EARLY,		/* client: 0-RTT packets sent */
 	QUIC_MIB_IN_EARLY,		/* server: 0-RTT packets opened */
+	QUIC_MIB_PMTU_PROBES,		/* DPLPMTUD probes sent (14.3) */
+	QUIC_MIB_PMTU_PROBES_LOST,	/* of them, declared lost */
+	QUIC_MIB_PMTU_RAISED,		/* datagram size raised by a probe */
+	QUIC_MIB_PMTU_BLACKHOLES,	/* size back to 1200: a black hole */
 	QUIC_MIB_MAX
 };
 

@@ -534,7 +534,8 @@ EXPORT_SYMBOL_GPL(quic_recovery_ack_done);
  * one later (quic_ack_result.spurious) raises both thresholds, and round
  * trips of real loss bring them back down. For the others, the
  * earliest time the delay will have passed is stored in @sp->loss_time_us
- * (0 if none): arm the loss timer for it.
+ * (0 if none): arm the loss timer for it. A lost path MTU probe goes to
+ * @lost too, but counts nowhere in @res but @lost_bytes.
  *
  * Also measures, for quic_persistent_congestion(), the longest span between
  * two lost ack-eliciting packets with consecutive packet numbers lost all
@@ -574,9 +575,16 @@ void quic_recovery_detect_lost(struct quic_recovery_space *sp,
 			continue;
 		}
 
-		res->lost++;
 		if (pkt->in_flight)
 			res->lost_bytes += pkt->size;
+		if (pkt->probe) {
+			in_run = false;
+			quic_recovery_unlink(sp, pkt);
+			if (lost)
+				lost(pkt, arg);
+			continue;
+		}
+		res->lost++;
 		res->largest_lost_pn = pkt->pn;
 		res->largest_lost_sent_us = pkt->time_sent_us;
 

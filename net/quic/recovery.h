@@ -128,6 +128,9 @@ bool quic_persistent_congestion(const struct quic_rtt *rtt,
  * @size: bytes on the wire, counted in bytes in flight if @in_flight
  * @ack_eliciting: carries a frame other than ACK, PADDING, CONNECTION_CLOSE
  * @in_flight: ack-eliciting, PADDING or PATH_* content: counts in flight
+ * @probe: a path MTU probe: its loss is no sign of congestion (RFC 9000
+ *	14.4), so it starts no congestion event and ends any run of
+ *	persistent congestion
  * @frames: caller's record of what the packet carried
  * @cookie: caller's spare word
  */
@@ -138,6 +141,7 @@ struct quic_sent_pkt {
 	u32 size;
 	bool ack_eliciting;
 	bool in_flight;
+	bool probe;
 	void *frames;
 	u64 cookie;
 };
@@ -227,7 +231,7 @@ struct quic_ack_result {
  * struct quic_loss_result - what one loss detection pass found
  * @loss_time_us: also stored in the space: earliest time a remaining
  *	packet crosses the time threshold, 0 if none (arm the loss timer)
- * @lost: packets declared lost
+ * @lost: packets declared lost, path MTU probes not counted
  * @lost_bytes: in-flight bytes they released
  * @largest_lost_pn: largest packet number declared lost, or
  *	QUIC_RECOVERY_PN_NONE

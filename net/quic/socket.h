@@ -21,6 +21,7 @@
 #include "cong.h"
 #include "crypto.h"
 #include "ecn.h"
+#include "pmtu.h"
 #include "recovery.h"
 #include "stream.h"
 #include "streambuf.h"
@@ -65,10 +66,6 @@ enum {
 #define QUIC_MIN_UDP_PAYLOAD	1200
 /* Jumbo-frame datagrams at most: larger would need high-order skbs. */
 #define QUIC_MAX_DGRAM_SIZE	8972
-/* PTOs in a row that make large datagrams suspect (see conn.c). */
-#define QUIC_PMTU_BLACKHOLE_PTOS	3
-/* Large datagrams lost while smaller later ones arrive: see conn.c. */
-#define QUIC_PMTU_BLACKHOLE_LOSSES	3
 /* Packets whose keys have not arrived yet, kept for a retry. */
 #define QUIC_MAX_UNDECRYPTABLE	8
 /* Bound on received TLS data buffered per level (CRYPTO_BUFFER_EXCEEDED). */
@@ -146,7 +143,11 @@ struct quic_sock {
 	struct hlist_node	bind_node;	/* bind table, see bind.c */
 	struct hlist_node	proc_node;	/* its netns' list (proc.c) */
 	union quic_addr		peer;
-	u32			route_mtu;	/* of the last route taken */
+	/* Path MTU (RFC 9000 14, see quic_conn_update_dgram_size()): that
+	 * of the last route taken, and the largest datagram sent now.
+	 */
+	u16			route_mtu;
+	u16			max_dgram;
 	struct dst_cache	dst_cache;	/* route to peer (output.c) */
 	/* Path validation and the peer's moves (path.c), once needed */
 	struct quic_path	*path;
@@ -220,20 +221,8 @@ struct quic_sock {
 	struct quic_ecn		ecn;		/* path validation */
 	/* Crypto offload state while a device serves the connection */
 	struct quic_offload __rcu *offload;
-	/* Path MTU (RFC 9000 14.2, see quic_conn_update_dgram_size()):
-	 * the largest datagram sent now (and @route_mtu, above), and
-	 * whether the path dropped large datagrams.
-	 * Black-hole detection (conn.c): large 1-RTT packets lost since
-	 * the largest acknowledged one (one above it: big_acked_pn), and
-	 * the full-size probe that decides (to send, or sent as probe_pn).
-	 */
-	u32			max_dgram;
-	bool			pmtu_blackhole;
-	u8			pmtu_suspects;
-	bool			pmtu_probe_pending;
-	bool			pmtu_probing;
-	u64			pmtu_big_acked_pn;
-	u64			pmtu_probe_pn;
+	/* Black-hole detection and the size search (pmtu.c) */
+	struct quic_pmtu	pmtu;
 	u64			bytes_in_flight;
 	/* Arrival of the datagram or GSO run being processed. */
 	u64			rx_now_ns;

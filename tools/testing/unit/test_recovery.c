@@ -577,6 +577,49 @@ static void test_bytes_in_flight(void)
 }
 
 /*
+ * A lost path MTU probe (RFC 9000 14.4) goes to the callback and leaves
+ * bytes in flight, but is no congestion signal: not counted as lost, not
+ * the largest lost packet.
+ */
+static void test_lost_probe(void)
+{
+	static struct rec r;
+	struct quic_recovery_space sp;
+	struct quic_ack_result ack;
+	struct quic_loss_result loss;
+	struct quic_rtt rtt;
+	u64 pn;
+
+	rec_init(&r);
+	quic_recovery_space_init(&sp);
+	quic_rtt_init(&rtt, 0);
+	for (pn = 0; pn < 8; pn++) {
+		send_pkt(&sp, &r, pn, 10000 + pn, pn == 3 ? 1472 : 1200,
+			 true, true);
+		r.pkt[pn].probe = pn == 3;
+	}
+	ack1(&sp, &r, &rtt, 7, 7, 20000, &ack);
+	quic_recovery_detect_lost(&sp, &rtt, 20000, on_lost, &r, &loss);
+	tap_result(states(&r, 0, 4, LOST) && loss.lost == 4 &&
+		   loss.largest_lost_pn == 4 &&
+		   loss.lost_bytes == 4 * 1200 + 1472 && !r.bad &&
+		   sp.bytes_in_flight == 2 * 1200,
+		   "unit: recovery: a lost PMTU probe is handed back but not counted as lost");
+	rec_init(&r);
+	quic_recovery_space_init(&sp);
+	for (pn = 0; pn < 5; pn++) {
+		send_pkt(&sp, &r, pn, 10000 + pn, 1500, true, true);
+		r.pkt[pn].probe = pn < 2;
+	}
+	ack1(&sp, &r, &rtt, 4, 4, 20000, &ack);
+	quic_recovery_detect_lost(&sp, &rtt, 20000, on_lost, &r, &loss);
+	tap_result(states(&r, 0, 1, LOST) && loss.lost == 0 &&
+		   loss.largest_lost_pn == QUIC_RECOVERY_PN_NONE &&
+		   loss.lost_bytes == 3000 && !r.bad,
+		   "unit: recovery: only probes lost: no loss for congestion control");
+}
+
+/*
  * ACK-only packets (neither ack-eliciting nor in flight) are counted, and
  * the oldest of them can be shed without touching the others or bytes in
  * flight; acknowledgment, loss and discard keep the count right.
@@ -829,6 +872,7 @@ int main(void)
 	test_multi_range();
 	test_persistent_congestion();
 	test_bytes_in_flight();
+	test_lost_probe();
 	test_ack_only_shed();
 	test_reorder_adapt();
 	test_reorder_calm();

@@ -41,6 +41,7 @@ VETH2_V4=198.18.1.2
 
 # shellcheck source=xfer_lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/xfer_lib.sh"
+SRV_ARGS=()
 
 cleanup() {
 	cap_stop
@@ -73,7 +74,7 @@ snap() {
 			echo "port$p.$c $(dev_count $p $c)"
 		done
 	done
-	quic_counters_snap '^Quic(Offload|InUnauthentic)'
+	quic_counters_snap '^Quic(Offload|InUnauthentic|Pmtu)'
 }
 
 # offloaded_echo NAME ADDR CLIENT-ARGS...: an echo whose both sides are
@@ -110,6 +111,23 @@ run "AES-128-GCM echo, IPv4, offloaded both ways" \
 run "ChaCha20-Poly1305 echo, IPv6, offloaded both ways" \
 	offloaded_echo chacha "$ADDR2_V6" --streams 10 --bytes 262144 \
 	--cipher chacha20
+
+# DPLPMTUD (RFC 9000 14.3) over the device: both ends start at 1200 bytes
+# and probe; a probe is sealed in software and opened by the peer's
+# device like any packet, and the size it confirms is what the device
+# seals from then on.
+searched_echo() {
+	SRV_ARGS=(--plpmtud 5000)
+	offloaded_echo search "$ADDR2_V4" --streams 4 --bytes 262144 \
+		--plpmtud 5000
+	local rc=$?
+	SRV_ARGS=()
+	[ "$rc" = 0 ] || return 1
+	counter_expect ns1.QuicPmtuRaised -ge 1 &&
+		counter_expect ns2.QuicPmtuRaised -ge 1
+}
+run "AES-128-GCM echo with a probe interval: probes sealed in software, the datagrams they confirm by the device" \
+	searched_echo
 
 # Every packet of every phase opens on the device: the next phase reaches
 # it moments after the peer switched (RFC 9001 6.5: we prepare it as soon

@@ -4,8 +4,11 @@
 # grow from 1200 bytes to what the route's MTU allows; a narrower link
 # further on is learnt from ICMP Packet Too Big (PMTUD, 14.2); a path that
 # drops large datagrams without a word (a black hole) makes the connection
-# fall back to 1200-byte datagrams. Every transfer is an echo whose SHA-256
-# is compared at both ends.
+# fall back to 1200-byte datagrams. With a probe interval (the draft's
+# plpmtud_probe_interval) both ends search for the size instead (DPLPMTUD,
+# 14.3): probes find what a path dropping large datagrams still carries,
+# and, an interval later, that the path grew. Every transfer is an echo
+# whose SHA-256 is compared at both ends.
 #
 # Topology: $NS1 -- router $NSR -- $NS2, two veth links, IPv4 and IPv6.
 # PMTU_TIMEOUT (60) bounds each client, PMTU_BYTES (2 MiB) is the size
@@ -18,6 +21,8 @@ xfer=$SELFTEST_BIN/xfer
 require "$xfer" psktool ip iptables ip6tables timeout
 
 BYTES=${PMTU_BYTES:-2097152}
+SEARCH_MS=5000	# plpmtud_probe_interval: the draft's minimum
+SRV_ARGS=()
 T=${PMTU_TIMEOUT:-60}
 IDLE_MS=10000
 work=$(mktemp -d /tmp/quic-pmtu.XXXXXX)
@@ -84,11 +89,12 @@ count_len() {
 # (their packets are at most 1248 bytes), and none larger.
 grown() {
 	local fam=$1 addr=$2 tool=$3 ns n1 n2 big
+	shift 3
 	for ns in "$NS1" "$NS2"; do
 		in_ns "$ns" "$tool" -A OUTPUT -p udp -m length --length 1401:1500
 		in_ns "$ns" "$tool" -A OUTPUT -p udp -m length --length 1501:65535
 	done
-	transfer "grown-v$fam" "$addr" 1 --bytes "$BYTES" || return 1
+	transfer "grown-v$fam$*" "$addr" 1 --bytes "$BYTES" "$@" || return 1
 	n1=$(count_len "$NS1" "$tool" 1401:1500)
 	n2=$(count_len "$NS2" "$tool" 1401:1500)
 	big=$(( $(count_len "$NS1" "$tool" 1501:65535) +
@@ -158,6 +164,120 @@ blackhole() {
 	echo "router dropped $dropped large packets"
 }
 
+# search_grown FAM ADDR TOOL: the same with a search on both ends: they
+# start at 1200 bytes, and the first probe, of the full size, is
+# acknowledged at once (a probe or two per end; no size is given up).
+search_grown() {
+	local fam=$1 addr=$2 tool=$3 ns
+	quic_counters_snap '^QuicPmtu' > "$work/before"
+	SRV_ARGS=(--plpmtud "$SEARCH_MS")
+	grown "$fam" "$addr" "$tool" --plpmtud "$SEARCH_MS"
+	local rc=$?
+	SRV_ARGS=()
+	quic_counters_snap '^QuicPmtu' > "$work/after"
+	[ "$rc" = 0 ] || return 1
+	for ns in ns1 ns2; do
+		counter_expect "$ns".QuicPmtuRaised -ge 1 &&
+			counter_expect "$ns".QuicPmtuProbes -ge 1 &&
+			counter_expect "$ns".QuicPmtuProbes -le 3 &&
+			counter_expect "$ns".QuicPmtuBlackholes -eq 0 || return 1
+	done
+	echo "probes: client $(counter_delta ns1.QuicPmtuProbes), server $(counter_delta ns2.QuicPmtuProbes)"
+}
+
+# router_drop_big TOOL on|off: the router silently drops packets over 1300
+# bytes, and counts the ones of 1249-1300 and 1401-1500 bytes it forwards
+# (a 1200-byte datagram makes packets of at most 1248 bytes). The hosts'
+# veths segment UDP GSO super-packets themselves (see blackhole()).
+router_drop_big() {
+	if [ "$2" = off ]; then
+		in_ns "$NSR" "$1" -F FORWARD
+		in_ns "$NS1" ethtool -K veth1 tx-udp-segmentation on
+		in_ns "$NS2" ethtool -K veth2 tx-udp-segmentation on
+		return 0
+	fi
+	in_ns "$NS1" ethtool -K veth1 tx-udp-segmentation off &&
+		in_ns "$NS2" ethtool -K veth2 tx-udp-segmentation off &&
+		in_ns "$NSR" "$1" -A FORWARD -p udp -m length --length 1249:1300 &&
+		in_ns "$NSR" "$1" -A FORWARD -p udp -m length --length 1401:1500 &&
+		in_ns "$NSR" "$1" -A FORWARD -p udp -m length --length 1301:65535 -j DROP
+}
+
+# forwarded TOOL RANGE: packets of RANGE bytes the router forwarded.
+forwarded() {
+	in_ns "$NSR" "$1" -nvxL FORWARD |
+		awk -v r="length $2" '$3 != "DROP" && index($0, r) { n += $1 }
+			END { print n + 0 }'
+}
+
+# search_blackhole FAM ADDR TOOL: the router drops packets over 1300 bytes
+# without a word, and both ends search: their probes of 1472 (1452) bytes
+# and of sizes between are lost, and most of the data goes in packets of
+# 1249-1300 bytes, which neither 1200-byte datagrams nor the full size
+# make. Without a search it would all go in 1200-byte datagrams.
+search_blackhole() {
+	local fam=$1 addr=$2 tool=$3 mid rc ns
+	router_drop_big "$tool" on || return 1
+	quic_counters_snap '^QuicPmtu' > "$work/before"
+	SRV_ARGS=(--plpmtud "$SEARCH_MS")
+	transfer "search-blackhole-v$fam" "$addr" 1 --bytes "$BYTES" \
+		--plpmtud "$SEARCH_MS"
+	rc=$?
+	SRV_ARGS=()
+	quic_counters_snap '^QuicPmtu' > "$work/after"
+	mid=$(forwarded "$tool" 1249:1300)
+	router_drop_big "$tool" off
+	[ "$rc" = 0 ] || return 1
+	for ns in ns1 ns2; do
+		counter_expect "$ns".QuicPmtuProbesLost -ge 3 &&
+			counter_expect "$ns".QuicPmtuRaised -ge 1 || return 1
+	done
+	# 2 MiB each way in ~1250 bytes of data per packet: ~3400 packets.
+	local want=$((BYTES / 1300))
+	[ "$mid" -ge "$want" ] || {
+		echo "packets of 1249-1300 bytes forwarded: $mid (want >= $want)"
+		return 1
+	}
+	echo "packets of 1249-1300 bytes forwarded: $mid; probes lost: client $(counter_delta ns1.QuicPmtuProbesLost), server $(counter_delta ns2.QuicPmtuProbesLost)"
+}
+
+# search_raise: as search_blackhole over IPv4, but the client pauses
+# (7 s) after the first MiB; once the data flows in packets of 1249-1300
+# bytes the router stops dropping. By then each end's search has seen its
+# probes of 1472 and 1336 bytes fail, so only a new search, $SEARCH_MS
+# after the last ended, makes packets of 1401-1500 bytes: the rest of the
+# echo goes in them.
+search_raise() {
+	local rc=0 mid big t0=$SECONDS pid
+	router_drop_big iptables on || return 1
+	SRV_ARGS=(--plpmtud "$SEARCH_MS")
+	transfer search-raise "$A2" 1 --bytes $((4 * 1048576)) \
+		--plpmtud "$SEARCH_MS" --pause-after 1048576 --pause 7000 \
+		> "$work/raise.out" 2>&1 &
+	pid=$!
+	while [ "$(forwarded iptables 1249:1300)" -lt 200 ]; do
+		if ! kill -0 "$pid" 2> /dev/null || [ $((SECONDS - t0)) -gt "$T" ]; then
+			rc=1
+			break
+		fi
+		sleep 0.5
+	done
+	in_ns "$NSR" iptables -D FORWARD -p udp -m length \
+		--length 1301:65535 -j DROP
+	wait "$pid" || rc=1
+	SRV_ARGS=()
+	mid=$(forwarded iptables 1249:1300)
+	big=$(forwarded iptables 1401:1500)
+	router_drop_big iptables off
+	[ "$rc" = 0 ] || { echo "transfer failed: $(head -3 "$work/raise.out" | tr '\n' ' ')"; return 1; }
+	# 3 MiB each way after the pause in ~1450 bytes a packet: ~4300.
+	[ "$big" -ge 2000 ] || {
+		echo "after the router stopped dropping: $big packets of 1401-1500 bytes (want >= 2000); before, $mid of 1249-1300"
+		return 1
+	}
+	echo "packets forwarded: $mid of 1249-1300 bytes, then $big of 1401-1500"
+}
+
 test_psk "$psk" "$work"
 trap cleanup EXIT
 if ! routed; then
@@ -172,11 +292,21 @@ check "IPv4: 1-RTT datagrams grow to the 1500-byte MTU (up to 1472 bytes of UDP 
 	grown 4 $A2 iptables
 check "IPv6: 1-RTT datagrams grow to the 1500-byte MTU (up to 1452 bytes of UDP payload) both ways, $(kib "$BYTES") echo, SHA-256 equal" \
 	grown 6 $A2_6 ip6tables
+check "IPv4: with a probe interval, both ends start at 1200 bytes and one probe confirms the 1500-byte MTU, $(kib "$BYTES") echo, SHA-256 equal" \
+	search_grown 4 $A2 iptables
 [ -n "$gso_old" ] && echo "$gso_old" > "$gso_param"
 check "IPv4: a 1280-byte link behind a router: ICMP lowers the datagram size, $(kib "$BYTES") echo completes, SHA-256 equal" \
 	narrow 4 $A2 1280
 check "IPv6: a 1280-byte link behind a router: ICMPv6 Packet Too Big lowers the datagram size, $(kib "$BYTES") echo completes, SHA-256 equal" \
 	narrow 6 $A2_6 1280
+for f in 4 6; do
+	a=$A2 tool=iptables
+	[ $f = 6 ] && a=$A2_6 tool=ip6tables
+	check "IPv$f: a router silently dropping packets over 1300 bytes, with a probe interval: probes find the 1249-1300-byte size it carries, $(kib "$BYTES") echo completes" \
+		search_blackhole $f $a $tool
+done
+check "IPv4: the router stops dropping: $SEARCH_MS ms after the search ended, a new one finds the 1500-byte MTU, 4 MiB echo completes" \
+	search_raise
 for g in 0 1; do
 	with=without
 	[ $g = 1 ] && with=with

@@ -143,6 +143,7 @@ static struct {
 	uint64_t migrate_after;
 	uint64_t pause_after;
 	unsigned int pause_ms;
+	unsigned int plpmtud_ms;
 	bool validate;
 	const char *token_in, *token_out;
 } opt = {
@@ -463,10 +464,12 @@ static void set_idle_timeout(int fd)
 }
 
 /*
- * --cc reno|cubic: QUIC_SOCKOPT_CONFIG's congestion_control_algo. Either
- * way, print the one the socket uses ("congestion control NAME").
+ * QUIC_SOCKOPT_CONFIG: --cc reno|cubic sets congestion_control_algo,
+ * --plpmtud MS plpmtud_probe_interval (a datagram size search, RFC 9000
+ * 14.3). Either way, print what the socket uses ("congestion control NAME",
+ * "plpmtud interval MS ms").
  */
-static void set_congestion_control(int fd)
+static void set_config(int fd)
 {
 	struct quic_config c = {};
 	socklen_t len = sizeof(c);
@@ -481,16 +484,20 @@ static void set_congestion_control(int fd)
 		c.congestion_control_algo = QUIC_CONG_ALG_CUBIC;
 	else
 		die(EXIT_SETUP, "--cc %s: reno or cubic", opt.cc);
-	if (opt.cc &&
+	if (opt.plpmtud_ms)
+		c.plpmtud_probe_interval = opt.plpmtud_ms * 1000;
+	if ((opt.cc || opt.plpmtud_ms) &&
 	    setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)))
-		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_CONFIG, congestion_control_algo %s)",
-			  opt.cc);
+		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_CONFIG, congestion_control_algo %s, plpmtud_probe_interval %u ms)",
+			  opt.cc ? opt.cc : "unchanged", opt.plpmtud_ms);
 	len = sizeof(c);
 	memset(&c, 0, sizeof(c));
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
 		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_CONFIG)");
 	msg("congestion control %s", c.congestion_control_algo ==
 	    QUIC_CONG_ALG_RENO ? "reno" : "cubic");
+	if (c.plpmtud_probe_interval)
+		msg("plpmtud interval %u ms", c.plpmtud_probe_interval / 1000);
 }
 
 /* --token-in F: offer the token an earlier connection was given. */
@@ -1226,7 +1233,7 @@ static int run_client(void)
 
 	fd = quic_socket(parse_addr(opt.addr, opt.port, &ss, &len));
 	set_idle_timeout(fd);
-	set_congestion_control(fd);
+	set_config(fd);
 	token_in(fd);
 	if (connect(fd, (struct sockaddr *)&ss, len))
 		die_errno(EXIT_SETUP, "connect(%s)", opt.addr);
@@ -1564,7 +1571,7 @@ static int run_server(void)
 
 	lfd = quic_socket(parse_addr(opt.addr, opt.port, &ss, &len));
 	set_idle_timeout(lfd);
-	set_congestion_control(lfd);
+	set_config(lfd);
 	/* --validate: a Retry before each connection */
 	if (opt.validate && qt_validate_peer_address(lfd))
 		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_CONFIG, validate_peer_address)");
@@ -1620,7 +1627,7 @@ static void usage(void)
 		"            [--streams N --bytes B | --one-stream B] [--uni] [--chunk B]\n"
 		"            [--open sockopt|sendmsg] [--close-code C] [--close-phrase S]\n"
 		"  common:   [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]\n"
-		"            [--cc reno|cubic] [--no-encryption] [--api lib|session] [--keylog F] [--idle-timeout MS]\n"
+		"            [--cc reno|cubic] [--plpmtud MS] [--no-encryption] [--api lib|session] [--keylog F] [--idle-timeout MS]\n"
 		"            [--timeout S] [--window B] [--rcvbuf B] [--key-update B]\n"
 		"            [--migrate-after B]\n"
 		"            [--pause-after B [--pause MS]] [--token-in F] [--token-out F]\n"
@@ -1640,7 +1647,7 @@ static uint64_t num(const char *s, const char *what)
 enum {
 	O_CERT = 256, O_KEY, O_PSK, O_CA, O_HOST, O_ALPN, O_CIPHER, O_KEYLOG,
 	O_API, O_OPEN, O_STREAMS, O_BYTES, O_ONE, O_UNI, O_CHUNK, O_CCODE,
-	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE, O_CC, O_NOENC, O_PATTERN, O_WINDOW, O_RCVBUF, O_DGRAM,
+	O_CPHRASE, O_CONNS, O_TIMEOUT, O_IDLE, O_CC, O_PLPMTUD, O_NOENC, O_PATTERN, O_WINDOW, O_RCVBUF, O_DGRAM,
 	O_KEYUPDATE,
 	O_MIGRATE,
 	O_PAUSEAFTER,
@@ -1672,6 +1679,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "idle-timeout", required_argument, NULL, O_IDLE },
 	{ "cc", required_argument, NULL, O_CC },
+	{ "plpmtud", required_argument, NULL, O_PLPMTUD },
 	{ "no-encryption", no_argument, NULL, O_NOENC },
 	{ "pattern", required_argument, NULL, O_PATTERN },
 	{ "window", required_argument, NULL, O_WINDOW },
@@ -1734,6 +1742,9 @@ int main(int argc, char **argv)
 		case O_TOKENIN: opt.token_in = optarg; break;
 		case O_TOKENOUT: opt.token_out = optarg; break;
 		case O_CC: opt.cc = optarg; break;
+		case O_PLPMTUD:
+			opt.plpmtud_ms = (unsigned int)num(optarg, "--plpmtud");
+			break;
 		case O_NOENC: opt.no_encryption = true; break;
 		case O_PATTERN: print_pattern(optarg); exit(0);
 		case O_CHUNK: opt.chunk = num(optarg, "--chunk"); break;
