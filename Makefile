@@ -21,7 +21,8 @@ KERNEL_SRCS	= $(filter-out %.mod.c,$(wildcard net/quic/*.[ch] \
 			drivers/net/quic_offload/*.[ch] include/net/quic*.h \
 			include/uapi/linux/quic.h))
 
-KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m CONFIG_QUIC_SIM=m W=1 \
+KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m CONFIG_QUIC_DIAG=m \
+		  CONFIG_QUIC_SIM=m W=1 \
 		  KCFLAGS=-Werror
 
 all: modules lib tools
@@ -84,7 +85,8 @@ clean-modules:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m INSTALL_MOD_DIR=updates \
+	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m CONFIG_QUIC_DIAG=m \
+		INSTALL_MOD_DIR=updates \
 		modules_install
 	$(MAKE) -C tools/lib/quic OUT=$(BUILD)/lib PREFIX=$(PREFIX) \
 		DESTDIR=$(DESTDIR) install

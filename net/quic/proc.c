@@ -116,6 +116,46 @@ void quic_proc_sock_del(struct sock *sk)
 	spin_unlock_bh(&qn->lock);
 }
 
+/**
+ * quic_sock_walk() - visit the QUIC sockets of a namespace (quic_diag.ko)
+ * @net: the namespace
+ * @pos: sockets to skip; on return, how many were visited before @visit
+ *	stopped the walk (that one not counted), so that a dump that ran out
+ *	of room goes on from there
+ * @visit: called for each socket under the list lock (BH off, no
+ *	sleeping), which keeps the socket; non-zero stops the walk
+ * @arg: passed to @visit
+ *
+ * Sockets closed and lingering in the closing state are visited too. A
+ * socket added or removed between two walks may shift the rest by one,
+ * as in every list dump that resumes by position.
+ *
+ * Return: the non-zero value that stopped the walk, or 0.
+ */
+int quic_sock_walk(struct net *net, unsigned long *pos,
+		   int (*visit)(struct sock *sk, void *arg), void *arg)
+{
+	struct quic_net *qn = quic_net(net);
+	unsigned long i = 0;
+	struct quic_sock *qs;
+	int ret = 0;
+
+	spin_lock_bh(&qn->lock);
+	hlist_for_each_entry(qs, &qn->socks, proc_node) {
+		if (i++ < *pos)
+			continue;
+		ret = visit(&qs->inet.sk, arg);
+		if (ret) {
+			i--;
+			break;
+		}
+	}
+	spin_unlock_bh(&qn->lock);
+	*pos = i;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(quic_sock_walk);
+
 /* Orphaned and still listed: close() came, and the socket lingers in the
  * closing state (the others leave the list as close() ends). Nothing the
  * socket points to is read here: it may be freed under us.

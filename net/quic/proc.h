@@ -57,6 +57,8 @@ void quic_mib_inc(const struct net *net, enum quic_mib_field field);
 void quic_mib_add(const struct net *net, enum quic_mib_field field, u32 n);
 void quic_proc_sock_add(struct sock *sk);
 void quic_proc_sock_del(struct sock *sk);
+int quic_sock_walk(struct net *net, unsigned long *pos,
+		   int (*visit)(struct sock *sk, void *arg), void *arg);
 int quic_proc_init(void);
 void quic_proc_exit(void);
 

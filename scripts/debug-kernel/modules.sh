@@ -38,5 +38,6 @@ while IFS= read -r f; do
 done
 
 nice -n 19 ionice -c3 make -C "$ktree" M="$out" -j"$jobs" \
-	CONFIG_IP_QUIC=m CONFIG_QUIC_SIM=m CONFIG_QUIC_KUNIT_TEST=y W=1 KCFLAGS=-Werror \
+	CONFIG_IP_QUIC=m CONFIG_QUIC_DIAG=m CONFIG_QUIC_SIM=m \
+	CONFIG_QUIC_KUNIT_TEST=y W=1 KCFLAGS=-Werror \
 	"$@" modules

@@ -62,8 +62,9 @@ for t in tools/testing/selftests/net/quic/*_test.sh; do
 done
 
 # The selftests that reload the module insmod net/quic/quic.ko (and
-# offload_feature_test.sh drivers/net/quic_offload/quicsim.ko): in the guest
-# those paths show the debug builds instead.
+# offload_feature_test.sh drivers/net/quic_offload/quicsim.ko, diag_test.sh
+# net/quic/quic_diag.ko): in the guest those paths show the debug builds
+# instead.
 # acpi=noirq: PCI interrupts from the BIOS tables instead of the ACPI _PRT
 # method, whose AML loop exceeds ACPICA's 30 s loop timeout when every
 # allocation goes through KASAN, kmemleak and lockdep under TCG.
@@ -77,6 +78,9 @@ fi
 sim=drivers/net/quic_offload/quicsim.ko
 [ -f "$repo/$sim" ] && [ -f "$repo/$mods/$sim" ] &&
 	opts+=(-b "$mods/$sim:$sim")
+# diag_test.sh insmods net/quic/quic_diag.ko.
+dg=net/quic/quic_diag.ko
+[ -f "$repo/$dg" ] && [ -f "$repo/$mods/$dg" ] && opts+=(-b "$mods/$dg:$dg")
 res=${VM_RESULTS:-$log/vm}
 opts+=(-o "$res")
 [ "${VERBOSE:-0}" = 1 ] && opts+=(-v)
