@@ -1423,8 +1423,6 @@ static int serve_conn(int fd)
 	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev)))
 		msg("warning: setsockopt(QUIC_SOCKOPT_EVENT, QUIC_EVENT_CONNECTION_CLOSE on): %s",
 		    errname(errno));
-	enable_event(fd, QUIC_EVENT_CONNECTION_MIGRATION,
-		     "QUIC_EVENT_CONNECTION_MIGRATION");
 	streams_reset();
 	key_update_reset(fd);
 
@@ -1601,6 +1599,11 @@ static int run_server(void)
 			die_errno(EXIT_FAIL, "accept");
 		}
 		msg("connection from %s", addr_str(&peer, a, sizeof(a)));
+		/* Before the handshake: once it is done, the client may
+		 * send and move before this process is scheduled again.
+		 */
+		enable_event(fd, QUIC_EVENT_CONNECTION_MIGRATION,
+			     "QUIC_EVENT_CONNECTION_MIGRATION");
 		if (handshake(fd)) {
 			hsfail++;
 			close(fd);
