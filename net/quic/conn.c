@@ -487,6 +487,25 @@ void quic_conn_error(struct sock *sk, u64 errcode, u64 frame)
 }
 
 /**
+ * quic_conn_abort() - end the connection at once, on no error of its own
+ * @sk: socket, locked
+ * @err: what the user sees (ECONNABORTED for SOCK_DESTROY)
+ *
+ * Sends CONNECTION_CLOSE with NO_ERROR (RFC 9000 20.1: an abrupt close
+ * without an error) and moves to the closed state.
+ */
+void quic_conn_abort(struct sock *sk, int err)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (qs->closing)
+		return;
+	memset(&qs->close_info, 0, sizeof(qs->close_info));
+	quic_output_close(sk);
+	quic_conn_enter_closed(sk, err);
+}
+
+/**
  * quic_conn_peer_closed() - the peer sent CONNECTION_CLOSE
  * @sk: socket
  *

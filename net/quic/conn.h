@@ -190,6 +190,7 @@ void quic_key_update_on_rx(struct sock *sk, bool key_update, u8 key_phase);
 void quic_key_update_on_ack(struct sock *sk, u64 largest);
 void quic_conn_destroy(struct sock *sk, bool keep_cids);
 void quic_conn_error(struct sock *sk, u64 errcode, u64 frame);
+void quic_conn_abort(struct sock *sk, int err);
 void quic_conn_abandon(struct sock *sk);
 void quic_conn_peer_closed(struct sock *sk);
 void quic_conn_check_established(struct sock *sk);

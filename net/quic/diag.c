@@ -8,9 +8,10 @@
  * Each socket is reported as inet_diag reports any socket: addresses and
  * ports, state (QUIC's states are TCP's numbers), queues, owner, inode,
  * and the memory attributes on request; filters (state mask, ports,
- * bytecode) apply as for TCP. What is QUIC's own (RTT, window, packets)
- * stays in /proc/net/quic. Sockets are found in the list of their
- * namespace that /proc/net/quic/sks reads (proc.c).
+ * bytecode) apply as for TCP. SOCK_DESTROY ends a connection or a
+ * listener (with CONFIG_INET_DIAG_DESTROY, as for TCP). What is QUIC's
+ * own (RTT, window, packets) stays in /proc/net/quic. Sockets are found
+ * in the list of their namespace that /proc/net/quic/sks reads (proc.c).
  */
 #include <linux/inet_diag.h>
 #include <linux/module.h>
@@ -154,6 +155,24 @@ out:
 	return err;
 }
 
+#if IS_ENABLED(CONFIG_INET_DIAG_DESTROY)
+/* SOCK_DESTROY: the socket's protocol ends it (quic_sock_diag_destroy()). */
+static int quic_diag_destroy(struct sk_buff *in_skb,
+			     const struct inet_diag_req_v2 *req)
+{
+	struct quic_diag_find f = { .req = req };
+	unsigned long pos = 0;
+	int err;
+
+	quic_sock_walk(sock_net(in_skb->sk), &pos, quic_diag_find_sock, &f);
+	if (!f.found)
+		return -ENOENT;
+	err = sock_diag_destroy(f.found, ECONNABORTED);
+	sock_put(f.found);
+	return err;
+}
+#endif
+
 /* Without an icsk inet_sk_diag_fill() asks only for the queues. */
 static void quic_diag_get_info(struct sock *sk, struct inet_diag_msg *r,
 			       void *info)
@@ -169,6 +188,9 @@ static const struct inet_diag_handler quic_diag_handler = {
 	.idiag_get_info	= quic_diag_get_info,
 	.idiag_type	= IPPROTO_QUIC,
 	.idiag_info_size = 0,
+#if IS_ENABLED(CONFIG_INET_DIAG_DESTROY)
+	.destroy	= quic_diag_destroy,
+#endif
 };
 
 static int __init quic_diag_init(void)

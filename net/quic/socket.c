@@ -102,6 +102,33 @@ static void quic_close(struct sock *sk, long timeout)
 }
 
 /*
+ * SOCK_DESTROY (sock_diag, "ss -K"), as tcp_abort() is for TCP: a
+ * connection ends at once (quic_conn_abort(): CONNECTION_CLOSE with
+ * NO_ERROR) and its user sees @err; a listener stops taking connections,
+ * and accept() fails. The socket itself stays the user's until close().
+ * A socket already closed, or closed and lingering, is left as it is.
+ */
+static int quic_sock_diag_destroy(struct sock *sk, int err)
+{
+	int ret = 0;
+
+	lock_sock(sk);
+	if (sock_flag(sk, SOCK_DEAD) || quic_sk(sk)->closing ||
+	    sk->sk_state == QUIC_SS_CLOSED) {
+		ret = -ENOENT;
+	} else if (sk->sk_state == QUIC_SS_LISTENING) {
+		quic_stop_listening(sk);
+		inet_sk_set_state(sk, QUIC_SS_CLOSED);
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+	} else {
+		quic_conn_abort(sk, err);
+	}
+	release_sock(sk);
+	return ret;
+}
+
+/*
  * QUIC sockets are found through the bind table and connection IDs, never
  * through the inet hash tables, so hash/unhash have nothing to do.
  */
@@ -149,7 +176,8 @@ static int quic_getsockopt(struct sock *sk, int level, int optname,
 	.backlog_rcv	= quic_backlog_rcv,			\
 	.release_cb	= quic_conn_release_cb,			\
 	.hash		= quic_hash,				\
-	.unhash		= quic_unhash
+	.unhash		= quic_unhash,				\
+	.diag_destroy	= quic_sock_diag_destroy
 
 struct proto quic_prot = {
 	QUIC_PROTO_COMMON,

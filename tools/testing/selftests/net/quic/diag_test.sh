@@ -11,6 +11,8 @@
 #   - a state filter, one socket by its cookie or by its addresses (the
 #     same line as in the dump), a cookie no socket has (ENOENT), the
 #     memory attributes;
+#   - SOCK_DESTROY: EPERM without CAP_NET_ADMIN; a connection closes at
+#     once, its peer hearing NO_ERROR; a listener stops listening;
 #   - 800 sockets: a dump longer than one netlink message;
 #   - quic_diag unloads (no reference kept), and then the protocol has no
 #     handler (ENOENT).
@@ -22,7 +24,7 @@ dgram=$SELFTEST_BIN/dgram
 diag=$SELFTEST_BIN/quicdiag
 ko=$QUIC_REPO/net/quic/quic_diag.ko
 require "$dgram" "$diag" "$ko" psktool ip timeout insmod rmmod modprobe \
-	python3
+	python3 setpriv
 
 work=$(mktemp -d /tmp/quic-diag.XXXXXX)
 psk=$work/psk.txt
@@ -177,6 +179,88 @@ meminfo() {
 		{ echo "with -m: $out"; return 1; }
 }
 
+# cookie_of NS ARGS...: the cookie of the one socket quicdiag ARGS lists.
+cookie_of() {
+	local ns=$1 out
+	shift
+	out=$(in_ns "$ns" "$diag" "$@")
+	[ -n "$out" ] && [ "$(echo "$out" | wc -l)" = 1 ] || return 1
+	out=${out##*cookie=}
+	echo "${out%% *}"
+}
+
+# destroy_eperm FAM: without CAP_NET_ADMIN (user nobody) SOCK_DESTROY is
+# refused with EPERM, and the connection stays.
+destroy_eperm() {
+	local c err
+	c=$(cookie_of "$NS1" "-$1" -s ESTABLISHED) ||
+		{ echo "no connection in the client's dump"; return 1; }
+	err=$(in_ns "$NS1" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$diag" "-$1" -K -c "$c" 2>&1) && { echo "destroyed: $err"; return 1; }
+	[[ $err == *"Operation not permitted"* ]] || { echo "$err"; return 1; }
+	cookie_of "$NS1" "-$1" -s ESTABLISHED > /dev/null ||
+		{ echo "the connection is gone"; return 1; }
+}
+
+# destroy_conn FAM: SOCK_DESTROY of the client's connection ends it at
+# once, and a second destroy finds nothing. The server hears the close
+# (QuicPeerCloses) as a clean one, NO_ERROR: dgram reports a close with an
+# error code as "ended: peer close errcode N", a clean one as the end of
+# its connection (its echo then fails with EPIPE).
+destroy_conn() {
+	local c err closes _
+	closes=$(quic_counter "$NS2" QuicPeerCloses)
+	c=$(cookie_of "$NS1" "-$1" -s ESTABLISHED) ||
+		{ echo "no connection in the client's dump"; return 1; }
+	in_ns "$NS1" "$diag" "-$1" -K -c "$c" || return 1
+	[ -z "$(in_ns "$NS1" "$diag" "-$1" -s ESTABLISHED -s ESTABLISHING)" ] ||
+		{ echo "still open: $(in_ns "$NS1" "$diag" "-$1")"; return 1; }
+	err=$(in_ns "$NS1" "$diag" "-$1" -K -c "$c" 2>&1) &&
+		{ echo "destroyed twice"; return 1; }
+	[[ $err == *"No such file or directory"* ]] ||
+		{ echo "second destroy: $err"; return 1; }
+	for _ in $(seq 100); do
+		[ "$(quic_counter "$NS2" QuicPeerCloses)" -gt "$closes" ] &&
+			grep -q '^ended: ' "$work/srv.log" &&
+			[ -z "$(in_ns "$NS2" "$diag" "-$1" -s ESTABLISHED)" ] &&
+			break
+		sleep 0.1
+	done
+	[ "$(quic_counter "$NS2" QuicPeerCloses)" -gt "$closes" ] ||
+		{ echo "the server counted no close of its peer"; return 1; }
+	! grep -q '^ended: peer close errcode' "$work/srv.log" ||
+		{ echo "the server heard an error: $(grep '^ended' "$work/srv.log")"; return 1; }
+	[ -z "$(in_ns "$NS2" "$diag" "-$1" -s ESTABLISHED)" ] ||
+		{ echo "the server's side is still established"; return 1; }
+	grep '^ended: ' "$work/srv.log"
+}
+
+# destroy_listener FAM: SOCK_DESTROY of the server's listener: it is no
+# longer listed LISTEN, and the server's accept() fails.
+destroy_listener() {
+	local c _
+	c=$(cookie_of "$NS2" "-$1" -s LISTEN) ||
+		{ echo "no listener in the server's dump"; return 1; }
+	in_ns "$NS2" "$diag" "-$1" -K -c "$c" || return 1
+	[ -z "$(in_ns "$NS2" "$diag" "-$1" -s LISTEN)" ] ||
+		{ echo "still listening"; return 1; }
+	for _ in $(seq 100); do
+		grep -q 'accept' "$work/srv.log" && return 0
+		sleep 0.1
+	done
+	echo "the server's accept() did not fail: $(tail -2 "$work/srv.log" | tr '\n' ' ')"
+	return 1
+}
+
+# after_destroy: the programs whose sockets were destroyed are let go.
+after_destroy() {
+	echo go >&"${CLI[1]}"
+	cat <&"${CLI[0]}" > /dev/null
+	wait "$CLIENT"
+	wait "$SRV" 2> /dev/null
+	SRV='' CLIENT=''
+}
+
 for fam in 4 6; do
 	addr=$ADDR2_V4
 	[ $fam = 6 ] && addr=$ADDR2_V6
@@ -194,7 +278,17 @@ for fam in 4 6; do
 		by_cookie "$NS2" $fam
 	tap_check "IPv$fam: the client's connection asked for by its addresses" \
 		by_addr $fam
-	[ $fam = 4 ] && tap_check "with -m, the memory attributes come with every socket" meminfo
+	if [ $fam = 6 ]; then
+		tap_check "SOCK_DESTROY without CAP_NET_ADMIN: EPERM, the connection stays" \
+			destroy_eperm $fam
+		tap_check "SOCK_DESTROY of a connection: closed at once, the peer hears a clean close (NO_ERROR)" \
+			destroy_conn $fam
+		tap_check "SOCK_DESTROY of a listener: not listening any more, accept() fails" \
+			destroy_listener $fam
+		after_destroy
+		continue
+	fi
+	tap_check "with -m, the memory attributes come with every socket" meminfo
 	# Not in tap_check's subshell: wait needs the parent of the programs.
 	if disconnect > "$work/why" 2>&1; then
 		tap_ok "IPv$fam: the client closes its connection"

@@ -6,6 +6,7 @@
  *   quicdiag [-4|-6] [-s STATE]... [-m]		dump
  *   quicdiag -4|-6 -c COOKIE [-m]			one socket by cookie
  *   quicdiag -4|-6 -l ADDR -p PORT -r ADDR -P PORT [-m]	one by addresses
+ *   quicdiag -4|-6 -K (-c COOKIE | -l ... -P PORT)	SOCK_DESTROY it
  *
  * STATE: LISTEN, ESTABLISHING, ESTABLISHED or CLOSED, as /proc/net/quic/sks
  * names them. One line per socket:
@@ -67,7 +68,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: quicdiag [-4|-6] [-s STATE]... [-m]\n"
 		"       quicdiag -4|-6 -c COOKIE [-m]\n"
-		"       quicdiag -4|-6 -l ADDR -p PORT -r ADDR -P PORT [-m]\n");
+		"       quicdiag -4|-6 -l ADDR -p PORT -r ADDR -P PORT [-m]\n"
+		"       quicdiag -4|-6 -K (-c COOKIE | -l ADDR -p PORT -r ADDR -P PORT)\n");
 	exit(2);
 }
 
@@ -117,15 +119,18 @@ struct request {
 };
 
 /* One request and its answers; -errno on an error message. */
-static int query(int fd, struct request *r, int dump, int meminfo)
+static int query(int fd, struct request *r, int dump, int meminfo,
+		 int destroy)
 {
 	static char buf[32768];
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 	ssize_t n;
 
 	r->nlh.nlmsg_len = sizeof(*r);
-	r->nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	r->nlh.nlmsg_flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0);
+	r->nlh.nlmsg_type = destroy ? SOCK_DESTROY : SOCK_DIAG_BY_FAMILY;
+	/* A destroy answers nothing but the acknowledgment it asks for. */
+	r->nlh.nlmsg_flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0) |
+			     (destroy ? NLM_F_ACK : 0);
 	r->nlh.nlmsg_seq = 1;
 	/* 261 does not fit sdiag_protocol: the attribute names it. */
 	r->proto_attr.nla_len = sizeof(r->proto_attr) + sizeof(r->proto);
@@ -178,10 +183,11 @@ int main(int argc, char **argv)
 {
 	const char *cookie = NULL, *laddr = NULL, *raddr = NULL;
 	int family = 0, meminfo = 0, lport = -1, rport = -1, c, fd, i, err;
+	int destroy = 0;
 	uint32_t mask = 0;
 	struct request r;
 
-	while ((c = getopt(argc, argv, "46s:mc:l:p:r:P:")) != -1) {
+	while ((c = getopt(argc, argv, "46s:mc:l:p:r:P:K")) != -1) {
 		switch (c) {
 		case '4': family = AF_INET; break;
 		case '6': family = AF_INET6; break;
@@ -192,10 +198,12 @@ int main(int argc, char **argv)
 		case 'p': lport = atoi(optarg); break;
 		case 'r': raddr = optarg; break;
 		case 'P': rport = atoi(optarg); break;
+		case 'K': destroy = 1; break;
 		default: usage();
 		}
 	}
 	if (optind != argc || ((cookie || laddr) && !family) ||
+	    (destroy && !cookie && !laddr) ||
 	    (laddr && (!raddr || lport < 0 || rport < 0)))
 		usage();
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
@@ -221,7 +229,7 @@ int main(int argc, char **argv)
 			r.req.id.idiag_sport = htons(lport);
 			r.req.id.idiag_dport = htons(rport);
 		}
-		err = query(fd, &r, !cookie && !laddr, meminfo);
+		err = query(fd, &r, !cookie && !laddr, meminfo, destroy);
 		if (err) {
 			fprintf(stderr, "quicdiag: %s\n", strerror(-err));
 			return 1;
