@@ -90,14 +90,14 @@ same_as_sks() {
 connect_pair() {
 	local addr=$2 line
 	port=$((port + 1))
-	ip netns exec "$NS2" timeout 60 "$dgram" -s -a "$addr" -p "$port" \
+	ip netns exec "$NS2" timeout 300 "$dgram" -s -a "$addr" -p "$port" \
 		--psk "$psk" > "$work/srv.log" 2>&1 &
 	SRV=$!
 	for _ in $(seq 100); do
 		in_ns "$NS2" cat /proc/net/quic/sks | grep -q " LISTEN " && break
 		sleep 0.1
 	done
-	coproc CLI { ip netns exec "$NS1" timeout 60 "$dgram" -c -a "$addr" \
+	coproc CLI { ip netns exec "$NS1" timeout 300 "$dgram" -c -a "$addr" \
 		-p "$port" --psk "$psk" -t closing 2>&1; }
 	# bash unsets CLI_PID once the coprocess is gone: keep it.
 	CLIENT=$CLI_PID
@@ -261,6 +261,14 @@ after_destroy() {
 	SRV='' CLIENT=''
 }
 
+# A kernel without CONFIG_INET_DIAG_DESTROY (the debug kernel's config)
+# answers every SOCK_DESTROY with EOPNOTSUPP; with it, a cookie no socket
+# has is ENOENT.
+no_destroy=
+case $(in_ns "$NS1" "$diag" -4 -K -c 0123456789abcdef 2>&1) in
+*"Operation not supported"*) no_destroy="kernel without CONFIG_INET_DIAG_DESTROY" ;;
+esac
+
 for fam in 4 6; do
 	addr=$ADDR2_V4
 	[ $fam = 6 ] && addr=$ADDR2_V6
@@ -278,7 +286,7 @@ for fam in 4 6; do
 		by_cookie "$NS2" $fam
 	tap_check "IPv$fam: the client's connection asked for by its addresses" \
 		by_addr $fam
-	if [ $fam = 6 ]; then
+	if [ $fam = 6 ] && [ -z "$no_destroy" ]; then
 		tap_check "SOCK_DESTROY without CAP_NET_ADMIN: EPERM, the connection stays" \
 			destroy_eperm $fam
 		tap_check "SOCK_DESTROY of a connection: closed at once, the peer hears a clean close (NO_ERROR)" \
@@ -287,8 +295,12 @@ for fam in 4 6; do
 			destroy_listener $fam
 		after_destroy
 		continue
+	elif [ $fam = 6 ]; then
+		for what in "without CAP_NET_ADMIN" "of a connection" "of a listener"; do
+			tap_skip "SOCK_DESTROY $what" "$no_destroy"
+		done
 	fi
-	tap_check "with -m, the memory attributes come with every socket" meminfo
+	tap_check "IPv$fam: with -m, the memory attributes come with every socket" meminfo
 	# Not in tap_check's subshell: wait needs the parent of the programs.
 	if disconnect > "$work/why" 2>&1; then
 		tap_ok "IPv$fam: the client closes its connection"
