@@ -16,7 +16,7 @@ pkgs=(
 	libgnutls28-dev gnutls-bin
 	sparse clang llvm libclang-rt-14-dev
 	ngtcp2-client ngtcp2-server libnghttp3-dev iperf3 jq
-	tshark iptables
+	tshark iptables python3
 	"$@"
 )
 missing=()
