@@ -71,7 +71,6 @@ static void quic_diag_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		.bc = data->inet_diag_nla_bc,
 		.net_admin = netlink_net_capable(cb->skb, CAP_NET_ADMIN),
 	};
-
 	unsigned long pos = cb->args[0];
 
 	quic_sock_walk(sock_net(cb->skb->sk), &pos, quic_diag_dump_sock, &d);
