@@ -105,16 +105,24 @@ static u32 quic_conn_pmtu_interval(const struct quic_sock *qs)
 	return usecs_to_jiffies(qs->config.plpmtud_probe_interval);
 }
 
-static void quic_conn_set_dgram_size(struct quic_sock *qs, u32 size)
+/* The congestion window counts in the datagram size: both change at once. */
+static void quic_conn_take_dgram_size(struct quic_sock *qs, u32 size)
 {
 	if (size == qs->max_dgram)
 		return;
-	if (size > qs->max_dgram)
-		quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_PMTU_RAISED);
-	else if (size == QUIC_MIN_UDP_PAYLOAD && qs->handshake_confirmed)
-		quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_PMTU_BLACKHOLES);
 	qs->max_dgram = size;
 	quic_cong_set_mss(&qs->cong, size);
+}
+
+/* A size pmtu.c decided: a probe raised it, or a black hole lowered it. */
+static void quic_conn_set_dgram_size(struct quic_sock *qs, u32 size)
+{
+	if (size > qs->max_dgram)
+		quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_PMTU_RAISED);
+	else if (size < qs->max_dgram && size == QUIC_MIN_UDP_PAYLOAD &&
+		 qs->handshake_confirmed)
+		quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_PMTU_BLACKHOLES);
+	quic_conn_take_dgram_size(qs, size);
 }
 
 /**
@@ -139,10 +147,7 @@ void quic_conn_update_dgram_size(struct quic_sock *qs)
 		else if (qs->pmtu.blackhole)
 			size = QUIC_MIN_UDP_PAYLOAD;
 	}
-	if (size == qs->max_dgram)
-		return;
-	qs->max_dgram = size;
-	quic_cong_set_mss(&qs->cong, size);
+	quic_conn_take_dgram_size(qs, size);
 }
 
 /**

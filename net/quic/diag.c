@@ -77,7 +77,7 @@ static void quic_diag_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	cb->args[0] = pos;
 }
 
-/* The socket an exact request names, by cookie or by its addresses. */
+/* A walk for quic_diag_find_one(): by cookie or by the addresses. */
 struct quic_diag_find {
 	const struct inet_diag_req_v2	*req;
 	struct sock			*found;
@@ -114,6 +114,17 @@ static int quic_diag_find_sock(struct sock *sk, void *arg)
 	return 1;
 }
 
+/* The socket an exact request names, held; NULL if there is none. */
+static struct sock *quic_diag_find_one(struct net *net,
+				       const struct inet_diag_req_v2 *req)
+{
+	struct quic_diag_find f = { .req = req };
+	unsigned long pos = 0;
+
+	quic_sock_walk(net, &pos, quic_diag_find_sock, &f);
+	return f.found;
+}
+
 /* What inet_sk_diag_fill() may put in one message for us. */
 static size_t quic_diag_msg_size(void)
 {
@@ -128,20 +139,19 @@ static int quic_diag_dump_one(struct netlink_callback *cb,
 {
 	struct sk_buff *in_skb = cb->skb;
 	struct net *net = sock_net(in_skb->sk);
-	struct quic_diag_find f = { .req = req };
-	unsigned long pos = 0;
 	struct sk_buff *rep;
+	struct sock *sk;
 	int err;
 
-	quic_sock_walk(net, &pos, quic_diag_find_sock, &f);
-	if (!f.found)
+	sk = quic_diag_find_one(net, req);
+	if (!sk)
 		return -ENOENT;
 	rep = nlmsg_new(quic_diag_msg_size(), GFP_KERNEL);
 	if (!rep) {
 		err = -ENOMEM;
 		goto out;
 	}
-	err = inet_sk_diag_fill(f.found, NULL, rep, cb, req, 0,
+	err = inet_sk_diag_fill(sk, NULL, rep, cb, req, 0,
 				netlink_net_capable(in_skb, CAP_NET_ADMIN));
 	if (err < 0) {
 		WARN_ON_ONCE(err == -EMSGSIZE);
@@ -150,7 +160,7 @@ static int quic_diag_dump_one(struct netlink_callback *cb,
 	}
 	err = nlmsg_unicast(net->diag_nlsk, rep, NETLINK_CB(in_skb).portid);
 out:
-	sock_put(f.found);
+	sock_put(sk);
 	return err;
 }
 
@@ -159,15 +169,13 @@ out:
 static int quic_diag_destroy(struct sk_buff *in_skb,
 			     const struct inet_diag_req_v2 *req)
 {
-	struct quic_diag_find f = { .req = req };
-	unsigned long pos = 0;
+	struct sock *sk = quic_diag_find_one(sock_net(in_skb->sk), req);
 	int err;
 
-	quic_sock_walk(sock_net(in_skb->sk), &pos, quic_diag_find_sock, &f);
-	if (!f.found)
+	if (!sk)
 		return -ENOENT;
-	err = sock_diag_destroy(f.found, ECONNABORTED);
-	sock_put(f.found);
+	err = sock_diag_destroy(sk, ECONNABORTED);
+	sock_put(sk);
 	return err;
 }
 #endif

@@ -134,13 +134,43 @@ narrow() {
 	echo "route: $learnt"
 }
 
+# router_drop_big TOOL on|lift|off: the router silently drops packets over
+# 1300 bytes, and counts the ones of 1249-1300 and 1401-1500 bytes it
+# forwards (a 1200-byte datagram makes packets of at most 1248 bytes);
+# "lift" ends the dropping only, "off" all of it. The hosts' veths segment
+# UDP GSO super-packets themselves (tx-udp-segmentation off), as a NIC puts
+# single datagrams on the wire: forwarded whole, a run of 1200-byte
+# datagrams would be one packet over 1300 bytes to the router.
+router_drop_big() {
+	if [ "$2" = lift ]; then
+		in_ns "$NSR" "$1" -D FORWARD -p udp -m length \
+			--length 1301:65535 -j DROP
+		return
+	fi
+	if [ "$2" = off ]; then
+		in_ns "$NSR" "$1" -F FORWARD
+		in_ns "$NS1" ethtool -K veth1 tx-udp-segmentation on
+		in_ns "$NS2" ethtool -K veth2 tx-udp-segmentation on
+		return 0
+	fi
+	in_ns "$NS1" ethtool -K veth1 tx-udp-segmentation off &&
+		in_ns "$NS2" ethtool -K veth2 tx-udp-segmentation off &&
+		in_ns "$NSR" "$1" -A FORWARD -p udp -m length --length 1249:1300 &&
+		in_ns "$NSR" "$1" -A FORWARD -p udp -m length --length 1401:1500 &&
+		in_ns "$NSR" "$1" -A FORWARD -p udp -m length --length 1301:65535 -j DROP
+}
+
+# forwarded TOOL RANGE: packets of RANGE bytes the router forwarded.
+forwarded() {
+	in_ns "$NSR" "$1" -nvxL FORWARD |
+		awk -v r="length $2" '$3 != "DROP" && index($0, r) { n += $1 }
+			END { print n + 0 }'
+}
+
 # blackhole FAM ADDR TOOL GSO: the router silently drops packets over 1300
 # bytes; the echo still completes (in 1200-byte datagrams once a lost
 # full-size probe confirms the suspicion) and the router did drop large
-# ones. GSO (0 or 1) is the module's gso parameter. The hosts' veths
-# segment UDP GSO super-packets themselves (tx-udp-segmentation off), as
-# a NIC puts single datagrams on the wire: forwarded whole, a run of
-# 1200-byte datagrams would be one packet over 1300 bytes to the router.
+# ones (router_drop_big). GSO (0 or 1) is the module's gso parameter.
 blackhole() {
 	local fam=$1 addr=$2 tool=$3 dropped rc
 	if [ "$4" = 1 ] && [ ! -w "$gso_param" ]; then
@@ -148,15 +178,11 @@ blackhole() {
 		return 1
 	fi
 	[ -w "$gso_param" ] && echo "$4" > "$gso_param"
-	in_ns "$NS1" ethtool -K veth1 tx-udp-segmentation off &&
-		in_ns "$NS2" ethtool -K veth2 tx-udp-segmentation off || return 1
-	in_ns "$NSR" "$tool" -A FORWARD -p udp -m length --length 1301:65535 -j DROP
+	router_drop_big "$tool" on || return 1
 	transfer "blackhole-v$fam-gso$4" "$addr" 1 --bytes "$BYTES"
 	rc=$?
 	dropped=$(in_ns "$NSR" "$tool" -nvxL FORWARD | awk '$3 == "DROP" { n += $1 } END { print n + 0 }')
-	in_ns "$NSR" "$tool" -F FORWARD
-	in_ns "$NS1" ethtool -K veth1 tx-udp-segmentation on
-	in_ns "$NS2" ethtool -K veth2 tx-udp-segmentation on
+	router_drop_big "$tool" off
 	[ -n "$gso_old" ] && echo "$gso_old" > "$gso_param"
 	[ $rc = 0 ] || return 1
 	[ "$dropped" -gt 0 ] ||
@@ -183,31 +209,6 @@ search_grown() {
 			counter_expect "$ns".QuicPmtuBlackholes -eq 0 || return 1
 	done
 	echo "probes: client $(counter_delta ns1.QuicPmtuProbes), server $(counter_delta ns2.QuicPmtuProbes)"
-}
-
-# router_drop_big TOOL on|off: the router silently drops packets over 1300
-# bytes, and counts the ones of 1249-1300 and 1401-1500 bytes it forwards
-# (a 1200-byte datagram makes packets of at most 1248 bytes). The hosts'
-# veths segment UDP GSO super-packets themselves (see blackhole()).
-router_drop_big() {
-	if [ "$2" = off ]; then
-		in_ns "$NSR" "$1" -F FORWARD
-		in_ns "$NS1" ethtool -K veth1 tx-udp-segmentation on
-		in_ns "$NS2" ethtool -K veth2 tx-udp-segmentation on
-		return 0
-	fi
-	in_ns "$NS1" ethtool -K veth1 tx-udp-segmentation off &&
-		in_ns "$NS2" ethtool -K veth2 tx-udp-segmentation off &&
-		in_ns "$NSR" "$1" -A FORWARD -p udp -m length --length 1249:1300 &&
-		in_ns "$NSR" "$1" -A FORWARD -p udp -m length --length 1401:1500 &&
-		in_ns "$NSR" "$1" -A FORWARD -p udp -m length --length 1301:65535 -j DROP
-}
-
-# forwarded TOOL RANGE: packets of RANGE bytes the router forwarded.
-forwarded() {
-	in_ns "$NSR" "$1" -nvxL FORWARD |
-		awk -v r="length $2" '$3 != "DROP" && index($0, r) { n += $1 }
-			END { print n + 0 }'
 }
 
 # search_blackhole FAM ADDR TOOL: the router drops packets over 1300 bytes
@@ -262,8 +263,7 @@ search_raise() {
 		fi
 		sleep 0.5
 	done
-	in_ns "$NSR" iptables -D FORWARD -p udp -m length \
-		--length 1301:65535 -j DROP
+	router_drop_big iptables lift
 	wait "$pid" || rc=1
 	SRV_ARGS=()
 	mid=$(forwarded iptables 1249:1300)
