@@ -156,6 +156,7 @@ void quic_input_reader_back(struct sock *sk);
 void quic_input_reader_seen(struct sock *sk, bool expected_back);
 void quic_input_reader_polls(struct sock *sk);
 bool quic_listener_redirect(struct sock *lsk, struct sk_buff *skb);
+void quic_listener_release_held(struct sock *lsk);
 
 /* msg.c */
 int quic_stream_open_wait(struct sock *sk, s64 id, long *timeo,

@@ -457,6 +457,7 @@ int quic_accept(struct socket *sock, struct socket *newsock,
 		}
 	}
 	quic_accept_redirect_queued(sk);
+	quic_listener_release_held(sk);
 	quic_mib_inc(sock_net(nsk), QUIC_MIB_PASSIVE_OPENS);
 	sock_graft(nsk, newsock);
 	newsock->state = SS_CONNECTED;

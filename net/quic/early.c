@@ -32,14 +32,8 @@
 #include "crypto.h"
 #include "early.h"
 #include "event.h"
+#include "tlsmsg.h"
 #include "tparam.h"
-
-/* TLS 1.3 handshake message types (RFC 8446 4) and header length */
-#define QUIC_TLS_NEW_SESSION_TICKET	4
-#define QUIC_TLS_KEY_UPDATE		24
-#define QUIC_TLS_MSG_HDR_LEN		4
-/* RFC 8446 6: unexpected_message, as a QUIC CRYPTO_ERROR (RFC 9001 4.8) */
-#define QUIC_TLS_ERR_UNEXPECTED		(QUIC_TRANSPORT_ERROR_CRYPTO + 10)
 
 /**
  * quic_early_crypto() - the 0-RTT keys, to install new ones
@@ -147,19 +141,34 @@ static int quic_early_msg_start(struct quic_sock *qs)
 	return qs->ticket ? 0 : -ENOMEM;
 }
 
-/* A whole NewSessionTicket message: the client's ticket from now on. */
-static void quic_early_keep_ticket(struct sock *sk)
+/*
+ * A whole NewSessionTicket message: the client's ticket from now on, if
+ * it is one a QUIC server may send (quic_tls_ticket_check()).
+ * Return: 0, or the transport error code to close with.
+ */
+static u32 quic_early_keep_ticket(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	u8 *fit;
+	int err;
 
 	qs->ticket_partial = false;
+	err = quic_tls_ticket_check(qs->ticket, qs->ticket_len);
+	if (err) {
+		kfree(qs->ticket);
+		qs->ticket = NULL;
+		qs->ticket_len = 0;
+		if (err == -EPROTO)
+			return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+		return QUIC_TLS_ERR_DECODE;
+	}
 	/* Kept for the connection's life: no bigger than it is. */
 	fit = krealloc(qs->ticket, qs->ticket_len, GFP_ATOMIC);
 	if (fit)
 		qs->ticket = fit;
 	quic_event_queue(sk, QUIC_EVENT_NEW_SESSION_TICKET, qs->ticket,
 			 qs->ticket_len);
+	return 0;
 }
 
 /**
@@ -170,7 +179,8 @@ static void quic_early_keep_ticket(struct sock *sk)
  * NewSessionTicket (a KeyUpdate is forbidden, RFC 9001 6). Each is put
  * together where the ticket is kept (@qs->ticket_partial meanwhile: no
  * ticket to hand out until it is whole); a message of another type is
- * dropped once whole.
+ * dropped once whole. A ticket is read through before it is kept: RFC
+ * 9001 4.6.1 is enforced there (quic_tls_ticket_check()).
  *
  * Return: 0, a transport error code to close with, or
  * QUIC_FRAMES_DROP_PACKET without memory.
@@ -179,7 +189,7 @@ u32 quic_early_rx_tickets(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_recvbuf *rb = &qs->space[QUIC_SPACE_APP]->crypto_rx;
-	u32 need;
+	u32 need, err;
 	u8 *m;
 
 	while (quic_recvbuf_readable(rb)) {
@@ -188,7 +198,7 @@ u32 quic_early_rx_tickets(struct sock *sk)
 		m = qs->ticket;
 		need = QUIC_TLS_MSG_HDR_LEN;
 		if (qs->ticket_len >= QUIC_TLS_MSG_HDR_LEN)
-			need += (m[1] << 16) | (m[2] << 8) | m[3];
+			need = quic_tls_msg_len(m);
 		if (need > QUIC_TICKET_MAX_LEN)
 			return QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED;
 		qs->ticket_len += quic_recvbuf_read(rb, m + qs->ticket_len,
@@ -198,7 +208,9 @@ u32 quic_early_rx_tickets(struct sock *sk)
 		if (m[0] == QUIC_TLS_KEY_UPDATE)
 			return QUIC_TLS_ERR_UNEXPECTED;
 		if (m[0] == QUIC_TLS_NEW_SESSION_TICKET) {
-			quic_early_keep_ticket(sk);
+			err = quic_early_keep_ticket(sk);
+			if (err)
+				return err;
 			continue;
 		}
 		kfree(qs->ticket);	/* not for us: skipped */

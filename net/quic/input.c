@@ -159,13 +159,14 @@ static int quic_skb_peek_dcid(struct quic_skb_walk *w, u32 off, u32 len,
 }
 
 static struct sock *quic_lookup_listener(struct quic_udp_sock *us,
-					 const struct quic_dcid_peek *pk,
-					 u32 len)
+					 const struct quic_dcid_peek *pk)
 {
 	struct sock *sk;
 
-	/* Only a long header Initial may start a connection. */
-	if (len < QUIC_MIN_UDP_PAYLOAD || !(pk->first[0] & QUIC_HDR_FORM_LONG))
+	/* Only a long header may start a connection (an Initial) or come
+	 * ahead of one (0-RTT): quic_listener_acceptable().
+	 */
+	if (!(pk->first[0] & QUIC_HDR_FORM_LONG))
 		return NULL;
 	sk = rcu_dereference(us->listener);
 	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt))
@@ -413,7 +414,7 @@ static void quic_rcv_datagram(struct quic_udp_sock *us, struct sk_buff *skb)
 	}
 	if (!sk) {
 		/* The listener queues the datagram: make it linear. */
-		sk = quic_lookup_listener(us, &pk, skb->len);
+		sk = quic_lookup_listener(us, &pk);
 		if (sk && skb_linearize(skb)) {
 			sock_put(sk);
 			goto drop;
@@ -757,22 +758,78 @@ void quic_input_defer(struct sock *sk, const u8 *pkt, u32 len)
 /*
  * Only what could start a connection waits for accept(): 0, or
  * -EPROTONOSUPPORT for a long header of a version we do not speak, which
- * @h describes (CIDs included), or another error.
+ * @h describes (CIDs included), or -EINPROGRESS for a 0-RTT packet that
+ * may belong to a connection accept() has yet to make, or another error.
  */
 static int quic_listener_acceptable(struct sk_buff *skb,
 				    struct quic_packet_hdr *h)
 {
+	/* RFC 9000 14.1: what may start a connection, or be answered with
+	 * a Version Negotiation packet, fills at least 1200 bytes.
+	 */
+	bool small = skb->len < QUIC_MIN_UDP_PAYLOAD;
 	int err;
 
 	err = quic_packet_parse_header(skb->data, skb->len,
 				       QUIC_CID_LEN_DEFAULT, h);
 	if (err)
-		return err;
+		return small ? -EINVAL : err;
 	/* RFC 9000 7.2: a client's first DCID has at least 8 bytes. */
-	if (h->type != QUIC_PACKET_INITIAL || h->dcid_len < 8 ||
-	    !quic_version_supported(h->version))
+	if (h->dcid_len < 8 || !quic_version_supported(h->version))
 		return -EINVAL;
-	return 0;
+	if (h->type == QUIC_PACKET_0RTT)
+		return -EINPROGRESS;
+	return h->type == QUIC_PACKET_INITIAL && !small ? 0 : -EINVAL;
+}
+
+/*
+ * RFC 9001 5.7: 0-RTT packets that arrive before their connection exists
+ * (its Initial waits in the accept queue, or is still on its way) may be
+ * kept for it. Dropping them would make the client send their data again,
+ * a PTO later, in 1-RTT. A listener holds a bounded number of such
+ * datagrams in its undecryptable queue, which it has no other use for,
+ * the oldest going first to make room; accept() gives each connection it
+ * makes those for its DCID (quic_listener_release_held()).
+ *
+ * Not after a Retry: the client's 0-RTT packets from before it carry a
+ * DCID no connection will have.
+ */
+static void quic_listener_hold_early(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff_head *held = &quic_sk(sk)->undecryptable;
+
+	if (quic_sk(sk)->config.validate_peer_address) {
+		kfree_skb(skb);
+		return;
+	}
+	if (skb_queue_len(held) >= QUIC_LISTENER_MAX_HELD)
+		kfree_skb(__skb_dequeue(held));
+	__skb_queue_tail(held, skb);
+}
+
+/**
+ * quic_listener_release_held() - 0-RTT datagrams to the connections made
+ * @lsk: listening socket, owned by the caller (lock_sock())
+ *
+ * Called by accept() once it made a connection: the 0-RTT datagrams held
+ * for its DCID go to it, where they wait for the 0-RTT keys like any
+ * packet that comes before its keys (QUIC_MAX_UNDECRYPTABLE of them).
+ * The others stay held, in their order.
+ */
+void quic_listener_release_held(struct sock *lsk)
+{
+	struct sk_buff_head *held = &quic_sk(lsk)->undecryptable;
+	struct sk_buff_head queued;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&queued);
+	skb_queue_splice_init(held, &queued);
+	while ((skb = __skb_dequeue(&queued))) {
+		if (quic_listener_redirect(lsk, skb))
+			quic_mib_inc(sock_net(lsk), QUIC_MIB_IN_EARLY_HELD);
+		else
+			__skb_queue_tail(held, skb);
+	}
 }
 
 /*
@@ -843,6 +900,10 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	err = quic_listener_acceptable(skb, &h);
 	if (err == -EPROTONOSUPPORT)
 		quic_listener_answer_vn(sk, skb, &h);
+	if (err == -EINPROGRESS) {
+		quic_listener_hold_early(sk, skb);
+		return;
+	}
 	if (err || skb_queue_len(&qs->accept_queue) >= backlog ||
 	    quic_retry_answer(sk, skb, &h)) {
 		kfree_skb(skb);

@@ -68,6 +68,7 @@ static const char * const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_IN_DUPLICATES]	= "QuicInDuplicates",
 	[QUIC_MIB_OUT_EARLY]		= "QuicOut0RttPackets",
 	[QUIC_MIB_IN_EARLY]		= "QuicIn0RttPackets",
+	[QUIC_MIB_IN_EARLY_HELD]	= "QuicIn0RttHeld",
 	[QUIC_MIB_PMTU_PROBES]		= "QuicPmtuProbes",
 	[QUIC_MIB_PMTU_PROBES_LOST]	= "QuicPmtuProbesLost",
 	[QUIC_MIB_PMTU_RAISED]		= "QuicPmtuRaised",

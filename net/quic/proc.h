@@ -46,6 +46,10 @@ enum quic_mib_field {
 	QUIC_MIB_IN_DUPLICATES,		/* packets discarded as seen (12.3) */
 	QUIC_MIB_OUT_EARLY,		/* client: 0-RTT packets sent */
 	QUIC_MIB_IN_EARLY,		/* server: 0-RTT packets opened */
+	QUIC_MIB_IN_EARLY_HELD,		/* listener: 0-RTT datagrams held
+					 * until accept() made their
+					 * connection (RFC 9001 5.7)
+					 */
 	QUIC_MIB_PMTU_PROBES,		/* DPLPMTUD probes sent (14.3) */
 	QUIC_MIB_PMTU_PROBES_LOST,	/* of them, declared lost */
 	QUIC_MIB_PMTU_RAISED,		/* datagram size raised by a probe */

@@ -66,8 +66,15 @@ enum {
 #define QUIC_MIN_UDP_PAYLOAD	1200
 /* Jumbo-frame datagrams at most: larger would need high-order skbs. */
 #define QUIC_MAX_DGRAM_SIZE	8972
-/* Packets whose keys have not arrived yet, kept for a retry. */
-#define QUIC_MAX_UNDECRYPTABLE	8
+/* Packets whose keys have not arrived yet, kept for a retry: a client's
+ * first flight, which RFC 9002 7.2's initial window (14,720 bytes) caps
+ * at 12 datagrams of 1200 bytes, all of them 0-RTT but its Initial.
+ */
+#define QUIC_MAX_UNDECRYPTABLE	12
+/* 0-RTT datagrams a listener holds for connections accept() has yet to
+ * make (about five clients' first flights), whatever their size.
+ */
+#define QUIC_LISTENER_MAX_HELD	64
 /* Bound on received TLS data buffered per level (CRYPTO_BUFFER_EXCEEDED). */
 #define QUIC_CRYPTO_RX_LIMIT	(64 * 1024)
 
@@ -258,6 +265,9 @@ struct quic_sock {
 	/* Our CONNECTION_CLOSE went out: what answers the peer (closing.c) */
 	struct quic_closing	*close_state;
 
+	/* Connection: packets waiting for keys. Listener: 0-RTT datagrams
+	 * waiting for accept() (quic_listener_hold_early()).
+	 */
 	struct sk_buff_head	undecryptable;
 	struct sk_buff_head	event_queue;	/* see event.c */
 	/* Listener: client Initials waiting for accept(). */

@@ -18,8 +18,17 @@
  * Server: answers --conns connections, one at a time, with
  * quic_server_handshake(); from the second on, --refuse uses a session of
  * its own without anti-replay, for which GnuTLS refuses early data.
+ * --late-accept MS waits MS milliseconds before each accept() but the
+ * first: a resumed connection's 0-RTT datagrams then reach the listener
+ * before accept() has made their connection.
+ * --bad-ticket early-size|malformed sends the first connection, after its
+ * handshake, a NewSessionTicket of its own making: one whose early_data
+ * says 16384 (TLS's meaning, not QUIC's 0xffffffff), or one whose ticket
+ * is empty. It then waits for the client to close and prints the error
+ * code the client closed with ("server: peer closed: errcode N").
  *
  *   zerortt -s -a ADDR -p PORT --cert CERT --key KEY [--conns N] [--refuse]
+ *	     [--late-accept MS] [--bad-ticket KIND]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -42,7 +51,8 @@
 
 static struct {
 	const char *addr, *ca, *host, *cert, *key;
-	int port, conns;
+	const char *bad_ticket;
+	int port, conns, late_accept_ms;
 	size_t bytes;
 	bool server, client, no_tp, refuse;
 } opt = { .conns = 2, .bytes = 4096 };
@@ -136,6 +146,67 @@ static int refusing_handshake(int fd)
 	return ret;
 }
 
+/* A NewSessionTicket (RFC 8446 4.6.1) for --bad-ticket: see the top. */
+static size_t bad_ticket_msg(uint8_t *m)
+{
+	static const uint8_t early_tls[] = {
+		0x00, 0x2a, 0x00, 0x04, 0x00, 0x00, 0x40, 0x00 };
+	bool empty = !strcmp(opt.bad_ticket, "malformed");
+	size_t pos = 4, ticket = empty ? 0 : 32;
+
+	memset(m + pos, 0x11, 8);	/* ticket_lifetime, ticket_age_add */
+	pos += 8;
+	m[pos++] = 0;			/* no nonce */
+	m[pos++] = 0;
+	m[pos++] = ticket;
+	memset(m + pos, 0x22, ticket);
+	pos += ticket;
+	m[pos++] = 0;
+	m[pos++] = sizeof(early_tls);
+	memcpy(m + pos, early_tls, sizeof(early_tls));
+	pos += sizeof(early_tls);
+	m[0] = 4;			/* new_session_ticket */
+	m[1] = 0;
+	m[2] = (pos - 4) >> 8;
+	m[3] = pos - 4;
+	return pos;
+}
+
+/* --bad-ticket: send one, and report how the client ends the connection */
+static void send_bad_ticket(int fd)
+{
+	struct quic_handshake_info info = { .crypto_level = QUIC_CRYPTO_APP };
+	char ctl[CMSG_SPACE(sizeof(info))] = {};
+	struct quic_connection_close cc = {};
+	socklen_t len = sizeof(cc);
+	struct msghdr msg = {};
+	struct cmsghdr *cmsg;
+	uint8_t buf[256];
+	struct iovec iov = { buf, bad_ticket_msg(buf) };
+	int64_t sid;
+	uint32_t flags;
+
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl;
+	msg.msg_controllen = sizeof(ctl);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_QUIC;
+	cmsg->cmsg_type = QUIC_HANDSHAKE_INFO;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(info));
+	memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
+	if (sendmsg(fd, &msg, 0) != (ssize_t)iov.iov_len)
+		die("sendmsg(NewSessionTicket)", errno);
+	printf("server: sent a %s NewSessionTicket\n", opt.bad_ticket);
+	do {
+		flags = 0;
+	} while (quic_recvmsg(fd, buf, sizeof(buf), &sid, &flags) >= 0);
+	if (errno != ECONNRESET ||
+	    getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc, &len))
+		die("connection end", errno);
+	printf("server: peer closed: errcode %u\n", cc.errcode);
+}
+
 static void serve_one(int fd, int n)
 {
 	static uint8_t buf[ZR_MAX_DATA];
@@ -150,6 +221,10 @@ static void serve_one(int fd, int n)
 		ret = quic_server_handshake(fd, opt.key, opt.cert, NULL);
 	if (ret)
 		die("server handshake", -ret);
+	if (opt.bad_ticket) {
+		send_bad_ticket(fd);
+		return;
+	}
 	len = read_stream(fd, buf, sizeof(buf), &sid);
 	digest(buf, len, answer, sizeof(answer));
 	printf("server: connection %d: stream %lld: %s\n", n + 1,
@@ -178,6 +253,8 @@ static int run_server(void)
 	printf("listening\n");
 	fflush(stdout);
 	for (i = 0; i < opt.conns; i++) {
+		if (i && opt.late_accept_ms)
+			usleep(opt.late_accept_ms * 1000);
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			die("accept", errno);
@@ -374,6 +451,8 @@ int main(int argc, char **argv)
 		{ "conns", required_argument, NULL, 'N' },
 		{ "no-tp", no_argument, NULL, 'T' },
 		{ "refuse", no_argument, NULL, 'R' },
+		{ "late-accept", required_argument, NULL, 'L' },
+		{ "bad-ticket", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t v;
@@ -406,6 +485,18 @@ int main(int argc, char **argv)
 			break;
 		case 'T': opt.no_tp = true; break;
 		case 'R': opt.refuse = true; break;
+		case 'L':
+			if (qt_parse_range(optarg, 1, 10000, &v))
+				die("--late-accept", EINVAL);
+			opt.late_accept_ms = (int)v;
+			break;
+		case 'B':
+			if (strcmp(optarg, "early-size") &&
+			    strcmp(optarg, "malformed"))
+				die("--bad-ticket", EINVAL);
+			opt.bad_ticket = optarg;
+			opt.conns = 1;
+			break;
 		default: return 2;
 		}
 	}

@@ -10,9 +10,17 @@
 #     accepted, and the server read exactly the bytes written (SHA-256):
 #     4 KiB (in the first flight) and 100 KiB (more than the first flight
 #     can carry: the rest goes after the handshake). IPv4 and IPv6.
+#   - late accept: the server calls accept() 600 ms after the resumed
+#     connection's datagrams came: the listener held its 0-RTT datagrams
+#     (QuicIn0RttHeld) and gave them to the connection, which opened
+#     them; IPv4 and IPv6.
 #   - refused: a server session without anti-replay (the draft's appendix
 #     C) makes GnuTLS refuse early data: the server opens no 0-RTT packet,
 #     and the client's data, resent in 1-RTT packets, still arrives whole.
+#   - a server's NewSessionTicket whose early_data extension says
+#     anything but 0xffffffff makes the client close with
+#     PROTOCOL_VIOLATION (RFC 9001 4.6.1), a malformed one with TLS's
+#     decode_error (CRYPTO_ERROR 0x132); neither is kept.
 #   - without the server's transport parameters a write before the
 #     handshake fails with ENOTCONN (there is nothing to keep within).
 #   - interop: ngtcp2's gtlsclient resumes with a ticket of our h3server
@@ -59,7 +67,7 @@ run() {
 	SRV=
 	quic_counters_snap 0Rtt > "$work/after"
 	cat "$work/$name.cli" "$work/$name.srv"
-	echo "0-RTT packets: client sent $(counter_delta ns1.QuicOut0RttPackets), server opened $(counter_delta ns2.QuicIn0RttPackets)"
+	echo "0-RTT packets: client sent $(counter_delta ns1.QuicOut0RttPackets), server opened $(counter_delta ns2.QuicIn0RttPackets), held by its listener $(counter_delta ns2.QuicIn0RttHeld)"
 	return "$rc"
 }
 
@@ -77,6 +85,33 @@ tap_check "IPv4: 4 KiB written before the handshake travel as 0-RTT and arrive w
 tap_check "IPv6: the same" accepted v6 "$ADDR2_V6" 4971 4096
 tap_check "IPv4: 100 KiB written before the handshake: 0-RTT, then the rest, all whole" \
 	accepted big "$ADDR2_V4" 4972 102400
+
+# late NAME ADDR PORT: the server accepts the resumed connection 600 ms
+# after it came (less than the client's first PTO), so its 0-RTT
+# datagrams reach the listener first. Each held one is opened.
+late() {
+	run "$1" "$2" "$3" --late-accept 600 -- -n 16384 || return 1
+	grep -q 'resumed connection: .*: match$' "$work/$1.cli" &&
+		grep -q '^client: resumed yes, early data accepted' "$work/$1.cli" &&
+		counter_expect ns2.QuicIn0RttHeld -gt 0 &&
+		counter_expect ns2.QuicIn0RttPackets -ge "$(counter_delta ns2.QuicIn0RttHeld)"
+}
+tap_check "IPv4: 0-RTT datagrams that come before accept() are held for the connection it makes, opened, all whole" \
+	late late4 "$ADDR2_V4" 4975
+tap_check "IPv6: the same" late late6 "$ADDR2_V6" 4976
+
+# bad_ticket KIND CODE PORT: the server sends a NewSessionTicket of its own
+# making after the first handshake; the client closes with CODE.
+bad_ticket() {
+	run "bad-$1" "$ADDR2_V4" "$3" --bad-ticket "$1" -- -n 4096
+	grep -q "^server: sent a $1 NewSessionTicket" "$work/bad-$1.srv" &&
+		grep -q "^server: peer closed: errcode $2\$" "$work/bad-$1.srv" &&
+		! grep -q 'client: saved ticket' "$work/bad-$1.cli"
+}
+tap_check "a ticket whose early_data is not 0xffffffff: the client closes with PROTOCOL_VIOLATION (RFC 9001 4.6.1)" \
+	bad_ticket early-size 10 4977
+tap_check "a ticket that is not one (empty): the client closes with decode_error, CRYPTO_ERROR 0x132" \
+	bad_ticket malformed 306 4978
 
 refused() {
 	run refused "$ADDR2_V4" 4973 --refuse -- -n 8192 || return 1

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the TLS messages the kernel reads itself (net/quic/
+ * tlsmsg.c): a server's NewSessionTicket (RFC 8446 4.6.1) and its
+ * early_data extension in QUIC (RFC 9001 4.6.1). Messages are built
+ * here field by field; each test runs from an exactly sized heap copy,
+ * so ASan sees any read past the end.
+ */
+#include <stdlib.h>
+
+#include "tap.h"
+#include "../../../net/quic/tlsmsg.c"
+
+#define SUITE	"tlsmsg"
+
+/* Extension bytes: type, 16-bit length, body */
+struct ext {
+	u16 type;
+	u16 len;
+	const u8 *body;
+};
+
+static u32 put(u8 *p, u32 v, u32 size)
+{
+	u32 i;
+
+	for (i = 0; i < size; i++)
+		p[i] = v >> (8 * (size - 1 - i));
+	return size;
+}
+
+/*
+ * A NewSessionTicket with a @nonce_len-byte nonce, a @ticket_len-byte
+ * ticket and the extensions @e; its header says @len_delta more bytes
+ * than the body has.
+ */
+static u32 build(u8 *buf, u32 nonce_len, u32 ticket_len,
+		 const struct ext *e, u32 n, int len_delta)
+{
+	u32 pos = 4, exts_at, i;
+
+	pos += put(buf + pos, 7200, 4);		/* ticket_lifetime */
+	pos += put(buf + pos, 0x12345678, 4);	/* ticket_age_add */
+	buf[pos++] = nonce_len;
+	memset(buf + pos, 0xaa, nonce_len);
+	pos += nonce_len;
+	pos += put(buf + pos, ticket_len, 2);
+	memset(buf + pos, 0xbb, ticket_len);
+	pos += ticket_len;
+	exts_at = pos;
+	pos += 2;
+	for (i = 0; i < n; i++) {
+		pos += put(buf + pos, e[i].type, 2);
+		pos += put(buf + pos, e[i].len, 2);
+		if (e[i].len)
+			memcpy(buf + pos, e[i].body, e[i].len);
+		pos += e[i].len;
+	}
+	put(buf + exts_at, pos - exts_at - 2, 2);
+	buf[0] = QUIC_TLS_NEW_SESSION_TICKET;
+	put(buf + 1, pos - 4 + len_delta, 3);
+	return pos;
+}
+
+/* The check, on an exact heap copy of @len bytes of @msg */
+static int check(const u8 *msg, u32 len)
+{
+	u8 *copy = malloc(len ? len : 1);
+	int ret;
+
+	memcpy(copy, msg, len);
+	ret = quic_tls_ticket_check(copy, len);
+	free(copy);
+	return ret;
+}
+
+static const u8 quic_size[] = { 0xff, 0xff, 0xff, 0xff };
+static const u8 tls_size[] = { 0x00, 0x00, 0x40, 0x00 };
+static const u8 three[] = { 0xff, 0xff, 0xff };
+static const u8 five[] = { 0xff, 0xff, 0xff, 0xff, 0x00 };
+
+static void test_valid(void)
+{
+	struct ext grease = { 0x0a0a, 0, NULL };
+	struct ext other = { 0x1234, 3, three };
+	struct ext early = { QUIC_TLS_EXT_EARLY_DATA, 4, quic_size };
+	struct ext both[] = { other, early, grease };
+	u8 buf[1024];
+	u32 len;
+
+	len = build(buf, 0, 1, NULL, 0, 0);
+	tap_result(check(buf, len) == 0,
+		   SUITE ": smallest ticket (no nonce, 1-byte ticket, no extension): kept");
+	len = build(buf, 255, 300, NULL, 0, 0);
+	tap_result(check(buf, len) == 0,
+		   SUITE ": 255-byte nonce, 300-byte ticket: kept");
+	len = build(buf, 32, 64, &early, 1, 0);
+	tap_result(check(buf, len) == 0,
+		   SUITE ": early_data with max_early_data_size 0xffffffff: kept");
+	len = build(buf, 8, 100, both, 3, 0);
+	tap_result(check(buf, len) == 0,
+		   SUITE ": early_data among other extensions, empty or not: kept");
+}
+
+static void test_early_size(void)
+{
+	struct ext early = { QUIC_TLS_EXT_EARLY_DATA, 4, tls_size };
+	struct ext zero = { QUIC_TLS_EXT_EARLY_DATA, 4, (const u8 *)"\0\0\0\0" };
+	struct ext other = { 0x1234, 3, three };
+	struct ext after[] = { other, early };
+	struct ext good = { QUIC_TLS_EXT_EARLY_DATA, 4, quic_size };
+	struct ext twice[] = { good, early };
+	u8 buf[1024];
+	u32 len;
+
+	len = build(buf, 8, 64, &early, 1, 0);
+	tap_result(check(buf, len) == -EPROTO,
+		   SUITE ": max_early_data_size 16384 (TLS's meaning): PROTOCOL_VIOLATION");
+	len = build(buf, 8, 64, &zero, 1, 0);
+	tap_result(check(buf, len) == -EPROTO,
+		   SUITE ": max_early_data_size 0: PROTOCOL_VIOLATION");
+	len = build(buf, 8, 64, after, 2, 0);
+	tap_result(check(buf, len) == -EPROTO,
+		   SUITE ": a wrong size after another extension: PROTOCOL_VIOLATION");
+	len = build(buf, 8, 64, twice, 2, 0);
+	tap_result(check(buf, len) == -EPROTO,
+		   SUITE ": a right early_data, then a wrong one: PROTOCOL_VIOLATION");
+}
+
+static void test_malformed(void)
+{
+	struct ext short_early = { QUIC_TLS_EXT_EARLY_DATA, 3, three };
+	struct ext long_early = { QUIC_TLS_EXT_EARLY_DATA, 5, five };
+	struct ext early = { QUIC_TLS_EXT_EARLY_DATA, 4, quic_size };
+	u8 buf[1024];
+	u32 len, cut;
+	bool all;
+
+	len = build(buf, 8, 0, NULL, 0, 0);
+	tap_result(check(buf, len) == -EBADMSG,
+		   SUITE ": an empty ticket: decode_error");
+	len = build(buf, 8, 64, &short_early, 1, 0);
+	tap_result(check(buf, len) == -EBADMSG,
+		   SUITE ": a 3-byte early_data: decode_error");
+	len = build(buf, 8, 64, &long_early, 1, 0);
+	tap_result(check(buf, len) == -EBADMSG,
+		   SUITE ": a 5-byte early_data: decode_error");
+	len = build(buf, 8, 64, &early, 1, 1);
+	tap_result(check(buf, len) == -EBADMSG,
+		   SUITE ": a header one byte longer than the body: decode_error");
+	len = build(buf, 8, 64, &early, 1, -1);
+	tap_result(check(buf, len) == -EBADMSG,
+		   SUITE ": a header one byte shorter than the body: decode_error");
+	/* A byte after the extensions, counted by the message header */
+	len = build(buf, 8, 64, &early, 1, 0);
+	buf[len] = 0;
+	put(buf + 1, len + 1 - 4, 3);
+	tap_result(check(buf, len + 1) == -EBADMSG,
+		   SUITE ": a byte after the extensions: decode_error");
+	/* The extensions' length one more than there is */
+	len = build(buf, 8, 64, &early, 1, 0);
+	buf[4 + 8 + 1 + 8 + 2 + 64 + 1]++;
+	tap_result(check(buf, len) == -EBADMSG,
+		   SUITE ": extensions longer than the message: decode_error");
+	/* The ticket's length past the end */
+	len = build(buf, 8, 64, NULL, 0, 0);
+	buf[4 + 8 + 1 + 8] = 0xff;
+	tap_result(check(buf, len) == -EBADMSG,
+		   SUITE ": a ticket longer than the message: decode_error");
+	len = build(buf, 8, 64, &early, 1, 0);
+	buf[0] = QUIC_TLS_KEY_UPDATE;
+	tap_result(check(buf, len) == -EBADMSG,
+		   SUITE ": another message type: decode_error");
+	/* Every prefix of a valid message, its header rewritten to match */
+	len = build(buf, 8, 64, &early, 1, 0);
+	all = true;
+	for (cut = 0; cut < len; cut++) {
+		u8 t[1024];
+
+		memcpy(t, buf, cut);
+		if (cut >= 4)
+			put(t + 1, cut - 4, 3);
+		if (check(t, cut) != -EBADMSG) {
+			tap_diag("prefix of %u bytes accepted", cut);
+			all = false;
+		}
+	}
+	tap_result(all, SUITE ": every truncation of a ticket: decode_error");
+}
+
+int main(void)
+{
+	test_valid();
+	test_early_size();
+	test_malformed();
+	return tap_exit();
+}
