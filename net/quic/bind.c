@@ -131,6 +131,28 @@ void quic_set_inet_saddr(struct sock *sk, const union quic_addr *addr)
 	inet6_sk(sk)->saddr = sk->sk_v6_rcv_saddr;
 }
 
+/**
+ * quic_set_inet_daddr() - mirror the peer's address into inet_sock
+ * @sk: socket
+ * @peer: the address packets go to; an IPv4 one on an AF_INET6 socket
+ *	goes in IPv4-mapped
+ *
+ * So that getpeername() (and accept()) report it, also after the peer
+ * moved (RFC 9000 9).
+ */
+void quic_set_inet_daddr(struct sock *sk, const union quic_addr *peer)
+{
+	inet_sk(sk)->inet_dport = peer->v4.sin_port;
+	if (peer->sa.sa_family == AF_INET6) {
+		sk->sk_v6_daddr = peer->v6.sin6_addr;
+		return;
+	}
+	inet_sk(sk)->inet_daddr = peer->v4.sin_addr.s_addr;
+	if (sk->sk_family == AF_INET6)
+		ipv6_addr_set_v4mapped(peer->v4.sin_addr.s_addr,
+				       &sk->sk_v6_daddr);
+}
+
 /* The bound address and port, for inet_getname() and the IP layers. */
 static void quic_bind_set_inet(struct sock *sk, const union quic_addr *addr)
 {

@@ -15,6 +15,7 @@ int quic_bind_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
 			     int addr_len, union quic_addr *addr);
 bool quic_addr_is_any(const union quic_addr *a);
 void quic_set_inet_saddr(struct sock *sk, const union quic_addr *addr);
+void quic_set_inet_daddr(struct sock *sk, const union quic_addr *peer);
 void quic_unbind_addr(struct sock *sk);
 void quic_unbind(struct sock *sk);
 

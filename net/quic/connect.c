@@ -18,6 +18,27 @@
 #include "retry.h"
 #include "udp.h"
 
+/*
+ * An IPv4-mapped peer (RFC 4291 2.5.5.2) of an AF_INET6 socket, which TCP
+ * and UDP take unless IPV6_V6ONLY is set: the connection is an IPv4 one
+ * (quic_connect_local_v4()), its peer kept as the IPv4 address it is.
+ */
+static int quic_addr_unmap(struct sock *sk, union quic_addr *a)
+{
+	__be32 v4 = a->v6.sin6_addr.s6_addr32[3];
+	__be16 port = a->v6.sin6_port;
+
+	if (sk->sk_ipv6only)
+		return -ENETUNREACH;
+	if (!v4)
+		return -EINVAL;
+	memset(a, 0, sizeof(*a));
+	a->v4.sin_family = AF_INET;
+	a->v4.sin_port = port;
+	a->v4.sin_addr.s_addr = v4;
+	return 0;
+}
+
 static int quic_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
 			       int len, union quic_addr *a)
 {
@@ -39,9 +60,8 @@ static int quic_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
 	memcpy(&a->v6, uaddr, min_t(int, len, sizeof(a->v6)));
 	if (!a->v6.sin6_port || ipv6_addr_any(&a->v6.sin6_addr))
 		return -EINVAL;
-	/* Mapped IPv4 peers would need the IPv4 output path; not yet. */
 	if (ipv6_addr_v4mapped(&a->v6.sin6_addr))
-		return -EAFNOSUPPORT;
+		return quic_addr_unmap(sk, a);
 	return 0;
 }
 
@@ -55,15 +75,39 @@ static int quic_autobind(struct sock *sk)
 	return quic_bind_locked(sk, &any);
 }
 
-/* Record the peer in inet_sock too, so getpeername() works. */
 static void quic_set_peer(struct sock *sk, const union quic_addr *peer)
 {
 	quic_sk(sk)->peer = *peer;
-	inet_sk(sk)->inet_dport = peer->v4.sin_port;
-	if (peer->sa.sa_family == AF_INET)
-		inet_sk(sk)->inet_daddr = peer->v4.sin_addr.s_addr;
+	quic_set_inet_daddr(sk, peer);
+}
+
+/*
+ * An AF_INET6 socket connecting to an IPv4 peer sends from an IPv4
+ * address, as a dual-stack listener's connection with an IPv4 client does
+ * (quic_child_set_local()): the wildcard it is bound to becomes IPv4's,
+ * an IPv4-mapped address the IPv4 address it maps. Bound to an IPv6
+ * address, it cannot reach an IPv4 peer.
+ */
+static int quic_connect_local_v4(struct sock *sk)
+{
+	union quic_addr *l = &quic_sk(sk)->local;
+	__be16 port = l->v6.sin6_port;
+	__be32 v4;
+
+	if (l->sa.sa_family == AF_INET)
+		return 0;
+	if (ipv6_addr_any(&l->v6.sin6_addr))
+		v4 = htonl(INADDR_ANY);
+	else if (ipv6_addr_v4mapped(&l->v6.sin6_addr))
+		v4 = l->v6.sin6_addr.s6_addr32[3];
 	else
-		sk->sk_v6_daddr = peer->v6.sin6_addr;
+		return -ENETUNREACH;
+	memset(l, 0, sizeof(*l));
+	l->v4.sin_family = AF_INET;
+	l->v4.sin_port = port;
+	l->v4.sin_addr.s_addr = v4;
+	quic_set_inet_saddr(sk, l);
+	return 0;
 }
 
 /* Issue our first source CID; random IDs collide essentially never. */
@@ -96,6 +140,8 @@ static int quic_connect_locked(struct sock *sk, struct sockaddr *uaddr,
 	if (err)
 		return err;
 	err = quic_autobind(sk);
+	if (!err && peer.sa.sa_family != sk->sk_family)
+		err = quic_connect_local_v4(sk);
 	if (err)
 		return err;
 	qs->is_server = false;

@@ -169,6 +169,7 @@ static void quic_path_set_peer(struct sock *sk, const union quic_addr *addr)
 	struct quic_sock *qs = quic_sk(sk);
 
 	qs->peer = *addr;
+	quic_set_inet_daddr(sk, addr);	/* for getpeername() */
 	dst_cache_reset(&qs->dst_cache);
 }
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # bind(2), getsockname(2) and getpeername(2) on QUIC sockets: ephemeral
-# ports, conflicts reported like UDP, bad arguments, IPv4 and IPv6.
+# ports, conflicts reported like UDP, bad arguments, IPv4 and IPv6; connect(2)
+# of an AF_INET6 socket to IPv4-mapped addresses and what both names say.
 SUITE=bind
 . "$(dirname "$0")/lib.sh"
 sockcheck=$SELFTEST_BIN/sockcheck

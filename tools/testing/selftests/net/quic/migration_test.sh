@@ -40,6 +40,9 @@
 # - another port: while a tc rule rewrites the source port of what the
 #   server sends, the client discards all of it and cannot complete its
 #   handshake; once the rule goes, the echo completes.
+# - mapped: an AF_INET6 client connects to ::ffff:<the server's IPv4
+#   address>; the dual-stack server's accept() names it by its IPv4
+#   address, mapped (getpeername() of an IPv4 peer on an AF_INET6 socket).
 # shellcheck disable=SC2317,SC2119 # functions run through check()
 SUITE=migration
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -220,6 +223,9 @@ rebinding() {
 	# the draft's event for the server's application
 	grep -q '^peer address changes [1-9]' "$srv_log" ||
 		{ echo "no QUIC_EVENT_CONNECTION_MIGRATION at the server: $(grep '^peer address changes' "$srv_log")"; ok=1; }
+	# getpeername() follows the client to its new port
+	grep -q "^peer moved to .* port $NAT_PORT\$" "$srv_log" ||
+		{ echo "the server's getpeername() after the event: $(grep '^peer moved to' "$srv_log")"; ok=1; }
 	echo "info: client port $p -> $NAT_PORT (${sent% *} datagrams); server: $(counter_delta ns2.QuicPathMigrations) migrations, $(counter_delta ns2.QuicPathValidated) validated; client: $(counter_delta ns1.QuicPathResponses) PATH_RESPONSEs"
 	return "$ok"
 }
@@ -457,6 +463,23 @@ check "IPv4: a dual-stack server on :: answers a client of its second address fr
 	wildcard v4v6 :: "$ADDR2B_V4" "$ADDR2B_V4"
 path_case "a client discards what comes from another server port: no handshake until it stops, then the echo completes" \
 	another_port
+
+# mapped: an AF_INET6 client connects to the IPv4-mapped address of a
+# dual-stack server on ::. It speaks IPv4: the server's accept() names it
+# by its IPv4 address, mapped, and so does getpeername() on its side.
+mapped() {
+	local name=mapped ok=0 got
+	port=$((port + 1))
+	start_server "$name" -a :: -p "$port" || return 1
+	echo_client "$name" "::ffff:$ADDR2_V4"
+	finish_client "$name" || ok=1
+	got=$(awk '$1 == "connection" && $2 == "from" { print $3; exit }' "$srv_log")
+	[ "$got" = "::ffff:$ADDR1_V4" ] ||
+		{ echo "the server's accept() gave '$got', not ::ffff:$ADDR1_V4"; ok=1; }
+	return "$ok"
+}
+check "an AF_INET6 client of an IPv4-mapped address speaks IPv4: echo intact, the server sees ::ffff:$ADDR1_V4" \
+	mapped
 
 check "every QUIC socket freed (module references back)" quic_refs_back "$refs0"
 

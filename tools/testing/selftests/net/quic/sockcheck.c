@@ -4,7 +4,9 @@
  *
  *   sockcheck create          print "<family> <type>: ok|<ERRNO>" for each
  *                             family/type pair (the shell test compares)
- *   sockcheck bind            bind(2) semantics, one TAP line per check
+ *   sockcheck bind            bind(2) semantics, and connect(2) of an AF_INET6
+ *                             socket to IPv4-mapped addresses, one TAP line
+ *                             per check
  *   sockcheck cycles N        create/close N sockets (every 4th bound),
  *                             exit status only
  *   sockcheck hold SECONDS    open a bound socket, print "ready", sleep
@@ -48,6 +50,7 @@ static const char *errname(int e)
 	case EINVAL: return "EINVAL";
 	case EACCES: return "EACCES";
 	case ENOTCONN: return "ENOTCONN";
+	case ENETUNREACH: return "ENETUNREACH";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	default: return strerror(e);
 	}
@@ -259,6 +262,90 @@ static void check_bad_args(void)
 	close(c);
 }
 
+/* "ADDR port N" of a getsockname()/getpeername() answer */
+static void name_str(const struct sockaddr_storage *ss, char *buf, size_t n)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	int port;
+
+	if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ss)->sin6_addr,
+			  a, sizeof(a));
+		port = ntohs(((struct sockaddr_in6 *)ss)->sin6_port);
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ss)->sin_addr,
+			  a, sizeof(a));
+		port = ntohs(((struct sockaddr_in *)ss)->sin_port);
+	}
+	snprintf(buf, n, "%s port %d", a, port);
+}
+
+/* connect(2) to ADDR port 4433 and return 0 or errno. */
+static int do_connect(int fd, const char *ip)
+{
+	struct sockaddr_storage ss = mkaddr(ip, 4433);
+
+	return connect(fd, (struct sockaddr *)&ss, alen(&ss)) ? errno : 0;
+}
+
+/*
+ * An AF_INET6 socket connecting to an IPv4-mapped address, as TCP and UDP
+ * allow: an IPv4 connection, its local name reported mapped (its peer's
+ * once established: migration_test.sh). Not with IPV6_V6ONLY, nor from
+ * an IPv6 address (ENETUNREACH, as TCP).
+ */
+static void check_mapped_connect(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char want[80], self[80] = "";
+	int fd = qsock(AF_INET6, SOCK_STREAM), one = 1, err, port;
+
+	err = do_connect(fd, "::ffff:127.0.0.1");
+	if (!getsockname(fd, (struct sockaddr *)&ss, &len))
+		name_str(&ss, self, sizeof(self));
+	port = bound_port(fd);
+	snprintf(want, sizeof(want), "::ffff:0.0.0.0 port %d", port);
+	result(!err && port > 0 && !strcmp(self, want),
+	       "AF_INET6 connect to ::ffff:127.0.0.1: %s; getsockname: the IPv4 wildcard, mapped, an ephemeral port (%s)",
+	       errname(err), self);
+	close(fd);
+
+	fd = qsock(AF_INET6, SOCK_STREAM);
+	do_bind(fd, "::ffff:127.0.0.1", 0);
+	err = do_connect(fd, "::ffff:127.0.0.1");
+	len = sizeof(ss);
+	self[0] = 0;
+	if (!getsockname(fd, (struct sockaddr *)&ss, &len))
+		name_str(&ss, self, sizeof(self));
+	result(!err && !strncmp(self, "::ffff:127.0.0.1 port ", 22),
+	       "bound to ::ffff:127.0.0.1, connect to a mapped address: %s, getsockname %s",
+	       errname(err), self);
+	close(fd);
+
+	fd = qsock(AF_INET6, SOCK_STREAM);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	err = do_connect(fd, "::ffff:127.0.0.1");
+	result(err == ENETUNREACH,
+	       "IPV6_V6ONLY, connect to a mapped address: ENETUNREACH (got %s)",
+	       errname(err));
+	close(fd);
+
+	fd = qsock(AF_INET6, SOCK_STREAM);
+	do_bind(fd, "::1", 0);
+	err = do_connect(fd, "::ffff:127.0.0.1");
+	result(err == ENETUNREACH,
+	       "bound to ::1, connect to a mapped address: ENETUNREACH (got %s)",
+	       errname(err));
+	close(fd);
+
+	fd = qsock(AF_INET6, SOCK_STREAM);
+	err = do_connect(fd, "::ffff:0.0.0.0");
+	result(err == EINVAL, "connect to ::ffff:0.0.0.0: EINVAL (got %s)",
+	       errname(err));
+	close(fd);
+}
+
 static int cmd_bind(void)
 {
 	check_ephemeral(AF_INET, SOCK_STREAM, "127.0.0.1");
@@ -270,6 +357,7 @@ static int cmd_bind(void)
 	check_reuseaddr();
 	check_udp_conflict();
 	check_bad_args();
+	check_mapped_connect();
 	return failures ? 1 : 0;
 }
 

@@ -53,7 +53,8 @@
  * port 0, retried on EAGAIN until the server's spare connection ID is
  * there) and prints "migrated: port <old> -> <new>" (getsockname());
  * both ends count QUIC_EVENT_CONNECTION_MIGRATION: the client prints
- * "own moves validated <n>", the server "peer address changes <n>".
+ * "own moves validated <n>", the server "peer address changes <n>", and
+ * at each such event "peer moved to <addr> port <p>" (getpeername()).
  *
  * With --key-update B the client asks for a 1-RTT key update
  * (QUIC_SOCKOPT_KEY_UPDATE) each time B more bytes were sent, retrying on
@@ -1347,9 +1348,13 @@ struct close_info {
 	char phrase[QUIC_CLOSE_PHRASE_BUFFER_SIZE + 1];
 };
 
-static void server_event(const uint8_t *p, size_t n, struct close_info *ci)
+static void server_event(int fd, const uint8_t *p, size_t n,
+			 struct close_info *ci)
 {
 	struct quic_connection_close cc;
+	struct sockaddr_storage ss;
+	socklen_t slen = sizeof(ss);
+	char a[INET6_ADDRSTRLEN + 16];
 	size_t plen;
 
 	if (n && p[0] == QUIC_EVENT_KEY_UPDATE) {
@@ -1361,6 +1366,9 @@ static void server_event(const uint8_t *p, size_t n, struct close_info *ci)
 		if (p[1])
 			die(EXIT_FAIL, "QUIC_EVENT_CONNECTION_MIGRATION says local; the server never moved");
 		ci->migrations++;
+		/* where getpeername() says the peer is now */
+		if (!getpeername(fd, (struct sockaddr *)&ss, &slen))
+			msg("peer moved to %s", addr_str(&ss, a, sizeof(a)));
 		return;
 	}
 	if (!n || p[0] != QUIC_EVENT_CONNECTION_CLOSE)
@@ -1487,7 +1495,7 @@ static int serve_conn(int fd)
 			continue;
 		}
 		if (flags & MSG_QUIC_NOTIFICATION) {
-			server_event(buf, n, &ci);
+			server_event(fd, buf, n, &ci);
 			continue;
 		}
 		if (flags & MSG_QUIC_DATAGRAM) {
@@ -1532,7 +1540,7 @@ static int serve_conn(int fd)
 		if (n <= 0)
 			break;
 		if (flags & MSG_QUIC_NOTIFICATION)
-			server_event(buf, n, &ci);
+			server_event(fd, buf, n, &ci);
 	}
 	phase = PH_CLOSE;
 	server_close_info(fd);
