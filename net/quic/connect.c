@@ -86,27 +86,28 @@ static void quic_set_peer(struct sock *sk, const union quic_addr *peer)
  * address, as a dual-stack listener's connection with an IPv4 client does
  * (quic_child_set_local()): the wildcard it is bound to becomes IPv4's,
  * an IPv4-mapped address the IPv4 address it maps. Bound to an IPv6
- * address, it cannot reach an IPv4 peer.
+ * address, it cannot reach an IPv4 peer. @l is the local address to take
+ * once nothing else can fail.
  */
-static int quic_connect_local_v4(struct sock *sk)
+static int quic_connect_local_v4(const struct sock *sk, union quic_addr *l)
 {
-	union quic_addr *l = &quic_sk(sk)->local;
-	__be16 port = l->v6.sin6_port;
+	const union quic_addr *bound = &quic_sk(sk)->local;
 	__be32 v4;
 
-	if (l->sa.sa_family == AF_INET)
+	if (bound->sa.sa_family == AF_INET) {
+		*l = *bound;
 		return 0;
-	if (ipv6_addr_any(&l->v6.sin6_addr))
+	}
+	if (ipv6_addr_any(&bound->v6.sin6_addr))
 		v4 = htonl(INADDR_ANY);
-	else if (ipv6_addr_v4mapped(&l->v6.sin6_addr))
-		v4 = l->v6.sin6_addr.s6_addr32[3];
+	else if (ipv6_addr_v4mapped(&bound->v6.sin6_addr))
+		v4 = bound->v6.sin6_addr.s6_addr32[3];
 	else
 		return -ENETUNREACH;
 	memset(l, 0, sizeof(*l));
 	l->v4.sin_family = AF_INET;
-	l->v4.sin_port = port;
+	l->v4.sin_port = bound->v6.sin6_port;
 	l->v4.sin_addr.s_addr = v4;
-	quic_set_inet_saddr(sk, l);
 	return 0;
 }
 
@@ -128,7 +129,7 @@ static int quic_connect_locked(struct sock *sk, struct sockaddr *uaddr,
 			       int len)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	union quic_addr peer;
+	union quic_addr peer, local4;
 	struct quic_crypto *c;
 	int err;
 
@@ -141,7 +142,7 @@ static int quic_connect_locked(struct sock *sk, struct sockaddr *uaddr,
 		return err;
 	err = quic_autobind(sk);
 	if (!err && peer.sa.sa_family != sk->sk_family)
-		err = quic_connect_local_v4(sk);
+		err = quic_connect_local_v4(sk, &local4);
 	if (err)
 		return err;
 	qs->is_server = false;
@@ -159,6 +160,10 @@ static int quic_connect_locked(struct sock *sk, struct sockaddr *uaddr,
 	err = quic_conn_fix_local_tparams(sk);
 	if (err)
 		goto err_cids;
+	if (peer.sa.sa_family != sk->sk_family) {
+		qs->local = local4;
+		quic_set_inet_saddr(sk, &qs->local);
+	}
 	quic_set_peer(sk, &peer);
 	inet_sk_set_state(sk, QUIC_SS_ESTABLISHING);
 	quic_mib_inc(sock_net(sk), QUIC_MIB_ACTIVE_OPENS);
