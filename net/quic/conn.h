@@ -156,6 +156,7 @@ void quic_input_reader_back(struct sock *sk);
 void quic_input_reader_seen(struct sock *sk, bool expected_back);
 void quic_input_reader_polls(struct sock *sk);
 bool quic_listener_redirect(struct sock *lsk, struct sk_buff *skb);
+u32 quic_listener_redirect_queue(struct sock *lsk, struct sk_buff_head *q);
 void quic_listener_release_held(struct sock *lsk);
 
 /* msg.c */

@@ -405,25 +405,6 @@ static struct sk_buff *quic_accept_wait(struct sock *sk, bool nonblock,
 	return skb;
 }
 
-/*
- * The Initials still queued for a connection accept() has just made go to
- * it. They are taken off the queue first: those kept go back in order,
- * and the walk never meets them again.
- */
-static void quic_accept_redirect_queued(struct sock *lsk)
-{
-	struct sk_buff_head *q = &quic_sk(lsk)->accept_queue;
-	struct sk_buff_head queued;
-	struct sk_buff *skb;
-
-	__skb_queue_head_init(&queued);
-	skb_queue_splice_init(q, &queued);
-	while ((skb = __skb_dequeue(&queued))) {
-		if (!quic_listener_redirect(lsk, skb))
-			__skb_queue_tail(q, skb);
-	}
-}
-
 /* Drop a child that never became a connection, without a word on the wire. */
 static void quic_child_discard(struct sock *nsk)
 {
@@ -507,7 +488,8 @@ int quic_accept(struct socket *sock, struct socket *newsock,
 			lock_sock(sk);
 		}
 	}
-	quic_accept_redirect_queued(sk);
+	/* Initials still queued for it (retransmissions, duplicates) */
+	quic_listener_redirect_queue(sk, &quic_sk(sk)->accept_queue);
 	quic_listener_release_held(sk);
 	quic_mib_inc(sock_net(nsk), QUIC_MIB_PASSIVE_OPENS);
 	sock_graft(nsk, newsock);

@@ -808,28 +808,49 @@ static void quic_listener_hold_early(struct sock *sk, struct sk_buff *skb)
 }
 
 /**
+ * quic_listener_redirect_queue() - a listener's queue to the connections
+ * @lsk: listening socket, owned by the caller (lock_sock())
+ * @q: one of its queues
+ *
+ * Called by accept() once it made a connection: what @q holds for a
+ * connection that exists now goes to it (quic_listener_redirect()). The
+ * queue is taken off first: what stays goes back in order, and the walk
+ * never meets it again.
+ *
+ * Return: how many datagrams went.
+ */
+u32 quic_listener_redirect_queue(struct sock *lsk, struct sk_buff_head *q)
+{
+	struct sk_buff_head queued;
+	struct sk_buff *skb;
+	u32 n = 0;
+
+	__skb_queue_head_init(&queued);
+	skb_queue_splice_init(q, &queued);
+	while ((skb = __skb_dequeue(&queued))) {
+		if (quic_listener_redirect(lsk, skb))
+			n++;
+		else
+			__skb_queue_tail(q, skb);
+	}
+	return n;
+}
+
+/**
  * quic_listener_release_held() - 0-RTT datagrams to the connections made
  * @lsk: listening socket, owned by the caller (lock_sock())
  *
- * Called by accept() once it made a connection: the 0-RTT datagrams held
- * for its DCID go to it, where they wait for the 0-RTT keys like any
- * packet that comes before its keys (QUIC_MAX_UNDECRYPTABLE of them).
- * The others stay held, in their order.
+ * Those held for a connection accept() made go to it, where they wait
+ * for the 0-RTT keys like any packet that comes before its keys
+ * (QUIC_MAX_UNDECRYPTABLE of them).
  */
 void quic_listener_release_held(struct sock *lsk)
 {
-	struct sk_buff_head *held = &quic_sk(lsk)->undecryptable;
-	struct sk_buff_head queued;
-	struct sk_buff *skb;
+	u32 n = quic_listener_redirect_queue(lsk,
+					     &quic_sk(lsk)->undecryptable);
 
-	__skb_queue_head_init(&queued);
-	skb_queue_splice_init(held, &queued);
-	while ((skb = __skb_dequeue(&queued))) {
-		if (quic_listener_redirect(lsk, skb))
-			quic_mib_inc(sock_net(lsk), QUIC_MIB_IN_EARLY_HELD);
-		else
-			__skb_queue_tail(held, skb);
-	}
+	if (n)
+		quic_mib_add(sock_net(lsk), QUIC_MIB_IN_EARLY_HELD, n);
 }
 
 /*
