@@ -27,13 +27,7 @@ static void *fuzz_alloc(size_t n)
 
 #include <stdio.h>
 
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "check failed: %s (line %d)\n", #c,	\
-			__LINE__);					\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_check.h"
 
 #define WIN	8192
 

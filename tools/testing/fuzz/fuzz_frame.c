@@ -10,13 +10,7 @@
 
 #include <stdio.h>
 
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "check failed: %s (line %d)\n", #c,	\
-			__LINE__);					\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_check.h"
 
 static int bytes_eq(const u8 *a, const u8 *b, u32 n)
 {

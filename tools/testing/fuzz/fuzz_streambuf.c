@@ -38,13 +38,7 @@ static void fuzz_free(void *p)
 
 #include "../../../net/quic/streambuf.c"
 
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "check failed: %s (line %d)\n", #c,	\
-			__LINE__);					\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_check.h"
 
 #define RB_SPAN		8192
 #define RB_MAP		(RB_SPAN + 2048)

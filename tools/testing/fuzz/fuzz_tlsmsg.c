@@ -11,13 +11,7 @@
 
 #include "../../../net/quic/tlsmsg.c"
 
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "check failed: %s (line %d)\n", #c,	\
-			__LINE__);					\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_check.h"
 
 static size_t be(const u8 *p, size_t n)
 {
