@@ -4,6 +4,7 @@
 # ports, conflicts reported like UDP, bad arguments, IPv4 and IPv6; connect(2)
 # of an AF_INET6 socket to IPv4-mapped addresses and what both names say.
 SUITE=bind
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 sockcheck=$SELFTEST_BIN/sockcheck
 require "$sockcheck"
