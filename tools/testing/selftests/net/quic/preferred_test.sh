@@ -178,9 +178,17 @@ mostly_preferred() {
 }
 
 # follows FAM ADDR PREF: the client moves to gtlsserver's preferred address
-# (the large file: gtlsserver may leave a first probe or two unanswered)
+# (the large file: gtlsserver may leave a first probe or two unanswered).
+# The server's host sends at 40 Mbit/s at most, so that the download lasts
+# over 3 s whatever the machine: on a fast one it took well under a second,
+# and a move a few PTOs late came after most of the file.
 follows() {
-	download "follow-v$1" "$1" "$2" "$3" big || return 1
+	tc -n "$NS2" qdisc add dev veth2 root tbf rate 40mbit burst 64kb \
+		latency 200ms || { echo "tc tbf refused"; return 1; }
+	download "follow-v$1" "$1" "$2" "$3" big
+	local rc=$?
+	tc -n "$NS2" qdisc del dev veth2 root
+	[ "$rc" = 0 ] || return 1
 	counter_expect ns1.QuicPathMigrations -eq 1 &&
 		counter_expect ns1.QuicPathValidated -ge 1 &&
 		counter_expect ns1.QuicPathFailed -eq 0 && mostly_preferred big
