@@ -32,10 +32,7 @@ static int quic_addr_unmap(struct sock *sk, union quic_addr *a)
 		return -ENETUNREACH;
 	if (!v4)
 		return -EINVAL;
-	memset(a, 0, sizeof(*a));
-	a->v4.sin_family = AF_INET;
-	a->v4.sin_port = port;
-	a->v4.sin_addr.s_addr = v4;
+	quic_addr_set_v4(a, v4, port);
 	return 0;
 }
 
@@ -104,10 +101,7 @@ static int quic_connect_local_v4(const struct sock *sk, union quic_addr *l)
 		v4 = bound->v6.sin6_addr.s6_addr32[3];
 	else
 		return -ENETUNREACH;
-	memset(l, 0, sizeof(*l));
-	l->v4.sin_family = AF_INET;
-	l->v4.sin_port = bound->v6.sin6_port;
-	l->v4.sin_addr.s_addr = v4;
+	quic_addr_set_v4(l, v4, bound->v6.sin6_port);
 	return 0;
 }
 
@@ -311,10 +305,7 @@ static void quic_child_set_local(struct sock *sk, struct sk_buff *skb)
 	if (ipv6_addr_v4mapped(to)) {
 		if (ipv4_is_multicast(v4) || ipv4_is_lbcast(v4) || !v4)
 			return;
-		memset(&qs->local, 0, sizeof(qs->local));
-		qs->local.v4.sin_family = AF_INET;
-		qs->local.v4.sin_port = port;
-		qs->local.v4.sin_addr.s_addr = v4;
+		quic_addr_set_v4(&qs->local, v4, port);
 	} else {
 		if (ipv6_addr_is_multicast(to) || ipv6_addr_any(to))
 			return;

@@ -56,10 +56,7 @@ static void quic_skb_save_peer(struct sk_buff *skb)
 	int iif;
 
 	if (ip_hdr(skb)->version == 4) {
-		memset(&cb->peer, 0, sizeof(cb->peer));
-		cb->peer.v4.sin_family = AF_INET;
-		cb->peer.v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
-		cb->peer.v4.sin_port = uh->source;
+		quic_addr_set_v4(&cb->peer, ip_hdr(skb)->saddr, uh->source);
 		ipv6_addr_set_v4mapped(ip_hdr(skb)->daddr, &cb->local);
 		cb->local_port = uh->dest;
 		cb->ecn = ip_hdr(skb)->tos & INET_ECN_MASK;

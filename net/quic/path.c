@@ -356,9 +356,7 @@ static bool quic_path_pick_preferred(const struct quic_sock *qs,
 			to->v6.sin6_port = htons(a->ipv4_port);
 			ipv6_addr_set_v4mapped(v4, &to->v6.sin6_addr);
 		} else {
-			to->v4.sin_family = AF_INET;
-			to->v4.sin_port = htons(a->ipv4_port);
-			to->v4.sin_addr.s_addr = v4;
+			quic_addr_set_v4(to, v4, htons(a->ipv4_port));
 		}
 	} else {
 		if (!a->ipv6_port || !memchr_inv(a->ipv6_addr, 0, 16))

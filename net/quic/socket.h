@@ -39,6 +39,16 @@ union quic_addr {
 	struct sockaddr_in6	v6;
 };
 
+/* @a becomes IPv4 address @v4, port @port (both network order). */
+static inline void quic_addr_set_v4(union quic_addr *a, __be32 v4,
+				    __be16 port)
+{
+	memset(a, 0, sizeof(*a));
+	a->v4.sin_family = AF_INET;
+	a->v4.sin_port = port;
+	a->v4.sin_addr.s_addr = v4;
+}
+
 /* Packet number spaces (RFC 9000 12.3). */
 enum quic_space_id {
 	QUIC_SPACE_INITIAL,
