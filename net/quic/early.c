@@ -35,6 +35,10 @@
 #include "tlsmsg.h"
 #include "tparam.h"
 
+/* RFC 8446 6 alerts as a QUIC CRYPTO_ERROR (RFC 9001 4.8) */
+#define QUIC_TLS_ERR_UNEXPECTED		(QUIC_TRANSPORT_ERROR_CRYPTO + 10)
+#define QUIC_TLS_ERR_DECODE		(QUIC_TRANSPORT_ERROR_CRYPTO + 50)
+
 /**
  * quic_early_crypto() - the 0-RTT keys, to install new ones
  * @sk: socket, owned by the caller (process context: may sleep)
@@ -141,6 +145,15 @@ static int quic_early_msg_start(struct quic_sock *qs)
 	return qs->ticket ? 0 : -ENOMEM;
 }
 
+/* The message put together is not kept: no ticket to hand out. */
+static void quic_early_msg_drop(struct quic_sock *qs)
+{
+	kfree(qs->ticket);
+	qs->ticket = NULL;
+	qs->ticket_len = 0;
+	qs->ticket_partial = false;
+}
+
 /*
  * A whole NewSessionTicket message: the client's ticket from now on, if
  * it is one a QUIC server may send (quic_tls_ticket_check()).
@@ -152,16 +165,14 @@ static u32 quic_early_keep_ticket(struct sock *sk)
 	u8 *fit;
 	int err;
 
-	qs->ticket_partial = false;
 	err = quic_tls_ticket_check(qs->ticket, qs->ticket_len);
 	if (err) {
-		kfree(qs->ticket);
-		qs->ticket = NULL;
-		qs->ticket_len = 0;
+		quic_early_msg_drop(qs);
 		if (err == -EPROTO)
 			return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
 		return QUIC_TLS_ERR_DECODE;
 	}
+	qs->ticket_partial = false;
 	/* Kept for the connection's life: no bigger than it is. */
 	fit = krealloc(qs->ticket, qs->ticket_len, GFP_ATOMIC);
 	if (fit)
@@ -213,10 +224,7 @@ u32 quic_early_rx_tickets(struct sock *sk)
 				return err;
 			continue;
 		}
-		kfree(qs->ticket);	/* not for us: skipped */
-		qs->ticket = NULL;
-		qs->ticket_len = 0;
-		qs->ticket_partial = false;
+		quic_early_msg_drop(qs);	/* not for us: skipped */
 	}
 	return 0;
 }

@@ -21,11 +21,6 @@
 /* RFC 9001 4.6.1: its max_early_data_size in a ticket for QUIC */
 #define QUIC_TLS_EARLY_DATA_QUIC	0xffffffffU
 
-/* RFC 9001 4.8: a TLS alert as a QUIC error code, 0x0100 + alert */
-#define QUIC_TLS_ERR_BASE		0x0100
-#define QUIC_TLS_ERR_UNEXPECTED		(QUIC_TLS_ERR_BASE + 10)
-#define QUIC_TLS_ERR_DECODE		(QUIC_TLS_ERR_BASE + 50)
-
 /* Length of the whole message whose 4-byte header is @hdr */
 static inline u32 quic_tls_msg_len(const u8 *hdr)
 {
