@@ -7,6 +7,12 @@
  * meaning of QUIC's own, which only the client receiving it can enforce:
  * the message is read through, as the TLS stack taking it later would,
  * and what it carries is checked.
+ *
+ * A client that sent 0-RTT data learns whether the server took it from
+ * the server's EncryptedExtensions (RFC 9001 4.6.2): with an empty
+ * early_data extension it did. The kernel acts on the answer (early.c)
+ * before libquic has read the message: that message is followed through
+ * the extension block as its bytes come, and checked as TLS would.
  */
 #include "tlsmsg.h"
 
@@ -98,4 +104,140 @@ int quic_tls_ticket_check(const u8 *msg, u32 len)
 	    !quic_tls_read_vec(&r, 2, &exts) || r.left)
 		return -EBADMSG;
 	return quic_tls_ticket_exts(&exts);
+}
+
+/* States of struct quic_tls_ee_scan: the field read next */
+enum {
+	QUIC_TLS_EE_HDR,	/* message type and length */
+	QUIC_TLS_EE_EXTS_LEN,	/* the extension block's length */
+	QUIC_TLS_EE_EXT_HDR,	/* an extension's type and length */
+	QUIC_TLS_EE_EXT_BODY,	/* its body, passed over */
+	QUIC_TLS_EE_DONE,
+};
+
+/* Bytes each state's field has */
+static const u8 quic_tls_ee_field_len[] = {
+	[QUIC_TLS_EE_HDR]	= QUIC_TLS_MSG_HDR_LEN,
+	[QUIC_TLS_EE_EXTS_LEN]	= 2,
+	[QUIC_TLS_EE_EXT_HDR]	= 4,
+};
+
+static u32 quic_tls_be(const u8 *p, u32 size)
+{
+	u32 v = 0;
+
+	while (size--)
+		v = (v << 8) | *p++;
+	return v;
+}
+
+/*
+ * After an extension: the next one, or the end of the message. A header
+ * cut by the message's end is decided at once, not read into what
+ * follows.
+ */
+static int quic_tls_ee_next(struct quic_tls_ee_scan *s)
+{
+	if (s->left) {
+		if (s->left < 4)
+			return -EBADMSG;
+		s->state = QUIC_TLS_EE_EXT_HDR;
+		return QUIC_TLS_EE_MORE;
+	}
+	s->state = QUIC_TLS_EE_DONE;
+	return s->early ? QUIC_TLS_EE_EARLY : QUIC_TLS_EE_NO_EARLY;
+}
+
+/* @s->field holds the whole field of @s->state: act on it */
+static int quic_tls_ee_field(struct quic_tls_ee_scan *s)
+{
+	const u8 *f = s->field;
+	u32 type, len;
+
+	switch (s->state) {
+	case QUIC_TLS_EE_HDR:
+		/* The server's first handshake message is this one
+		 * (RFC 8446 2): anything else is unexpected_message.
+		 */
+		if (f[0] != QUIC_TLS_ENCRYPTED_EXTENSIONS)
+			return -EPROTO;
+		s->left = quic_tls_be(f + 1, 3);
+		if (s->left < 2)
+			return -EBADMSG;
+		s->state = QUIC_TLS_EE_EXTS_LEN;
+		return QUIC_TLS_EE_MORE;
+	case QUIC_TLS_EE_EXTS_LEN:
+		s->left -= 2;
+		/* Extension extensions<0..2^16-1> is the whole body */
+		if (quic_tls_be(f, 2) != s->left)
+			return -EBADMSG;
+		return quic_tls_ee_next(s);
+	default:	/* QUIC_TLS_EE_EXT_HDR */
+		type = quic_tls_be(f, 2);
+		len = quic_tls_be(f + 2, 2);
+		if (s->left - 4 < len)	/* quic_tls_ee_next() saw 4 */
+			return -EBADMSG;
+		s->left -= 4 + len;
+		if (type == QUIC_TLS_EXT_EARLY_DATA) {
+			/* Empty here (RFC 8446 4.2.10), and once only */
+			if (len)
+				return -EBADMSG;
+			if (s->early)
+				return -EEXIST;
+			s->early = true;
+		}
+		s->skip = len;
+		if (len) {
+			s->state = QUIC_TLS_EE_EXT_BODY;
+			return QUIC_TLS_EE_MORE;
+		}
+		return quic_tls_ee_next(s);
+	}
+}
+
+/**
+ * quic_tls_ee_scan() - read on in a server's EncryptedExtensions
+ * @s: where the reading is
+ * @p: the message's next bytes
+ * @len: how many
+ * @used: set to the bytes of @p taken: all of them unless the message
+ *	ended (or turned out bad) before their end
+ *
+ * struct { Extension extensions<0..2^16-1>; } (RFC 8446 4.3.1), in a
+ * message header whose length agrees; the bodies of all extensions but
+ * early_data are passed over unread (TLS reads them).
+ *
+ * Return: QUIC_TLS_EE_MORE, QUIC_TLS_EE_EARLY or QUIC_TLS_EE_NO_EARLY;
+ * -EPROTO when the message is not EncryptedExtensions (TLS's
+ * unexpected_message), -EBADMSG when it is malformed or its early_data
+ * extension has a body (decode_error), -EEXIST for a second early_data
+ * extension (illegal_parameter). After a verdict, the verdict again
+ * (nothing taken); after an error, not to be called again.
+ */
+int quic_tls_ee_scan(struct quic_tls_ee_scan *s, const u8 *p, u32 len,
+		     u32 *used)
+{
+	int ret = QUIC_TLS_EE_MORE;
+	u32 n, i = 0;
+
+	*used = 0;
+	if (s->state == QUIC_TLS_EE_DONE)
+		return s->early ? QUIC_TLS_EE_EARLY : QUIC_TLS_EE_NO_EARLY;
+	while (i < len && ret == QUIC_TLS_EE_MORE) {
+		if (s->state == QUIC_TLS_EE_EXT_BODY) {
+			n = min(len - i, s->skip);
+			i += n;
+			s->skip -= n;
+			if (!s->skip)
+				ret = quic_tls_ee_next(s);
+			continue;
+		}
+		s->field[s->have++] = p[i++];
+		if (s->have == quic_tls_ee_field_len[s->state]) {
+			s->have = 0;
+			ret = quic_tls_ee_field(s);
+		}
+	}
+	*used = i;
+	return ret;
 }

@@ -2,9 +2,11 @@
 /*
  * Unit tests of the TLS messages the kernel reads itself (net/quic/
  * tlsmsg.c): a server's NewSessionTicket (RFC 8446 4.6.1) and its
- * early_data extension in QUIC (RFC 9001 4.6.1). Messages are built
- * here field by field; each test runs from an exactly sized heap copy,
- * so ASan sees any read past the end.
+ * early_data extension in QUIC (RFC 9001 4.6.1), and the reading of a
+ * server's EncryptedExtensions for its verdict on 0-RTT (RFC 9001 4.6.2).
+ * Messages are built here field by field; each test runs from an exactly
+ * sized heap copy (each piece of one, for the EncryptedExtensions), so
+ * ASan sees any read past the end.
  */
 #include <stdlib.h>
 
@@ -188,10 +190,155 @@ static void test_malformed(void)
 	tap_result(all, SUITE ": every truncation of a ticket: decode_error");
 }
 
+/* EncryptedExtensions with the extensions @e; @len_delta as in build() */
+static u32 build_ee(u8 *buf, const struct ext *e, u32 n, int len_delta)
+{
+	u32 pos = 6, i;
+
+	for (i = 0; i < n; i++) {
+		pos += put(buf + pos, e[i].type, 2);
+		pos += put(buf + pos, e[i].len, 2);
+		if (e[i].len)
+			memcpy(buf + pos, e[i].body, e[i].len);
+		pos += e[i].len;
+	}
+	put(buf + 4, pos - 6, 2);
+	buf[0] = QUIC_TLS_ENCRYPTED_EXTENSIONS;
+	put(buf + 1, pos - 4 + len_delta, 3);
+	return pos;
+}
+
+/*
+ * Scan @len bytes of @msg in pieces of @piece bytes, each an exact heap
+ * copy, then @extra bytes of what follows it (the server's Certificate):
+ * the verdict, and in *@taken how many bytes the scan took in all.
+ */
+static int scan_pieces(const u8 *msg, u32 len, u32 piece, u32 *taken)
+{
+	struct quic_tls_ee_scan sc = {};
+	u32 at = 0, n, used;
+	int ret = QUIC_TLS_EE_MORE;
+	u8 *copy;
+
+	*taken = 0;
+	while (at < len && ret == QUIC_TLS_EE_MORE) {
+		n = len - at < piece ? len - at : piece;
+		copy = malloc(n);
+		memcpy(copy, msg + at, n);
+		ret = quic_tls_ee_scan(&sc, copy, n, &used);
+		free(copy);
+		if (used > n || (ret == QUIC_TLS_EE_MORE && used != n))
+			return -1000;	/* a broken count: never a verdict */
+		*taken += used;
+		at += n;
+	}
+	return ret;
+}
+
+static const u8 alpn_h3[] = { 0x00, 0x03, 0x02, 'h', '3' };
+static const u8 tp[40] = { 0x01, 0x04, 0x80, 0x00, 0x75, 0x30 };
+
+static void test_ee_verdict(void)
+{
+	struct ext early = { QUIC_TLS_EXT_EARLY_DATA, 0, NULL };
+	struct ext alpn = { 16, sizeof(alpn_h3), alpn_h3 };
+	struct ext params = { 0x39, sizeof(tp), tp };
+	struct ext grease = { 0x1a1a, 0, NULL };
+	struct ext accepted[] = { alpn, params, early, grease };
+	struct ext refused[] = { alpn, grease, params };
+	u8 buf[1024];
+	u32 len, piece, taken;
+	bool all = true;
+	int ret;
+
+	len = build_ee(buf, accepted, 4, 0);
+	/* What follows in the same CRYPTO data is not taken */
+	memset(buf + len, 0x0b, 16);
+	for (piece = 1; piece <= len + 16; piece++) {
+		ret = scan_pieces(buf, len + 16, piece, &taken);
+		if (ret != QUIC_TLS_EE_EARLY || taken != len) {
+			tap_diag("pieces of %u: %d after %u bytes", piece, ret,
+				 taken);
+			all = false;
+		}
+	}
+	tap_result(all, SUITE ": EncryptedExtensions with early_data, in pieces of any size: accepted, the message's bytes taken");
+	len = build_ee(buf, refused, 3, 0);
+	all = true;
+	for (piece = 1; piece <= len; piece++) {
+		ret = scan_pieces(buf, len, piece, &taken);
+		if (ret != QUIC_TLS_EE_NO_EARLY || taken != len)
+			all = false;
+	}
+	tap_result(all, SUITE ": EncryptedExtensions without early_data, in pieces of any size: refused");
+	len = build_ee(buf, NULL, 0, 0);
+	tap_result(scan_pieces(buf, len, len, &taken) == QUIC_TLS_EE_NO_EARLY &&
+		   taken == 6,
+		   SUITE ": EncryptedExtensions with no extension: refused");
+	len = build_ee(buf, &early, 1, 0);
+	tap_result(scan_pieces(buf, len, 3, &taken) == QUIC_TLS_EE_EARLY,
+		   SUITE ": early_data as the only extension: accepted");
+}
+
+static void test_ee_bad(void)
+{
+	struct ext early = { QUIC_TLS_EXT_EARLY_DATA, 0, NULL };
+	struct ext early_body = { QUIC_TLS_EXT_EARLY_DATA, 3, alpn_h3 };
+	struct ext alpn = { 16, sizeof(alpn_h3), alpn_h3 };
+	struct ext twice[] = { early, alpn, early };
+	struct ext one[] = { alpn, early };
+	u8 buf[1024], t[1024];
+	u32 len, cut, taken;
+	bool all = true;
+
+	len = build_ee(buf, one, 2, 0);
+	buf[0] = 11;	/* Certificate */
+	tap_result(scan_pieces(buf, len, 1, &taken) == -EPROTO && taken == 4,
+		   SUITE ": another message first: unexpected_message, once its header is in");
+	len = build_ee(buf, &early_body, 1, 0);
+	tap_result(scan_pieces(buf, len, 7, &taken) == -EBADMSG,
+		   SUITE ": early_data with a body: decode_error");
+	len = build_ee(buf, twice, 3, 0);
+	tap_result(scan_pieces(buf, len, 5, &taken) == -EEXIST,
+		   SUITE ": early_data twice: illegal_parameter");
+	len = build_ee(buf, one, 2, 1);
+	tap_result(scan_pieces(buf, len + 1, 4, &taken) == -EBADMSG,
+		   SUITE ": a header one byte longer than the extensions: decode_error");
+	len = build_ee(buf, one, 2, -1);
+	tap_result(scan_pieces(buf, len, 4, &taken) == -EBADMSG,
+		   SUITE ": a header one byte shorter than the extensions: decode_error");
+	len = build_ee(buf, one, 2, 0);
+	buf[4 + 2 + 3]++;	/* the ALPN extension one byte too long */
+	tap_result(scan_pieces(buf, len, 2, &taken) == -EBADMSG,
+		   SUITE ": an extension past the block's end: decode_error");
+	len = build_ee(buf, NULL, 0, 0);
+	put(buf + 1, 1, 3);	/* a body too short for its own length */
+	tap_result(scan_pieces(buf, 5, 1, &taken) == -EBADMSG,
+		   SUITE ": a 1-byte body: decode_error");
+	/* Every truncation, header rewritten, is bad or still waiting */
+	len = build_ee(buf, one, 2, 0);
+	for (cut = 0; cut < len; cut++) {
+		int ret;
+
+		memcpy(t, buf, cut);
+		if (cut >= 4)
+			put(t + 1, cut - 4, 3);
+		ret = scan_pieces(t, cut, 1, &taken);
+		if (ret == QUIC_TLS_EE_EARLY ||
+		    (ret == QUIC_TLS_EE_NO_EARLY && cut != 6)) {
+			tap_diag("truncation to %u bytes: %d", cut, ret);
+			all = false;
+		}
+	}
+	tap_result(all, SUITE ": no truncation of EncryptedExtensions gives a verdict but the empty block");
+}
+
 int main(void)
 {
 	test_valid();
 	test_early_size();
 	test_malformed();
+	test_ee_verdict();
+	test_ee_bad();
 	return tap_exit();
 }
