@@ -505,6 +505,41 @@ const u8 *quic_recvbuf_peek(struct quic_recvbuf *rb, u32 *len)
 EXPORT_SYMBOL_GPL(quic_recvbuf_peek);
 
 /**
+ * quic_recvbuf_peek_at() - in-order bytes from an offset, left unread
+ * @rb: buffer
+ * @offset: stream offset, at or past ->read_off
+ * @len: set to the number of bytes at the returned pointer
+ *
+ * For the kernel's own reading of a stream the application reads too
+ * (early.c follows a server's first TLS message as it arrives). The run
+ * ends at a chunk boundary: loop, moving @offset on.
+ *
+ * Context: caller owns the socket; the pointer is valid until the buffer
+ * is next changed.
+ * Return: pointer to the byte at @offset, or NULL (*@len = 0) if that
+ * byte was read already, has not arrived, or follows a hole.
+ */
+const u8 *quic_recvbuf_peek_at(const struct quic_recvbuf *rb, u64 offset,
+			       u32 *len)
+{
+	const struct quic_sb_chunk *c;
+	u64 pos = rb->read_off;
+
+	*len = 0;
+	if (offset < pos)
+		return NULL;
+	for (c = rb->head; c && c->offset <= pos; c = c->next) {
+		pos = quic_sb_end(c);
+		if (offset < pos) {
+			*len = pos - offset;
+			return c->data + (offset - c->offset);
+		}
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(quic_recvbuf_peek_at);
+
+/**
  * quic_recvbuf_consume() - mark in-order bytes as read
  * @rb: buffer
  * @len: bytes read; clamped to what is contiguous

@@ -205,6 +205,8 @@ int quic_recvbuf_insert(struct quic_recvbuf *rb, u64 offset, const u8 *data,
 int quic_recvbuf_reset(struct quic_recvbuf *rb, u64 final_size, u32 *err);
 u64 quic_recvbuf_fc_delta(const struct quic_recvbuf *rb, u64 offset, u32 len);
 const u8 *quic_recvbuf_peek(struct quic_recvbuf *rb, u32 *len);
+const u8 *quic_recvbuf_peek_at(const struct quic_recvbuf *rb, u64 offset,
+			       u32 *len);
 void quic_recvbuf_consume(struct quic_recvbuf *rb, u32 len);
 u32 quic_recvbuf_read(struct quic_recvbuf *rb, u8 *dst, u32 len);
 u64 quic_recvbuf_readable(const struct quic_recvbuf *rb);

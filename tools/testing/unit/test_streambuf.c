@@ -187,6 +187,50 @@ static void test_peek_consume(void)
 	quic_recvbuf_free(&rb);
 }
 
+/* quic_recvbuf_peek_at(): a reader ahead of the application's */
+static void test_peek_at(void)
+{
+	struct quic_recvbuf rb;
+	u8 data[6000], out[6000];
+	u32 err, n, done;
+	const u8 *p;
+	u64 off;
+
+	fill_pattern(data, sizeof(data));
+	quic_recvbuf_init(&rb, 10000, QUIC_SB_ERR_FLOW_CONTROL);
+	T(!quic_recvbuf_peek_at(&rb, 0, &n) && !n, "peek_at on empty buffer");
+	T(!ins(&rb, 0, data, 3000, false, &err) &&
+	  !ins(&rb, 4000, data + 4000, 2000, true, &err),
+	  "peek_at: data, a hole, data");
+	/* Everything from 100 up to the hole, in runs */
+	for (off = 100, done = 0; (p = quic_recvbuf_peek_at(&rb, off, &n));
+	     off += n) {
+		memcpy(out + done, p, n);
+		done += n;
+	}
+	T(off == 3000 && !memcmp(out, data + 100, done),
+	  "peek_at reads up to the hole, every byte right");
+	T(!quic_recvbuf_peek_at(&rb, 4500, &n) && !n,
+	  "peek_at: nothing past a hole");
+	T(quic_recvbuf_readable(&rb) == 3000 && rb.read_off == 0,
+	  "peek_at leaves the bytes unread");
+	quic_recvbuf_consume(&rb, 1500);
+	T(!quic_recvbuf_peek_at(&rb, 1499, &n) && !n,
+	  "peek_at: nothing below what was read");
+	p = quic_recvbuf_peek_at(&rb, 1500, &n);
+	T(p && *p == data[1500], "peek_at at the read offset");
+	T(!ins(&rb, 3000, data + 3000, 1000, false, &err),
+	  "peek_at: the hole filled");
+	for (off = 2999, done = 0; (p = quic_recvbuf_peek_at(&rb, off, &n));
+	     off += n) {
+		memcpy(out + done, p, n);
+		done += n;
+	}
+	T(off == 6000 && !memcmp(out, data + 2999, done),
+	  "peek_at reads on to the end once the hole is filled");
+	quic_recvbuf_free(&rb);
+}
+
 /* Segments covering [0, n) with overlap, in random order, random reads. */
 static bool permute_once(u32 n, u32 maxseg)
 {
@@ -1475,5 +1519,6 @@ int main(void)
 	test_send_enomem();
 	test_send_pool();
 	test_recv_pool();
+	test_peek_at();		/* last: fill_pattern() draws on the RNG */
 	return tap_exit();
 }
