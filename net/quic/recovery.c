@@ -426,7 +426,7 @@ int quic_recovery_on_ack_range(struct quic_recovery_space *sp,
 		res->err = QUIC_RECOVERY_ERR_FRAME_ENCODING;
 		return -EINVAL;
 	}
-	if (end >= sp->next_pn) {
+	if (end >= sp->next_pn || start < sp->first_ackable) {
 		res->err = QUIC_RECOVERY_ERR_PROTOCOL_VIOLATION;
 		return -EINVAL;
 	}
@@ -645,6 +645,26 @@ void quic_recovery_discard(struct quic_recovery_space *sp,
 	sp->last_ack_eliciting_us = 0;
 }
 EXPORT_SYMBOL_GPL(quic_recovery_discard);
+
+/**
+ * quic_recovery_refused() - the peer refused every packet sent so far
+ * @sp: space
+ * @refused: called with each outstanding packet, as by
+ *	quic_recovery_discard()
+ * @arg: passed to @refused
+ *
+ * A server refusing a client's 0-RTT data never opens those packets (RFC
+ * 9001 4.6.2), so it cannot acknowledge them: from now on an ACK of one
+ * is a PROTOCOL_VIOLATION, as for a packet never sent. Packet numbers go
+ * on from where they are.
+ */
+void quic_recovery_refused(struct quic_recovery_space *sp,
+			   quic_sent_pkt_cb refused, void *arg)
+{
+	quic_recovery_discard(sp, refused, arg);
+	sp->first_ackable = sp->next_pn;
+}
+EXPORT_SYMBOL_GPL(quic_recovery_refused);
 
 /**
  * quic_recovery_shed_ack_only() - stop tracking the oldest ACK-only packet

@@ -151,6 +151,8 @@ struct quic_sent_pkt {
  * @sent: packets not yet acknowledged or lost, ascending packet number
  * @next_pn: one above the largest packet number sent; an ACK at or above
  *	it is a protocol violation
+ * @first_ackable: an ACK below it is one too: the packets there were
+ *	refused unread (see quic_recovery_refused()); else 0
  * @largest_acked: largest packet number acknowledged, or
  *	QUIC_RECOVERY_PN_NONE
  * @loss_time_us: when the earliest outstanding packet at or below
@@ -179,6 +181,7 @@ struct quic_sent_pkt {
 struct quic_recovery_space {
 	struct list_head sent;
 	u64 next_pn;
+	u64 first_ackable;
 	u64 largest_acked;
 	u64 loss_time_us;
 	u64 last_ack_eliciting_us;
@@ -272,6 +275,8 @@ struct quic_sent_pkt *
 quic_recovery_shed_ack_only(struct quic_recovery_space *sp);
 void quic_recovery_discard(struct quic_recovery_space *sp,
 			   quic_sent_pkt_cb discarded, void *arg);
+void quic_recovery_refused(struct quic_recovery_space *sp,
+			   quic_sent_pkt_cb refused, void *arg);
 void quic_recovery_reorder_reset(struct quic_recovery_space *sp);
 u64 quic_recovery_loss_delay_us(const struct quic_recovery_space *sp,
 				const struct quic_rtt *rtt);

@@ -375,6 +375,39 @@ static void test_unsent_ack(void)
 		   "unit: recovery: ACK covering a skipped pn acks only what was sent");
 }
 
+/* 0-RTT refused (RFC 9001 4.6.2): those packets can never be acked */
+static void test_refused(void)
+{
+	static struct rec r;
+	struct quic_recovery_space sp;
+	struct quic_ack_result ack;
+	struct quic_rtt rtt;
+	u64 pn;
+
+	rec_init(&r);
+	quic_recovery_space_init(&sp);
+	quic_rtt_init(&rtt, 0);
+	for (pn = 0; pn <= 4; pn++)
+		send_pkt(&sp, &r, pn, 1000 + pn, 1200, true, true);
+	quic_recovery_refused(&sp, on_discarded, &r);
+	tap_result(states(&r, 0, 4, DISCARDED) && !r.bad &&
+		   !sp.bytes_in_flight && !sp.ack_eliciting_in_flight &&
+		   list_empty(&sp.sent) && sp.first_ackable == 5,
+		   "unit: recovery: refused packets are handed back, out of flight");
+	tap_result(!send_pkt(&sp, &r, 5, 2000, 1200, true, true) &&
+		   !send_pkt(&sp, &r, 6, 2001, 1200, true, true),
+		   "unit: recovery: packet numbers go on after a refusal");
+	quic_recovery_ack_begin(&sp, &ack);
+	tap_result(quic_recovery_on_ack_range(&sp, &ack, 4, 6, on_acked, &r) ==
+		   -EINVAL && ack.err == QUIC_RECOVERY_ERR_PROTOCOL_VIOLATION &&
+		   r.state[5] == OUTSTANDING && r.state[6] == OUTSTANDING,
+		   "unit: recovery: an ACK reaching down to a refused packet is PROTOCOL_VIOLATION");
+	quic_recovery_ack_begin(&sp, &ack);
+	tap_result(!quic_recovery_on_ack_range(&sp, &ack, 5, 6, on_acked, &r) &&
+		   ack.newly_acked == 2 && r.state[6] == ACKED,
+		   "unit: recovery: an ACK of what followed is fine");
+}
+
 static void test_multi_range(void)
 {
 	static struct rec r;
@@ -876,5 +909,6 @@ int main(void)
 	test_ack_only_shed();
 	test_reorder_adapt();
 	test_reorder_calm();
+	test_refused();
 	return tap_exit();
 }
