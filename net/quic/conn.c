@@ -708,7 +708,8 @@ int quic_conn_fix_local_tparams(struct sock *sk)
  * @len: their length
  *
  * Invalid parameters close the connection with TRANSPORT_PARAMETER_ERROR
- * (or PROTOCOL_VIOLATION for CIDs that do not match the wire).
+ * (or PROTOCOL_VIOLATION for CIDs that do not match the wire, or limits
+ * lowered under accepted 0-RTT data).
  *
  * Return: 0, -ENOMEM, or -EINVAL after closing the connection.
  */
@@ -732,6 +733,9 @@ int quic_conn_set_peer_tparams(struct sock *sk, const u8 *buf, u32 len)
 	w.retry_scid.len = qs->retry_scid.len;
 	memcpy(w.retry_scid.data, qs->retry_scid.data, qs->retry_scid.len);
 	if (quic_tparams_validate_cids(p, !qs->is_server, &w, &errcode))
+		goto bad;
+	errcode = quic_early_check_tparams(qs, &p->values);
+	if (errcode)
 		goto bad;
 	qs->peer_tp = p->values;
 	/* Only servers send one: the decoder refuses it from a client. */
@@ -1129,6 +1133,25 @@ void quic_conn_restart_initial(struct sock *sk)
 			      quic_requeue_tx_pkt_cb, qs);
 	quic_conn_cong_reset(qs);
 	qs->pto_count = 0;
+	quic_conn_arm_loss_timer(sk);
+}
+
+/**
+ * quic_conn_early_refused() - the server refused a client's 0-RTT data
+ * @sk: client socket, locked, before any 1-RTT packet was sent
+ *
+ * Every application space packet sent so far was 0-RTT: the server will
+ * never acknowledge one (an acknowledgment of one is now a
+ * PROTOCOL_VIOLATION, RFC 9001 4.6.2), and their frames go back into
+ * their queues for the first 1-RTT packets, as after a Retry: nothing was
+ * lost to congestion.
+ */
+void quic_conn_early_refused(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	quic_recovery_refused(&qs->space[QUIC_SPACE_APP]->sent,
+			      quic_requeue_tx_pkt_cb, qs);
 	quic_conn_arm_loss_timer(sk);
 }
 

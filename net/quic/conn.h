@@ -9,6 +9,7 @@
 #ifndef _NET_QUIC_CONN_H
 #define _NET_QUIC_CONN_H
 
+#include "early.h"
 #include "socket.h"
 
 struct quic_frame;
@@ -110,7 +111,7 @@ static inline struct quic_crypto *quic_level_crypto(struct quic_sock *qs,
 	case QUIC_CRYPTO_HANDSHAKE:
 		return qs->hs_crypto[QUIC_SPACE_HANDSHAKE];
 	case QUIC_CRYPTO_EARLY:
-		return qs->early_crypto;
+		return qs->early ? &qs->early->crypto : NULL;
 	}
 	return NULL;
 }
@@ -196,6 +197,7 @@ void quic_conn_abort(struct sock *sk, int err);
 void quic_conn_abandon(struct sock *sk);
 void quic_conn_peer_closed(struct sock *sk);
 void quic_conn_check_established(struct sock *sk);
+void quic_conn_early_refused(struct sock *sk);
 void quic_conn_discard_space(struct sock *sk, u8 space);
 void quic_conn_restart_initial(struct sock *sk);
 void quic_conn_set_token(struct quic_sock *qs, u8 *token, u8 len,

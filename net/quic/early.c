@@ -17,9 +17,15 @@
  *
  * 0-RTT packets share the application packet number space with 1-RTT
  * ones, so their acknowledgment and loss recovery are those of the
- * application space: a server that refused the early data never
- * acknowledges them, and once the handshake is confirmed they are
- * declared lost and their frames go again in 1-RTT packets.
+ * application space. Whether the server took them, the client learns
+ * from the server's EncryptedExtensions (RFC 9001 4.6.2), read here as
+ * it arrives, before libquic hands it to TLS: with early_data, the server
+ * must have kept every limit the client remembered (RFC 9000 7.4.1,
+ * RFC 9221 3), checked when its parameters come; without, none of the
+ * 0-RTT packets will ever be acknowledged: their frames go back into
+ * their queues at once, for the first 1-RTT packets (not a loss, RFC 9002
+ * 6.4), the 0-RTT keys go, and an acknowledgment of one of those packets
+ * is a PROTOCOL_VIOLATION.
  *
  * The keys live only while they can be used: a client stops using them
  * when its 1-RTT keys take over, and both ends drop them once established
@@ -32,11 +38,13 @@
 #include "crypto.h"
 #include "early.h"
 #include "event.h"
+#include "proc.h"
 #include "tlsmsg.h"
 #include "tparam.h"
 
 /* RFC 8446 6 alerts as a QUIC CRYPTO_ERROR (RFC 9001 4.8) */
 #define QUIC_TLS_ERR_UNEXPECTED		(QUIC_TRANSPORT_ERROR_CRYPTO + 10)
+#define QUIC_TLS_ERR_ILLEGAL_PARAM	(QUIC_TRANSPORT_ERROR_CRYPTO + 47)
 #define QUIC_TLS_ERR_DECODE		(QUIC_TRANSPORT_ERROR_CRYPTO + 50)
 
 /**
@@ -44,23 +52,23 @@
  * @sk: socket, owned by the caller (process context: may sleep)
  * @c: set to the context, allocated on first use
  *
- * Return: 0; -EINVAL once the handshake is over (the keys are gone for
- * good), or -ENOMEM.
+ * Return: 0; -EINVAL once the handshake is over or the server refused
+ * the 0-RTT data (the keys are gone for good), or -ENOMEM.
  */
 int quic_early_crypto(struct sock *sk, struct quic_crypto **c)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
-	if (sk->sk_state != QUIC_SS_ESTABLISHING || qs->app_crypto.tx.ready)
+	if (sk->sk_state != QUIC_SS_ESTABLISHING || qs->app_crypto.tx.ready ||
+	    qs->early_verdict == QUIC_EARLY_REFUSED)
 		return -EINVAL;
-	if (!qs->early_crypto) {
-		qs->early_crypto = kmalloc(sizeof(*qs->early_crypto),
-					   GFP_KERNEL);
-		if (!qs->early_crypto)
+	if (!qs->early) {
+		qs->early = kzalloc(sizeof(*qs->early), GFP_KERNEL);
+		if (!qs->early)
 			return -ENOMEM;
-		quic_crypto_init(qs->early_crypto, false);
+		quic_crypto_init(&qs->early->crypto, false);
 	}
-	*c = qs->early_crypto;
+	*c = &qs->early->crypto;
 	return 0;
 }
 
@@ -72,11 +80,11 @@ void quic_early_discard(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
-	if (!qs->early_crypto)
+	if (!qs->early)
 		return;
-	quic_crypto_free(qs->early_crypto);
-	kfree(qs->early_crypto);
-	qs->early_crypto = NULL;
+	quic_crypto_free(&qs->early->crypto);
+	kfree(qs->early);
+	qs->early = NULL;
 }
 
 /**
@@ -94,6 +102,106 @@ bool quic_early_rx_wait(const struct quic_sock *qs)
 {
 	return qs->is_server && !qs->app_crypto.rx.ready &&
 	       qs->inet.sk.sk_state == QUIC_SS_ESTABLISHING;
+}
+
+/* The server took the 0-RTT data: its parameters are checked on arrival. */
+static void quic_early_accepted(struct sock *sk)
+{
+	quic_sk(sk)->early_verdict = QUIC_EARLY_ACCEPTED;
+	quic_mib_inc(sock_net(sk), QUIC_MIB_EARLY_ACCEPTED);
+}
+
+/*
+ * The server refused the 0-RTT data: it never opened those packets.
+ * Sending more of them would be a waste; what they carried goes again as
+ * soon as 1-RTT keys are in.
+ */
+static void quic_early_refused(struct sock *sk)
+{
+	quic_sk(sk)->early_verdict = QUIC_EARLY_REFUSED;
+	quic_mib_inc(sock_net(sk), QUIC_MIB_EARLY_REFUSED);
+	quic_early_discard(sk);
+	quic_conn_early_refused(sk);
+}
+
+/**
+ * quic_early_rx_handshake() - a client's Handshake CRYPTO data arrived
+ * @sk: client socket, locked
+ *
+ * With 0-RTT keys in, the server's first handshake message, its
+ * EncryptedExtensions, is followed through as it arrives (without taking
+ * it from libquic, which reads it too) up to the server's answer. A
+ * malformed message closes the connection with the alert TLS would send
+ * for it: the kernel acts on what it read before TLS could object.
+ *
+ * Return: 0, or the transport error code to close with.
+ */
+u32 quic_early_rx_handshake(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_recvbuf *rb = &qs->space[QUIC_SPACE_HANDSHAKE]->crypto_rx;
+	struct quic_early *e = qs->early;
+	int ret = QUIC_TLS_EE_MORE;
+	const u8 *p;
+	u32 n, used;
+
+	if (!e || qs->early_verdict != QUIC_EARLY_UNKNOWN)
+		return 0;
+	while (ret == QUIC_TLS_EE_MORE &&
+	       (p = quic_recvbuf_peek_at(rb, e->ee_offset, &n))) {
+		ret = quic_tls_ee_scan(&e->ee, p, n, &used);
+		e->ee_offset += used;
+	}
+	switch (ret) {
+	case QUIC_TLS_EE_MORE:
+		return 0;
+	case QUIC_TLS_EE_EARLY:
+		quic_early_accepted(sk);
+		return 0;
+	case QUIC_TLS_EE_NO_EARLY:
+		quic_early_refused(sk);
+		return 0;
+	case -EPROTO:
+		return QUIC_TLS_ERR_UNEXPECTED;
+	case -EEXIST:
+		return QUIC_TLS_ERR_ILLEGAL_PARAM;
+	default:
+		return QUIC_TLS_ERR_DECODE;
+	}
+}
+
+/**
+ * quic_early_check_tparams() - did a server that took 0-RTT data keep
+ *	its limits?
+ * @qs: client socket, before @v replaces what it remembered
+ * @v: the server's parameters on this connection
+ *
+ * RFC 9000 7.4.1: a server accepting 0-RTT data must not lower a limit
+ * that data was sent under; RFC 9221 3 says the same of
+ * max_datagram_frame_size and has the client close with
+ * PROTOCOL_VIOLATION, which serves for all of them. (The connection ID
+ * limit is not remembered: 0-RTT issues no connection ID.)
+ *
+ * Return: 0, or QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION.
+ */
+u32 quic_early_check_tparams(const struct quic_sock *qs,
+			     const struct quic_tparam_values *v)
+{
+	const struct quic_tparam_values *r = &qs->peer_tp;
+
+	if (!qs->early_tp || qs->early_verdict != QUIC_EARLY_ACCEPTED)
+		return 0;
+	if (v->initial_max_data < r->initial_max_data ||
+	    v->initial_max_stream_data_bidi_local <
+		r->initial_max_stream_data_bidi_local ||
+	    v->initial_max_stream_data_bidi_remote <
+		r->initial_max_stream_data_bidi_remote ||
+	    v->initial_max_stream_data_uni < r->initial_max_stream_data_uni ||
+	    v->initial_max_streams_bidi < r->initial_max_streams_bidi ||
+	    v->initial_max_streams_uni < r->initial_max_streams_uni ||
+	    v->max_datagram_frame_size < r->max_datagram_frame_size)
+		return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+	return 0;
 }
 
 /**

@@ -8,8 +8,29 @@
 
 #include "crypto.h"
 #include "socket.h"
+#include "tlsmsg.h"
 
 struct quic_tparam_values;
+
+/**
+ * struct quic_early - 0-RTT state, while 0-RTT keys are in
+ * @crypto: the keys: a client's to send, a server's to open
+ * @ee: client: the server's EncryptedExtensions read so far, for its
+ *	answer to the 0-RTT data (RFC 9001 4.6.2)
+ * @ee_offset: client: the Handshake CRYPTO offset @ee has read up to
+ */
+struct quic_early {
+	struct quic_crypto crypto;
+	struct quic_tls_ee_scan ee;
+	u64 ee_offset;
+};
+
+/* struct quic_sock.early_verdict: what a server made of a client's 0-RTT */
+enum {
+	QUIC_EARLY_UNKNOWN,	/* no 0-RTT sent, or no answer yet */
+	QUIC_EARLY_ACCEPTED,
+	QUIC_EARLY_REFUSED,
+};
 
 int quic_early_crypto(struct sock *sk, struct quic_crypto **c);
 void quic_early_discard(struct sock *sk);
@@ -17,6 +38,9 @@ bool quic_early_rx_wait(const struct quic_sock *qs);
 int quic_early_remember_tparams(struct sock *sk,
 				const struct quic_tparam_values *p);
 u32 quic_early_rx_tickets(struct sock *sk);
+u32 quic_early_rx_handshake(struct sock *sk);
+u32 quic_early_check_tparams(const struct quic_sock *qs,
+			     const struct quic_tparam_values *v);
 int quic_early_ticket_key(struct quic_sock *qs);
 int quic_early_inherit_key(struct quic_sock *qs, struct quic_sock *ls);
 
@@ -34,11 +58,11 @@ int quic_early_inherit_key(struct quic_sock *qs, struct quic_sock *ls);
 static inline bool quic_early_tx_ready(const struct quic_sock *qs)
 {
 	const struct quic_space *init = qs->space[QUIC_SPACE_INITIAL];
-	const struct quic_crypto *c = qs->early_crypto;
+	const struct quic_early *e = qs->early;
 
-	if (likely(!c))
+	if (likely(!e))
 		return false;
-	return c->tx.ready && !qs->is_server && !qs->closing &&
+	return e->crypto.tx.ready && !qs->is_server && !qs->closing &&
 	       !qs->app_crypto.tx.ready &&
 	       (init->discarded || init->crypto_tx.write_offset);
 }

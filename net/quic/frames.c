@@ -101,6 +101,12 @@ static u32 quic_rx_crypto(struct sock *sk, u8 space,
 	/* A server's session tickets stay in the kernel (early.c). */
 	if (space == QUIC_SPACE_APP && !qs->is_server)
 		return quic_early_rx_tickets(sk);
+	/* Its answer to 0-RTT data is read there too. */
+	if (space == QUIC_SPACE_HANDSHAKE && !qs->is_server) {
+		err = quic_early_rx_handshake(sk);
+		if (err)
+			return err;
+	}
 	if (quic_recvbuf_readable(&sp->crypto_rx))
 		quic_conn_data_ready(sk);
 	return 0;

@@ -700,7 +700,7 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 	 * in the same packet number space (RFC 9000 12.3).
 	 */
 	if (space == QUIC_SPACE_APP && quic_early_tx_ready(qs)) {
-		c = qs->early_crypto;
+		c = &qs->early->crypto;
 		b.early = true;
 	}
 	/* Callers build only where quic_space_has_tx_keys() */

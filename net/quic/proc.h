@@ -50,6 +50,10 @@ enum quic_mib_field {
 					 * until accept() made their
 					 * connection (RFC 9001 5.7)
 					 */
+	QUIC_MIB_EARLY_ACCEPTED,	/* client: the server took its
+					 * 0-RTT data (RFC 9001 4.6.2)
+					 */
+	QUIC_MIB_EARLY_REFUSED,		/* client: the server refused it */
 	QUIC_MIB_PMTU_PROBES,		/* DPLPMTUD probes sent (14.3) */
 	QUIC_MIB_PMTU_PROBES_LOST,	/* of them, declared lost */
 	QUIC_MIB_PMTU_RAISED,		/* datagram size raised by a probe */

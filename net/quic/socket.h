@@ -31,6 +31,7 @@ struct quic_udp_sock;
 struct quic_offload;
 struct quic_path;
 struct quic_peer_cid;
+struct quic_early;
 
 /* Local or remote address of a QUIC socket; the family says which arm. */
 union quic_addr {
@@ -217,7 +218,7 @@ struct quic_sock {
 	 */
 	struct quic_crypto	*hs_crypto[QUIC_SPACE_APP];	/* by space */
 	/* 0-RTT keys (early.c): a client's to send, a server's to open */
-	struct quic_crypto	*early_crypto;
+	struct quic_early	*early;
 	struct quic_rtt		rtt;
 	struct quic_cong	cong;
 	struct quic_pacer	pacer;
@@ -287,11 +288,13 @@ struct quic_sock {
 	char			*alpn;		/* NUL-terminated list */
 	u8			*token;
 	u8			*ticket;	/* NEW_SESSION_TICKET data */
-	u16			ticket_len:15;	/* at most 4096 */
+	u16			ticket_len:13;	/* at most 4096 */
 	/* Client: @ticket holds a server's TLS message being put together
 	 * (early.c), not a ticket to hand out.
 	 */
 	u16			ticket_partial:1;
+	/* Client that sent 0-RTT: the server's answer (early.c) */
+	u16			early_verdict:2;
 	u8			token_len;
 	/* local_tp is final: QUIC_SOCKOPT_TRANSPORT_PARAM_EXT encodes it. */
 	bool			local_tp_final;

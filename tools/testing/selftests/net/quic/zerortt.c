@@ -26,9 +26,13 @@
  * says 16384 (TLS's meaning, not QUIC's 0xffffffff), or one whose ticket
  * is empty. It then waits for the client to close and prints the error
  * code the client closed with ("server: peer closed: errcode N").
+ * --lower-tp halves the server's initial_max_data from the second
+ * connection on, while GnuTLS still accepts early data: RFC 9000 7.4.1
+ * forbids that, and the client must close; the server prints the error
+ * code as for --bad-ticket.
  *
  *   zerortt -s -a ADDR -p PORT --cert CERT --key KEY [--conns N] [--refuse]
- *	     [--late-accept MS] [--bad-ticket KIND]
+ *	     [--late-accept MS] [--bad-ticket KIND] [--lower-tp]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -54,7 +58,7 @@ static struct {
 	const char *bad_ticket;
 	int port, conns, late_accept_ms;
 	size_t bytes;
-	bool server, client, no_tp, refuse;
+	bool server, client, no_tp, refuse, lower_tp;
 } opt = { .conns = 2, .bytes = 4096 };
 
 static void __attribute__((noreturn)) die(const char *what, int err)
@@ -172,13 +176,40 @@ static size_t bad_ticket_msg(uint8_t *m)
 	return pos;
 }
 
+/* Print the error code the peer closed the connection with. */
+static void print_peer_close(int fd)
+{
+	struct quic_connection_close cc = {};
+	socklen_t len = sizeof(cc);
+
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc, &len))
+		die("getsockopt(QUIC_SOCKOPT_CONNECTION_CLOSE)", errno);
+	printf("server: peer closed: errcode %u\n", cc.errcode);
+}
+
+/*
+ * --lower-tp: less connection credit than the ticket's connection gave,
+ * set on the listener: a connection takes its parameters from it.
+ */
+static void lower_tp(int fd)
+{
+	struct quic_transport_param tp = {};
+	socklen_t len = sizeof(tp);
+
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp, &len))
+		die("getsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM)", errno);
+	tp.max_data /= 2;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp, len))
+		die("setsockopt(QUIC_SOCKOPT_TRANSPORT_PARAM)", errno);
+	printf("server: initial_max_data lowered to %llu\n",
+	       (unsigned long long)tp.max_data);
+}
+
 /* --bad-ticket: send one, and report how the client ends the connection */
 static void send_bad_ticket(int fd)
 {
 	struct quic_handshake_info info = { .crypto_level = QUIC_CRYPTO_APP };
 	char ctl[CMSG_SPACE(sizeof(info))] = {};
-	struct quic_connection_close cc = {};
-	socklen_t len = sizeof(cc);
 	struct msghdr msg = {};
 	struct cmsghdr *cmsg;
 	uint8_t buf[256];
@@ -201,10 +232,9 @@ static void send_bad_ticket(int fd)
 	do {
 		flags = 0;
 	} while (quic_recvmsg(fd, buf, sizeof(buf), &sid, &flags) >= 0);
-	if (errno != ECONNRESET ||
-	    getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cc, &len))
+	if (errno != ECONNRESET)
 		die("connection end", errno);
-	printf("server: peer closed: errcode %u\n", cc.errcode);
+	print_peer_close(fd);
 }
 
 static void serve_one(int fd, int n)
@@ -219,6 +249,11 @@ static void serve_one(int fd, int n)
 		ret = refusing_handshake(fd);
 	else
 		ret = quic_server_handshake(fd, opt.key, opt.cert, NULL);
+	if (ret && opt.lower_tp && n > 0) {
+		printf("server: handshake failed: %s\n", strerror(-ret));
+		print_peer_close(fd);
+		return;
+	}
 	if (ret)
 		die("server handshake", -ret);
 	if (opt.bad_ticket) {
@@ -255,6 +290,8 @@ static int run_server(void)
 	for (i = 0; i < opt.conns; i++) {
 		if (i && opt.late_accept_ms)
 			usleep(opt.late_accept_ms * 1000);
+		if (i == 1 && opt.lower_tp)
+			lower_tp(lfd);
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			die("accept", errno);
@@ -453,6 +490,7 @@ int main(int argc, char **argv)
 		{ "refuse", no_argument, NULL, 'R' },
 		{ "late-accept", required_argument, NULL, 'L' },
 		{ "bad-ticket", required_argument, NULL, 'B' },
+		{ "lower-tp", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t v;
@@ -485,6 +523,7 @@ int main(int argc, char **argv)
 			break;
 		case 'T': opt.no_tp = true; break;
 		case 'R': opt.refuse = true; break;
+		case 'P': opt.lower_tp = true; break;
 		case 'L':
 			if (qt_parse_range(optarg, 1, 10000, &v))
 				die("--late-accept", EINVAL);

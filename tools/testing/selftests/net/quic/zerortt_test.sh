@@ -9,14 +9,20 @@
 #     opened by the server (QuicIn0RttPackets), GnuTLS on the client says
 #     accepted, and the server read exactly the bytes written (SHA-256):
 #     4 KiB (in the first flight) and 100 KiB (more than the first flight
-#     can carry: the rest goes after the handshake). IPv4 and IPv6.
+#     can carry: the rest goes after the handshake). IPv4 and IPv6. The
+#     client's kernel read the acceptance in the server's
+#     EncryptedExtensions (Quic0RttAccepted).
 #   - late accept: the server calls accept() 600 ms after the resumed
 #     connection's datagrams came: the listener held its 0-RTT datagrams
 #     (QuicIn0RttHeld) and gave them to the connection, which opened
 #     them; IPv4 and IPv6.
 #   - refused: a server session without anti-replay (the draft's appendix
 #     C) makes GnuTLS refuse early data: the server opens no 0-RTT packet,
-#     and the client's data, resent in 1-RTT packets, still arrives whole.
+#     the client's kernel reads the refusal (Quic0RttRefused) and queues
+#     the 0-RTT packets' data again at once, none of it counted lost
+#     (QuicLostPackets), and it arrives whole in 1-RTT packets.
+#   - lowered: a server that accepts 0-RTT but halves initial_max_data
+#     makes the client close with PROTOCOL_VIOLATION (RFC 9000 7.4.1).
 #   - a server's NewSessionTicket whose early_data extension says
 #     anything but 0xffffffff makes the client close with
 #     PROTOCOL_VIOLATION (RFC 9001 4.6.1), a malformed one with TLS's
@@ -27,8 +33,8 @@
 #     (--early-data) and sends its request in 0-RTT: the server opens
 #     0-RTT packets and says the early data was accepted, the download
 #     is intact. And our h3client (--session-file) does the same against
-#     ngtcp2's gtlsserver: 0-RTT packets sent, early data accepted,
-#     download intact.
+#     ngtcp2's gtlsserver: 0-RTT packets sent, early data accepted (read
+#     by our kernel in ngtcp2's EncryptedExtensions too), download intact.
 # shellcheck disable=SC2317 # functions run through tap_check
 SUITE=zerortt
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -52,7 +58,7 @@ run() {
 	shift 3
 	while [ "$1" != -- ]; do sargs+=("$1"); shift; done
 	shift
-	quic_counters_snap 0Rtt > "$work/before"
+	quic_counters_snap '0Rtt|LostPackets' > "$work/before"
 	ip netns exec "$NS2" timeout 60 "$zr" -s -a "$addr" -p "$port" \
 		--cert "$creds/server-cert.pem" --key "$creds/server-key.pem" \
 		"${sargs[@]}" > "$work/$name.srv" 2>&1 &
@@ -65,9 +71,10 @@ run() {
 	rc=$?
 	wait "$SRV"
 	SRV=
-	quic_counters_snap 0Rtt > "$work/after"
+	quic_counters_snap '0Rtt|LostPackets' > "$work/after"
 	cat "$work/$name.cli" "$work/$name.srv"
 	echo "0-RTT packets: client sent $(counter_delta ns1.QuicOut0RttPackets), server opened $(counter_delta ns2.QuicIn0RttPackets), held by its listener $(counter_delta ns2.QuicIn0RttHeld)"
+	echo "client: 0-RTT accepted $(counter_delta ns1.Quic0RttAccepted), refused $(counter_delta ns1.Quic0RttRefused) times; lost packets $(counter_delta ns1.QuicLostPackets)"
 	return "$rc"
 }
 
@@ -78,7 +85,9 @@ accepted() {
 		grep -q '^client: resumed yes, early data accepted' "$work/$1.cli" &&
 		grep -q '^client: write before the handshake: queued' "$work/$1.cli" &&
 		counter_expect ns1.QuicOut0RttPackets -gt 0 &&
-		counter_expect ns2.QuicIn0RttPackets -gt 0
+		counter_expect ns2.QuicIn0RttPackets -gt 0 &&
+		counter_expect ns1.Quic0RttAccepted -eq 1 &&
+		counter_expect ns1.Quic0RttRefused -eq 0
 }
 tap_check "IPv4: 4 KiB written before the handshake travel as 0-RTT and arrive whole" \
 	accepted v4 "$ADDR2_V4" 4970 4096
@@ -119,10 +128,23 @@ refused() {
 		grep -q '^client: resumed yes, early data refused' "$work/refused.cli" &&
 		grep -q '^server: early data refused by GnuTLS' "$work/refused.srv" &&
 		counter_expect ns1.QuicOut0RttPackets -gt 0 &&
-		counter_expect ns2.QuicIn0RttPackets -eq 0
+		counter_expect ns2.QuicIn0RttPackets -eq 0 &&
+		counter_expect ns1.Quic0RttRefused -eq 1 &&
+		counter_expect ns1.Quic0RttAccepted -eq 0 &&
+		counter_expect ns1.QuicLostPackets -eq 0
 }
-tap_check "refused early data (no anti-replay): no 0-RTT packet opened, the data comes again in 1-RTT, whole" \
+tap_check "refused early data (no anti-replay): the client reads the refusal in EncryptedExtensions, no 0-RTT packet opened or counted lost, the data comes again in 1-RTT, whole" \
 	refused
+
+lowered() {
+	run lowered "$ADDR2_V4" 4979 --lower-tp -- -n 4096
+	grep -q '^server: initial_max_data lowered to' "$work/lowered.srv" &&
+		grep -q '^server: peer closed: errcode 10$' "$work/lowered.srv" &&
+		counter_expect ns1.Quic0RttAccepted -eq 1 &&
+		! grep -q 'resumed connection: ' "$work/lowered.cli"
+}
+tap_check "a server that accepts 0-RTT but lowers initial_max_data: the client closes with PROTOCOL_VIOLATION (RFC 9000 7.4.1)" \
+	lowered
 
 no_tp() {
 	run notp "$ADDR2_V4" 4974 -- -n 4096 --no-tp || return 1
@@ -214,10 +236,11 @@ interop_client() {
 	wait "$SRV"
 	SRV=
 	quic_counters_snap 0Rtt > "$work/after"
-	echo "h3client sent $(counter_delta ns1.QuicOut0RttPackets) 0-RTT packets"
+	echo "h3client sent $(counter_delta ns1.QuicOut0RttPackets) 0-RTT packets; the kernel read $(counter_delta ns1.Quic0RttAccepted) acceptance(s) in gtlsserver's EncryptedExtensions"
 	[ "$ok" = 0 ] &&
 		grep -q 'handshake ok: .*, resumed, 0-RTT accepted' "$work/h3get2.log" &&
-		counter_expect ns1.QuicOut0RttPackets -gt 0
+		counter_expect ns1.QuicOut0RttPackets -gt 0 &&
+		counter_expect ns1.Quic0RttAccepted -eq 1
 }
 tap_check "interop: our h3client resumes with gtlsserver's ticket and asks in 0-RTT: accepted, download intact" \
 	interop_client
