@@ -72,6 +72,8 @@ enum {
 #define QUIC_TOKEN_MAX_LEN	120
 #define QUIC_TICKET_MIN_LEN	64
 #define QUIC_TICKET_MAX_LEN	4096
+/* struct quic_sock.ticket_len's width: QUIC_TICKET_MAX_LEN fits */
+#define QUIC_TICKET_LEN_BITS	13
 
 /* Largest datagram we build until path MTU discovery exists. */
 #define QUIC_MIN_UDP_PAYLOAD	1200
@@ -288,7 +290,7 @@ struct quic_sock {
 	char			*alpn;		/* NUL-terminated list */
 	u8			*token;
 	u8			*ticket;	/* NEW_SESSION_TICKET data */
-	u16			ticket_len:13;	/* at most 4096 */
+	u16			ticket_len:QUIC_TICKET_LEN_BITS;
 	/* Client: @ticket holds a server's TLS message being put together
 	 * (early.c), not a ticket to hand out.
 	 */

@@ -129,8 +129,7 @@ static int quic_set_ticket(struct sock *sk, sockptr_t optval, u32 optlen)
 	struct quic_sock *qs = quic_sk(sk);
 	u8 *buf;
 
-	/* struct quic_sock.ticket_len has 13 bits */
-	BUILD_BUG_ON(QUIC_TICKET_MAX_LEN >= BIT(13));
+	BUILD_BUG_ON(QUIC_TICKET_MAX_LEN >> QUIC_TICKET_LEN_BITS);
 	if (optlen < QUIC_TICKET_MIN_LEN || optlen > QUIC_TICKET_MAX_LEN)
 		return -EINVAL;
 	buf = memdup_sockptr(optval, optlen);
