@@ -108,7 +108,7 @@ static bool quic_cwnd_open(struct sock *sk)
 	 */
 	if (qs->gso_run)
 		return true;
-	rate = qs->rtt.has_sample ?
+	rate = quic_rtt_has_sample(&qs->rtt) ?
 	       quic_cong_pacing_rate(&qs->cong, qs->rtt.smoothed_rtt) :
 	       U64_MAX;
 	quic_pacer_refill(&qs->pacer, rate, QUIC_PACING_BURST, quic_now_us());
@@ -1272,7 +1272,7 @@ static u32 quic_gso_max_segs(struct quic_sock *qs, u32 size)
 	u32 cap = QUIC_GSO_MAX_BYTES / size;
 	u64 rate = U64_MAX;
 
-	if (qs->rtt.has_sample)
+	if (quic_rtt_has_sample(&qs->rtt))
 		rate = quic_cong_pacing_rate(&qs->cong, qs->rtt.smoothed_rtt);
 	return clamp_t(u64, div_u64(rate >> 10, size), 2, cap);
 }

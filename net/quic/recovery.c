@@ -52,10 +52,10 @@ void quic_rtt_update(struct quic_rtt *rtt, u64 latest_rtt_us, u64 ack_delay_us,
 {
 	u64 adjusted, diff;
 
-	latest_rtt_us = min_t(u64, latest_rtt_us, QUIC_RTT_MAX_US);
+	/* 1 us at least: min_rtt is 0 only before the first sample. */
+	latest_rtt_us = clamp_t(u64, latest_rtt_us, 1, QUIC_RTT_MAX_US);
 	rtt->latest_rtt = latest_rtt_us;
-	if (!rtt->has_sample) {
-		rtt->has_sample = true;
+	if (!quic_rtt_has_sample(rtt)) {
 		rtt->min_rtt = latest_rtt_us;
 		rtt->smoothed_rtt = latest_rtt_us;
 		rtt->rttvar = latest_rtt_us >> 1;
@@ -164,7 +164,7 @@ bool quic_persistent_congestion(const struct quic_rtt *rtt,
 				u64 max_ack_delay_us, u64 first_sent_us,
 				u64 last_sent_us)
 {
-	if (!rtt->has_sample || last_sent_us <= first_sent_us)
+	if (!quic_rtt_has_sample(rtt) || last_sent_us <= first_sent_us)
 		return false;
 	if (rtt->first_sample_us && first_sent_us <= rtt->first_sample_us)
 		return false;
@@ -506,7 +506,7 @@ bool quic_recovery_ack_done(struct quic_recovery_space *sp,
 	    !res->ack_eliciting_acked)
 		return false;
 	sent = res->largest_newly_acked_sent_us;
-	if (!rtt->has_sample)
+	if (!quic_rtt_has_sample(rtt))
 		rtt->first_sample_us = now_us;
 	quic_rtt_update(rtt, now_us > sent ? now_us - sent : 0, ack_delay_us,
 			max_ack_delay_us, handshake_confirmed);
@@ -593,7 +593,7 @@ void quic_recovery_detect_lost(struct quic_recovery_space *sp,
 			run_has_first = false;
 		}
 		run_next = pkt->pn + 1;
-		if (pkt->ack_eliciting && rtt->has_sample &&
+		if (pkt->ack_eliciting && quic_rtt_has_sample(rtt) &&
 		    (!rtt->first_sample_us ||
 		     pkt->time_sent_us > rtt->first_sample_us)) {
 			if (!run_has_first) {

@@ -91,12 +91,15 @@ static inline void list_del_init(struct list_head *e)
 /**
  * struct quic_rtt - RTT estimator state (RFC 9002 5)
  * @latest_rtt: last raw sample
- * @min_rtt: minimum raw sample (ack delay never subtracted)
+ * @min_rtt: minimum raw sample (ack delay never subtracted); 0 until the
+ *	first sample, as samples are at least 1 us (quic_rtt_has_sample())
  * @smoothed_rtt: exponentially weighted average of adjusted samples
  * @rttvar: mean deviation estimate
  * @first_sample_us: time of the first sample when taken through
  *	quic_recovery_ack_done(), for persistent congestion; else 0
- * @has_sample: at least one sample was taken
+ *
+ * Every connection embeds one: no flag of its own for "sampled", which
+ * would cost a padded word.
  */
 struct quic_rtt {
 	u64 latest_rtt;
@@ -104,8 +107,13 @@ struct quic_rtt {
 	u64 smoothed_rtt;
 	u64 rttvar;
 	u64 first_sample_us;
-	bool has_sample;
 };
+
+/* At least one RTT sample was taken. */
+static inline bool quic_rtt_has_sample(const struct quic_rtt *rtt)
+{
+	return rtt->min_rtt != 0;
+}
 
 void quic_rtt_init(struct quic_rtt *rtt, u64 initial_rtt_us);
 void quic_rtt_update(struct quic_rtt *rtt, u64 latest_rtt_us, u64 ack_delay_us,

@@ -17,7 +17,7 @@ static void quic_kunit_rtt_estimator(struct kunit *test)
 	quic_rtt_init(&rtt, 0);
 	KUNIT_EXPECT_EQ(test, rtt.smoothed_rtt, 333000ULL);
 	KUNIT_EXPECT_EQ(test, rtt.rttvar, 166500ULL);
-	KUNIT_EXPECT_FALSE(test, rtt.has_sample);
+	KUNIT_EXPECT_FALSE(test, quic_rtt_has_sample(&rtt));
 
 	/* First sample: taken as is, ack delay ignored. */
 	quic_rtt_update(&rtt, 100000, 5000, 25000, true);

@@ -91,7 +91,7 @@ static void test_rtt_trace(void)
 
 	quic_rtt_init(&rtt, 0);
 	/* Before any sample: kInitialRtt 333 ms, rttvar half of it. */
-	tap_result(!rtt.has_sample && rtt.smoothed_rtt == 333000 &&
+	tap_result(!quic_rtt_has_sample(&rtt) && rtt.smoothed_rtt == 333000 &&
 		   rtt.rttvar == 166500 && rtt.min_rtt == 0,
 		   "unit: recovery: init defaults srtt 333000 rttvar 166500");
 	/* 333000 + max(4 * 166500, 1000) = 999000; + max_ack_delay 25000 */
@@ -101,7 +101,7 @@ static void test_rtt_trace(void)
 
 	/* 1st: 100 ms -> min = srtt = 100000, rttvar = 50000 */
 	quic_rtt_update(&rtt, 100000, 0, 25000, true);
-	tap_result(rtt.has_sample && rtt.latest_rtt == 100000 &&
+	tap_result(quic_rtt_has_sample(&rtt) && rtt.latest_rtt == 100000 &&
 		   rtt.min_rtt == 100000 && rtt.smoothed_rtt == 100000 &&
 		   rtt.rttvar == 50000,
 		   "unit: recovery: first sample 100000 sets srtt 100000 rttvar 50000");
@@ -349,7 +349,7 @@ static void test_unsent_ack(void)
 	tap_result(quic_recovery_on_ack_range(&sp, &ack, 0, 1, on_acked, &r) ==
 		   -EINVAL && r.calls == 0 &&
 		   !quic_recovery_ack_done(&sp, &ack, &rtt, 5000, 0, 0, true) &&
-		   sp.largest_acked == QUIC_RECOVERY_PN_NONE && !rtt.has_sample,
+		   sp.largest_acked == QUIC_RECOVERY_PN_NONE && !quic_rtt_has_sample(&rtt),
 		   "unit: recovery: the error is sticky and ack_done does nothing");
 
 	quic_recovery_ack_begin(&sp, &ack);
@@ -373,6 +373,20 @@ static void test_unsent_ack(void)
 	tap_result(!quic_recovery_on_ack_range(&sp, &ack, 5, 7, on_acked, &r) &&
 		   ack.newly_acked == 1 && r.state[7] == ACKED,
 		   "unit: recovery: ACK covering a skipped pn acks only what was sent");
+}
+
+/* Samples are at least 1 us: min_rtt 0 means "no sample yet" */
+static void test_zero_sample(void)
+{
+	struct quic_rtt rtt;
+
+	quic_rtt_init(&rtt, 0);
+	tap_result(!quic_rtt_has_sample(&rtt),
+		   "unit: recovery: no RTT sample after init");
+	quic_rtt_update(&rtt, 0, 0, 25000, true);
+	tap_result(quic_rtt_has_sample(&rtt) && rtt.min_rtt == 1 &&
+		   rtt.latest_rtt == 1 && rtt.smoothed_rtt == 1,
+		   "unit: recovery: a 0 us RTT sample counts as 1 us, and as a sample");
 }
 
 /* 0-RTT refused (RFC 9001 4.6.2): those packets can never be acked */
@@ -910,5 +924,6 @@ int main(void)
 	test_reorder_adapt();
 	test_reorder_calm();
 	test_refused();
+	test_zero_sample();
 	return tap_exit();
 }
