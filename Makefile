@@ -19,7 +19,7 @@ CHECKPATCH	?= $(BUILD)/ksrc/scripts/checkpatch.pl
 # Files that must be checkpatch --strict clean: the kernel code and uapi.
 KERNEL_SRCS	= $(filter-out %.mod.c,$(wildcard net/quic/*.[ch] \
 			drivers/net/quic_offload/*.[ch] include/net/quic*.h \
-			include/uapi/linux/quic.h))
+			include/uapi/linux/quic*.h))
 
 KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m CONFIG_QUIC_DIAG=m \
 		  CONFIG_QUIC_SIM=m W=1 \
@@ -92,6 +92,8 @@ install: all
 		DESTDIR=$(DESTDIR) install
 	install -D -m 0644 include/uapi/linux/quic.h \
 		$(DESTDIR)$(PREFIX)/include/linux/quic.h
+	install -D -m 0644 include/uapi/linux/quic_diag.h \
+		$(DESTDIR)$(PREFIX)/include/linux/quic_diag.h
 
 clean: clean-modules
 	rm -rf $(BUILD)

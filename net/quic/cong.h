@@ -26,6 +26,9 @@
 
 struct quic_cong;
 
+/* Room for a controller's name and its NUL, as TCP_CA_NAME_MAX */
+#define QUIC_CONG_NAME_MAX	16
+
 /**
  * struct quic_cong_ops - one congestion controller
  * @name: for logs and the module parameter

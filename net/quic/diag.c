@@ -8,19 +8,100 @@
  * Each socket is reported as inet_diag reports any socket: addresses and
  * ports, state (QUIC's states are TCP's numbers), queues, owner, inode,
  * and the memory attributes on request; filters (state mask, ports,
- * bytecode) apply as for TCP. SOCK_DESTROY ends a connection or a
- * listener (with CONFIG_INET_DIAG_DESTROY, as for TCP). What is QUIC's
- * own (RTT, window, packets) stays in /proc/net/quic. Sockets are found
- * in the list of their namespace that /proc/net/quic/sks reads (proc.c).
+ * bytecode) apply as for TCP. On request, INET_DIAG_INFO carries what is
+ * QUIC's own (version, RTT, window: struct quic_diag_info of
+ * <linux/quic_diag.h>) and INET_DIAG_CONG the congestion controller's
+ * name. SOCK_DESTROY ends a connection or a listener (with
+ * CONFIG_INET_DIAG_DESTROY, as for TCP). Sockets are found in the list of
+ * their namespace that /proc/net/quic/sks reads (proc.c).
  */
 #include <linux/inet_diag.h>
 #include <linux/module.h>
 #include <linux/sock_diag.h>
 #include <net/netlink.h>
 #include <net/sock.h>
+#include <linux/quic_diag.h>
 
+#include "cong.h"
 #include "proc.h"
 #include "socket.h"
+
+#define QUIC_DIAG_EXT(attr)	(1 << ((attr) - 1))
+
+/* The socket's own figures, read without its lock as /proc/net/quic does */
+static void quic_diag_info_fill(struct sock *sk, struct quic_diag_info *i)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	memset(i, 0, sizeof(*i));
+	i->qdi_version = READ_ONCE(qs->version);
+	if (READ_ONCE(qs->is_server) || sk->sk_state == QUIC_SS_LISTENING)
+		i->qdi_flags |= QUIC_DIAG_SERVER;
+	if (READ_ONCE(qs->handshake_confirmed))
+		i->qdi_flags |= QUIC_DIAG_CONFIRMED;
+	if (rcu_access_pointer(qs->offload))
+		i->qdi_flags |= QUIC_DIAG_OFFLOAD;
+	if (READ_ONCE(qs->app_crypto.tx.ready))
+		i->qdi_cipher = READ_ONCE(qs->app_crypto.tx.cipher);
+	i->qdi_pto_count = READ_ONCE(qs->pto_count);
+	i->qdi_srtt_us = min_t(u64, READ_ONCE(qs->rtt.smoothed_rtt), U32_MAX);
+	i->qdi_rttvar_us = min_t(u64, READ_ONCE(qs->rtt.rttvar), U32_MAX);
+	i->qdi_min_rtt_us = min_t(u64, READ_ONCE(qs->rtt.min_rtt), U32_MAX);
+	i->qdi_latest_rtt_us = min_t(u64, READ_ONCE(qs->rtt.latest_rtt),
+				     U32_MAX);
+	i->qdi_max_datagram = READ_ONCE(qs->cong.mss);
+	i->qdi_cwnd = READ_ONCE(qs->cong.cwnd);
+	i->qdi_ssthresh = READ_ONCE(qs->cong.ssthresh);
+	i->qdi_bytes_in_flight = READ_ONCE(qs->bytes_in_flight);
+}
+
+/* INET_DIAG_INFO and INET_DIAG_CONG, as @ext asks. Non-zero: no room. */
+static int quic_diag_put_info(struct sock *sk, struct sk_buff *skb, int ext)
+{
+	const struct quic_cong_ops *ops;
+	struct nlattr *attr;
+
+	if (ext & QUIC_DIAG_EXT(INET_DIAG_INFO)) {
+		attr = nla_reserve_64bit(skb, INET_DIAG_INFO,
+					 sizeof(struct quic_diag_info),
+					 INET_DIAG_PAD);
+		if (!attr)
+			return -EMSGSIZE;
+		quic_diag_info_fill(sk, nla_data(attr));
+	}
+	ops = READ_ONCE(quic_sk(sk)->cong.ops);
+	if ((ext & QUIC_DIAG_EXT(INET_DIAG_CONG)) && ops &&
+	    nla_put_string(skb, INET_DIAG_CONG, ops->name))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * One socket's message. inet_sk_diag_fill() reserves INET_DIAG_INFO only
+ * for sockets with an inet_connection_sock, which ours have not: what is
+ * QUIC's own goes at the end of the message it just ended, the last in
+ * @skb, which is then ended again.
+ */
+static int quic_diag_fill(struct sock *sk, struct sk_buff *skb,
+			  struct netlink_callback *cb,
+			  const struct inet_diag_req_v2 *req, u16 nlmsg_flags,
+			  bool net_admin)
+{
+	unsigned char *start = skb_tail_pointer(skb);
+	int err;
+
+	err = inet_sk_diag_fill(sk, NULL, skb, cb, req, nlmsg_flags,
+				net_admin);
+	if (err < 0 || !(req->idiag_ext & (QUIC_DIAG_EXT(INET_DIAG_INFO) |
+					   QUIC_DIAG_EXT(INET_DIAG_CONG))))
+		return err;
+	if (quic_diag_put_info(sk, skb, req->idiag_ext)) {
+		nlmsg_trim(skb, start);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(skb, (struct nlmsghdr *)start);
+	return 0;
+}
 
 /* One dump call: where its messages go and what they must match. */
 struct quic_diag_dump {
@@ -55,8 +136,8 @@ static int quic_diag_dump_sock(struct sock *sk, void *arg)
 		return 0;
 	if (d->bc && !inet_diag_bc_sk(d->bc, sk))
 		return 0;
-	return inet_sk_diag_fill(sk, NULL, d->skb, d->cb, d->req, NLM_F_MULTI,
-				 d->net_admin) < 0;
+	return quic_diag_fill(sk, d->skb, d->cb, d->req, NLM_F_MULTI,
+			      d->net_admin) < 0;
 }
 
 /* cb->args[0]: sockets of the list already visited by earlier calls. */
@@ -131,7 +212,9 @@ static size_t quic_diag_msg_size(void)
 	return nla_total_size(sizeof(struct inet_diag_msg)) +
 	       inet_diag_msg_attrs_size() +
 	       nla_total_size(sizeof(struct inet_diag_meminfo)) +
-	       nla_total_size(SK_MEMINFO_VARS * sizeof(u32)) + 64;
+	       nla_total_size(SK_MEMINFO_VARS * sizeof(u32)) +
+	       nla_total_size_64bit(sizeof(struct quic_diag_info)) +
+	       nla_total_size(QUIC_CONG_NAME_MAX) + 64;
 }
 
 static int quic_diag_dump_one(struct netlink_callback *cb,
@@ -151,8 +234,8 @@ static int quic_diag_dump_one(struct netlink_callback *cb,
 		err = -ENOMEM;
 		goto out;
 	}
-	err = inet_sk_diag_fill(sk, NULL, rep, cb, req, 0,
-				netlink_net_capable(in_skb, CAP_NET_ADMIN));
+	err = quic_diag_fill(sk, rep, cb, req, 0,
+			     netlink_net_capable(in_skb, CAP_NET_ADMIN));
 	if (err < 0) {
 		WARN_ON_ONCE(err == -EMSGSIZE);
 		nlmsg_free(rep);

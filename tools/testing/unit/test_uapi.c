@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <linux/quic.h>
 #include <linux/quic.h>		/* include guard */
+#include <linux/quic_diag.h>
 #include <assert.h>
 #include <stddef.h>
 #include <linux/tls.h>
@@ -166,6 +167,14 @@ static const struct layout layouts[] = {
 	L_FSIZE(union quic_event, max_stream, 8),
 	L_FSIZE(union quic_event, local_migration, 1),
 	L_FSIZE(union quic_event, key_update_phase, 1),
+
+	/* <linux/quic_diag.h>: ten __u32, then three __u64 */
+	L_SIZE(struct quic_diag_info, 64),
+	L_OFF(struct quic_diag_info, qdi_flags, 4),
+	L_OFF(struct quic_diag_info, qdi_srtt_us, 16),
+	L_OFF(struct quic_diag_info, qdi_max_datagram, 32),
+	L_OFF(struct quic_diag_info, qdi_cwnd, 40),
+	L_OFF(struct quic_diag_info, qdi_bytes_in_flight, 56),
 };
 
 struct constant {

@@ -11,6 +11,11 @@
 #   - a state filter, one socket by its cookie or by its addresses (the
 #     same line as in the dump), a cookie no socket has (ENOENT), the
 #     memory attributes;
+#   - INET_DIAG_INFO (struct quic_diag_info) and INET_DIAG_CONG with
+#     every socket: a connection's version and window are those sks
+#     shows, its RTT measured, its cipher and datagram size set, its
+#     handshake confirmed, its role right; a listener is a server with no
+#     keys;
 #   - SOCK_DESTROY: EPERM without CAP_NET_ADMIN; a connection closes at
 #     once, its peer hearing NO_ERROR; a listener stops listening;
 #   - 800 sockets: a dump longer than one netlink message;
@@ -179,6 +184,37 @@ meminfo() {
 		{ echo "with -m: $out"; return 1; }
 }
 
+# info NS: with -i, QUIC's own figures come with every socket (see the
+# top); checked against the socket's line in sks (inode role state local
+# peer version srtt_us cwnd inflight wmem rmem), read while it is idle.
+info() {
+	local out conn listener ino role ver cwnd
+	out=$(in_ns "$1" "$diag" -i) || return 1
+	echo "$out" | sed "s/^/$1: /"
+	! echo "$out" | grep -q 'version=-\|cong=-' ||
+		{ echo "an attribute is missing"; return 1; }
+	conn=$(echo "$out" | grep ' ESTABLISHED ')
+	[ "$(echo "$conn" | wc -l)" = 1 ] || { echo "not one connection"; return 1; }
+	ino=${conn%% *}
+	read -r _ role _ _ _ ver _ cwnd _ < <(in_ns "$1" cat /proc/net/quic/sks |
+		awk -v i="$ino" '$1 == i')
+	[[ $conn == *" version=$ver "* ]] && [[ $conn == *" cwnd=$cwnd "* ]] ||
+		{ echo "sks: version $ver, cwnd $cwnd"; return 1; }
+	[[ $conn =~ srtt=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] &&
+		[[ $conn =~ mss=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 1200 ] &&
+		[[ $conn =~ cipher=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 51 ] &&
+		[[ $conn =~ cong=(reno|cubic)$ ]] && [[ $conn == *confirmed,* ]] ||
+		return 1
+	if [ "$role" = server ]; then
+		[[ $conn == *flags=server,* ]] || return 1
+		listener=$(echo "$out" | grep ' LISTEN ')
+		[[ $listener == *flags=server,* ]] &&
+			[[ $listener == *" cipher=0 "* ]] || return 1
+	else
+		[[ $conn != *server,* ]] || return 1
+	fi
+}
+
 # cookie_of NS ARGS...: the cookie of the one socket quicdiag ARGS lists.
 cookie_of() {
 	local ns=$1 out
@@ -286,6 +322,10 @@ for fam in 4 6; do
 		by_cookie "$NS2" $fam
 	tap_check "IPv$fam: the client's connection asked for by its addresses" \
 		by_addr $fam
+	tap_check "IPv$fam: -i: the client's connection comes with INET_DIAG_INFO and INET_DIAG_CONG, as sks has it" \
+		info "$NS1"
+	tap_check "IPv$fam: -i: the server's connection and listener too" \
+		info "$NS2"
 	if [ $fam = 6 ] && [ -z "$no_destroy" ]; then
 		tap_check "SOCK_DESTROY without CAP_NET_ADMIN: EPERM, the connection stays" \
 			destroy_eperm $fam

@@ -3,14 +3,18 @@
  * quicdiag: QUIC sockets through sock_diag (net/quic/diag.c), as ss lists
  * TCP ones; diag_test.sh compares what it prints with /proc/net/quic/sks.
  *
- *   quicdiag [-4|-6] [-s STATE]... [-m]		dump
- *   quicdiag -4|-6 -c COOKIE [-m]			one socket by cookie
- *   quicdiag -4|-6 -l ADDR -p PORT -r ADDR -P PORT [-m]	one by addresses
+ *   quicdiag [-4|-6] [-s STATE]... [-m] [-i]		dump
+ *   quicdiag -4|-6 -c COOKIE [-m] [-i]			one socket by cookie
+ *   quicdiag -4|-6 -l ADDR -p PORT -r ADDR -P PORT [-m] [-i] one by addresses
  *   quicdiag -4|-6 -K (-c COOKIE | -l ... -P PORT)	SOCK_DESTROY it
  *
  * STATE: LISTEN, ESTABLISHING, ESTABLISHED or CLOSED, as /proc/net/quic/sks
  * names them. One line per socket:
- *   INODE STATE LOCAL PEER rq=N wq=N cookie=HEX [rmem=N wmem=N]
+ *   INODE STATE LOCAL PEER rq=N wq=N cookie=HEX [rmem=N wmem=N] [INFO]
+ * -i asks for INET_DIAG_INFO and INET_DIAG_CONG; INFO is then
+ *   version=HEX flags=server,confirmed,offload|- cipher=N srtt=US
+ *   rttvar=US minrtt=US mss=N cwnd=N ssthresh=N inflight=N pto=N cong=NAME
+ * (each "-" when its attribute did not come).
  * Exit status: 0; 1 when the kernel answers with an error (its name on
  * stderr); 2 on a usage error.
  */
@@ -28,6 +32,9 @@
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/quic.h>
+#include <linux/quic_diag.h>
+
+static int want_info;	/* -i */
 
 /* TCP's state numbers, which QUIC sockets use. */
 static const struct {
@@ -66,9 +73,9 @@ static int state_bit(const char *name)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: quicdiag [-4|-6] [-s STATE]... [-m]\n"
-		"       quicdiag -4|-6 -c COOKIE [-m]\n"
-		"       quicdiag -4|-6 -l ADDR -p PORT -r ADDR -P PORT [-m]\n"
+		"usage: quicdiag [-4|-6] [-s STATE]... [-m] [-i]\n"
+		"       quicdiag -4|-6 -c COOKIE [-m] [-i]\n"
+		"       quicdiag -4|-6 -l ADDR -p PORT -r ADDR -P PORT [-m] [-i]\n"
 		"       quicdiag -4|-6 -K (-c COOKIE | -l ADDR -p PORT -r ADDR -P PORT)\n");
 	exit(2);
 }
@@ -85,12 +92,35 @@ static void print_addr(int family, const __be32 *a, __be16 port)
 		printf(" %s:%u", buf, ntohs(port));
 }
 
+/* The INFO part of a line; @qi NULL when INET_DIAG_INFO did not come. */
+static void print_info(const struct quic_diag_info *qi, const char *cong)
+{
+	if (!qi) {
+		printf(" version=- cong=%s", cong ? cong : "-");
+		return;
+	}
+	printf(" version=0x%x flags=%s%s%s%s cipher=%u srtt=%u rttvar=%u minrtt=%u mss=%u cwnd=%llu ssthresh=%llu inflight=%llu pto=%u cong=%s",
+	       qi->qdi_version,
+	       qi->qdi_flags & QUIC_DIAG_SERVER ? "server," : "",
+	       qi->qdi_flags & QUIC_DIAG_CONFIRMED ? "confirmed," : "",
+	       qi->qdi_flags & QUIC_DIAG_OFFLOAD ? "offload," : "",
+	       qi->qdi_flags ? "" : "-", qi->qdi_cipher, qi->qdi_srtt_us,
+	       qi->qdi_rttvar_us, qi->qdi_min_rtt_us, qi->qdi_max_datagram,
+	       (unsigned long long)qi->qdi_cwnd,
+	       (unsigned long long)qi->qdi_ssthresh,
+	       (unsigned long long)qi->qdi_bytes_in_flight,
+	       qi->qdi_pto_count, cong ? cong : "-");
+}
+
 static void print_sock(const struct nlmsghdr *h, int meminfo)
 {
 	const struct inet_diag_msg *m = NLMSG_DATA(h);
 	int len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
 	const struct rtattr *a = (const void *)(m + 1);
 	long long rmem = -1, wmem = -1;
+	struct quic_diag_info qi;
+	const char *cong = NULL;
+	int have_info = 0;
 
 	printf("%u %s", m->idiag_inode, state_name(m->idiag_state));
 	print_addr(m->idiag_family, m->id.idiag_src, m->id.idiag_sport);
@@ -105,9 +135,22 @@ static void print_sock(const struct nlmsghdr *h, int meminfo)
 			rmem = mi->idiag_rmem;
 			wmem = mi->idiag_wmem;
 		}
+		/* An older kernel's shorter structure: the rest is 0. */
+		if (a->rta_type == INET_DIAG_INFO) {
+			size_t n = RTA_PAYLOAD(a);
+
+			memset(&qi, 0, sizeof(qi));
+			memcpy(&qi, RTA_DATA(a), n < sizeof(qi) ? n : sizeof(qi));
+			have_info = 1;
+		}
+		if (a->rta_type == INET_DIAG_CONG && RTA_PAYLOAD(a) > 0 &&
+		    ((const char *)RTA_DATA(a))[RTA_PAYLOAD(a) - 1] == 0)
+			cong = RTA_DATA(a);
 	}
 	if (meminfo)
 		printf(" rmem=%lld wmem=%lld", rmem, wmem);
+	if (want_info)
+		print_info(have_info ? &qi : NULL, cong);
 	printf("\n");
 }
 
@@ -138,6 +181,9 @@ static int query(int fd, struct request *r, int dump, int meminfo,
 	r->proto = IPPROTO_QUIC;
 	if (meminfo)
 		r->req.idiag_ext |= 1 << (INET_DIAG_MEMINFO - 1);
+	if (want_info)
+		r->req.idiag_ext |= 1 << (INET_DIAG_INFO - 1) |
+				    1 << (INET_DIAG_CONG - 1);
 	if (sendto(fd, r, sizeof(*r), 0, (struct sockaddr *)&nl,
 		   sizeof(nl)) < 0) {
 		perror("quicdiag: sendto");
@@ -187,12 +233,13 @@ int main(int argc, char **argv)
 	uint32_t mask = 0;
 	struct request r;
 
-	while ((c = getopt(argc, argv, "46s:mc:l:p:r:P:K")) != -1) {
+	while ((c = getopt(argc, argv, "46s:mic:l:p:r:P:K")) != -1) {
 		switch (c) {
 		case '4': family = AF_INET; break;
 		case '6': family = AF_INET6; break;
 		case 's': mask |= 1u << state_bit(optarg); break;
 		case 'm': meminfo = 1; break;
+		case 'i': want_info = 1; break;
 		case 'c': cookie = optarg; break;
 		case 'l': laddr = optarg; break;
 		case 'p': lport = atoi(optarg); break;
