@@ -91,19 +91,21 @@ same_as_sks() {
 
 # connect_pair FAM ADDR: a dgram echo server in $NS2 (it keeps listening)
 # and a dgram client in $NS1 that keeps its connection open until told;
-# returns once it is established.
+# returns once it is established. The connection stays idle through the
+# checks that follow, which take longer than the default 30 s idle
+# timeout on the debug kernel: both sides allow 300 s, the programs' life.
 connect_pair() {
 	local addr=$2 line
 	port=$((port + 1))
 	ip netns exec "$NS2" timeout 300 "$dgram" -s -a "$addr" -p "$port" \
-		--psk "$psk" > "$work/srv.log" 2>&1 &
+		--psk "$psk" --idle 300000 > "$work/srv.log" 2>&1 &
 	SRV=$!
 	for _ in $(seq 100); do
 		in_ns "$NS2" cat /proc/net/quic/sks | grep -q " LISTEN " && break
 		sleep 0.1
 	done
 	coproc CLI { ip netns exec "$NS1" timeout 300 "$dgram" -c -a "$addr" \
-		-p "$port" --psk "$psk" -t closing 2>&1; }
+		-p "$port" --psk "$psk" --idle 300000 -t closing 2>&1; }
 	# bash unsets CLI_PID once the coprocess is gone: keep it.
 	CLIENT=$CLI_PID
 	read -r -t 30 line <&"${CLI[0]}"
