@@ -31,6 +31,21 @@ static u32 put(u8 *p, u32 v, u32 size)
 	return size;
 }
 
+/* The extensions @e at @p, each type, length, body: bytes written */
+static u32 put_exts(u8 *p, const struct ext *e, u32 n)
+{
+	u32 pos = 0, i;
+
+	for (i = 0; i < n; i++) {
+		pos += put(p + pos, e[i].type, 2);
+		pos += put(p + pos, e[i].len, 2);
+		if (e[i].len)
+			memcpy(p + pos, e[i].body, e[i].len);
+		pos += e[i].len;
+	}
+	return pos;
+}
+
 /*
  * A NewSessionTicket with a @nonce_len-byte nonce, a @ticket_len-byte
  * ticket and the extensions @e; its header says @len_delta more bytes
@@ -39,7 +54,7 @@ static u32 put(u8 *p, u32 v, u32 size)
 static u32 build(u8 *buf, u32 nonce_len, u32 ticket_len,
 		 const struct ext *e, u32 n, int len_delta)
 {
-	u32 pos = 4, exts_at, i;
+	u32 pos = 4, exts_at;
 
 	pos += put(buf + pos, 7200, 4);		/* ticket_lifetime */
 	pos += put(buf + pos, 0x12345678, 4);	/* ticket_age_add */
@@ -51,13 +66,7 @@ static u32 build(u8 *buf, u32 nonce_len, u32 ticket_len,
 	pos += ticket_len;
 	exts_at = pos;
 	pos += 2;
-	for (i = 0; i < n; i++) {
-		pos += put(buf + pos, e[i].type, 2);
-		pos += put(buf + pos, e[i].len, 2);
-		if (e[i].len)
-			memcpy(buf + pos, e[i].body, e[i].len);
-		pos += e[i].len;
-	}
+	pos += put_exts(buf + pos, e, n);
 	put(buf + exts_at, pos - exts_at - 2, 2);
 	buf[0] = QUIC_TLS_NEW_SESSION_TICKET;
 	put(buf + 1, pos - 4 + len_delta, 3);
@@ -193,15 +202,8 @@ static void test_malformed(void)
 /* EncryptedExtensions with the extensions @e; @len_delta as in build() */
 static u32 build_ee(u8 *buf, const struct ext *e, u32 n, int len_delta)
 {
-	u32 pos = 6, i;
+	u32 pos = 6 + put_exts(buf + 6, e, n);
 
-	for (i = 0; i < n; i++) {
-		pos += put(buf + pos, e[i].type, 2);
-		pos += put(buf + pos, e[i].len, 2);
-		if (e[i].len)
-			memcpy(buf + pos, e[i].body, e[i].len);
-		pos += e[i].len;
-	}
 	put(buf + 4, pos - 6, 2);
 	buf[0] = QUIC_TLS_ENCRYPTED_EXTENSIONS;
 	put(buf + 1, pos - 4 + len_delta, 3);
