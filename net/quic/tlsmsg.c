@@ -22,15 +22,22 @@ struct quic_tls_reader {
 	u32 left;
 };
 
+/* The big-endian integer of @size bytes (at most 4) at @p */
+static u32 quic_tls_be(const u8 *p, u32 size)
+{
+	u32 v = 0;
+
+	while (size--)
+		v = (v << 8) | *p++;
+	return v;
+}
+
 /* A big-endian integer of @size bytes (at most 4) */
 static bool quic_tls_read_uint(struct quic_tls_reader *r, u32 size, u32 *v)
 {
-	u32 i;
-
 	if (r->left < size)
 		return false;
-	for (*v = 0, i = 0; i < size; i++)
-		*v = (*v << 8) | r->p[i];
+	*v = quic_tls_be(r->p, size);
 	r->p += size;
 	r->left -= size;
 	return true;
@@ -121,15 +128,6 @@ static const u8 quic_tls_ee_field_len[] = {
 	[QUIC_TLS_EE_EXTS_LEN]	= 2,
 	[QUIC_TLS_EE_EXT_HDR]	= 4,
 };
-
-static u32 quic_tls_be(const u8 *p, u32 size)
-{
-	u32 v = 0;
-
-	while (size--)
-		v = (v << 8) | *p++;
-	return v;
-}
 
 /*
  * After an extension: the next one, or the end of the message. A header
