@@ -104,6 +104,34 @@ bool quic_early_rx_wait(const struct quic_sock *qs)
 	       qs->inet.sk.sk_state == QUIC_SS_ESTABLISHING;
 }
 
+/*
+ * The limits 0-RTT data is sent under (RFC 9000 7.4.1, RFC 9221 3): what
+ * a client remembers of the server's parameters on the ticket's
+ * connection, and what a server accepting 0-RTT may not lower. The
+ * connection ID limit is not among them: 0-RTT issues no connection ID.
+ */
+#define QUIC_EARLY_LIMIT(f)	offsetof(struct quic_tparam_values, f)
+static const size_t quic_early_limits[] = {
+	QUIC_EARLY_LIMIT(initial_max_data),
+	QUIC_EARLY_LIMIT(initial_max_stream_data_bidi_local),
+	QUIC_EARLY_LIMIT(initial_max_stream_data_bidi_remote),
+	QUIC_EARLY_LIMIT(initial_max_stream_data_uni),
+	QUIC_EARLY_LIMIT(initial_max_streams_bidi),
+	QUIC_EARLY_LIMIT(initial_max_streams_uni),
+	QUIC_EARLY_LIMIT(max_datagram_frame_size),
+};
+
+/* Limit @i of quic_early_limits[] in @v */
+static u64 *quic_early_limit(struct quic_tparam_values *v, u32 i)
+{
+	return (u64 *)((u8 *)v + quic_early_limits[i]);
+}
+
+static u64 quic_early_limit_of(const struct quic_tparam_values *v, u32 i)
+{
+	return *(const u64 *)((const u8 *)v + quic_early_limits[i]);
+}
+
 /* The server took the 0-RTT data: its parameters are checked on arrival. */
 static void quic_early_accepted(struct sock *sk)
 {
@@ -177,30 +205,23 @@ u32 quic_early_rx_handshake(struct sock *sk)
  * @v: the server's parameters on this connection
  *
  * RFC 9000 7.4.1: a server accepting 0-RTT data must not lower a limit
- * that data was sent under; RFC 9221 3 says the same of
- * max_datagram_frame_size and has the client close with
- * PROTOCOL_VIOLATION, which serves for all of them. (The connection ID
- * limit is not remembered: 0-RTT issues no connection ID.)
+ * that data was sent under (quic_early_limits[]); RFC 9221 3 says the
+ * same of max_datagram_frame_size and has the client close with
+ * PROTOCOL_VIOLATION, which serves for all of them.
  *
  * Return: 0, or QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION.
  */
 u32 quic_early_check_tparams(const struct quic_sock *qs,
 			     const struct quic_tparam_values *v)
 {
-	const struct quic_tparam_values *r = &qs->peer_tp;
+	u32 i;
 
 	if (!qs->early_tp || qs->early_verdict != QUIC_EARLY_ACCEPTED)
 		return 0;
-	if (v->initial_max_data < r->initial_max_data ||
-	    v->initial_max_stream_data_bidi_local <
-		r->initial_max_stream_data_bidi_local ||
-	    v->initial_max_stream_data_bidi_remote <
-		r->initial_max_stream_data_bidi_remote ||
-	    v->initial_max_stream_data_uni < r->initial_max_stream_data_uni ||
-	    v->initial_max_streams_bidi < r->initial_max_streams_bidi ||
-	    v->initial_max_streams_uni < r->initial_max_streams_uni ||
-	    v->max_datagram_frame_size < r->max_datagram_frame_size)
-		return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+	for (i = 0; i < ARRAY_SIZE(quic_early_limits); i++)
+		if (quic_early_limit_of(v, i) <
+		    quic_early_limit_of(&qs->peer_tp, i))
+			return QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
 	return 0;
 }
 
@@ -210,10 +231,9 @@ u32 quic_early_check_tparams(const struct quic_sock *qs,
  * @p: the parameters the user gave
  *
  * RFC 9000 7.4.1: of what the server said last time, only the limits on
- * what 0-RTT may send are remembered (a 0-RTT packet issues no connection
- * ID, so the ID limit is not one of them); the rest (idle timeout, ACK
- * delay, migration) take their defaults until the server's own parameters
- * replace all of them.
+ * what 0-RTT may send are remembered (quic_early_limits[]); the rest
+ * (idle timeout, ACK delay, migration) take their defaults until the
+ * server's own parameters replace all of them.
  *
  * Return: 0, or -EINVAL on a server or once the handshake has its own.
  */
@@ -223,21 +243,15 @@ int quic_early_remember_tparams(struct sock *sk,
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_tparams def;
 	struct quic_tparam_values *t = &qs->peer_tp;
+	u32 i;
 
 	if (qs->is_server || qs->peer_tp_set ||
 	    sk->sk_state != QUIC_SS_ESTABLISHING)
 		return -EINVAL;
 	quic_tparams_init_default(&def);
 	*t = def.values;
-	t->initial_max_data = p->initial_max_data;
-	t->initial_max_stream_data_bidi_local =
-		p->initial_max_stream_data_bidi_local;
-	t->initial_max_stream_data_bidi_remote =
-		p->initial_max_stream_data_bidi_remote;
-	t->initial_max_stream_data_uni = p->initial_max_stream_data_uni;
-	t->initial_max_streams_bidi = p->initial_max_streams_bidi;
-	t->initial_max_streams_uni = p->initial_max_streams_uni;
-	t->max_datagram_frame_size = p->max_datagram_frame_size;
+	for (i = 0; i < ARRAY_SIZE(quic_early_limits); i++)
+		*quic_early_limit(t, i) = quic_early_limit_of(p, i);
 	qs->early_tp = true;
 	quic_conn_apply_peer_tparams(qs);
 	return 0;
