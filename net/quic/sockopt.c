@@ -8,6 +8,7 @@
  */
 
 #include <linux/slab.h>
+#include <net/quic.h>
 #include <net/sock.h>
 
 #include "bind.h"
@@ -37,20 +38,23 @@ static int quic_opt_in(void *dst, u32 size, sockptr_t optval, u32 optlen,
 /*
  * Copy out through a bounce buffer: option data lives inside the socket's
  * slab object, which hardened usercopy rightly refuses to expose directly.
+ * @optval and @optlen (an int) are both user or both kernel memory.
  */
-static int quic_opt_out(char __user *optval, int __user *optlen,
+static int quic_opt_out(sockptr_t optval, sockptr_t optlen,
 			const void *src, u32 size, u32 len)
 {
 	void *tmp = NULL;
 	int err = 0;
+	int n;
 
-	len = min(len, size);
-	if (len) {
-		tmp = kmemdup(src, len, GFP_KERNEL);
+	n = min(len, size);
+	if (n) {
+		tmp = kmemdup(src, n, GFP_KERNEL);
 		if (!tmp)
 			return -ENOMEM;
 	}
-	if (put_user(len, optlen) || (len && copy_to_user(optval, tmp, len)))
+	if (copy_to_sockptr(optlen, &n, sizeof(n)) ||
+	    (n && copy_to_sockptr(optval, tmp, n)))
 		err = -EFAULT;
 	kfree(tmp);
 	return err;
@@ -485,8 +489,8 @@ int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	return err;
 }
 
-static int quic_get_stream_open(struct sock *sk, char __user *optval,
-				int __user *optlen, u32 len)
+static int quic_get_stream_open(struct sock *sk, sockptr_t optval,
+				sockptr_t optlen, u32 len)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_stream_info si;
@@ -497,7 +501,7 @@ static int quic_get_stream_open(struct sock *sk, char __user *optval,
 
 	if (len < sizeof(si))
 		return -EINVAL;
-	if (copy_from_user(&si, optval, sizeof(si)))
+	if (copy_from_sockptr(&si, optval, sizeof(si)))
 		return -EFAULT;
 	/* Before the handshake too, to write into in 0-RTT (early.c). */
 	if (!quic_conn_app_sendable(sk))
@@ -522,8 +526,8 @@ static int quic_get_stream_open(struct sock *sk, char __user *optval,
 	return quic_opt_out(optval, optlen, &si, sizeof(si), len);
 }
 
-static int quic_get_close(struct sock *sk, char __user *optval,
-			  int __user *optlen, u32 len)
+static int quic_get_close(struct sock *sk, sockptr_t optval,
+			  sockptr_t optlen, u32 len)
 {
 	struct quic_close_info *ci = &quic_sk(sk)->close_info;
 	struct quic_connection_close c = {};
@@ -536,8 +540,8 @@ static int quic_get_close(struct sock *sk, char __user *optval,
 	return quic_opt_out(optval, optlen, &c, sizeof(c), len);
 }
 
-static int quic_get_ticket(struct sock *sk, char __user *optval,
-			   int __user *optlen, u32 len)
+static int quic_get_ticket(struct sock *sk, sockptr_t optval,
+			   sockptr_t optlen, u32 len)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
@@ -556,14 +560,14 @@ static int quic_get_ticket(struct sock *sk, char __user *optval,
 	return quic_opt_out(optval, optlen, qs->ticket, qs->ticket_len, len);
 }
 
-static int quic_get_event(struct sock *sk, char __user *optval,
-			  int __user *optlen, u32 len)
+static int quic_get_event(struct sock *sk, sockptr_t optval,
+			  sockptr_t optlen, u32 len)
 {
 	struct quic_event_option ev;
 
 	if (len < sizeof(ev))
 		return -EINVAL;
-	if (copy_from_user(&ev, optval, sizeof(ev)))
+	if (copy_from_sockptr(&ev, optval, sizeof(ev)))
 		return -EFAULT;
 	if (ev.type == QUIC_EVENT_NONE || ev.type >= QUIC_EVENT_MAX)
 		return -EINVAL;
@@ -572,14 +576,14 @@ static int quic_get_event(struct sock *sk, char __user *optval,
 }
 
 /* QUIC_SOCKOPT_CONNECTION_ID: dest in, the sequence numbers out. */
-static int quic_get_connid(struct sock *sk, char __user *optval,
-			   int __user *optlen, u32 len)
+static int quic_get_connid(struct sock *sk, sockptr_t optval,
+			   sockptr_t optlen, u32 len)
 {
 	struct quic_connection_id_info info;
 
 	if (len < sizeof(info))
 		return -EINVAL;
-	if (copy_from_user(&info, optval, sizeof(info)))
+	if (copy_from_sockptr(&info, optval, sizeof(info)))
 		return -EFAULT;
 	if (sk->sk_state != QUIC_SS_ESTABLISHED)
 		return -ENOTCONN;
@@ -593,15 +597,15 @@ static int quic_get_connid(struct sock *sk, char __user *optval,
  * For tests: which cipher a level's send key uses. The secret itself
  * never leaves the kernel.
  */
-static int quic_get_secret(struct sock *sk, char __user *optval,
-			   int __user *optlen, u32 len)
+static int quic_get_secret(struct sock *sk, sockptr_t optval,
+			   sockptr_t optlen, u32 len)
 {
 	struct quic_crypto_secret s;
 	struct quic_crypto *c;
 
 	if (len < sizeof(s))
 		return -EINVAL;
-	if (copy_from_user(&s, optval, sizeof(s)))
+	if (copy_from_sockptr(&s, optval, sizeof(s)))
 		return -EFAULT;
 	if (s.level >= QUIC_CRYPTO_MAX)
 		return -EINVAL;
@@ -614,8 +618,8 @@ static int quic_get_secret(struct sock *sk, char __user *optval,
 }
 
 /* Our transport parameters as the TLS extension carries them. */
-static int quic_get_tp_ext(struct sock *sk, char __user *optval,
-			   int __user *optlen, u32 len)
+static int quic_get_tp_ext(struct sock *sk, sockptr_t optval,
+			   sockptr_t optlen, u32 len)
 {
 	int n, err;
 	u8 *buf;
@@ -634,8 +638,8 @@ static int quic_get_tp_ext(struct sock *sk, char __user *optval,
 	return err;
 }
 
-static int quic_getopt(struct sock *sk, int optname, char __user *optval,
-		       int __user *optlen, u32 len)
+static int quic_getopt(struct sock *sk, int optname, sockptr_t optval,
+		       sockptr_t optlen, u32 len)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_transport_param tp = {};
@@ -673,7 +677,7 @@ static int quic_getopt(struct sock *sk, int optname, char __user *optval,
 	case QUIC_SOCKOPT_TRANSPORT_PARAM:
 		if (!len)
 			return -EINVAL;
-		if (copy_from_user(&tp.remote, optval, 1))
+		if (copy_from_sockptr(&tp.remote, optval, 1))
 			return -EFAULT;
 		if (tp.remote && !qs->peer_tp_set)
 			return -ENOTCONN;
@@ -700,17 +704,18 @@ static int quic_getopt(struct sock *sk, int optname, char __user *optval,
  * quic_do_getsockopt() - SOL_QUIC getsockopt
  * @sk: socket, not locked
  * @optname: QUIC_SOCKOPT_*
- * @optval: user buffer
- * @optlen: in: its size; out: bytes written
+ * @optval: buffer, user or kernel memory
+ * @optlen: an int, in: the size of @optval; out: bytes written; in the
+ *	same memory as @optval
  *
  * Return: 0 or -errno (EINVAL for a short buffer).
  */
-int quic_do_getsockopt(struct sock *sk, int optname, char __user *optval,
-		       int __user *optlen)
+int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
+		       sockptr_t optlen)
 {
 	int len, err;
 
-	if (get_user(len, optlen))
+	if (copy_from_sockptr(&len, optlen, sizeof(len)))
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
@@ -719,3 +724,53 @@ int quic_do_getsockopt(struct sock *sk, int optname, char __user *optval,
 	release_sock(sk);
 	return err;
 }
+
+/**
+ * quic_kernel_setsockopt() - set a SOL_QUIC option from the kernel
+ * @sk: a QUIC socket of a kernel consumer, not locked
+ * @optname: QUIC_SOCKOPT_*
+ * @optval: the value, in kernel memory
+ * @optlen: its length
+ *
+ * Context: process, may sleep.
+ * Return: as setsockopt(2) with SOL_QUIC: 0 or -errno.
+ */
+int quic_kernel_setsockopt(struct sock *sk, int optname, const void *optval,
+			   unsigned int optlen)
+{
+	return quic_do_setsockopt(sk, optname, KERNEL_SOCKPTR((void *)optval),
+				  optlen);
+}
+EXPORT_SYMBOL_GPL(quic_kernel_setsockopt);
+
+/**
+ * quic_kernel_getsockopt() - read a SOL_QUIC option from the kernel
+ * @sk: a QUIC socket of a kernel consumer, not locked
+ * @optname: QUIC_SOCKOPT_*
+ * @optval: buffer in kernel memory; what the option reads as input (the
+ *	stream ID of QUIC_SOCKOPT_STREAM_OPEN, for instance) goes in it too
+ * @optlen: in: the size of @optval; out: bytes written
+ *
+ * The kernel's getsockopt path takes user pointers only at protocol
+ * levels: kernel consumers (draft-lxin-quic-socket-apis, "Handshake
+ * Interface for Kernel Consumers") read the negotiated ALPN, session
+ * tickets and the rest through this.
+ *
+ * Context: process, may sleep.
+ * Return: as getsockopt(2) with SOL_QUIC: 0 or -errno.
+ */
+int quic_kernel_getsockopt(struct sock *sk, int optname, void *optval,
+			   unsigned int *optlen)
+{
+	int len, err;
+
+	if (*optlen > INT_MAX)
+		return -EINVAL;
+	len = *optlen;
+	err = quic_do_getsockopt(sk, optname, KERNEL_SOCKPTR(optval),
+				 KERNEL_SOCKPTR(&len));
+	if (!err)
+		*optlen = len;
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_kernel_getsockopt);

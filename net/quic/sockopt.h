@@ -9,7 +9,7 @@ struct sock;
 
 int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		       unsigned int optlen);
-int quic_do_getsockopt(struct sock *sk, int optname, char __user *optval,
-		       int __user *optlen);
+int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
+		       sockptr_t optlen);
 
 #endif /* _NET_QUIC_SOCKOPT_H */
