@@ -19,10 +19,11 @@ CHECKPATCH	?= $(BUILD)/ksrc/scripts/checkpatch.pl
 # Files that must be checkpatch --strict clean: the kernel code and uapi.
 KERNEL_SRCS	= $(filter-out %.mod.c,$(wildcard net/quic/*.[ch] \
 			drivers/net/quic_offload/*.[ch] include/net/quic*.h \
-			include/uapi/linux/quic*.h))
+			include/uapi/linux/quic*.h \
+			tools/testing/selftests/net/quic/kconsumer/*.c))
 
 KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) CONFIG_IP_QUIC=m CONFIG_QUIC_DIAG=m \
-		  CONFIG_QUIC_SIM=m W=1 \
+		  CONFIG_QUIC_SIM=m CONFIG_QUIC_KCONSUMER_TEST=m W=1 \
 		  KCFLAGS=-Werror
 
 all: modules lib tools
@@ -36,6 +37,7 @@ lib:
 tools: lib
 	$(MAKE) -C tools/testing/selftests/net/quic OUT=$(BUILD)/selftests
 	$(MAKE) -C tools/quic/perf OUT=$(BUILD)/tools
+	$(MAKE) -C tools/quic/handshaked OUT=$(BUILD)/tools
 	$(MAKE) -C tools/quic/h3 OUT=$(BUILD)/h3
 
 unit:
@@ -94,6 +96,10 @@ install: all
 		$(DESTDIR)$(PREFIX)/include/linux/quic.h
 	install -D -m 0644 include/uapi/linux/quic_diag.h \
 		$(DESTDIR)$(PREFIX)/include/linux/quic_diag.h
+	install -D -m 0755 $(BUILD)/tools/quic-handshaked \
+		$(DESTDIR)$(PREFIX)/sbin/quic-handshaked
+	install -D -m 0644 tools/quic/handshaked/quic-handshaked.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/quic-handshaked.8
 
 clean: clean-modules
 	rm -rf $(BUILD)

@@ -29,6 +29,7 @@ paths=(Kbuild net/quic include)
 [ -f "$repo/drivers/net/quic_offload/Kbuild" ] ||
 	[ -f "$repo/drivers/net/quic_offload/Makefile" ] &&
 	paths+=(drivers/net/quic_offload)
+paths+=(tools/testing/selftests/net/quic/kconsumer)
 (cd "$repo" && find "${paths[@]}" \( -name '*.[ch]' ! -name '*.mod.c' \
 	-o -name Kbuild -o -name Kconfig -o -name Makefile \) -type f) |
 while IFS= read -r f; do
@@ -39,5 +40,6 @@ done
 
 nice -n 19 ionice -c3 make -C "$ktree" M="$out" -j"$jobs" \
 	CONFIG_IP_QUIC=m CONFIG_QUIC_DIAG=m CONFIG_QUIC_SIM=m \
+	CONFIG_QUIC_KCONSUMER_TEST=m \
 	CONFIG_QUIC_KUNIT_TEST=y W=1 KCFLAGS=-Werror \
 	"$@" modules

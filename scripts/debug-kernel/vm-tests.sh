@@ -81,6 +81,9 @@ sim=drivers/net/quic_offload/quicsim.ko
 # diag_test.sh insmods net/quic/quic_diag.ko.
 dg=net/quic/quic_diag.ko
 [ -f "$repo/$dg" ] && [ -f "$repo/$mods/$dg" ] && opts+=(-b "$mods/$dg:$dg")
+# kconsumer_test.sh insmods the selftests' kernel consumer.
+kc=tools/testing/selftests/net/quic/kconsumer/quic_kconsumer.ko
+[ -f "$repo/$kc" ] && [ -f "$repo/$mods/$kc" ] && opts+=(-b "$mods/$kc:$kc")
 res=${VM_RESULTS:-$log/vm}
 opts+=(-o "$res")
 [ "${VERBOSE:-0}" = 1 ] && opts+=(-v)

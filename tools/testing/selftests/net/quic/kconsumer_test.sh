@@ -1,0 +1,299 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Kernel consumers of QUIC sockets (draft-lxin-quic-socket-apis, "Handshake
+# Interface for Kernel Consumers"): quic_kconsumer.ko makes its socket with
+# sock_create_kern(), connects or accepts with the kernel_*() calls, has
+# quic-handshaked do the TLS handshake in userspace through net/handshake's
+# netlink upcall (tls_client_hello_*() / tls_server_hello_*()), then moves
+# stream data with kernel_sendmsg() and kernel_recvmsg(); it reads the ALPN
+# the handshake chose with quic_kernel_getsockopt(). Against the xfer
+# helper as the userspace peer: a kernel client over IPv4 (server
+# certificate checked) and IPv6 (anonymous client), a kernel server, each
+# role with a PSK the consumer names by key serial (keyadd), a refused
+# handshake (wrong server name) and a request with no daemon listening. Data is compared by SHA-256 on both ends; no socket outlives
+# its test.
+# shellcheck disable=SC2317 # functions run through check()
+SUITE=kconsumer
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+xfer=$SELFTEST_BIN/xfer
+hsd=$QUIC_BUILD/tools/quic-handshaked
+kc_ko=$QUIC_REPO/tools/testing/selftests/net/quic/kconsumer/quic_kconsumer.ko
+keyadd=$SELFTEST_BIN/keyadd
+mkcerts=$(dirname "$0")/mkcerts.sh
+require "$xfer" "$hsd" "$kc_ko" "$keyadd" "$mkcerts" certtool ip timeout \
+	insmod
+
+T=$(scaled 60)	# seconds any one program may take
+BYTES=1048576
+ALPN=kconsumer
+work=$(mktemp -d /tmp/quic-kconsumer.XXXXXX)
+creds=$work/creds
+port=4500
+PIDS=()
+CIPHER=
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2> /dev/null
+	done
+	wait 2> /dev/null
+	module_loaded quic_kconsumer && rmmod quic_kconsumer
+	topo_cleanup
+	rm -rf "$work"
+}
+
+# check NAME CMD...: one TAP line; what CMD prints is the reason it failed.
+check() {
+	local name=$1
+	shift
+	if "$@" > "$work/why" 2>&1; then
+		tap_ok "$name"
+	else
+		tap_fail "$name" "$(tail -5 "$work/why" | tr '\n' ' ')"
+	fi
+}
+
+# start_daemon NS ARGS...: quic-handshaked --once in NS, logging to
+# $work/hsd.log; returns once it is subscribed to the upcalls. Its PID is
+# $HSD.
+start_daemon() {
+	local ns=$1
+	shift
+	: > "$work/hsd.log"
+	ip netns exec "$ns" timeout -k 5 "$T" "$hsd" --once "$@" \
+		> "$work/hsd.log" 2>&1 &
+	HSD=$!
+	PIDS+=("$HSD")
+	wait_line "$work/hsd.log" 'quic-handshaked: ready' && return 0
+	echo "daemon not ready: $(tail -3 "$work/hsd.log" | tr '\n' ' ')"
+	return 1
+}
+
+# wait_daemon RC: the daemon exits with RC (0: its handshake succeeded).
+wait_daemon() {
+	local rc
+	wait "$HSD"
+	rc=$?
+	[ "$rc" = "$1" ] && return 0
+	echo "daemon exit $rc, expected $1: $(tail -3 "$work/hsd.log" | tr '\n' ' ')"
+	return 1
+}
+
+# start_server NS ARGS...: xfer -s in NS, logging to $work/srv.log;
+# returns once it listens. Its PID is $SRV.
+start_server() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" timeout -k 5 "$T" "$xfer" -s --timeout "$T" \
+		--alpn "$ALPN" "$@" > "$work/srv.log" 2>&1 &
+	SRV=$!
+	PIDS+=("$SRV")
+	wait_line "$work/srv.log" '^listening on' && return 0
+	echo "server not listening: $(tail -3 "$work/srv.log" | tr '\n' ' ')"
+	return 1
+}
+
+# kc_log: the module's kernel log lines since the case began
+kc_log() {
+	dmesg | tail -n "+$((LOG0 + 1))" | sed -n 's/^\[[ 0-9.]*\] quic_kconsumer: //p'
+}
+
+# kc_insmod NS PARAMS...: load the consumer in NS (it runs while loading);
+# its exit status is the module's.
+kc_insmod() {
+	local ns=$1 rc
+	shift
+	LOG0=$(dmesg | wc -l)
+	ip netns exec "$ns" timeout -k 5 "$T" insmod "$kc_ko" "$@" \
+		> "$work/insmod.log" 2>&1
+	rc=$?
+	module_loaded quic_kconsumer && rmmod quic_kconsumer
+	return "$rc"
+}
+
+# hash_of LOG DIR: "bytes sha256" of stream 0's DIR (tx/rx) line in LOG
+hash_of() {
+	sed -n "s/^\(client: \|server: \)\{0,1\}stream 0 $2 \([0-9]*\) sha256 \([0-9a-f]*\)\$/\2 \3/p" "$1"
+}
+
+# kernel_client FAMILY AUTH ARGS...: the module connects to xfer -s in
+# $NS2 (credentials: ${SRV_CREDS[@]}) through the daemon in $NS1; ARGS go
+# to insmod. With $CIPHER set, both ends must name that cipher.
+kernel_client() {
+	local fam=$1 mode=$2 a srv kc
+	shift 2
+	[ "$fam" = 4 ] && a=$ADDR2_V4 || a=$ADDR2_V6
+	port=$((port + 1))
+	quic_sockets_gone
+	start_server "$NS2" -a "$a" -p "$port" "${SRV_CREDS[@]}" || return 1
+	start_daemon "$NS1" --cafile "$creds/ca-cert.pem" || return 1
+	kc_insmod "$NS1" role=client addr="$a" port="$port" alpn="$ALPN" \
+		auth="$mode" bytes="$BYTES" "$@" || {
+		echo "insmod failed: $(kc_log | grep -E 'failed|: -' | head -3 | tr '\n' ' ')"
+		return 1
+	}
+	wait_daemon 0 || return 1
+	wait "$SRV" || { echo "server exit $?: $(tail -3 "$work/srv.log")"; return 1; }
+	kc_log > "$work/kc.log"
+	grep -q "client: stream 0 rx $BYTES echo verified" "$work/kc.log" || {
+		echo "no verified echo: $(tr '\n' ' ' < "$work/kc.log")"
+		return 1
+	}
+	srv=$(hash_of "$work/srv.log" rx)
+	kc=$(hash_of "$work/kc.log" tx)
+	[ -n "$kc" ] && [ "$srv" = "$kc" ] || {
+		echo "server rx '$srv' != kernel client tx '$kc'"
+		return 1
+	}
+	grep -q "client: handshake done, alpn $ALPN\$" "$work/kc.log" || {
+		echo "module did not read ALPN $ALPN: $(tr '\n' ' ' < "$work/kc.log")"
+		return 1
+	}
+	grep -q "client .* ok, alpn $ALPN, cipher ${CIPHER:-}" "$work/hsd.log" || {
+		echo "daemon: $(tr '\n' ' ' < "$work/hsd.log")"
+		return 1
+	}
+	[ -z "${CIPHER:-}" ] || grep -qx "cipher $CIPHER" "$work/srv.log" || {
+		echo "server: $(grep '^cipher' "$work/srv.log"), expected $CIPHER"
+		return 1
+	}
+	quic_refs_back 0
+}
+
+# kernel_server AUTH ARGS...: the module listens in $NS2 with the daemon
+# there (arguments ${HSD_ARGS[@]}), xfer -c in $NS1 (credentials
+# ${CLI_CREDS[@]}) sends one stream and checks the echo; ARGS go to
+# insmod.
+kernel_server() {
+	local mode=$1 cli kc rc
+	shift
+	port=$((port + 1))
+	quic_sockets_gone
+	start_daemon "$NS2" "${HSD_ARGS[@]}" || return 1
+	LOG0=$(dmesg | wc -l)
+	ip netns exec "$NS2" timeout -k 5 "$T" insmod "$kc_ko" role=server \
+		addr="$ADDR2_V4" port="$port" alpn="$ALPN" auth="$mode" "$@" \
+		> "$work/insmod.log" 2>&1 &
+	KC=$!
+	PIDS+=("$KC")
+	for _ in $(seq 100); do
+		kc_log | grep -q 'server: listening' && break
+		sleep 0.1
+	done
+	ip netns exec "$NS1" timeout -k 5 "$T" "$xfer" -c -a "$ADDR2_V4" \
+		-p "$port" --timeout "$T" --alpn "$ALPN" "${CLI_CREDS[@]}" \
+		--one-stream "$BYTES" > "$work/cli.log" 2>&1
+	rc=$?
+	wait "$KC"
+	kc_rc=$?
+	module_loaded quic_kconsumer && rmmod quic_kconsumer
+	[ "$rc" = 0 ] || { echo "client exit $rc: $(tail -3 "$work/cli.log" | tr '\n' ' ')"; return 1; }
+	[ "$kc_rc" = 0 ] || { echo "insmod exit $kc_rc: $(kc_log | tail -3 | tr '\n' ' ')"; return 1; }
+	wait_daemon 0 || return 1
+	kc_log > "$work/kc.log"
+	cli=$(hash_of "$work/cli.log" tx)
+	kc=$(hash_of "$work/kc.log" rx)
+	[ -n "$kc" ] && [ "$cli" = "$kc" ] || {
+		echo "client tx '$cli' != kernel server rx '$kc'"
+		return 1
+	}
+	[ "$(hash_of "$work/cli.log" rx)" = "$cli" ] || {
+		echo "client's echo differs from what it sent"
+		return 1
+	}
+	grep -q "server: handshake done, alpn $ALPN\$" "$work/kc.log" || {
+		echo "module did not read ALPN $ALPN: $(tr '\n' ' ' < "$work/kc.log")"
+		return 1
+	}
+	grep -q "server .* ok, alpn $ALPN" "$work/hsd.log" || {
+		echo "daemon: $(tr '\n' ' ' < "$work/hsd.log")"
+		return 1
+	}
+	quic_refs_back 0
+}
+
+# wrong_name: the daemon checks the server's certificate against the
+# name the consumer gave: a wrong one fails the handshake, and the
+# module hears it.
+wrong_name() {
+	port=$((port + 1))
+	quic_sockets_gone
+	start_server "$NS2" -a "$ADDR2_V4" -p "$port" \
+		--cert "$creds/server-cert.pem" --key "$creds/server-key.pem" ||
+		return 1
+	start_daemon "$NS1" --cafile "$creds/ca-cert.pem" || return 1
+	if kc_insmod "$NS1" role=client addr="$ADDR2_V4" port="$port" \
+		alpn="$ALPN" auth=x509 peername=other.test; then
+		echo "insmod succeeded: $(kc_log | tr '\n' ' ')"
+		return 1
+	fi
+	kc_log | grep -q 'client: handshake failed: -' || {
+		echo "module log: $(kc_log | tr '\n' ' ')"
+		return 1
+	}
+	wait_daemon 1 || return 1
+	kill "$SRV" 2> /dev/null
+	wait "$SRV" 2> /dev/null
+	quic_refs_back 0
+}
+
+# no_daemon: with nobody subscribed to the upcall the request fails at
+# once with ESRCH, and the socket goes.
+no_daemon() {
+	quic_sockets_gone
+	if kc_insmod "$NS1" role=client addr="$ADDR2_V4" port=9 \
+		alpn="$ALPN" auth=x509; then
+		echo "insmod succeeded"
+		return 1
+	fi
+	kc_log | grep -q 'client: handshake request: -3$' || {
+		echo "module log: $(kc_log | tr '\n' ' ')"
+		return 1
+	}
+	quic_refs_back 0
+}
+
+if ! "$mkcerts" "$creds" > "$work/mkcerts.log" 2>&1; then
+	tap_fail "test credentials from mkcerts.sh" "$(tail -3 "$work/mkcerts.log")"
+	rm -rf "$work"
+	tap_done
+fi
+if ! topo_two_hosts; then
+	tap_fail "two-host topology"
+	rm -rf "$work"
+	tap_done
+fi
+trap cleanup EXIT
+
+# The PSK of the psk cases: a key the consumer names by serial.
+if ! keys=$("$keyadd" "$creds/psk.txt" 2>&1); then
+	tap_fail "PSK in a keyring (keyadd)" "$keys"
+	tap_done
+fi
+read -r _ ring _ key <<< "$keys"
+
+check "no daemon: the handshake request fails with ESRCH, no socket left" \
+	no_daemon
+SRV_CREDS=(--cert "$creds/server-cert.pem" --key "$creds/server-key.pem")
+check "kernel client, IPv4, x509: 1 MiB echoed, hashes match, ALPN $ALPN" \
+	kernel_client 4 x509 peername=quic.test
+CIPHER=CHACHA20-POLY1305
+check "kernel client, IPv6, anonymous, payload_cipher_type ChaCha20: 1 MiB echoed, hashes match, both ends on $CIPHER" \
+	kernel_client 6 anon cipher=54	# TLS_CIPHER_CHACHA20_POLY1305
+CIPHER=
+SRV_CREDS=(--psk "$creds/psk.txt")
+check "kernel client, IPv4, PSK from a key: 1 MiB echoed, hashes match" \
+	kernel_client 4 psk keyring="$ring" psk_key="$key"
+HSD_ARGS=(--cert "$creds/server-cert.pem" --key "$creds/server-key.pem")
+CLI_CREDS=(--ca "$creds/ca-cert.pem" --host quic.test)
+check "kernel server, IPv4, x509: xfer's 1 MiB echoed, hashes match" \
+	kernel_server x509
+HSD_ARGS=()
+CLI_CREDS=(--psk "$creds/psk.txt")
+check "kernel server, IPv4, PSK from a key: xfer's 1 MiB echoed, hashes match" \
+	kernel_server psk keyring="$ring" psk_key="$key"
+check "kernel client, wrong server name: the handshake fails, the module hears it" \
+	wrong_name
+tap_done
