@@ -433,6 +433,7 @@ static void quic_rcv_datagram(struct quic_udp_sock *us, struct sk_buff *skb)
 	sock_put(sk);
 	return;
 drop:
+	quic_mib_inc(us->net, QUIC_MIB_IN_DISCARDS);
 	kfree_skb(skb);
 }
 
@@ -922,9 +923,13 @@ static void quic_listener_rcv(struct sock *sk, struct sk_buff *skb)
 		quic_listener_hold_early(sk, skb);
 		return;
 	}
-	if (err || skb_queue_len(&qs->accept_queue) >= backlog ||
-	    quic_retry_answer(sk, skb, &h)) {
+	if (err || skb_queue_len(&qs->accept_queue) >= backlog) {
+		quic_mib_inc(sock_net(sk), QUIC_MIB_IN_DISCARDS);
 		kfree_skb(skb);
+		return;
+	}
+	if (quic_retry_answer(sk, skb, &h)) {
+		consume_skb(skb);	/* answered with a Retry */
 		return;
 	}
 	__skb_queue_tail(&qs->accept_queue, skb);

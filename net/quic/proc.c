@@ -75,6 +75,7 @@ static const char * const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_PMTU_PROBES_LOST]	= "QuicPmtuProbesLost",
 	[QUIC_MIB_PMTU_RAISED]		= "QuicPmtuRaised",
 	[QUIC_MIB_PMTU_BLACKHOLES]	= "QuicPmtuBlackholes",
+	[QUIC_MIB_IN_DISCARDS]		= "QuicInDiscards",
 };
 
 static struct quic_net *quic_net(const struct net *net)

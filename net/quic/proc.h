@@ -58,6 +58,10 @@ enum quic_mib_field {
 	QUIC_MIB_PMTU_PROBES_LOST,	/* of them, declared lost */
 	QUIC_MIB_PMTU_RAISED,		/* datagram size raised by a probe */
 	QUIC_MIB_PMTU_BLACKHOLES,	/* size back to 1200: a black hole */
+	QUIC_MIB_IN_DISCARDS,		/* datagrams no connection took:
+					 * malformed, for no connection of
+					 * ours, or refused by a listener
+					 */
 	QUIC_MIB_MAX
 };
 
