@@ -118,6 +118,20 @@ hash_of() {
 	sed -n "s/^\(client: \|server: \)\{0,1\}stream 0 $2 \([0-9]*\) sha256 \([0-9a-f]*\)\$/\2 \3/p" "$1"
 }
 
+# handshake_reported ROLE: the module read back the ALPN the handshake
+# chose, and the daemon's line for the request says it succeeded with it
+# (and with $CIPHER, if set)
+handshake_reported() {
+	grep -q "$1: handshake done, alpn $ALPN\$" "$work/kc.log" || {
+		echo "module did not read ALPN $ALPN: $(tr '\n' ' ' < "$work/kc.log")"
+		return 1
+	}
+	grep -q "$1 .* ok, alpn $ALPN, cipher ${CIPHER:-}" "$work/hsd.log" || {
+		echo "daemon: $(tr '\n' ' ' < "$work/hsd.log")"
+		return 1
+	}
+}
+
 # kernel_client FAMILY AUTH ARGS...: the module connects to xfer -s in
 # $NS2 (credentials: ${SRV_CREDS[@]}) through the daemon in $NS1; ARGS go
 # to insmod. With $CIPHER set, both ends must name that cipher.
@@ -147,14 +161,7 @@ kernel_client() {
 		echo "server rx '$srv' != kernel client tx '$kc'"
 		return 1
 	}
-	grep -q "client: handshake done, alpn $ALPN\$" "$work/kc.log" || {
-		echo "module did not read ALPN $ALPN: $(tr '\n' ' ' < "$work/kc.log")"
-		return 1
-	}
-	grep -q "client .* ok, alpn $ALPN, cipher ${CIPHER:-}" "$work/hsd.log" || {
-		echo "daemon: $(tr '\n' ' ' < "$work/hsd.log")"
-		return 1
-	}
+	handshake_reported client || return 1
 	[ -z "${CIPHER:-}" ] || grep -qx "cipher $CIPHER" "$work/srv.log" || {
 		echo "server: $(grep '^cipher' "$work/srv.log"), expected $CIPHER"
 		return 1
@@ -203,14 +210,7 @@ kernel_server() {
 		echo "client's echo differs from what it sent"
 		return 1
 	}
-	grep -q "server: handshake done, alpn $ALPN\$" "$work/kc.log" || {
-		echo "module did not read ALPN $ALPN: $(tr '\n' ' ' < "$work/kc.log")"
-		return 1
-	}
-	grep -q "server .* ok, alpn $ALPN" "$work/hsd.log" || {
-		echo "daemon: $(tr '\n' ' ' < "$work/hsd.log")"
-		return 1
-	}
+	handshake_reported server || return 1
 	quic_refs_back 0
 }
 
