@@ -21,6 +21,12 @@ hsd=$QUIC_BUILD/tools/quic-handshaked
 kc_ko=$QUIC_REPO/tools/testing/selftests/net/quic/kconsumer/quic_kconsumer.ko
 keyadd=$SELFTEST_BIN/keyadd
 mkcerts=$(dirname "$0")/mkcerts.sh
+# A kernel configured without net/handshake (CONFIG_NET_HANDSHAKE comes
+# with SUNRPC or NVMe/TCP) has no upcall to test, and no module is built.
+if ! grep -qw tls_client_hello_x509 /proc/kallsyms; then
+	tap_skip "kernel consumers" "this kernel has no net/handshake (CONFIG_NET_HANDSHAKE)"
+	tap_done
+fi
 require "$xfer" "$hsd" "$kc_ko" "$keyadd" "$mkcerts" certtool ip timeout \
 	insmod
 
