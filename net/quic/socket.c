@@ -21,11 +21,44 @@
  * quic_destroy_sock() undoes this, after a failure here too: inet_create()
  * calls it then, and so does quic_sk_alloc_child().
  */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+/*
+ * QUIC sockets get lock classes of their own. A socket's lock is held
+ * while its UDP tunnel socket is made and bound (bind.c, udp.c), and that
+ * socket is a kernel one: for a QUIC socket a kernel user (SMB, NFS) made,
+ * both would otherwise share the class of every kernel AF_INET socket,
+ * and lockdep would take two different sockets for one lock taken twice.
+ * Indexed by AF_INET6.
+ */
+static struct lock_class_key quic_slock_keys[2];
+static struct lock_class_key quic_sk_lock_keys[2];
+
+static void quic_lock_reclassify(struct sock *sk)
+{
+	bool v6 = sk->sk_family == AF_INET6;
+
+	if (WARN_ON_ONCE(!sock_allow_reclassification(sk)))
+		return;
+	sock_lock_init_class_and_name(sk,
+				      v6 ? "slock-AF_INET6-QUIC" :
+					   "slock-AF_INET-QUIC",
+				      &quic_slock_keys[v6],
+				      v6 ? "sk_lock-AF_INET6-QUIC" :
+					   "sk_lock-AF_INET-QUIC",
+				      &quic_sk_lock_keys[v6]);
+}
+#else
+static void quic_lock_reclassify(struct sock *sk)
+{
+}
+#endif
+
 static int quic_init_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	int err;
 
+	quic_lock_reclassify(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	quic_proc_sock_add(sk);
 	qs->udp = NULL;
