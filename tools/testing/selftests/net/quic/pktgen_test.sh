@@ -27,6 +27,7 @@ require "$xfer" "$pktgen" modprobe timeout
 T=$(scaled 60)	# seconds a client may take
 N=20000		# datagrams per flood
 VN_PER_S=100	# Version Negotiation answers a second (output.c)
+PAUSE_MS=$(($(scaled 5) * 1000))	# the client's pause the flood must meet
 port=4600
 
 # Built in, or a module; a kernel may have neither.
@@ -145,7 +146,7 @@ spoofed_flood() {
 	cli_log=$work/busy$port.cli
 	ip netns exec "$NS1" timeout -k 5 "$T" "$xfer" -c -a "$ADDR2_V4" \
 		-p "$port" --psk "$psk" --timeout "$T" --one-stream 8388608 \
-		--pause-after 1048576 --pause 5000 > "$cli_log" 2>&1 &
+		--pause-after 1048576 --pause "$PAUSE_MS" > "$cli_log" 2>&1 &
 	cli=$!
 	cport=$(client_port) || {
 		echo "the client's connection never showed in sks"
