@@ -16,8 +16,8 @@
 #   -s SRC_IP   source address (default: DST_IP's family's documentation
 #               address 192.0.2.1 or 2001:db8::1)
 #   -P SRC_PORT source UDP port (default: 1024-65535 at random, one per
-#               datagram); with SRC_IP a live connection's peer, the
-#               datagrams reach that connection's socket
+#               datagram); with SRC_IP and SRC_PORT a live
+#               connection's peer's, they pass for that peer's
 #   -m DST_MAC  destination MAC (default: DEV's own with -x netif_receive,
 #               else the neighbour entry of DST_IP on DEV, else broadcast)
 #   -l PAYLOAD  UDP payload bytes (default 1200, at least 16)

@@ -9,7 +9,7 @@
 #    Negotiation answers stay within their rate limit; the listener then
 #    serves a client as if nothing happened.
 #  - At a server echoing to a client, from the client's own address and
-#    port (its connection's socket takes them), sent over the link: the
+#    port (what one spoofing that client would send), over the link: the
 #    echo completes intact, and every datagram is either counted
 #    discarded or was dropped by UDP for a full queue, none taken for the
 #    connection's.
@@ -134,8 +134,9 @@ client_port() {
 
 # spoofed_flood: N datagrams from the client's own address and port,
 # sent over the link from its side, at a server echoing 8 MiB to it (the
-# client pauses after 1 MiB for the flood to meet the connection): they
-# reach the connection's socket and are discarded there.
+# client pauses after 1 MiB for the flood to meet the connection): the
+# UDP socket the connection uses takes them, and they are discarded
+# there, as they name no connection ID of ours.
 spoofed_flood() {
 	local mac cli cport q0 q1 d
 	port=$((port + 1))
