@@ -171,16 +171,7 @@ gnutls_name() {
 	esac
 }
 
-if ! "$mkcerts" "$creds" > "$work/mkcerts.log" 2>&1; then
-	tap_fail "test credentials from mkcerts.sh" "$(tail -3 "$work/mkcerts.log")"
-	rm -rf "$work"
-	tap_done
-fi
-if ! topo_two_hosts; then
-	tap_fail "two-host topology"
-	rm -rf "$work"
-	tap_done
-fi
+certs_and_topology "$creds" "$work"
 trap cleanup EXIT
 exec 3>&1	# comments from inside check(), past its capture
 

@@ -261,16 +261,7 @@ no_daemon() {
 	quic_refs_back 0
 }
 
-if ! "$mkcerts" "$creds" > "$work/mkcerts.log" 2>&1; then
-	tap_fail "test credentials from mkcerts.sh" "$(tail -3 "$work/mkcerts.log")"
-	rm -rf "$work"
-	tap_done
-fi
-if ! topo_two_hosts; then
-	tap_fail "two-host topology"
-	rm -rf "$work"
-	tap_done
-fi
+certs_and_topology "$creds" "$work"
 trap cleanup EXIT
 
 # The PSK of the psk cases: a key the consumer names by serial.

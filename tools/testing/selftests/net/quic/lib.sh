@@ -292,6 +292,23 @@ psk_and_topology() {
 	fi
 }
 
+# certs_and_topology CREDSDIR WORKDIR: mkcerts.sh's test credentials in
+# CREDSDIR and the two-host topology; on failure one TAP failure, WORKDIR
+# removed, and exit.
+certs_and_topology() {
+	if ! "$(dirname "${BASH_SOURCE[0]}")/mkcerts.sh" "$1" \
+		> "$2/mkcerts.log" 2>&1; then
+		tap_fail "test credentials from mkcerts.sh" "$(tail -3 "$2/mkcerts.log")"
+		rm -rf "$2"
+		tap_done
+	fi
+	if ! topo_two_hosts; then
+		tap_fail "two-host topology"
+		rm -rf "$2"
+		tap_done
+	fi
+}
+
 # cap_start FILE [COUNT]: dumpcap on veth1 in $NS1, UDP only (the first
 # COUNT packets, if given) into FILE; returns once it captures. The caller
 # runs cap_stop, also in its cleanup.

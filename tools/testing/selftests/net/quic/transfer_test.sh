@@ -123,16 +123,7 @@ wire_probe() {
 	echo "OK $n"
 }
 
-if ! "$mkcerts" "$work/creds" > "$work/mkcerts.log" 2>&1; then
-	tap_fail "test credentials from mkcerts.sh" "$(tail -3 "$work/mkcerts.log")"
-	rm -rf "$work"
-	tap_done
-fi
-if ! topo_two_hosts; then
-	tap_fail "two-host topology"
-	rm -rf "$work"
-	tap_done
-fi
+certs_and_topology "$work/creds" "$work"
 trap xfer_cleanup EXIT
 exec 3>&1	# echo_check() reports its rate here, past check()'s capture
 
