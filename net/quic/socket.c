@@ -17,10 +17,6 @@
 #include "sockopt.h"
 #include "udp.h"
 
-/*
- * quic_destroy_sock() undoes this, after a failure here too: inet_create()
- * calls it then, and so does quic_sk_alloc_child().
- */
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 /*
  * QUIC sockets get lock classes of their own. A socket's lock is held
@@ -53,6 +49,10 @@ static void quic_lock_reclassify(struct sock *sk)
 }
 #endif
 
+/*
+ * quic_destroy_sock() undoes this, after a failure here too: inet_create()
+ * calls it then, and so does quic_sk_alloc_child().
+ */
 static int quic_init_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
