@@ -324,6 +324,33 @@ static int kc_recv(struct socket *sock, u8 *buf, size_t len, s64 *sid,
 	return n;
 }
 
+/*
+ * The next piece of stream 0, at offset @at: its length (0 only with
+ * *fin set), or -errno, logged: the peer closing first is -ECONNRESET,
+ * data of another stream -EBADMSG.
+ */
+static int kc_recv_stream0(struct socket *sock, u8 *buf, bool *fin, u64 at)
+{
+	s64 sid;
+	int n;
+
+	n = kc_recv(sock, buf, KC_BUF, &sid, fin);
+	if (n < 0) {
+		pr_err("%s: recvmsg at %llu: %d\n", role, at, n);
+		return n;
+	}
+	if (!n && !*fin) {
+		pr_err("%s: peer closed at %llu\n", role, at);
+		return -ECONNRESET;
+	}
+	if (sid != 0) {
+		pr_err("%s: %d bytes on stream %lld at %llu\n", role, n, sid,
+		       at);
+		return -EBADMSG;
+	}
+	return n;
+}
+
 static void kc_log_hash(const char *dir, u64 n, struct sha256_state *sha)
 {
 	u8 digest[SHA256_DIGEST_SIZE];
@@ -339,7 +366,6 @@ static int kc_client_transfer(struct socket *sock, u8 *buf, u8 *expect)
 	struct sha256_state sha;
 	u64 tx = 0, rx = 0;
 	bool fin = false;
-	s64 sid;
 	u32 flags;
 	size_t n;
 	int err;
@@ -362,19 +388,12 @@ static int kc_client_transfer(struct socket *sock, u8 *buf, u8 *expect)
 	kc_log_hash("tx", tx, &sha);
 
 	while (!fin) {
-		err = kc_recv(sock, buf, KC_BUF, &sid, &fin);
-		if (err < 0) {
-			pr_err("client: recvmsg at %llu: %d\n", rx, err);
+		err = kc_recv_stream0(sock, buf, &fin, rx);
+		if (err < 0)
 			return err;
-		}
-		if (!err && !fin) {
-			pr_err("client: peer closed at %llu of %lu\n", rx,
-			       bytes);
-			return -ECONNRESET;
-		}
-		if (sid != 0 || rx + err > bytes) {
-			pr_err("client: %d bytes on stream %lld at %llu\n",
-			       err, sid, rx);
+		if (rx + err > bytes) {
+			pr_err("client: %d bytes at %llu, past the %lu sent\n",
+			       err, rx, bytes);
 			return -EBADMSG;
 		}
 		kc_pattern(0, rx, expect, err);
@@ -404,15 +423,9 @@ static int kc_server_echo(struct socket *sock, u8 *buf)
 
 	sha256_init(&sha);
 	while (!fin) {
-		n = kc_recv(sock, buf, KC_BUF, &sid, &fin);
-		if (n < 0 || (!n && !fin)) {
-			pr_err("server: recvmsg at %llu: %d\n", rx, n);
-			return n ? n : -ECONNRESET;
-		}
-		if (sid != 0) {
-			pr_err("server: data on stream %lld\n", sid);
-			return -EBADMSG;
-		}
+		n = kc_recv_stream0(sock, buf, &fin, rx);
+		if (n < 0)
+			return n;
 		flags = (rx ? 0 : MSG_QUIC_STREAM_NEW) |
 			(fin ? MSG_QUIC_STREAM_FIN : 0);
 		err = kc_send(sock, buf, n, flags);
