@@ -15,13 +15,16 @@
  * ends: its connection IDs still route the peer's datagrams to it, and it
  * still holds the UDP socket to answer from; its address goes back to the
  * bind table at once, and everything else is freed. A work item on our
- * own workqueue, which module exit drains, then lets it go.
+ * own workqueue, which module exit drains, then lets it go. A kernel
+ * socket holds its network namespace for the period, as a user's socket
+ * always does (quic_closing_hold_net()).
  *
  * Context: socket lock held, unless said otherwise.
  */
 
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <net/net_namespace.h>
 
 #include "bind.h"
 #include "cid.h"
@@ -37,11 +40,13 @@
  * @rx: datagrams that arrived since our CONNECTION_CLOSE
  * @len: bytes of @dgram
  * @lingers: close() came during the period; @end is queued
+ * @net: the namespace a kernel socket holds while it lingers, else NULL
  * @dgram: the UDP payload that carried our CONNECTION_CLOSE
  */
 struct quic_closing {
 	struct delayed_work	end;
 	struct sock		*sk;
+	struct net		*net;
 	unsigned long		until;
 	u32			rx;
 	u16			len;
@@ -83,6 +88,7 @@ void quic_closing_keep(struct sock *sk, const u8 *dgram, u32 len)
 	if (!c)
 		return;
 	c->until = jiffies + usecs_to_jiffies(3 * quic_conn_pto_us(qs)) + 1;
+	c->net = NULL;
 	c->rx = 0;
 	c->len = len;
 	c->lingers = false;
@@ -117,6 +123,7 @@ static void quic_closing_end(struct work_struct *work)
 					      struct quic_closing, end);
 	struct sock *sk = c->sk;
 	struct quic_sock *qs = quic_sk(sk);
+	struct net *net = c->net;
 
 	lock_sock(sk);
 	quic_cid_remove_all(&qs->scids);
@@ -127,6 +134,24 @@ static void quic_closing_end(struct work_struct *work)
 	dst_cache_destroy(&qs->dst_cache);
 	kfree(c);
 	sock_put(sk);	/* the period's reference: the last one */
+	if (net)
+		put_net(net);
+}
+
+/*
+ * A user's socket holds its network namespace until it is freed; a
+ * kernel socket (sock_create_kern(), sk_net_refcnt clear) does not, and
+ * its user may close it just before the namespace goes. Lingering, it
+ * would then outlive the namespace its UDP socket, bind table entries and
+ * counters belong to: so it takes a reference for the period, and does
+ * not linger at all when the namespace is already being dismantled.
+ */
+static bool quic_closing_hold_net(struct sock *sk, struct quic_closing *c)
+{
+	if (sk->sk_net_refcnt)
+		return true;
+	c->net = maybe_get_net(sock_net(sk));
+	return c->net;
 }
 
 /**
@@ -140,7 +165,8 @@ bool quic_closing_linger(struct sock *sk)
 {
 	struct quic_closing *c = quic_sk(sk)->close_state;
 
-	if (!c || time_after_eq(jiffies, c->until))
+	if (!c || time_after_eq(jiffies, c->until) ||
+	    !quic_closing_hold_net(sk, c))
 		return false;
 	c->sk = sk;
 	c->lingers = true;
