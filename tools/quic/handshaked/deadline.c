@@ -19,7 +19,8 @@
 
 #include "handshaked.h"
 
-static long long hsd_now_ms(void)
+/* Milliseconds on the monotonic clock. */
+long long hsd_now_ms(void)
 {
 	struct timespec ts;
 

@@ -4,7 +4,8 @@
  * for handshake requests and starts a child for each; request.c is that
  * child's netlink side (ACCEPT and DONE); session.c sets up the TLS
  * session for the kernel's QUIC socket and deadline.c runs its handshake
- * in the time allowed; keys.c reads key material from the kernel's
+ * in the time allowed; ticket.c resumes a client's session and collects
+ * its next ticket; keys.c reads key material from the kernel's
  * keyrings; genl.c is the generic netlink plumbing.
  */
 #ifndef QUIC_HANDSHAKED_H
@@ -91,6 +92,9 @@ enum {
 /* A DNS name is at most 253 characters; an address literal is shorter. */
 #define HSD_PEERNAME_MAX	256
 
+/* Session data and tickets on a QUIC socket: the draft's limit. */
+#define HSD_TICKET_MAX		4096
+
 /* The kernel refuses a DONE status above MAX_ERRNO. */
 #define HSD_MAX_ERRNO		4095
 
@@ -118,6 +122,16 @@ struct hsd_request {
 	int32_t		remote_peerid;	/* the PSK that was used; 0: none */
 };
 
+/*
+ * A client's resumption (ticket.c): what the consumer gave, and what it
+ * gets back.
+ */
+struct hsd_resume {
+	uint8_t		given[HSD_TICKET_MAX];	/* its session data */
+	size_t		given_len;		/* 0: none, a full handshake */
+	size_t		data_len;		/* set back on the socket; 0: none */
+};
+
 extern int hsd_verbose;
 
 /* One line on stderr, prefixed with the program's name. */
@@ -135,7 +149,14 @@ int hsd_check_files(const struct hsd_options *opts);
 int hsd_handshake(const struct hsd_options *opts, struct hsd_request *req);
 
 /* deadline.c */
+long long hsd_now_ms(void);
 int hsd_quic_handshake(gnutls_session_t session, unsigned int timeout_ms);
+
+/* ticket.c */
+void hsd_resume_prepare(gnutls_session_t session, int fd,
+			struct hsd_resume *r);
+int hsd_resume_collect(gnutls_session_t session, int fd, struct hsd_resume *r,
+		       long long wait_ms);
 
 /* keys.c */
 int hsd_key_read(int32_t serial, gnutls_datum_t *payload);

@@ -33,6 +33,8 @@ struct hsd_tls {
 	gnutls_certificate_credentials_t	cert;
 	gnutls_psk_client_credentials_t		psk_client;
 	gnutls_psk_server_credentials_t		psk_server;
+	struct hsd_resume			resume;
+	int					ticket_err;
 };
 
 /* The GnuTLS priority name of a TLS_CIPHER_* value, or NULL. */
@@ -463,7 +465,7 @@ static int hsd_setup(struct hsd_tls *t)
 	int ret;
 
 	hsd_read_config(t);
-	/* Tickets, if any, are the kernel's business after the handshake. */
+	/* A server sends no session tickets; a client resumes (ticket.c). */
 	flags |= t->server ? GNUTLS_SERVER | GNUTLS_NO_AUTO_SEND_TICKET :
 			     GNUTLS_CLIENT;
 	if (gnutls_init(&t->session, flags))
@@ -484,7 +486,30 @@ static int hsd_setup(struct hsd_tls *t)
 	if (t->req->timeout_ms)
 		gnutls_handshake_set_timeout(t->session, t->req->timeout_ms);
 	gnutls_transport_set_int(t->session, t->req->fd);
+	if (!t->server)
+		hsd_resume_prepare(t->session, t->req->fd, &t->resume);
 	return 0;
+}
+
+/*
+ * receive_session_ticket (seconds) asks a client to wait for the
+ * server's ticket before it reports the handshake done; never past the
+ * request's own timeout, which the consumer's wait for DONE follows.
+ */
+static void hsd_collect_ticket(struct hsd_tls *t, long long start)
+{
+	long long wait = t->cfg.receive_session_ticket * 1000LL;
+	long long left;
+
+	if (t->server || !wait)
+		return;
+	if (t->req->timeout_ms) {
+		left = start + t->req->timeout_ms - hsd_now_ms();
+		if (left < wait)
+			wait = left > 0 ? left : 0;
+	}
+	t->ticket_err = hsd_resume_collect(t->session, t->req->fd, &t->resume,
+					   wait);
 }
 
 static void hsd_teardown(struct hsd_tls *t)
@@ -505,6 +530,7 @@ static void hsd_log_result(const struct hsd_tls *t, int status)
 	char peer[INET6_ADDRSTRLEN + 16];
 	char alpn[HSD_ALPN_MAX] = "none";
 	size_t len = sizeof(alpn) - 1;
+	char ticket[64] = "";
 	const char *cipher;
 
 	hsd_format_peer(req->fd, peer, sizeof(peer));
@@ -517,8 +543,16 @@ static void hsd_log_result(const struct hsd_tls *t, int status)
 	if (!quic_session_get_alpn(t->session, alpn, &len))
 		alpn[len] = '\0';
 	cipher = gnutls_cipher_get_name(gnutls_cipher_get(t->session));
-	hsd_log("%s %s %s: ok, alpn %s, cipher %s", hsd_role_name(req), peer,
-		hsd_auth_name(req->auth_mode), alpn, cipher ? cipher : "?");
+	if (!t->server && t->cfg.receive_session_ticket && !t->ticket_err)
+		snprintf(ticket, sizeof(ticket), ", session data %zu bytes",
+			 t->resume.data_len);
+	else if (!t->server && t->cfg.receive_session_ticket)
+		snprintf(ticket, sizeof(ticket), ", no session data: %s",
+			 strerror(-t->ticket_err));
+	hsd_log("%s %s %s: ok, alpn %s, cipher %s%s%s", hsd_role_name(req),
+		peer, hsd_auth_name(req->auth_mode), alpn, cipher ? cipher : "?",
+		gnutls_session_is_resumed(t->session) ? ", resumed" : "",
+		ticket);
 }
 
 /* A negative return of libquic as a DONE status (a positive errno). */
@@ -537,6 +571,7 @@ static int hsd_status_of(int ret)
 int hsd_handshake(const struct hsd_options *opts, struct hsd_request *req)
 {
 	struct hsd_tls t = { .opts = opts, .req = req };
+	long long start = hsd_now_ms();
 	int status = req->status;
 
 	if (status)
@@ -556,6 +591,8 @@ int hsd_handshake(const struct hsd_options *opts, struct hsd_request *req)
 	if (!status)
 		status = hsd_status_of(hsd_quic_handshake(t.session,
 							  req->timeout_ms));
+	if (!status)
+		hsd_collect_ticket(&t, start);
 	hsd_log_result(&t, status);
 	hsd_teardown(&t);
 	return status;

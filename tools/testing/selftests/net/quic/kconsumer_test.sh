@@ -10,9 +10,11 @@
 # helper as the userspace peer: a kernel client over IPv4 (server
 # certificate checked) and IPv6 (anonymous client), a kernel server, each
 # role with a PSK the consumer names by key serial (keyadd), a refused
-# handshake (wrong server name), a request with no daemon listening, and
-# a namespace deleted under a lingering kernel socket. Data is compared
-# by SHA-256 on both ends; no socket outlives its test.
+# handshake (wrong server name) and a request with no daemon listening;
+# a kernel client's session resumption (receive_session_ticket, session
+# data through QUIC_SOCKOPT_SESSION_TICKET), session data the daemon
+# must refuse, and a namespace deleted under a lingering kernel socket. Data is compared by SHA-256 on both ends; no socket
+# outlives its test.
 # shellcheck disable=SC2317 # functions run through check()
 SUITE=kconsumer
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -62,14 +64,14 @@ check() {
 	fi
 }
 
-# start_daemon NS ARGS...: quic-handshaked --once in NS, logging to
-# $work/hsd.log; returns once it is subscribed to the upcalls. Its PID is
-# $HSD.
+# start_daemon NS ARGS...: quic-handshaked in NS (--once, unless
+# HSD_ONCE is set empty), logging to $work/hsd.log; returns once it is
+# subscribed to the upcalls. Its PID is $HSD.
 start_daemon() {
 	local ns=$1
 	shift
 	: > "$work/hsd.log"
-	ip netns exec "$ns" timeout -k 5 "$T" "$hsd" --once "$@" \
+	ip netns exec "$ns" timeout -k 5 "$T" "$hsd" ${HSD_ONCE---once} "$@" \
 		> "$work/hsd.log" 2>&1 &
 	HSD=$!
 	PIDS+=("$HSD")
@@ -221,6 +223,77 @@ kernel_server() {
 	quic_refs_back 0
 }
 
+# client_lines: the daemon's result lines for client requests
+client_lines() {
+	grep "^quic-handshaked: client " "$work/hsd.log"
+}
+
+# kernel_client_resume SPOIL: two connections of the module to xfer -s
+# --conns 2 with receive_session_ticket set: the daemon waits for the
+# server's ticket after each handshake and sets session data on the
+# socket; the module reads it back and gives it to its second
+# connection, which resumes. SPOIL=1: the module inverts the data
+# first; the daemon must then refuse it and do a full handshake. Both
+# echoes are verified either way, their hashes equal the server's.
+kernel_client_resume() {
+	local spoil=$1 first second srv kc rc
+	port=$((port + 1))
+	quic_sockets_gone
+	start_server "$NS2" -a "$ADDR2_V4" -p "$port" --conns 2 \
+		"${SRV_CREDS[@]}" || return 1
+	HSD_ONCE='' start_daemon "$NS1" --cafile "$creds/ca-cert.pem" || return 1
+	kc_insmod "$NS1" role=client addr="$ADDR2_V4" port="$port" \
+		alpn="$ALPN" auth=x509 peername=quic.test bytes="$BYTES" \
+		conns=2 ticket_wait=5 spoil_session="$spoil"
+	rc=$?
+	# Serving any number of requests, it must not answer the next case's.
+	kill "$HSD" 2> /dev/null
+	wait "$HSD" 2> /dev/null
+	[ "$rc" = 0 ] || {
+		echo "insmod failed: $(kc_log | grep -E 'failed|: -' | head -3 | tr '\n' ' ')"
+		return 1
+	}
+	wait "$SRV" || { echo "server exit $?: $(tail -3 "$work/srv.log")"; return 1; }
+	kc_log > "$work/kc.log"
+	[ "$(grep -c "client: stream 0 rx $BYTES echo verified" "$work/kc.log")" = 2 ] || {
+		echo "not two verified echoes: $(tr '\n' ' ' < "$work/kc.log")"
+		return 1
+	}
+	[ "$(grep -Ec 'client: session data [1-9][0-9]* bytes$' "$work/kc.log")" = 2 ] || {
+		echo "module did not get session data twice: $(tr '\n' ' ' < "$work/kc.log")"
+		return 1
+	}
+	srv=$(hash_of "$work/srv.log" rx | sort -u)
+	kc=$(hash_of "$work/kc.log" tx | sort -u)
+	[ -n "$kc" ] && [ "$srv" = "$kc" ] || {
+		echo "server rx '$srv' != kernel client tx '$kc'"
+		return 1
+	}
+	first=$(client_lines | sed -n 1p)
+	second=$(client_lines | sed -n 2p)
+	case "$first" in
+	*", resumed"*|"") echo "first handshake: '$first'"; return 1 ;;
+	*", session data "[1-9]*" bytes") ;;
+	*) echo "first handshake: '$first'"; return 1 ;;
+	esac
+	if [ "$spoil" = 1 ]; then
+		grep -q 'session data from the consumer ([0-9]* bytes) refused: full handshake' \
+			"$work/hsd.log" || {
+			echo "daemon did not refuse the spoilt data: $(tr '\n' ' ' < "$work/hsd.log")"
+			return 1
+		}
+		case "$second" in
+		*", resumed"*|"") echo "second handshake: '$second'"; return 1 ;;
+		esac
+	else
+		case "$second" in
+		*", resumed, session data "[1-9]*" bytes") ;;
+		*) echo "second handshake not resumed: '$second'"; return 1 ;;
+		esac
+	fi
+	quic_refs_back 0
+}
+
 # wrong_name: the daemon checks the server's certificate against the
 # name the consumer gave: a wrong one fails the handshake, and the
 # module hears it.
@@ -323,9 +396,13 @@ HSD_ARGS=()
 CLI_CREDS=(--psk "$creds/psk.txt")
 check "kernel server, IPv4, PSK from a key: xfer's 1 MiB echoed, hashes match" \
 	kernel_server psk keyring="$ring" psk_key="$key"
+SRV_CREDS=(--cert "$creds/server-cert.pem" --key "$creds/server-key.pem")
+check "kernel client, receive_session_ticket: session data from the first connection resumes the second" \
+	kernel_client_resume 0
+check "kernel client, spoilt session data: refused by the daemon, full handshake, both echoes verified" \
+	kernel_client_resume 1
 check "kernel client, wrong server name: the handshake fails, the module hears it" \
 	wrong_name
-SRV_CREDS=(--cert "$creds/server-cert.pem" --key "$creds/server-key.pem")
 check "kernel client's namespace deleted while its connection lingers: no warning, all freed" \
 	netns_gone
 tap_done

@@ -14,7 +14,10 @@
  *
  *   client: one bidirectional stream (0) of @bytes bytes of the xfer
  *	selftest helper's pattern, ended with a FIN; the peer (xfer -s)
- *	echoes it, and every byte of the echo is checked.
+ *	echoes it, and every byte of the echo is checked. With @conns, as
+ *	many connections one after the other; with @ticket_wait, each
+ *	asks the daemon for the server's session ticket, reads the session
+ *	data back and gives it to the next connection to resume with.
  *   server: accepts one connection and echoes stream 0 back, FIN
  *	included, to a peer such as xfer -c --one-stream, then waits for
  *	the peer to close.
@@ -78,11 +81,26 @@ static ulong bytes = 1 << 20;
 module_param(bytes, ulong, 0444);
 MODULE_PARM_DESC(bytes, "client: bytes sent on stream 0");
 
+static uint conns = 1;
+module_param(conns, uint, 0444);
+MODULE_PARM_DESC(conns, "client: connections made one after the other (1-8), each resuming the session of the one before when ticket_wait is set");
+
+static uint ticket_wait;
+module_param(ticket_wait, uint, 0444);
+MODULE_PARM_DESC(ticket_wait, "client: receive_session_ticket, seconds the handshake waits for the server's session ticket; 0: none asked for");
+
+static bool spoil_session;
+module_param(spoil_session, bool, 0444);
+MODULE_PARM_DESC(spoil_session, "client: invert every byte of the session data before giving it to the next connection");
+
 static uint timeout_ms = 20000;
 module_param(timeout_ms, uint, 0444);
 MODULE_PARM_DESC(timeout_ms, "handshake timeout, and the limit of each blocking call");
 
 #define KC_BUF		16384
+#define KC_CONNS_MAX	8
+/* The draft's bound on session data (QUIC_SOCKOPT_SESSION_TICKET). */
+#define KC_TICKET_MAX	4096
 #define KC_CMSG_SPACE	CMSG_SPACE(sizeof(struct quic_stream_info))
 
 struct kc_handshake {
@@ -134,11 +152,11 @@ static int kc_parse_addr(struct sockaddr_storage *ss, int *len)
 }
 
 /*
- * The cipher the handshake is to agree on (the daemon narrows its TLS
- * priorities to it), set in the socket's configuration: read, changed,
- * written back.
+ * What the consumer asks of the handshake in the socket's configuration:
+ * the cipher to agree on (the daemon narrows its TLS priorities to it)
+ * and how long to wait for a session ticket. Read, changed, written back.
  */
-static int kc_set_cipher(struct sock *sk)
+static int kc_set_config(struct sock *sk)
 {
 	struct quic_config cfg;
 	unsigned int len = sizeof(cfg);
@@ -148,6 +166,7 @@ static int kc_set_cipher(struct sock *sk)
 	if (err || len != sizeof(cfg))
 		return err ?: -EINVAL;
 	cfg.payload_cipher_type = cipher;
+	cfg.receive_session_ticket = min_t(uint, ticket_wait, U8_MAX);
 	return quic_kernel_setsockopt(sk, QUIC_SOCKOPT_CONFIG, &cfg,
 				      sizeof(cfg));
 }
@@ -174,9 +193,10 @@ static int kc_socket(int family, struct socket **sockp)
 		sock_release(sock);
 		return err;
 	}
-	err = cipher ? kc_set_cipher(sock->sk) : 0;
+	err = cipher || ticket_wait ? kc_set_config(sock->sk) : 0;
 	if (err) {
-		pr_err("QUIC_SOCKOPT_CONFIG, cipher %u: %d\n", cipher, err);
+		pr_err("QUIC_SOCKOPT_CONFIG, cipher %u, ticket wait %u: %d\n",
+		       cipher, ticket_wait, err);
 		sock_release(sock);
 		return err;
 	}
@@ -458,22 +478,71 @@ static struct file *kc_socket_file(struct socket *sock)
 	return file;
 }
 
-static int kc_run_client(u8 *buf, u8 *expect)
+/*
+ * Session data (QUIC_SOCKOPT_SESSION_TICKET on a kernel client): what the
+ * daemon set on the socket after the handshake, from the server's
+ * ticket, kept for the next connection to resume with.
+ */
+struct kc_session {
+	u8 *data;
+	unsigned int len;
+};
+
+/* Before the upcall: the daemon offers the session to the server. */
+static int kc_session_give(struct socket *sock, const struct kc_session *ss)
 {
-	struct sockaddr_storage ss;
+	int err;
+
+	if (!ss->len)
+		return 0;
+	err = quic_kernel_setsockopt(sock->sk, QUIC_SOCKOPT_SESSION_TICKET,
+				     ss->data, ss->len);
+	if (err)
+		pr_err("client: setsockopt(QUIC_SOCKOPT_SESSION_TICKET, %u bytes): %d\n",
+		       ss->len, err);
+	return err;
+}
+
+/* After it: the session data the daemon made of the server's ticket. */
+static int kc_session_take(struct socket *sock, struct kc_session *ss)
+{
+	unsigned int len = KC_TICKET_MAX;
+	int err;
+
+	if (!ticket_wait)
+		return 0;
+	err = quic_kernel_getsockopt(sock->sk, QUIC_SOCKOPT_SESSION_TICKET,
+				     ss->data, &len);
+	if (err) {
+		pr_err("client: getsockopt(QUIC_SOCKOPT_SESSION_TICKET): %d\n",
+		       err);
+		return err;
+	}
+	ss->len = len;
+	pr_info("client: session data %u bytes\n", len);
+	return 0;
+}
+
+static int kc_run_client(u8 *buf, u8 *expect, struct kc_session *ss)
+{
+	struct sockaddr_storage sa;
 	struct socket *sock;
 	struct file *file;
 	int len, err;
 
-	err = kc_parse_addr(&ss, &len);
+	err = kc_parse_addr(&sa, &len);
 	if (err)
 		return err;
-	err = kc_socket(ss.ss_family, &sock);
+	err = kc_socket(sa.ss_family, &sock);
 	if (err)
 		return err;
-	err = kernel_connect(sock, (struct sockaddr *)&ss, len, 0);
+	err = kc_session_give(sock, ss);
+	if (!err) {
+		err = kernel_connect(sock, (struct sockaddr *)&sa, len, 0);
+		if (err)
+			pr_err("client: connect: %d\n", err);
+	}
 	if (err) {
-		pr_err("client: connect: %d\n", err);
 		sock_release(sock);
 		return err;
 	}
@@ -482,8 +551,52 @@ static int kc_run_client(u8 *buf, u8 *expect)
 		return PTR_ERR(file);
 	err = kc_handshake(sock, false);
 	if (!err)
+		err = kc_session_take(sock, ss);
+	if (!err)
 		err = kc_client_transfer(sock, buf, expect);
+	/*
+	 * fput() in a user task (insmod's) leaves the socket's release for
+	 * its return to user space, after every connection: end this one
+	 * now, as a consumer does that keeps no connection it is done with.
+	 */
+	kernel_sock_shutdown(sock, SHUT_RDWR);
 	fput(file);
+	return err;
+}
+
+/* Session data no TLS library can use: the daemon must cope. */
+static void kc_session_spoil(struct kc_session *ss)
+{
+	unsigned int i;
+
+	for (i = 0; i < ss->len; i++)
+		ss->data[i] = ~ss->data[i];
+}
+
+/* @conns connections, one after the other, each on the last's session. */
+static int kc_run_clients(u8 *buf, u8 *expect)
+{
+	struct kc_session ss = {};
+	unsigned int i;
+	int err = 0;
+
+	if (!conns || conns > KC_CONNS_MAX) {
+		pr_err("conns %u: not 1 to %d\n", conns, KC_CONNS_MAX);
+		return -EINVAL;
+	}
+	if (ticket_wait) {
+		ss.data = kmalloc(KC_TICKET_MAX, GFP_KERNEL);
+		if (!ss.data)
+			return -ENOMEM;
+	}
+	for (i = 0; i < conns && !err; i++) {
+		if (conns > 1)
+			pr_info("client: connection %u of %u\n", i + 1, conns);
+		err = kc_run_client(buf, expect, &ss);
+		if (spoil_session)
+			kc_session_spoil(&ss);
+	}
+	kfree_sensitive(ss.data);
 	return err;
 }
 
@@ -542,7 +655,7 @@ static int __init kc_init(void)
 	expect = kmalloc(KC_BUF, GFP_KERNEL);
 	if (buf && expect)
 		err = strcmp(role, "client") ? kc_run_server(buf) :
-					       kc_run_client(buf, expect);
+					       kc_run_clients(buf, expect);
 	kfree(buf);
 	kfree(expect);
 	pr_info("%s: %s (%d)\n", role, err ? "failed" : "done", err);
