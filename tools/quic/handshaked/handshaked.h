@@ -4,8 +4,8 @@
  * for handshake requests and starts a child for each; request.c is that
  * child's netlink side (ACCEPT and DONE); session.c sets up the TLS
  * session for the kernel's QUIC socket and deadline.c runs its handshake
- * in the time allowed; ticket.c resumes a client's session and collects
- * its next ticket; keys.c reads key material from the kernel's
+ * in the time allowed; ticket.c resumes sessions: a server's tickets, a
+ * client's session data; keys.c reads key material from the kernel's
  * keyrings; genl.c is the generic netlink plumbing.
  */
 #ifndef QUIC_HANDSHAKED_H
@@ -153,6 +153,7 @@ long long hsd_now_ms(void);
 int hsd_quic_handshake(gnutls_session_t session, unsigned int timeout_ms);
 
 /* ticket.c */
+void hsd_tickets_enable(gnutls_session_t session, int fd);
 void hsd_resume_prepare(gnutls_session_t session, int fd,
 			struct hsd_resume *r);
 int hsd_resume_collect(gnutls_session_t session, int fd, struct hsd_resume *r,

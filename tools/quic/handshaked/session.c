@@ -465,7 +465,7 @@ static int hsd_setup(struct hsd_tls *t)
 	int ret;
 
 	hsd_read_config(t);
-	/* A server sends no session tickets; a client resumes (ticket.c). */
+	/* A server's ticket goes after the handshake (libquic sends it). */
 	flags |= t->server ? GNUTLS_SERVER | GNUTLS_NO_AUTO_SEND_TICKET :
 			     GNUTLS_CLIENT;
 	if (gnutls_init(&t->session, flags))
@@ -486,7 +486,9 @@ static int hsd_setup(struct hsd_tls *t)
 	if (t->req->timeout_ms)
 		gnutls_handshake_set_timeout(t->session, t->req->timeout_ms);
 	gnutls_transport_set_int(t->session, t->req->fd);
-	if (!t->server)
+	if (t->server)
+		hsd_tickets_enable(t->session, t->req->fd);
+	else
 		hsd_resume_prepare(t->session, t->req->fd, &t->resume);
 	return 0;
 }

@@ -13,7 +13,8 @@
 # handshake (wrong server name) and a request with no daemon listening;
 # a kernel client's session resumption (receive_session_ticket, session
 # data through QUIC_SOCKOPT_SESSION_TICKET), session data the daemon
-# must refuse, and a namespace deleted under a lingering kernel socket. Data is compared by SHA-256 on both ends; no socket
+# must refuse, a kernel server's tickets resuming xfer's second
+# connection, and a namespace deleted under a lingering kernel socket. Data is compared by SHA-256 on both ends; no socket
 # outlives its test.
 # shellcheck disable=SC2317 # functions run through check()
 SUITE=kconsumer
@@ -335,6 +336,70 @@ no_daemon() {
 	quic_refs_back 0
 }
 
+# server_lines: the daemon's result lines for server requests
+server_lines() {
+	grep "^quic-handshaked: server " "$work/hsd.log"
+}
+
+# kernel_server_resume: the module accepts two connections (conns=2)
+# and xfer -c --session F makes them: the daemon's server issues a
+# session ticket after the first handshake, sealed with the listener's
+# key, and resumes the second; xfer says "tls resumed no", then "yes",
+# and so do the daemon's two server lines. Both echoes verified, the
+# module's hashes equal xfer's.
+kernel_server_resume() {
+	local sess=$work/session i rc=0 kc_rc cli kc
+	port=$((port + 1))
+	quic_sockets_gone
+	rm -f "$sess"
+	HSD_ONCE='' start_daemon "$NS2" "${HSD_ARGS[@]}" || return 1
+	LOG0=$(dmesg | wc -l)
+	ip netns exec "$NS2" timeout -k 5 "$T" insmod "$kc_ko" role=server \
+		addr="$ADDR2_V4" port="$port" alpn="$ALPN" auth=x509 conns=2 \
+		> "$work/insmod.log" 2>&1 &
+	KC=$!
+	PIDS+=("$KC")
+	for _ in $(seq 100); do
+		kc_log | grep -q 'server: listening' && break
+		sleep 0.1
+	done
+	for i in 1 2; do
+		ip netns exec "$NS1" timeout -k 5 "$T" "$xfer" -c \
+			-a "$ADDR2_V4" -p "$port" --timeout "$T" --alpn "$ALPN" \
+			"${CLI_CREDS[@]}" --session "$sess" --one-stream "$BYTES" \
+			> "$work/cli$i.log" 2>&1 || rc=$?
+	done
+	wait "$KC"
+	kc_rc=$?
+	module_loaded quic_kconsumer && rmmod quic_kconsumer
+	kill "$HSD" 2> /dev/null
+	wait "$HSD" 2> /dev/null
+	[ "$rc" = 0 ] || { echo "client exit $rc: $(tail -3 "$work/cli1.log" "$work/cli2.log" | tr '\n' ' ')"; return 1; }
+	[ "$kc_rc" = 0 ] || { echo "insmod exit $kc_rc: $(kc_log | tail -3 | tr '\n' ' ')"; return 1; }
+	grep -qx 'tls resumed no' "$work/cli1.log" &&
+		grep -Eqx 'session data [1-9][0-9]* bytes' "$work/cli1.log" &&
+		grep -qx 'tls resumed yes' "$work/cli2.log" || {
+		echo "xfer: $(grep -E 'resumed|session|ticket' "$work/cli1.log" "$work/cli2.log" | tr '\n' ' ')"
+		return 1
+	}
+	case "$(server_lines | sed -n 1p)" in
+	*", resumed"*|"") echo "first server handshake: $(server_lines | sed -n 1p)"; return 1 ;;
+	esac
+	case "$(server_lines | sed -n 2p)" in
+	*", resumed") ;;
+	*) echo "second server handshake not resumed: $(server_lines | sed -n 2p)"; return 1 ;;
+	esac
+	kc_log > "$work/kc.log"
+	cli=$(cat "$work/cli1.log" "$work/cli2.log" | hash_of /dev/stdin tx | sort -u)
+	kc=$(hash_of "$work/kc.log" rx | sort -u)
+	[ -n "$kc" ] && [ "$cli" = "$kc" ] &&
+		[ "$(hash_of "$work/kc.log" rx | wc -l)" = 2 ] || {
+		echo "client tx '$cli' != kernel server rx '$kc'"
+		return 1
+	}
+	quic_refs_back 0
+}
+
 # netns_gone: the namespace of a kernel client is deleted while its
 # closed connection waits out the closing period (RFC 9000 10.2.1; 200 ms
 # of netem delay makes the period last). A kernel socket holds no
@@ -403,6 +468,10 @@ check "kernel client, spoilt session data: refused by the daemon, full handshake
 	kernel_client_resume 1
 check "kernel client, wrong server name: the handshake fails, the module hears it" \
 	wrong_name
+HSD_ARGS=(--cert "$creds/server-cert.pem" --key "$creds/server-key.pem")
+CLI_CREDS=(--ca "$creds/ca-cert.pem" --host quic.test)
+check "kernel server issues session tickets: xfer's second connection resumes, both echoes verified" \
+	kernel_server_resume
 check "kernel client's namespace deleted while its connection lingers: no warning, all freed" \
 	netns_gone
 tap_done

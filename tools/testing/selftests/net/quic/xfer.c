@@ -9,7 +9,7 @@
  *	[--streams N --bytes B | --one-stream B] [--uni] [--chunk B]
  *	[--open sockopt|sendmsg] [--close-code C] [--close-phrase S]
  *	[--key-update B] [--migrate-after B] [--pause-after B --pause MS]
- *	[--token-in F] [--token-out F]
+ *	[--token-in F] [--token-out F] [--session F]
  *   common: [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]
  *	[--api lib|session] [--keylog F] [--idle-timeout MS] [--timeout S]
  *	[--cc reno|cubic] [--no-encryption] [--window B] [--rcvbuf B]
@@ -47,6 +47,12 @@
  * (QUIC_SOCKOPT_TOKEN before connect()); after the transfer it prints
  * "token <n> bytes" (the NEW_TOKEN token the server gave it, read with
  * QUIC_SOCKOPT_TOKEN) and with --token-out F writes it to F.
+ *
+ * Session resumption: a client with --session F (GnuTLS session API)
+ * resumes the session whose data F holds, if F is there and not empty,
+ * prints "tls resumed yes|no" after the handshake, then waits up to 5 s
+ * for the server's session ticket and writes the data it makes to F
+ * ("session data <n> bytes"; "no session ticket" if none came).
  *
  * With --migrate-after B the client moves to a fresh local port once B
  * bytes are sent (QUIC_SOCKOPT_CONNECTION_MIGRATION with its address and
@@ -117,6 +123,7 @@
 #define RXBUF		65536
 #define SYNC_BYTES	16	/* the --uni closing echo on stream 0 */
 #define SHA256_LEN	32
+#define XFER_SESSION_MAX	4096	/* session data, as the socket API bounds it */
 
 static struct {
 	bool server, client;
@@ -147,6 +154,7 @@ static struct {
 	unsigned int plpmtud_ms;
 	bool validate;
 	const char *token_in, *token_out;
+	const char *session;
 } opt = {
 	.port = -1,
 	.streams = 1,
@@ -844,7 +852,7 @@ static bool use_lib_api(void)
 {
 	if (opt.api)
 		return !strcmp(opt.api, "lib");
-	if (opt.cipher || opt.keylog)
+	if (opt.cipher || opt.keylog || opt.session)
 		return false;
 	/* quic_client_handshake() trusts the system store only. */
 	return opt.server || opt.psk || !opt.ca;
@@ -880,6 +888,63 @@ static void report_kernel_side(int fd, const char *tls_cipher)
 	}
 	alpn[len < sizeof(alpn) ? len : sizeof(alpn) - 1] = '\0';
 	msg("alpn %s", len && alpn[0] ? alpn : "(none)");
+}
+
+/* --session F: resume what an earlier connection left in F, if anything. */
+static void session_in(gnutls_session_t s)
+{
+	uint8_t data[XFER_SESSION_MAX];
+	size_t n;
+	FILE *f;
+	int ret;
+
+	f = fopen(opt.session, "rb");
+	if (!f)
+		return;	/* the first connection: nothing to resume */
+	n = fread(data, 1, sizeof(data), f);
+	fclose(f);
+	if (!n)
+		return;
+	ret = quic_session_set_data(s, data, n);
+	if (ret)
+		die(EXIT_SETUP, "quic_session_set_data(%zu bytes): %s", n,
+		    strerror(-ret));
+	msg("session offered %zu bytes", n);
+}
+
+/*
+ * After the handshake: the server's ticket comes in its own CRYPTO
+ * frames, which the kernel keeps for us (QUIC_SOCKOPT_SESSION_TICKET);
+ * once it is there, turn it into session data for the next connection.
+ */
+static void session_out(int fd, gnutls_session_t s)
+{
+	uint8_t data[XFER_SESSION_MAX];
+	size_t size = sizeof(data);
+	socklen_t len;
+	FILE *f;
+	int i, ret;
+
+	for (i = 0; i < 500; i++) {
+		len = sizeof(data);
+		if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, data,
+			       &len))
+			die_errno(EXIT_FAIL, "getsockopt(QUIC_SOCKOPT_SESSION_TICKET)");
+		if (len)
+			break;
+		usleep(10000);
+	}
+	if (!len) {
+		msg("no session ticket");
+		return;
+	}
+	ret = quic_session_get_data(s, data, &size);
+	if (ret)
+		die(EXIT_FAIL, "quic_session_get_data: %s", strerror(-ret));
+	f = fopen(opt.session, "wb");
+	if (!f || fwrite(data, 1, size, f) != size || fclose(f))
+		die_errno(EXIT_SETUP, "%s", opt.session);
+	msg("session data %zu bytes", size);
 }
 
 /* Returns 0, or -errno with "handshake failed: ..." printed. */
@@ -934,6 +999,8 @@ static int handshake(int fd)
 	}
 	qt_keylog_attach(s);
 	gnutls_transport_set_int(s, fd);
+	if (opt.session)
+		session_in(s);
 
 	ret = quic_handshake(s);
 	if (ret) {
@@ -955,6 +1022,10 @@ static int handshake(int fd)
 	msg("tls cipher %s", tls_cipher ? tls_cipher : "unknown");
 	msg("tls alpn %s", alpn);
 	report_kernel_side(fd, tls_cipher);
+	if (opt.session) {
+		msg("tls resumed %s", gnutls_session_is_resumed(s) ? "yes" : "no");
+		session_out(fd, s);
+	}
 	gnutls_deinit(s);
 	creds_free(&c);
 	return 0;
@@ -1642,6 +1713,7 @@ static void usage(void)
 		"            [--timeout S] [--window B] [--rcvbuf B] [--key-update B]\n"
 		"            [--migrate-after B]\n"
 		"            [--pause-after B [--pause MS]] [--token-in F] [--token-out F]\n"
+		"            [--session F]\n"
 		"  server:   [--validate]\n");
 	exit(EXIT_SETUP);
 }
@@ -1665,6 +1737,7 @@ enum {
 	O_PAUSE,
 	O_VALIDATE,
 	O_TOKENIN,
+	O_SESSION,
 	O_TOKENOUT,
 };
 
@@ -1703,6 +1776,7 @@ static const struct option longopts[] = {
 	{ "validate", no_argument, NULL, O_VALIDATE },
 	{ "token-in", required_argument, NULL, O_TOKENIN },
 	{ "token-out", required_argument, NULL, O_TOKENOUT },
+	{ "session", required_argument, NULL, O_SESSION },
 	{ "help", no_argument, NULL, 'h' },
 	{}
 };
@@ -1752,6 +1826,7 @@ int main(int argc, char **argv)
 		case O_VALIDATE: opt.validate = true; break;
 		case O_TOKENIN: opt.token_in = optarg; break;
 		case O_TOKENOUT: opt.token_out = optarg; break;
+		case O_SESSION: opt.session = optarg; break;
 		case O_CC: opt.cc = optarg; break;
 		case O_PLPMTUD:
 			opt.plpmtud_ms = (unsigned int)num(optarg, "--plpmtud");

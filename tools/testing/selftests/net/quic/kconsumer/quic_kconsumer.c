@@ -18,9 +18,9 @@
  *	many connections one after the other; with @ticket_wait, each
  *	asks the daemon for the server's session ticket, reads the session
  *	data back and gives it to the next connection to resume with.
- *   server: accepts one connection and echoes stream 0 back, FIN
- *	included, to a peer such as xfer -c --one-stream, then waits for
- *	the peer to close.
+ *   server: accepts one connection (@conns: as many, one after the
+ *	other) and echoes stream 0 back, FIN included, to a peer such as
+ *	xfer -c --one-stream, then waits for the peer to close.
  *
  * Either way it logs "quic_kconsumer: <role>: stream 0 tx|rx <n> sha256
  * <hex>" for the bytes it sent or received, to compare with what the
@@ -83,7 +83,7 @@ MODULE_PARM_DESC(bytes, "client: bytes sent on stream 0");
 
 static uint conns = 1;
 module_param(conns, uint, 0444);
-MODULE_PARM_DESC(conns, "client: connections made one after the other (1-8), each resuming the session of the one before when ticket_wait is set");
+MODULE_PARM_DESC(conns, "connections made (client) or accepted (server) one after the other, 1-8; a client resumes the session of the one before when ticket_wait is set");
 
 static uint ticket_wait;
 module_param(ticket_wait, uint, 0444);
@@ -564,6 +564,14 @@ static int kc_run_client(u8 *buf, u8 *expect, struct kc_session *ss)
 	return err;
 }
 
+static int kc_check_conns(void)
+{
+	if (conns && conns <= KC_CONNS_MAX)
+		return 0;
+	pr_err("conns %u: not 1 to %d\n", conns, KC_CONNS_MAX);
+	return -EINVAL;
+}
+
 /* Session data no TLS library can use: the daemon must cope. */
 static void kc_session_spoil(struct kc_session *ss)
 {
@@ -578,12 +586,11 @@ static int kc_run_clients(u8 *buf, u8 *expect)
 {
 	struct kc_session ss = {};
 	unsigned int i;
-	int err = 0;
+	int err;
 
-	if (!conns || conns > KC_CONNS_MAX) {
-		pr_err("conns %u: not 1 to %d\n", conns, KC_CONNS_MAX);
-		return -EINVAL;
-	}
+	err = kc_check_conns();
+	if (err)
+		return err;
 	if (ticket_wait) {
 		ss.data = kmalloc(KC_TICKET_MAX, GFP_KERNEL);
 		if (!ss.data)
@@ -600,14 +607,40 @@ static int kc_run_clients(u8 *buf, u8 *expect)
 	return err;
 }
 
+/* Accept one connection on @lsock, hand its handshake over, echo. */
+static int kc_serve_one(struct socket *lsock, u8 *buf)
+{
+	struct socket *sock;
+	struct file *file;
+	int err;
+
+	err = kernel_accept(lsock, &sock, 0);
+	if (err) {
+		pr_err("server: accept: %d\n", err);
+		return err;
+	}
+	sock->sk->sk_sndtimeo = lsock->sk->sk_sndtimeo;
+	sock->sk->sk_rcvtimeo = lsock->sk->sk_rcvtimeo;
+	file = kc_socket_file(sock);	/* releases @sock on failure */
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	err = kc_handshake(sock, true);
+	if (!err)
+		err = kc_server_echo(sock, buf);
+	fput(file);
+	return err;
+}
+
 static int kc_run_server(u8 *buf)
 {
-	struct socket *lsock, *sock;
 	struct sockaddr_storage ss;
-	struct file *file;
+	struct socket *lsock;
+	unsigned int i;
 	int len, err;
 
-	err = kc_parse_addr(&ss, &len);
+	err = kc_check_conns();
+	if (!err)
+		err = kc_parse_addr(&ss, &len);
 	if (err)
 		return err;
 	err = kc_socket(ss.ss_family, &lsock);
@@ -621,22 +654,8 @@ static int kc_run_server(u8 *buf)
 		goto out;
 	}
 	pr_info("server: listening on %s port %u\n", addr, port);
-	err = kernel_accept(lsock, &sock, 0);
-	if (err) {
-		pr_err("server: accept: %d\n", err);
-		goto out;
-	}
-	sock->sk->sk_sndtimeo = lsock->sk->sk_sndtimeo;
-	sock->sk->sk_rcvtimeo = lsock->sk->sk_rcvtimeo;
-	file = kc_socket_file(sock);
-	if (IS_ERR(file)) {
-		err = PTR_ERR(file);
-		goto out;
-	}
-	err = kc_handshake(sock, true);
-	if (!err)
-		err = kc_server_echo(sock, buf);
-	fput(file);
+	for (i = 0; i < conns && !err; i++)
+		err = kc_serve_one(lsock, buf);
 out:
 	sock_release(lsock);
 	return err;
