@@ -14,7 +14,7 @@
 # a kernel client's session resumption (receive_session_ticket, session
 # data through QUIC_SOCKOPT_SESSION_TICKET), session data the daemon
 # must refuse, a kernel server's tickets resuming xfer's second
-# connection, and a namespace deleted under a lingering kernel socket. Data is compared by SHA-256 on both ends; no socket
+# connection, a request without a timeout, and a namespace deleted under a lingering kernel socket. Data is compared by SHA-256 on both ends; no socket
 # outlives its test.
 # shellcheck disable=SC2317 # functions run through check()
 SUITE=kconsumer
@@ -42,6 +42,7 @@ creds=$work/creds
 port=4500
 PIDS=()
 CIPHER=
+HSD_EXTRA=()	# more daemon options for kernel_client
 
 cleanup() {
 	local p
@@ -152,7 +153,8 @@ kernel_client() {
 	port=$((port + 1))
 	quic_sockets_gone
 	start_server "$NS2" -a "$a" -p "$port" "${SRV_CREDS[@]}" || return 1
-	start_daemon "$NS1" --cafile "$creds/ca-cert.pem" || return 1
+	start_daemon "$NS1" "${HSD_EXTRA[@]}" --cafile "$creds/ca-cert.pem" ||
+		return 1
 	kc_insmod "$NS1" role=client addr="$a" port="$port" alpn="$ALPN" \
 		auth="$mode" bytes="$BYTES" "$@" || {
 		echo "insmod failed: $(kc_log | grep -E 'failed|: -' | head -3 | tr '\n' ' ')"
@@ -295,6 +297,19 @@ kernel_client_resume() {
 	quic_refs_back 0
 }
 
+# no_timeout: a consumer that gives the handshake no timeout (timeout_ms=0,
+# no HANDSHAKE_A_ACCEPT_TIMEOUT in the request): the daemon runs
+# quic_handshake() itself, bounded by the idle timeout alone, and the
+# kernel client's transfer works as with one.
+no_timeout() {
+	local HSD_EXTRA=(-v)
+	kernel_client 4 x509 peername=quic.test timeout_ms=0 || return 1
+	grep -q 'client request: .*, timeout 0 ms,' "$work/hsd.log" || {
+		echo "daemon saw a timeout: $(grep 'request:' "$work/hsd.log")"
+		return 1
+	}
+}
+
 # wrong_name: the daemon checks the server's certificate against the
 # name the consumer gave: a wrong one fails the handshake, and the
 # module hears it.
@@ -402,7 +417,7 @@ kernel_server_resume() {
 
 # netns_gone: the namespace of a kernel client is deleted while its
 # closed connection waits out the closing period (RFC 9000 10.2.1; 200 ms
-# of netem delay makes the period last). A kernel socket holds no
+# of netem delay, scaled on the debug kernel, makes the period last). A kernel socket holds no
 # reference to its namespace, so the period must take one (closing.c):
 # no warning from the namespace's teardown, and the socket, then the
 # namespace, go when the period ends. Deletes $NS1: the last case.
@@ -410,7 +425,8 @@ netns_gone() {
 	local refs
 	port=$((port + 1))
 	quic_sockets_gone
-	tc -n "$NS1" qdisc add dev veth1 root netem delay 200ms || return 1
+	tc -n "$NS1" qdisc add dev veth1 root netem delay "$(scaled 200)ms" ||
+		return 1
 	start_server "$NS2" -a "$ADDR2_V4" -p "$port" "${SRV_CREDS[@]}" ||
 		return 1
 	start_daemon "$NS1" --cafile "$creds/ca-cert.pem" || return 1
@@ -466,6 +482,8 @@ check "kernel client, receive_session_ticket: session data from the first connec
 	kernel_client_resume 0
 check "kernel client, spoilt session data: refused by the daemon, full handshake, both echoes verified" \
 	kernel_client_resume 1
+check "kernel client, no handshake timeout: the daemon's quic_handshake() path, 1 MiB echoed" \
+	no_timeout
 check "kernel client, wrong server name: the handshake fails, the module hears it" \
 	wrong_name
 HSD_ARGS=(--cert "$creds/server-cert.pem" --key "$creds/server-key.pem")

@@ -95,7 +95,7 @@ MODULE_PARM_DESC(spoil_session, "client: invert every byte of the session data b
 
 static uint timeout_ms = 20000;
 module_param(timeout_ms, uint, 0444);
-MODULE_PARM_DESC(timeout_ms, "handshake timeout, and the limit of each blocking call");
+MODULE_PARM_DESC(timeout_ms, "handshake timeout, and the limit of each blocking call; 0: none (the daemon's handshake is then bounded by the idle timeout, and a signal ends any wait)");
 
 #define KC_BUF		16384
 #define KC_CONNS_MAX	8
@@ -200,8 +200,11 @@ static int kc_socket(int family, struct socket **sockp)
 		sock_release(sock);
 		return err;
 	}
-	sock->sk->sk_sndtimeo = msecs_to_jiffies(timeout_ms);
-	sock->sk->sk_rcvtimeo = msecs_to_jiffies(timeout_ms);
+	/* Without a limit, the socket's own: block until a signal. */
+	if (timeout_ms) {
+		sock->sk->sk_sndtimeo = msecs_to_jiffies(timeout_ms);
+		sock->sk->sk_rcvtimeo = msecs_to_jiffies(timeout_ms);
+	}
 	*sockp = sock;
 	return 0;
 }
@@ -232,6 +235,33 @@ static void kc_handshake_done(void *data, int status, key_serial_t peerid)
 }
 
 /*
+ * Wait for the daemon's answer. With a timeout the daemon enforces it, and
+ * this wait only bounds a lost daemon; without one, only a fatal signal
+ * (the test's timeout) ends it. Either way the request is cancelled
+ * unless the answer is already on its way, which is then awaited.
+ */
+static int kc_handshake_wait(struct socket *sock, struct kc_handshake *hs)
+{
+	unsigned long limit = msecs_to_jiffies(timeout_ms + 5000);
+	int err = 0;
+
+	if (timeout_ms) {
+		if (!wait_for_completion_timeout(&hs->done, limit))
+			err = -ETIMEDOUT;
+	} else if (wait_for_completion_killable(&hs->done)) {
+		err = -EINTR;
+	}
+	if (!err)
+		return 0;
+	if (tls_handshake_cancel(sock->sk)) {
+		pr_err("%s: handshake: no answer, cancelled (%d)\n", role, err);
+		return err;
+	}
+	wait_for_completion(&hs->done);
+	return 0;
+}
+
+/*
  * Hand the handshake on @sock (which has a file, as net/handshake needs
  * to pass it to the daemon) to userspace and wait for its outcome.
  */
@@ -245,7 +275,6 @@ static int kc_handshake(struct socket *sock, bool server)
 		.ta_keyring = keyring,
 	};
 	struct kc_handshake hs;
-	long left;
 	int err;
 
 	init_completion(&hs.done);
@@ -269,16 +298,9 @@ static int kc_handshake(struct socket *sock, bool server)
 		pr_err("%s: handshake request: %d\n", role, err);
 		return err;
 	}
-	/* The daemon enforces the timeout; this only bounds a lost daemon. */
-	left = wait_for_completion_timeout(&hs.done,
-					   msecs_to_jiffies(timeout_ms + 5000));
-	if (!left) {
-		if (tls_handshake_cancel(sock->sk)) {
-			pr_err("%s: handshake: no answer, cancelled\n", role);
-			return -ETIMEDOUT;
-		}
-		wait_for_completion(&hs.done);	/* the answer is on its way */
-	}
+	err = kc_handshake_wait(sock, &hs);
+	if (err)
+		return err;
 	if (hs.status) {
 		pr_err("%s: handshake failed: %d\n", role, hs.status);
 		return hs.status;
