@@ -181,6 +181,22 @@ kernel_client() {
 	quic_refs_back 0
 }
 
+# start_kernel_server ARGS...: load the module as a server on
+# $ADDR2_V4:$port in $NS2 (ARGS go to insmod), in the background (its
+# PID is $KC); returns once it listens, or after 10 s.
+start_kernel_server() {
+	LOG0=$(dmesg | wc -l)
+	ip netns exec "$NS2" timeout -k 5 "$T" insmod "$kc_ko" role=server \
+		addr="$ADDR2_V4" port="$port" alpn="$ALPN" "$@" \
+		> "$work/insmod.log" 2>&1 &
+	KC=$!
+	PIDS+=("$KC")
+	for _ in $(seq 100); do
+		kc_log | grep -q 'server: listening' && break
+		sleep 0.1
+	done
+}
+
 # kernel_server AUTH ARGS...: the module listens in $NS2 with the daemon
 # there (arguments ${HSD_ARGS[@]}), xfer -c in $NS1 (credentials
 # ${CLI_CREDS[@]}) sends one stream and checks the echo; ARGS go to
@@ -191,16 +207,7 @@ kernel_server() {
 	port=$((port + 1))
 	quic_sockets_gone
 	start_daemon "$NS2" "${HSD_ARGS[@]}" || return 1
-	LOG0=$(dmesg | wc -l)
-	ip netns exec "$NS2" timeout -k 5 "$T" insmod "$kc_ko" role=server \
-		addr="$ADDR2_V4" port="$port" alpn="$ALPN" auth="$mode" "$@" \
-		> "$work/insmod.log" 2>&1 &
-	KC=$!
-	PIDS+=("$KC")
-	for _ in $(seq 100); do
-		kc_log | grep -q 'server: listening' && break
-		sleep 0.1
-	done
+	start_kernel_server auth="$mode" "$@"
 	ip netns exec "$NS1" timeout -k 5 "$T" "$xfer" -c -a "$ADDR2_V4" \
 		-p "$port" --timeout "$T" --alpn "$ALPN" "${CLI_CREDS[@]}" \
 		--one-stream "$BYTES" > "$work/cli.log" 2>&1
@@ -368,16 +375,7 @@ kernel_server_resume() {
 	quic_sockets_gone
 	rm -f "$sess"
 	HSD_ONCE='' start_daemon "$NS2" "${HSD_ARGS[@]}" || return 1
-	LOG0=$(dmesg | wc -l)
-	ip netns exec "$NS2" timeout -k 5 "$T" insmod "$kc_ko" role=server \
-		addr="$ADDR2_V4" port="$port" alpn="$ALPN" auth=x509 conns=2 \
-		> "$work/insmod.log" 2>&1 &
-	KC=$!
-	PIDS+=("$KC")
-	for _ in $(seq 100); do
-		kc_log | grep -q 'server: listening' && break
-		sleep 0.1
-	done
+	start_kernel_server auth=x509 conns=2
 	for i in 1 2; do
 		ip netns exec "$NS1" timeout -k 5 "$T" "$xfer" -c \
 			-a "$ADDR2_V4" -p "$port" --timeout "$T" --alpn "$ALPN" \
