@@ -545,12 +545,17 @@ static void hsd_log_result(const struct hsd_tls *t, int status)
 	if (!quic_session_get_alpn(t->session, alpn, &len))
 		alpn[len] = '\0';
 	cipher = gnutls_cipher_get_name(gnutls_cipher_get(t->session));
-	if (!t->server && t->cfg.receive_session_ticket && !t->ticket_err)
-		snprintf(ticket, sizeof(ticket), ", session data %zu bytes",
-			 t->resume.data_len);
-	else if (!t->server && t->cfg.receive_session_ticket)
-		snprintf(ticket, sizeof(ticket), ", no session data: %s",
-			 strerror(-t->ticket_err));
+	/* A client asked to collect the server's ticket says how it went. */
+	if (!t->server && t->cfg.receive_session_ticket) {
+		if (t->ticket_err)
+			snprintf(ticket, sizeof(ticket),
+				 ", no session data: %s",
+				 strerror(-t->ticket_err));
+		else
+			snprintf(ticket, sizeof(ticket),
+				 ", session data %zu bytes",
+				 t->resume.data_len);
+	}
 	hsd_log("%s %s %s: ok, alpn %s, cipher %s%s%s", hsd_role_name(req),
 		peer, hsd_auth_name(req->auth_mode), alpn, cipher ? cipher : "?",
 		gnutls_session_is_resumed(t->session) ? ", resumed" : "",

@@ -147,7 +147,7 @@ handshake_reported() {
 # $NS2 (credentials: ${SRV_CREDS[@]}) through the daemon in $NS1; ARGS go
 # to insmod. With $CIPHER set, both ends must name that cipher.
 kernel_client() {
-	local fam=$1 mode=$2 a srv kc
+	local fam=$1 mode=$2 a
 	shift 2
 	[ "$fam" = 4 ] && a=$ADDR2_V4 || a=$ADDR2_V6
 	port=$((port + 1))
@@ -167,12 +167,7 @@ kernel_client() {
 		echo "no verified echo: $(tr '\n' ' ' < "$work/kc.log")"
 		return 1
 	}
-	srv=$(hash_of "$work/srv.log" rx)
-	kc=$(hash_of "$work/kc.log" tx)
-	[ -n "$kc" ] && [ "$srv" = "$kc" ] || {
-		echo "server rx '$srv' != kernel client tx '$kc'"
-		return 1
-	}
+	same_hashes "$work/srv.log" rx "$work/kc.log" tx || return 1
 	handshake_reported client || return 1
 	[ -z "${CIPHER:-}" ] || grep -qx "cipher $CIPHER" "$work/srv.log" || {
 		echo "server: $(grep '^cipher' "$work/srv.log"), expected $CIPHER"
@@ -202,7 +197,7 @@ start_kernel_server() {
 # ${CLI_CREDS[@]}) sends one stream and checks the echo; ARGS go to
 # insmod.
 kernel_server() {
-	local mode=$1 cli kc rc
+	local mode=$1 rc
 	shift
 	port=$((port + 1))
 	quic_sockets_gone
@@ -219,13 +214,8 @@ kernel_server() {
 	[ "$kc_rc" = 0 ] || { echo "insmod exit $kc_rc: $(kc_log | tail -3 | tr '\n' ' ')"; return 1; }
 	wait_daemon 0 || return 1
 	kc_log > "$work/kc.log"
-	cli=$(hash_of "$work/cli.log" tx)
-	kc=$(hash_of "$work/kc.log" rx)
-	[ -n "$kc" ] && [ "$cli" = "$kc" ] || {
-		echo "client tx '$cli' != kernel server rx '$kc'"
-		return 1
-	}
-	[ "$(hash_of "$work/cli.log" rx)" = "$cli" ] || {
+	same_hashes "$work/cli.log" tx "$work/kc.log" rx || return 1
+	same_hashes "$work/cli.log" tx "$work/cli.log" rx || {
 		echo "client's echo differs from what it sent"
 		return 1
 	}
@@ -233,9 +223,28 @@ kernel_server() {
 	quic_refs_back 0
 }
 
-# client_lines: the daemon's result lines for client requests
-client_lines() {
-	grep "^quic-handshaked: client " "$work/hsd.log"
+# role_lines ROLE: the daemon's result lines for ROLE's (client or
+# server) requests
+role_lines() {
+	grep "^quic-handshaked: $1 " "$work/hsd.log"
+}
+
+# stop_daemon: end a daemon started with HSD_ONCE empty, which serves
+# any number of requests and must not answer the next case's.
+stop_daemon() {
+	kill "$HSD" 2> /dev/null
+	wait "$HSD" 2> /dev/null
+}
+
+# same_hashes LOG1 DIR1 LOG2 DIR2: stream 0's DIR1 hashes in LOG1 (one
+# per connection) are those of DIR2 in LOG2, and there is one at least
+same_hashes() {
+	local a b
+	a=$(hash_of "$1" "$2" | sort)
+	b=$(hash_of "$3" "$4" | sort)
+	[ -n "$b" ] && [ "$a" = "$b" ] && return 0
+	echo "$(basename "$1") $2 '$a' != $(basename "$3") $4 '$b'"
+	return 1
 }
 
 # kernel_client_resume SPOIL: two connections of the module to xfer -s
@@ -246,7 +255,7 @@ client_lines() {
 # first; the daemon must then refuse it and do a full handshake. Both
 # echoes are verified either way, their hashes equal the server's.
 kernel_client_resume() {
-	local spoil=$1 first second srv kc rc
+	local spoil=$1 first second rc
 	port=$((port + 1))
 	quic_sockets_gone
 	start_server "$NS2" -a "$ADDR2_V4" -p "$port" --conns 2 \
@@ -256,9 +265,7 @@ kernel_client_resume() {
 		alpn="$ALPN" auth=x509 peername=quic.test bytes="$BYTES" \
 		conns=2 ticket_wait=5 spoil_session="$spoil"
 	rc=$?
-	# Serving any number of requests, it must not answer the next case's.
-	kill "$HSD" 2> /dev/null
-	wait "$HSD" 2> /dev/null
+	stop_daemon
 	[ "$rc" = 0 ] || {
 		echo "insmod failed: $(kc_log | grep -E 'failed|: -' | head -3 | tr '\n' ' ')"
 		return 1
@@ -273,14 +280,9 @@ kernel_client_resume() {
 		echo "module did not get session data twice: $(tr '\n' ' ' < "$work/kc.log")"
 		return 1
 	}
-	srv=$(hash_of "$work/srv.log" rx | sort -u)
-	kc=$(hash_of "$work/kc.log" tx | sort -u)
-	[ -n "$kc" ] && [ "$srv" = "$kc" ] || {
-		echo "server rx '$srv' != kernel client tx '$kc'"
-		return 1
-	}
-	first=$(client_lines | sed -n 1p)
-	second=$(client_lines | sed -n 2p)
+	same_hashes "$work/srv.log" rx "$work/kc.log" tx || return 1
+	first=$(role_lines client | sed -n 1p)
+	second=$(role_lines client | sed -n 2p)
 	case "$first" in
 	*", resumed"*|"") echo "first handshake: '$first'"; return 1 ;;
 	*", session data "[1-9]*" bytes") ;;
@@ -358,11 +360,6 @@ no_daemon() {
 	quic_refs_back 0
 }
 
-# server_lines: the daemon's result lines for server requests
-server_lines() {
-	grep "^quic-handshaked: server " "$work/hsd.log"
-}
-
 # kernel_server_resume: the module accepts two connections (conns=2)
 # and xfer -c --session F makes them: the daemon's server issues a
 # session ticket after the first handshake, sealed with the listener's
@@ -370,7 +367,7 @@ server_lines() {
 # and so do the daemon's two server lines. Both echoes verified, the
 # module's hashes equal xfer's.
 kernel_server_resume() {
-	local sess=$work/session i rc=0 kc_rc cli kc
+	local sess=$work/session i rc=0 kc_rc
 	port=$((port + 1))
 	quic_sockets_gone
 	rm -f "$sess"
@@ -385,8 +382,7 @@ kernel_server_resume() {
 	wait "$KC"
 	kc_rc=$?
 	module_loaded quic_kconsumer && rmmod quic_kconsumer
-	kill "$HSD" 2> /dev/null
-	wait "$HSD" 2> /dev/null
+	stop_daemon
 	[ "$rc" = 0 ] || { echo "client exit $rc: $(tail -3 "$work/cli1.log" "$work/cli2.log" | tr '\n' ' ')"; return 1; }
 	[ "$kc_rc" = 0 ] || { echo "insmod exit $kc_rc: $(kc_log | tail -3 | tr '\n' ' ')"; return 1; }
 	grep -qx 'tls resumed no' "$work/cli1.log" &&
@@ -395,28 +391,28 @@ kernel_server_resume() {
 		echo "xfer: $(grep -E 'resumed|session|ticket' "$work/cli1.log" "$work/cli2.log" | tr '\n' ' ')"
 		return 1
 	}
-	case "$(server_lines | sed -n 1p)" in
-	*", resumed"*|"") echo "first server handshake: $(server_lines | sed -n 1p)"; return 1 ;;
+	case "$(role_lines server | sed -n 1p)" in
+	*", resumed"*|"") echo "first server handshake: $(role_lines server | sed -n 1p)"; return 1 ;;
 	esac
-	case "$(server_lines | sed -n 2p)" in
+	case "$(role_lines server | sed -n 2p)" in
 	*", resumed") ;;
-	*) echo "second server handshake not resumed: $(server_lines | sed -n 2p)"; return 1 ;;
+	*) echo "second server handshake not resumed: $(role_lines server | sed -n 2p)"; return 1 ;;
 	esac
 	kc_log > "$work/kc.log"
-	cli=$(cat "$work/cli1.log" "$work/cli2.log" | hash_of /dev/stdin tx | sort -u)
-	kc=$(hash_of "$work/kc.log" rx | sort -u)
-	[ -n "$kc" ] && [ "$cli" = "$kc" ] &&
-		[ "$(hash_of "$work/kc.log" rx | wc -l)" = 2 ] || {
-		echo "client tx '$cli' != kernel server rx '$kc'"
+	cat "$work/cli1.log" "$work/cli2.log" > "$work/cli.log"
+	[ "$(hash_of "$work/kc.log" rx | wc -l)" = 2 ] || {
+		echo "not two connections echoed: $(tr '\n' ' ' < "$work/kc.log")"
 		return 1
 	}
+	same_hashes "$work/cli.log" tx "$work/kc.log" rx || return 1
 	quic_refs_back 0
 }
 
 # netns_gone: the namespace of a kernel client is deleted while its
 # closed connection waits out the closing period (RFC 9000 10.2.1; 200 ms
-# of netem delay, scaled on the debug kernel, makes the period last). A kernel socket holds no
-# reference to its namespace, so the period must take one (closing.c):
+# of netem delay, scaled on the debug kernel, makes the period last). A
+# kernel socket holds no reference to its namespace, so the period must
+# take one (closing.c):
 # no warning from the namespace's teardown, and the socket, then the
 # namespace, go when the period ends. Deletes $NS1: the last case.
 netns_gone() {

@@ -281,15 +281,20 @@ test_psk() {
 	tap_done
 }
 
+# topology_or_exit WORKDIR: the two-host topology; on failure one TAP
+# failure, WORKDIR removed, and exit.
+topology_or_exit() {
+	topo_two_hosts && return
+	tap_fail "two-host topology"
+	rm -rf "$1"
+	tap_done
+}
+
 # psk_and_topology PSKFILE WORKDIR: test_psk and the two-host topology; on
 # failure one TAP failure, WORKDIR removed, and exit.
 psk_and_topology() {
 	test_psk "$1" "$2"
-	if ! topo_two_hosts; then
-		tap_fail "two-host topology"
-		rm -rf "$2"
-		tap_done
-	fi
+	topology_or_exit "$2"
 }
 
 # certs_and_topology CREDSDIR WORKDIR: mkcerts.sh's test credentials in
@@ -302,11 +307,7 @@ certs_and_topology() {
 		rm -rf "$2"
 		tap_done
 	fi
-	if ! topo_two_hosts; then
-		tap_fail "two-host topology"
-		rm -rf "$2"
-		tap_done
-	fi
+	topology_or_exit "$2"
 }
 
 # cap_start FILE [COUNT]: dumpcap on veth1 in $NS1, UDP only (the first
