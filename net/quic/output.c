@@ -70,6 +70,8 @@ static bool quic_sendbuf_pending(struct quic_sendbuf *sb, u64 max)
 	bool fin;
 	u32 len;
 
+	if (quic_sendbuf_idle(sb))
+		return false;
 	return quic_sendbuf_next(sb, max, 1024, &off, &len, &fin);
 }
 
@@ -126,7 +128,7 @@ static bool quic_app_pending(struct sock *sk)
 	if (sk->sk_state != QUIC_SS_ESTABLISHED)
 		return false;
 	if (qs->ctrl_pending || !list_empty(&qs->streams.ctrl_list) ||
-	    quic_path_tx_pending(qs))
+	    (qs->path && quic_path_tx_pending(qs)))
 		return true;
 	if (list_empty(&qs->streams.send_list) && !quic_dgram_tx_pending(sk))
 		return false;
@@ -242,6 +244,8 @@ static void quic_write_crypto(struct sock *sk, u8 space,
 	bool fin;
 	int h;
 
+	if (quic_sendbuf_idle(sb))
+		return;
 	for (;;) {
 		avail = b->limit - b->pos;
 		if (avail <= QUIC_STREAM_HDR_MAX)
@@ -296,8 +300,12 @@ static u32 quic_write_new_token(struct sock *sk, struct quic_pkt_builder *b)
 static void quic_write_path(struct sock *sk, struct quic_pkt_builder *b)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_frame f = {};
+	struct quic_frame f;
 
+	/* No path state, no path frames: the common case, once per packet */
+	if (!qs->path)
+		return;
+	memset(&f, 0, sizeof(f));
 	if (quic_path_response_pending(qs, f.path.data)) {
 		f.type = QUIC_FRAME_PATH_RESPONSE;
 		if (quic_builder_add_frame(b, &f))
@@ -315,9 +323,12 @@ static void quic_write_path(struct sock *sk, struct quic_pkt_builder *b)
 static void quic_write_conn_ctrl(struct sock *sk, struct quic_pkt_builder *b)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_frame f = {};
+	struct quic_frame f;
 	u32 done = 0;
 
+	if (!qs->ctrl_pending)
+		return;
+	memset(&f, 0, sizeof(f));
 	if (qs->ctrl_pending & QUIC_CTRL_HANDSHAKE_DONE) {
 		f.type = QUIC_FRAME_HANDSHAKE_DONE;
 		if (quic_builder_add_frame(b, &f))
@@ -629,7 +640,7 @@ static void quic_write_frames(struct sock *sk, u8 space,
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_space *sp = qs->space[space];
-	struct quic_frame ping = { .type = QUIC_FRAME_PING };
+	struct quic_frame ping;
 
 	if (b->early) {
 		quic_write_early_frames(sk, b);
@@ -659,8 +670,11 @@ static void quic_write_frames(struct sock *sk, u8 space,
 	}
 probe:
 	if ((sp->probe && !b->ack_eliciting) ||
-	    (space == QUIC_SPACE_APP && quic_ack_only_wants_ping(sk, sp, b)))
+	    (space == QUIC_SPACE_APP && quic_ack_only_wants_ping(sk, sp, b))) {
+		memset(&ping, 0, sizeof(ping));
+		ping.type = QUIC_FRAME_PING;
 		quic_builder_add_frame(b, &ping);
+	}
 	sp->probe = false;
 }
 
@@ -909,7 +923,8 @@ static struct quic_tx_pkt *quic_tx_pkt_alloc(struct quic_sock *qs)
 		return kmem_cache_zalloc(quic_tx_pkt_cache, GFP_ATOMIC);
 	list_del(&tp->pkt.list);
 	qs->tx_pkt_spare_n--;
-	memset(tp, 0, sizeof(*tp));
+	/* quic_builder_record() clears each frame record it hands out */
+	memset(tp, 0, offsetof(struct quic_tx_pkt, frames));
 	return tp;
 }
 
@@ -1002,7 +1017,8 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 		 * the path carries 1200 bytes at least (8.2.1, 8.2.2).
 		 */
 		probe = space == QUIC_SPACE_APP && qs->pmtu.bh_pending;
-		pad |= space == QUIC_SPACE_APP && quic_path_tx_pending(qs);
+		pad |= space == QUIC_SPACE_APP && qs->path &&
+		       quic_path_tx_pending(qs);
 		*plain = space == QUIC_SPACE_APP && qs->tx_plain && !used;
 		n = quic_build_packet(sk, space, buf + used, room - used,
 				      pad || probe, *plain, quic_write_frames,

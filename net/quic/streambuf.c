@@ -813,6 +813,8 @@ static void quic_sb_ranges_remove(struct quic_sb_rangevec *v, u8 *n,
 /* Return to the inline entries a set that no longer needs its array. */
 static void quic_sendbuf_shrink(struct quic_sendbuf *sb)
 {
+	if (!sb->acked.heap && !sb->lost.heap)
+		return;		/* the usual case: no holes, no arrays */
 	quic_sb_rv_shrink(&sb->acked, sb->nacked);
 	quic_sb_rv_shrink(&sb->lost, sb->nlost);
 }

@@ -224,6 +224,18 @@ u8 *quic_sendbuf_reserve(struct quic_sendbuf *sb, u32 *len);
 void quic_sendbuf_commit(struct quic_sendbuf *sb, u32 len, bool fin);
 int quic_sendbuf_append(struct quic_sendbuf *sb, const u8 *data, u32 len,
 			bool fin);
+/*
+ * quic_sendbuf_idle() - nothing for quic_sendbuf_next() to offer: no lost
+ * range, no unsent byte, no FIN to send. Asked before it by the send path
+ * for every packet, of buffers that are nearly always idle (CRYPTO data
+ * after the handshake).
+ */
+static inline bool quic_sendbuf_idle(const struct quic_sendbuf *sb)
+{
+	return !sb->nlost && sb->sent_offset == sb->write_offset &&
+	       !(sb->fin && sb->fin_pending);
+}
+
 bool quic_sendbuf_next(struct quic_sendbuf *sb, u64 peer_max_offset,
 		       u32 max_len, u64 *offset, u32 *len, bool *fin);
 void quic_sendbuf_mark_sent(struct quic_sendbuf *sb, u64 offset, u32 len,
