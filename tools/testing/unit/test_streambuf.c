@@ -614,6 +614,8 @@ static bool write_random(struct quic_sendbuf *sb, const u8 *data, u32 n)
  * seeded generator. Returns true if the receiver got exactly @data.
  */
 static long retx_frames;
+static long idle_seen;	/* rounds quic_sendbuf_idle() said idle */
+static long idle_wrong;	/* of them, rounds next() had a frame all the same */
 static struct quic_sb_pool *transfer_pool;	/* the sender's, or NULL */
 
 static bool transfer(u32 n, u32 loss_pct, u32 window, bool spurious)
@@ -633,6 +635,13 @@ static bool transfer(u32 n, u32 loss_pct, u32 window, bool spurious)
 	quic_recvbuf_init(&rb, window, QUIC_SB_ERR_FLOW_CONTROL);
 	ok = write_random(&sb, data, n);
 	while (ok && !quic_sendbuf_all_acked(&sb) && rounds++ < 200000) {
+		/* The send path skips next() for a buffer idle() calls idle. */
+		if (quic_sendbuf_idle(&sb)) {
+			idle_seen++;
+			if (quic_sendbuf_next(&sb, U64_MAX, 1400, &off, &len,
+					      &fin))
+				idle_wrong++;
+		}
 		/* Send a few frames. */
 		while (nfl < 4096 && rnd() % 4 &&
 		       quic_sendbuf_next(&sb, peer_max, rnd_range(1, 1400),
@@ -724,6 +733,9 @@ static void test_transfer(void)
 		if (!transfer(rnd_range(100, 20000), 70, 100000, true))
 			bad++;
 	T(!bad, "10 transfers at 70%% loss with spurious losses (%d bad)", bad);
+	T(idle_seen > 100 && !idle_wrong,
+	  "sendbuf_idle: never idle where next() has a frame (%ld idle rounds, %ld wrong)",
+	  idle_seen, idle_wrong);
 }
 
 static void test_send_flow_control(void)
