@@ -68,13 +68,14 @@ done
 # acpi=noirq: PCI interrupts from the BIOS tables instead of the ACPI _PRT
 # method, whose AML loop exceeds ACPICA's 30 s loop timeout when every
 # allocation goes through KASAN, kmemleak and lockdep under TCG.
-# no5lvl: four-level paging, although qemu's "max" CPU offers LA57. With
+# no5lvl: four-level paging, although qemu's "max" CPU offers LA57. Under
 # five levels, identify_cpu() clears the boot CPU's feature bits for a
-# moment, pgtable_l5_enabled() (read from them until the alternatives are
-# patched) turns false, and KASAN, whose idea of the address space's
-# start follows it, takes an interrupt's lock of its irq_desc, in the
-# five-level direct map, for a wild access: a false report at boot, and
-# lock debugging off for the whole run (seen once in a full run).
+# moment; pgtable_l5_enabled() (read from them until the alternatives are
+# patched) is false meanwhile, so KASAN puts the start of the kernel's
+# address space above the five-level direct map, and an interrupt that
+# locks its irq_desc there is reported as a wild access: a false report
+# at boot, which turns lock debugging off for the whole run (seen once
+# in a full run).
 opts=(-k "$kver" -K "$kdir/bzImage" -M 3G -t "${TEST_TIMEOUT:-1500}"
       -a acpi=noirq -a no5lvl)
 if [ -f "$repo/net/quic/quic.ko" ]; then
