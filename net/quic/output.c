@@ -128,7 +128,7 @@ static bool quic_app_pending(struct sock *sk)
 	if (sk->sk_state != QUIC_SS_ESTABLISHED)
 		return false;
 	if (qs->ctrl_pending || !list_empty(&qs->streams.ctrl_list) ||
-	    (qs->path && quic_path_tx_pending(qs)))
+	    quic_path_tx_pending(qs))
 		return true;
 	if (list_empty(&qs->streams.send_list) && !quic_dgram_tx_pending(sk))
 		return false;
@@ -1017,8 +1017,7 @@ static int quic_build_datagram(struct sock *sk, u8 *buf, u32 room,
 		 * the path carries 1200 bytes at least (8.2.1, 8.2.2).
 		 */
 		probe = space == QUIC_SPACE_APP && qs->pmtu.bh_pending;
-		pad |= space == QUIC_SPACE_APP && qs->path &&
-		       quic_path_tx_pending(qs);
+		pad |= space == QUIC_SPACE_APP && quic_path_tx_pending(qs);
 		*plain = space == QUIC_SPACE_APP && qs->tx_plain && !used;
 		n = quic_build_packet(sk, space, buf + used, room - used,
 				      pad || probe, *plain, quic_write_frames,

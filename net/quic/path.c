@@ -662,10 +662,10 @@ void quic_path_response_rcv(struct sock *sk, const u8 *data)
 }
 
 /**
- * quic_path_tx_pending() - are path frames waiting to be sent
- * @qs: socket
+ * __quic_path_tx_pending() - are path frames waiting to be sent
+ * @qs: socket with path state (quic_path_tx_pending() asks first)
  */
-bool quic_path_tx_pending(const struct quic_sock *qs)
+bool __quic_path_tx_pending(const struct quic_sock *qs)
 {
 	return quic_path_response_pending(qs, NULL) ||
 	       quic_path_challenge_pending(qs);

@@ -117,7 +117,17 @@ int quic_path_migrate_local(struct sock *sk, union quic_addr *addr);
 void quic_path_rcv(struct sock *sk, const union quic_addr *from, u32 dgram_len,
 		   u64 pn, const struct quic_rx_path *rx);
 void quic_path_response_rcv(struct sock *sk, const u8 *data);
-bool quic_path_tx_pending(const struct quic_sock *qs);
+bool __quic_path_tx_pending(const struct quic_sock *qs);
+
+/*
+ * Are path frames waiting to be sent? Asked for every datagram built, and
+ * a connection that never moved has no path state: no call for it.
+ */
+static inline bool quic_path_tx_pending(const struct quic_sock *qs)
+{
+	return qs->path && __quic_path_tx_pending(qs);
+}
+
 bool quic_path_response_pending(const struct quic_sock *qs, u8 *data);
 void quic_path_response_sent(struct quic_sock *qs);
 bool quic_path_challenge_pending(const struct quic_sock *qs);
