@@ -1099,6 +1099,8 @@ static void quic_lost_cb(struct quic_sent_pkt *pkt, void *arg)
 
 	quic_bytes_in_flight_sub(&qs->bytes_in_flight, pkt);
 	quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_LOST_PACKETS);
+	if (tp->early)
+		quic_mib_inc(sock_net(&qs->inet.sk), QUIC_MIB_EARLY_LOST);
 	quic_ecn_on_lost(&qs->ecn, tp->ecn);
 	quic_conn_pmtu_lost(qs, pkt);
 	quic_frames_lost(qs, tp);

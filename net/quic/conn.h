@@ -50,6 +50,7 @@ struct quic_tx_pkt {
 	u8			nframes;
 	bool			has_ack;
 	bool			ecn;		/* sent ECT(0) */
+	bool			early;		/* a 0-RTT packet */
 	u32			ctrl;		/* enum quic_ctrl_pending */
 	u64			ack_largest;	/* largest pn our ACK covered */
 	struct quic_tx_frame	frames[QUIC_TX_FRAMES_MAX];

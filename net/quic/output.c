@@ -760,6 +760,7 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 		quic_mib_inc(sock_net(sk), QUIC_MIB_OUT_EARLY);
 
 	tp->space = space;
+	tp->early = b.early;
 	tp->pkt.pn = pn;
 	tp->pkt.size = b.pos + tag;
 	tp->pkt.ack_eliciting = b.ack_eliciting;

@@ -71,6 +71,7 @@ static const char * const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_IN_EARLY_HELD]	= "QuicIn0RttHeld",
 	[QUIC_MIB_EARLY_ACCEPTED]	= "Quic0RttAccepted",
 	[QUIC_MIB_EARLY_REFUSED]	= "Quic0RttRefused",
+	[QUIC_MIB_EARLY_LOST]		= "Quic0RttLost",
 	[QUIC_MIB_PMTU_PROBES]		= "QuicPmtuProbes",
 	[QUIC_MIB_PMTU_PROBES_LOST]	= "QuicPmtuProbesLost",
 	[QUIC_MIB_PMTU_RAISED]		= "QuicPmtuRaised",

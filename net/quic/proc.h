@@ -54,6 +54,9 @@ enum quic_mib_field {
 					 * 0-RTT data (RFC 9001 4.6.2)
 					 */
 	QUIC_MIB_EARLY_REFUSED,		/* client: the server refused it */
+	QUIC_MIB_EARLY_LOST,		/* client: 0-RTT packets declared
+					 * lost (of QUIC_MIB_LOST_PACKETS)
+					 */
 	QUIC_MIB_PMTU_PROBES,		/* DPLPMTUD probes sent (14.3) */
 	QUIC_MIB_PMTU_PROBES_LOST,	/* of them, declared lost */
 	QUIC_MIB_PMTU_RAISED,		/* datagram size raised by a probe */

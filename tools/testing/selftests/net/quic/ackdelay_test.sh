@@ -135,20 +135,12 @@ ack_delay_counts_the_wait() {
 	return "$rc"
 }
 
-# iptables_matches: the kernel has the u32 and statistic matches the drops
-# use (xt_u32, xt_statistic), which a trimmed kernel may lack
-iptables_matches() {
-	ip netns exec "$NS1" iptables -A OUTPUT -p udp -m u32 --u32 '0=0' \
-		-m statistic --mode nth --every 2 --packet 0 -j ACCEPT \
-		2> /dev/null || return 1
-	ip netns exec "$NS1" iptables -F OUTPUT
-}
-
+case_lost="client's Finished lost at 100 ms RTT: a $(kib "$BYTES") upload completes, SHA-256 equal at both ends"
+case_dissect="tshark decodes the capture with the client's key log"
+case_delay="the server's first 1-RTT ACK counts the time it kept the packet for keys in its ACK Delay (RFC 9000 13.2.5)"
 gso_was=$(cat "$gso_param")
 if ! iptables_matches; then
-	for c in "client's Finished lost at 100 ms RTT" \
-		 "tshark decodes the capture" \
-		 "the server's first 1-RTT ACK counts the wait in its ACK Delay"; do
+	for c in "$case_lost" "$case_dissect" "$case_delay"; do
 		tap_skip "$c" "this kernel has no iptables u32 or statistic match"
 	done
 elif ! echo 0 > "$gso_param"; then
@@ -156,12 +148,10 @@ elif ! echo 0 > "$gso_param"; then
 elif ! netem delay 50ms; then
 	tap_fail "netem delay 50ms: set up with tc"
 else
-	check "client's Finished lost at 100 ms RTT: a $(kib "$BYTES") upload completes, SHA-256 equal at both ends" \
-		lost_finished_upload
+	check "$case_lost" lost_finished_upload
 	grep -E '^upload' "$work/why" | sed 's/^/# /'
-	check "tshark decodes the capture with the client's key log" dissect
-	check "the server's first 1-RTT ACK counts the time it kept the packet for keys in its ACK Delay (RFC 9000 13.2.5)" \
-		ack_delay_counts_the_wait
+	check "$case_dissect" dissect
+	check "$case_delay" ack_delay_counts_the_wait
 	grep -E '^first' "$work/why" | sed 's/^/# /'
 fi
 tap_done

@@ -257,6 +257,16 @@ server_pair_setup() {
 	trap "[ -n \"\$SRV\" ] && kill \$SRV; wait; topo_cleanup; rm -rf '$work'" EXIT
 }
 
+# iptables_matches: the kernel has the u32 and statistic matches the
+# selftests' datagram drops use (xt_u32, xt_statistic), which a trimmed
+# kernel may lack; asked with a rule in $NS1's OUTPUT chain, flushed after
+iptables_matches() {
+	ip netns exec "$NS1" iptables -A OUTPUT -p udp -m u32 --u32 '0=0' \
+		-m statistic --mode nth --every 2 --packet 0 -j ACCEPT \
+		2> /dev/null || return 1
+	ip netns exec "$NS1" iptables -F OUTPUT
+}
+
 # wait_line LOG RE: wait up to 10 s for a line of LOG to match RE (grep);
 # false if none did.
 wait_line() {
