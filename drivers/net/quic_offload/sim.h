@@ -19,6 +19,8 @@
 
 #define QUICSIM_DRV_NAME	"quicsim"
 #define QUICSIM_MAX_PORTS	16
+/* Frames a port's receive queue holds, as netdev_max_backlog's default */
+#define QUICSIM_RXQ_LEN		1000
 
 /* Bits of the ethtool private flags, in quicsim_priv_flag_names order. */
 #define QUICSIM_PRIV_QUIC_OFFLOAD	BIT(0)
@@ -70,6 +72,10 @@ struct quicsim_stats {
  * @fail_add: failure injection: this many next quic_dev_add() calls fail
  * @fail_set_keys: the same for quic_dev_set_keys()
  * @rx_offload: the receive engine opens packets (debugfs, default on)
+ * @rxq: frames the cable brought, waiting for @napi; at most
+ *	QUICSIM_RXQ_LEN
+ * @napi: the receive side: opens what is ours and hands every frame to
+ *	the stack
  */
 struct quicsim_port {
 	struct net_device *netdev;
@@ -84,6 +90,8 @@ struct quicsim_port {
 	u32 fail_add;
 	u32 fail_set_keys;
 	bool rx_offload;
+	struct sk_buff_head rxq;
+	struct napi_struct napi;
 };
 
 /* sim_ethtool.c */

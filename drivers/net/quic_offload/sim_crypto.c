@@ -16,8 +16,8 @@
  * Keys: a connection has four key slots, [direction][key phase], each an
  * RCU pointer to a key object that never changes once published.
  * quic_dev_set_keys() builds a new object, publishes it and frees the old
- * one after a grace period; the data path runs in ndo_start_xmit, under
- * rcu_read_lock().
+ * one after a grace period; the data path runs in ndo_start_xmit
+ * (transmit) and in the receiving port's NAPI poll, under rcu_read_lock().
  */
 
 #include <crypto/aead.h>
@@ -374,9 +374,10 @@ static int quicsim_aead(struct quicsim_key *key, u8 *pkt, unsigned int ad_len,
 	 * One request per key, allocated with it, rather than one per packet
 	 * with GFP_ATOMIC: the engine then cannot fail for memory. The lock
 	 * is uncontended in practice: a connection's transmit is serialised
-	 * by its port's queue, its receive by the peer port's. The AEAD is
-	 * synchronous, so the request is done when the call returns. Plain
-	 * spin_lock(): we always run with BHs off (ndo_start_xmit).
+	 * by its port's queue, its receive by the port's NAPI poll. The AEAD
+	 * is synchronous, so the request is done when the call returns. Plain
+	 * spin_lock(): we always run with BHs off (ndo_start_xmit, and the
+	 * poll, threaded or not).
 	 */
 	spin_lock(&key->lock);
 	req = key->simd_req && crypto_simd_usable() ? key->simd_req : key->req;
@@ -792,7 +793,7 @@ static void quicsim_rx_open(struct quicsim_port *port,
  * A short header packet for one of @port's connections is opened in place
  * and marked decrypted; anything else is left exactly as it is.
  *
- * Context: the peer's ndo_start_xmit, under rcu_read_lock().
+ * Context: the port's NAPI poll (sim_main.c), under rcu_read_lock().
  */
 void quicsim_crypto_rx(struct quicsim_port *port, struct sk_buff *skb)
 {

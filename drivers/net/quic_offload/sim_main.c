@@ -11,6 +11,15 @@
  * (sim_ethtool.c). Its "hardware" (sim_crypto.c) seals the plaintext
  * 1-RTT datagrams the stack hands it and opens those that arrive for its
  * connections, through the ops of include/net/quic_offload.h.
+ *
+ * A frame goes on the cable in the sender's ndo_start_xmit and is received
+ * by the other port's NAPI poll, run by a kernel thread of its own unless
+ * the module parameter threaded_rx is 0 (or the user writes 0 to the
+ * port's sysfs "threaded"). A NIC opens what it receives with no help from
+ * the sending host; a simulated one opening it in the sender's transmit
+ * path, as this driver once did, charged the receive side's crypto to the
+ * sender's CPU, which then did all the AES of a connection between two
+ * namespaces of one machine, and offload looked twice as slow as it is.
  */
 
 #include <linux/etherdevice.h>
@@ -26,7 +35,51 @@ static unsigned int ports = 1;
 module_param(ports, uint, 0444);
 MODULE_PARM_DESC(ports, "number of ports to create (1-16, default 1)");
 
+static bool threaded_rx = true;
+module_param(threaded_rx, bool, 0444);
+MODULE_PARM_DESC(threaded_rx,
+		 "receive in a kernel thread per port, not in softirq (default 1)");
+
 static struct quicsim_port *quicsim_ports[QUICSIM_MAX_PORTS];
+
+/*
+ * The cable's far end: queue @skb, a frame of @len bytes on the wire, for
+ * @peer's NAPI poll. Bounded, as a ring of receive descriptors is; what
+ * lands in it counts as received, what finds it full as dropped, on @peer.
+ */
+static bool quicsim_rx_enqueue(struct quicsim_port *peer, struct sk_buff *skb,
+			       unsigned int len)
+{
+	if (skb_queue_len_lockless(&peer->rxq) >= QUICSIM_RXQ_LEN) {
+		dev_dstats_rx_dropped(peer->netdev);
+		kfree_skb(skb);
+		return false;
+	}
+	dev_dstats_rx_add(peer->netdev, len);
+	skb_queue_tail(&peer->rxq, skb);
+	napi_schedule(&peer->napi);
+	return true;
+}
+
+/* The receive side: the engine opens what is ours, the stack takes all. */
+static int quicsim_poll(struct napi_struct *napi, int budget)
+{
+	struct quicsim_port *port = container_of(napi, struct quicsim_port,
+						 napi);
+	struct sk_buff *skb;
+	int done = 0;
+
+	rcu_read_lock();
+	while (done < budget && (skb = skb_dequeue(&port->rxq))) {
+		quicsim_crypto_rx(port, skb);
+		netif_receive_skb(skb);
+		done++;
+	}
+	rcu_read_unlock();
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
 
 /*
  * Hand @skb to the peer port's stack, as a cable would: our "hardware"
@@ -47,20 +100,18 @@ static netdev_tx_t quicsim_start_xmit(struct sk_buff *skb,
 		goto out;
 	}
 	len = skb->len;
-	/* dev_forward_skb() in two, so the peer's engine sees the frame. */
+	/* dev_forward_skb() without its netif_rx(): the peer's poll takes
+	 * the frame, with its Ethernet header pulled.
+	 */
 	if (__dev_forward_skb(peer->netdev, skb)) {
 		/* It freed the skb and counted the peer's drop. */
 		dev_dstats_tx_dropped(dev);
 		goto out;
 	}
-	quicsim_crypto_rx(peer, skb);
-	if (netif_rx(skb) == NET_RX_SUCCESS) {
+	if (quicsim_rx_enqueue(peer, skb, len))
 		dev_dstats_tx_add(dev, len);
-		dev_dstats_rx_add(peer->netdev, len);
-	} else {
-		/* netif_rx() freed it and counted the peer's drop */
+	else
 		dev_dstats_tx_dropped(dev);
-	}
 out:
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
@@ -79,6 +130,7 @@ static int quicsim_open(struct net_device *dev)
 {
 	struct quicsim_port *port = netdev_priv(dev);
 
+	napi_enable(&port->napi);
 	/* __dev_open() sets __LINK_STATE_START before calling us. */
 	quicsim_cable_up(port, rtnl_dereference(port->peer));
 	return 0;
@@ -92,6 +144,11 @@ static int quicsim_stop(struct net_device *dev)
 	peer = rtnl_dereference(port->peer);
 	if (peer)
 		netif_carrier_off(peer->netdev);
+	/* A sender that saw the port running may still queue a frame: the
+	 * next open's poll, or the port's end, takes it.
+	 */
+	napi_disable(&port->napi);
+	skb_queue_purge(&port->rxq);
 	return 0;
 }
 
@@ -136,6 +193,8 @@ static int quicsim_port_create(unsigned int index)
 	port->priv_flags = QUIC_HAVE_NETIF_F_HW_QUIC ? 0 :
 			   QUICSIM_PRIV_QUIC_OFFLOAD;
 	quicsim_crypto_port_init(port);
+	skb_queue_head_init(&port->rxq);
+	netif_napi_add(dev, &port->napi, quicsim_poll);
 	eth_hw_addr_random(dev);
 	netif_carrier_off(dev);
 	err = register_netdev(dev);
@@ -143,6 +202,9 @@ static int quicsim_port_create(unsigned int index)
 		free_netdev(dev);
 		return err;
 	}
+	/* Not fatal: the poll then runs in softirq, as most drivers' do. */
+	if (threaded_rx && dev_set_threaded(dev, true))
+		netdev_warn(dev, "no receive thread, receiving in softirq\n");
 	/* Without the core hooks the port is a plain cable, still useful. */
 	err = quic_offload_register(dev, &quicsim_quic_ops);
 	if (err == -EOPNOTSUPP) {
@@ -168,6 +230,7 @@ static void quicsim_port_destroy(struct quicsim_port *port)
 	quic_offload_unregister(dev);
 	quicsim_crypto_port_exit(port);
 	unregister_netdev(dev);
+	skb_queue_purge(&port->rxq);
 	free_netdev(dev);
 }
 
