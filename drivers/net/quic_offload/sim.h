@@ -74,6 +74,7 @@ struct quicsim_stats {
  * @rx_offload: the receive engine opens packets (debugfs, default on)
  * @rxq: frames the cable brought, waiting for @napi; at most
  *	QUICSIM_RXQ_LEN
+ * @rx_up: the port is open: frames may join @rxq; under @rxq's lock
  * @napi: the receive side: opens what is ours and hands every frame to
  *	the stack
  */
@@ -91,6 +92,7 @@ struct quicsim_port {
 	u32 fail_set_keys;
 	bool rx_offload;
 	struct sk_buff_head rxq;
+	bool rx_up;
 	struct napi_struct napi;
 };
 

@@ -45,18 +45,26 @@ static struct quicsim_port *quicsim_ports[QUICSIM_MAX_PORTS];
 /*
  * The cable's far end: queue @skb, a frame of @len bytes on the wire, for
  * @peer's NAPI poll. Bounded, as a ring of receive descriptors is; what
- * lands in it counts as received, what finds it full as dropped, on @peer.
+ * lands in it counts as received, what finds it full, or the port down
+ * (its stop may run on another CPU right now), as dropped, on @peer.
  */
 static bool quicsim_rx_enqueue(struct quicsim_port *peer, struct sk_buff *skb,
 			       unsigned int len)
 {
-	if (skb_queue_len_lockless(&peer->rxq) >= QUICSIM_RXQ_LEN) {
+	bool queued = false;
+
+	spin_lock(&peer->rxq.lock);
+	if (peer->rx_up && skb_queue_len(&peer->rxq) < QUICSIM_RXQ_LEN) {
+		__skb_queue_tail(&peer->rxq, skb);
+		queued = true;
+	}
+	spin_unlock(&peer->rxq.lock);
+	if (!queued) {
 		dev_dstats_rx_dropped(peer->netdev);
 		kfree_skb(skb);
 		return false;
 	}
 	dev_dstats_rx_add(peer->netdev, len);
-	skb_queue_tail(&peer->rxq, skb);
 	napi_schedule(&peer->napi);
 	return true;
 }
@@ -131,6 +139,9 @@ static int quicsim_open(struct net_device *dev)
 	struct quicsim_port *port = netdev_priv(dev);
 
 	napi_enable(&port->napi);
+	spin_lock_bh(&port->rxq.lock);
+	port->rx_up = true;
+	spin_unlock_bh(&port->rxq.lock);
 	/* __dev_open() sets __LINK_STATE_START before calling us. */
 	quicsim_cable_up(port, rtnl_dereference(port->peer));
 	return 0;
@@ -139,16 +150,23 @@ static int quicsim_open(struct net_device *dev)
 static int quicsim_stop(struct net_device *dev)
 {
 	struct quicsim_port *port = netdev_priv(dev), *peer;
+	struct sk_buff_head gone;
 
 	netif_carrier_off(dev);
 	peer = rtnl_dereference(port->peer);
 	if (peer)
 		netif_carrier_off(peer->netdev);
-	/* A sender that saw the port running may still queue a frame: the
-	 * next open's poll, or the port's end, takes it.
+	/* From here a sender drops what it would queue; what is queued
+	 * goes. A frame queued just before may have scheduled the poll,
+	 * which napi_disable() waits for, on an emptied queue.
 	 */
+	__skb_queue_head_init(&gone);
+	spin_lock_bh(&port->rxq.lock);
+	port->rx_up = false;
+	skb_queue_splice_init(&port->rxq, &gone);
+	spin_unlock_bh(&port->rxq.lock);
 	napi_disable(&port->napi);
-	skb_queue_purge(&port->rxq);
+	__skb_queue_purge(&gone);
 	return 0;
 }
 
@@ -230,7 +248,6 @@ static void quicsim_port_destroy(struct quicsim_port *port)
 	quic_offload_unregister(dev);
 	quicsim_crypto_port_exit(port);
 	unregister_netdev(dev);
-	skb_queue_purge(&port->rxq);
 	free_netdev(dev);
 }
 
