@@ -80,8 +80,7 @@ lost_finished_upload() {
 	cap_stop
 	wait "$SRV_PID"
 	SRV_PID=
-	dropped=$(ip netns exec "$NS1" iptables -vxnL OUTPUT |
-		awk '$3 == "DROP" { n += $1 } END { print n + 0 }')
+	dropped=$(iptables_drops "$NS1" OUTPUT)
 	ip netns exec "$NS1" iptables -F OUTPUT
 	[ "$rc" = 0 ] || { echo "client exit $rc: $(why "$work/ackdelay.cli")"; return 1; }
 	[ "$dropped" = 2 ] || { echo "the rules dropped $dropped datagrams, not 2"; return 1; }

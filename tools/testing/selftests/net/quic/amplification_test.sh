@@ -81,7 +81,7 @@ wait "$CLI_PID" 2> /dev/null
 CLI_PID=
 payload=$((bytes - 42 * pkts))
 echo "# server sent $pkts datagrams, $payload bytes of UDP payload in $WAIT s to a client it heard 1200 bytes from"
-dropped=$(ip netns exec "$NS1" iptables -vxnL OUTPUT | awk '$3 == "DROP" { print $1 }')
+dropped=$(iptables_drops "$NS1" OUTPUT)
 echo "# the client's later datagrams the quota dropped: $dropped"
 if [ "${dropped:-0}" -lt 1 ]; then
 	tap_fail "unvalidated client: only its first datagram reaches the server" \

@@ -267,6 +267,13 @@ iptables_matches() {
 	ip netns exec "$NS1" iptables -F OUTPUT
 }
 
+# iptables_drops NS CHAIN [TOOL]: packets the DROP rules of CHAIN in NS
+# dropped so far (TOOL: iptables, the default, or ip6tables)
+iptables_drops() {
+	in_ns "$1" "${3:-iptables}" -nvxL "$2" |
+		awk '$3 == "DROP" { n += $1 } END { print n + 0 }'
+}
+
 # wait_line LOG RE: wait up to 10 s for a line of LOG to match RE (grep);
 # false if none did.
 wait_line() {

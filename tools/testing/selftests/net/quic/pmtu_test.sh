@@ -181,7 +181,7 @@ blackhole() {
 	router_drop_big "$tool" on || return 1
 	transfer "blackhole-v$fam-gso$4" "$addr" 1 --bytes "$BYTES"
 	rc=$?
-	dropped=$(in_ns "$NSR" "$tool" -nvxL FORWARD | awk '$3 == "DROP" { n += $1 } END { print n + 0 }')
+	dropped=$(iptables_drops "$NSR" FORWARD "$tool")
 	router_drop_big "$tool" off
 	[ -n "$gso_old" ] && echo "$gso_old" > "$gso_param"
 	[ $rc = 0 ] || return 1

@@ -153,8 +153,7 @@ lost() {
 		{ echo "iptables: no u32 match"; return 1; }
 	run lost "$ADDR2_V4" 4980 -- -n 102400
 	rc=$?
-	dropped=$(ip netns exec "$NS1" iptables -vxnL OUTPUT |
-		awk '$3 == "DROP" { n += $1 } END { print n + 0 }')
+	dropped=$(iptables_drops "$NS1" OUTPUT)
 	ip netns exec "$NS1" iptables -F OUTPUT
 	echo "the rule dropped $dropped datagrams"
 	[ "$rc" = 0 ] && [ "$dropped" -gt 0 ] &&
