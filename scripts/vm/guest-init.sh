@@ -49,12 +49,24 @@ dmesg -n 1
 # holds the ingress and egress keys, a filter in it tcf_sw_enabled_key
 # (switched by every first and last filter of a block: tc_run() oopsed on
 # it once, as migration_test.sh's NAT filters came and went), pinkeys the
-# receive timestamp key.
+# receive timestamp key and UDP's encapsulation keys (every QUIC socket's
+# UDP socket takes those, and the last to close gives them back), and a
+# rule in each built-in mangle chain, here in the initial namespace, the
+# netfilter hook keys of IPv4 and IPv6 (taken by the first hook of any
+# namespace, given back with the last: each test namespace with iptables
+# rules switched them as it came and went). A guest died once in the
+# slab allocator with an impossible EFLAGS value, receiving in softirq
+# under udp_queue_rcv_one_skb(), which tests UDP's key.
 modprobe -q dummy 2> /dev/null
 ip link add quic-vm-pin type dummy 2> /dev/null &&
 	tc qdisc add dev quic-vm-pin clsact 2> /dev/null &&
 	tc filter add dev quic-vm-pin ingress matchall action pass 2> /dev/null
 [ -x "$QUIC_BUILD/selftests/pinkeys" ] && "$QUIC_BUILD/selftests/pinkeys" &
+for t in iptables ip6tables; do
+	for c in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do
+		$t -t mangle -A $c -m comment --comment quic-vm-pin 2> /dev/null
+	done
+done
 
 # On a real host udev loads the CPU's accelerated ciphers from the CPU
 # modalias; nothing does here, and without them every AES user (kTLS as
