@@ -202,14 +202,17 @@ wire_ciphertext() {
 	[ "$(patterns_in "$work/wire.pcapng")" = 0 ] ||
 		{ echo "data pattern on the cable in clear"; return 1; }
 	tshark -r "$work/wire.pcapng" -o "tls.keylog_file:$work/keylog" \
-		-T fields -e udp.srcport -e quic.long.packet_type -e quic.frame_type \
+		-T fields -e udp.dstport -e quic.long.packet_type -e quic.frame_type \
 		-e quic.decryption_failed -e _ws.malformed \
 		> "$work/wire.fields" 2> "$work/wire.tshark" || {
 		echo "tshark failed: $(tail -2 "$work/wire.tshark")"
 		return 1
 	}
+	# The client's packets are those to this transfer's server port:
+	# a connection of an earlier case, still in its closing period,
+	# may send on this cable too, with keys not in this key log.
 	bad=$(awk -F'\t' -v p="$port" '
-		$1 != p && $2 == "" { n++; if ($3 == "" || $4 != "" || $5 != "") b++ }
+		$1 == p && $2 == "" { n++; if ($3 == "" || $4 != "" || $5 != "") b++ }
 		END { if (n < 50) print "only " n + 0 " short header packets"
 		      else if (b) print b " of " n " not decrypted" }' \
 		"$work/wire.fields")
@@ -248,7 +251,7 @@ reroute() {
 		--one-stream 1048576 --pause-after 131072 \
 		--pause "$(scaled 3000)" \
 		> "$work/$name.cli" 2>&1 &
-	local cli=$! c0 t0=$SECONDS waited= diag
+	local cli=$! c0 t0=$SECONDS waited='' diag
 	c0=$(awk '$1 == "ns1.QuicOffloadConns" { print $2 }' "$work/before")
 	for _ in $(seq 200); do
 		if [ "$(quic_counter "$NS1" QuicOffloadConns)" -gt "$c0" ]; then
