@@ -22,6 +22,18 @@ show_tail() {	# show the end of a file as TAP diagnostics
 	[ -f "$1" ] && tail -n "${2:-40}" "$1" | sed 's/^/# /'
 }
 
+# show_oops_head FILE: the first lines of the first kernel report in FILE
+# (what happened, on which CPU and task, where), as TAP diagnostics. A
+# whole oops is longer than the tail shown after it, and a log cut to the
+# few lines after each failure (CI's) still says what killed the guest.
+show_oops_head() {
+	local at pat='Oops|BUG:|general protection fault|invalid opcode|'
+	pat+='double fault|stack segment|int3:|Kernel panic'
+	[ -f "$1" ] || return 0
+	at=$(grep -n -m1 -E "$pat" "$1" | cut -d: -f1)
+	[ -z "$at" ] || sed -n "$at,$((at + 7))p" "$1" | sed 's/^/# oops: /'
+}
+
 if [ -f "$res/load.rc" ] && [ "$(cat "$res/load.rc")" != 0 ]; then
 	tap FAIL "vm: modules load"
 	show_tail "$res/load.log"
@@ -64,6 +76,7 @@ if [ ! -f "$res/done" ]; then
 	else
 		tap FAIL "vm: ran to completion (qemu exit $qemu_rc)"
 	fi
+	show_oops_head "$res/console.log"
 	show_tail "$res/console.log" 60
 	exit 1
 fi
