@@ -62,10 +62,15 @@ ip link add quic-vm-pin type dummy 2> /dev/null &&
 	tc qdisc add dev quic-vm-pin clsact 2> /dev/null &&
 	tc filter add dev quic-vm-pin ingress matchall action pass 2> /dev/null
 [ -x "$QUIC_BUILD/selftests/pinkeys" ] && "$QUIC_BUILD/selftests/pinkeys" &
+# One restore a family: each iptables run costs a process under TCG.
 for t in iptables ip6tables; do
-	for c in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do
-		$t -t mangle -A $c -m comment --comment quic-vm-pin 2> /dev/null
-	done
+	{
+		echo '*mangle'
+		for c in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do
+			echo "-A $c -m comment --comment quic-vm-pin"
+		done
+		echo COMMIT
+	} | $t-restore --noflush 2> /dev/null
 done
 
 # On a real host udev loads the CPU's accelerated ciphers from the CPU
