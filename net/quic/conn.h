@@ -129,6 +129,7 @@ struct quic_udp_sock;
 /* output.c */
 void quic_output_flush(struct sock *sk);
 void quic_output_close(struct sock *sk);
+void quic_output_push(struct sock *sk);
 void quic_output_resend(struct sock *sk, const u8 *dgram, u32 len);
 bool quic_output_stateless_allowed(void);
 int quic_output_stateless(struct quic_udp_sock *us, int oif,

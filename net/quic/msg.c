@@ -256,6 +256,8 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	if (s->tx.fin || s->reset_sent || s->reset_pending)
 		return -EPIPE;
 	qs->streams.last_active = s->id;
+	/* Its short tail waits for the next write without MSG_MORE. */
+	s->tx_more = !!(msg->msg_flags & MSG_MORE);
 	do {
 		err = quic_wait(sk, &timeo, quic_send_room, NULL);
 		if (err)
@@ -640,6 +642,7 @@ int quic_shutdown(struct socket *sock, int how)
 		return -ENOTCONN;
 	}
 	if (!qs->closing && sk->sk_state != QUIC_SS_CLOSED) {
+		quic_output_push(sk);
 		quic_output_close(sk);
 		qs->closing = true;
 		quic_conn_timers_stop(sk);

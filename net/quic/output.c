@@ -61,6 +61,8 @@ struct quic_pkt_builder {
 	u32			limit;
 	bool			ack_eliciting;
 	bool			early;		/* a 0-RTT packet */
+	bool			short_tail;	/* new data, not filling it */
+	struct quic_stream	*held;		/* first one whose tail waits */
 	struct quic_tx_pkt	*tp;
 };
 
@@ -471,14 +473,48 @@ static void quic_write_stream_ctrl(struct sock *sk,
 }
 
 /* One STREAM frame from @s; false when the packet is full. */
+/*
+ * Nagle's algorithm in Minshall's variant (on unless the application set
+ * stream_data_nodelay, as draft-lxin-quic-socket-apis has it) and
+ * MSG_MORE: new data too short to fill the packet waits while an earlier
+ * short packet of stream data is unacknowledged, or while the application
+ * says more follows. Without it every write() of a few bytes costs a
+ * packet, and a write that does not end on a packet boundary a short one.
+ * A full packet, a retransmission, a FIN, a PTO probe and a packet that
+ * leaves anyway (it carries ack-eliciting frames already) never wait.
+ * The ACK that ends a wait is followed by a flush, and close() sends what
+ * waits (quic_output_push()).
+ */
+static bool quic_stream_tail_waits(struct quic_sock *qs,
+				   const struct quic_stream *s,
+				   const struct quic_pkt_builder *b)
+{
+	struct quic_space *sp = qs->space[QUIC_SPACE_APP];
+	struct quic_stream_table *t = &qs->streams;
+	u64 acked = sp->sent.largest_acked;
+
+	if (t->tx_push || sp->probe || b->ack_eliciting || b->early)
+		return false;
+	if (s->tx_more)
+		return true;
+	if (qs->config.stream_data_nodelay || !t->nagle_out)
+		return false;
+	if (acked != QUIC_RECOVERY_PN_NONE &&
+	    (s32)((u32)acked - t->nagle_pn) >= 0) {
+		t->nagle_out = false;
+		return false;
+	}
+	return true;
+}
+
 static bool quic_write_stream_one(struct sock *sk, struct quic_stream *s,
 				  struct quic_pkt_builder *b)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	u64 limit, off, sent_before = s->tx.sent_offset;
 	struct quic_tx_frame *rec;
+	bool fin, tail;
 	u32 avail, len;
-	bool fin;
 	int h;
 
 	avail = b->limit - b->pos;
@@ -494,6 +530,14 @@ static bool quic_write_stream_one(struct sock *sk, struct quic_stream *s,
 			qs->ctrl_pending |= QUIC_CTRL_DATA_BLOCKED;
 		}
 		list_del_init(&s->send_node);
+		return true;
+	}
+	tail = off >= sent_before && len < avail - QUIC_STREAM_HDR_MAX;
+	if (tail && !fin && quic_stream_tail_waits(qs, s, b)) {
+		qs->streams.tx_held = true;
+		if (!b->held)
+			b->held = s;
+		list_move_tail(&s->send_node, &qs->streams.send_list);
 		return true;
 	}
 	rec = quic_builder_record(b, QUIC_TXF_STREAM, s->id);
@@ -514,6 +558,7 @@ static bool quic_write_stream_one(struct sock *sk, struct quic_stream *s,
 	rec->fin = fin;
 	b->pos += h + len;
 	b->ack_eliciting = true;
+	b->short_tail |= tail;
 	/* Round robin: the next packet starts with the next stream. */
 	list_move_tail(&s->send_node, &qs->streams.send_list);
 	return true;
@@ -528,6 +573,9 @@ static void quic_write_streams(struct sock *sk, struct quic_pkt_builder *b)
 	while (budget-- && !list_empty(&qs->streams.send_list)) {
 		s = list_first_entry(&qs->streams.send_list,
 				     struct quic_stream, send_node);
+		/* Round the list once more: only waiting tails are left. */
+		if (s == b->held)
+			return;
 		if (!quic_write_stream_one(sk, s, b))
 			return;
 	}
@@ -733,6 +781,11 @@ static int quic_build_packet(struct sock *sk, u8 space, u8 *buf, u32 room,
 	write(sk, space, &b);
 	if (b.pos == l.hdr_len)
 		return 0;
+	/* Minshall: the short packet later tails wait for (see above). */
+	if (b.short_tail && b.limit - b.pos > QUIC_STREAM_HDR_MAX) {
+		qs->streams.nagle_pn = (u32)pn;
+		qs->streams.nagle_out = true;
+	}
 	/* A packet the data filled becomes exactly full-size, so runs of
 	 * them can share one GSO super-packet; a few bytes of PADDING.
 	 */
@@ -1323,6 +1376,7 @@ void quic_output_flush(struct sock *sk)
 	/* The window and RTT do not change while we hold the socket. */
 	run = READ_ONCE(gso) ? quic_gso_max_segs(qs, size) : 1;
 	qs->tx_plain = quic_offload_tx_ready(sk);
+	qs->streams.tx_held = false;
 	for (i = 0; i < QUIC_FLUSH_BURST; i += segs) {
 		max = min(run, QUIC_FLUSH_BURST - i);
 		/* Every segment of an skb shares one IP header, so one
@@ -1351,6 +1405,26 @@ void quic_output_flush(struct sock *sk)
 	}
 	qs->tx_plain = false;
 	quic_conn_arm_loss_timer(sk);
+}
+
+/**
+ * quic_output_push() - send the stream data Nagle or MSG_MORE holds back
+ * @sk: socket, locked
+ *
+ * The application is done with the connection (close(), shutdown()): a
+ * short tail that waited for an ACK or for more data leaves before the
+ * CONNECTION_CLOSE, as it would have without the wait.
+ */
+void quic_output_push(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (!qs->streams.tx_held || qs->closing ||
+	    sk->sk_state != QUIC_SS_ESTABLISHED)
+		return;
+	qs->streams.tx_push = true;
+	quic_output_flush(sk);
+	qs->streams.tx_push = false;
 }
 
 /*

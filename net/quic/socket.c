@@ -110,6 +110,7 @@ static void quic_close(struct sock *sk, long timeout)
 	if (sk->sk_state == QUIC_SS_LISTENING) {
 		quic_stop_listening(sk);
 	} else if (!qs->closing && sk->sk_state != QUIC_SS_CLOSED) {
+		quic_output_push(sk);
 		/* Code and phrase: QUIC_SOCKOPT_CONNECTION_CLOSE, if set. */
 		quic_output_close(sk);
 	}

@@ -146,6 +146,29 @@ static int quic_set_ticket(struct sock *sk, sockptr_t optval, u32 optlen)
 	return 0;
 }
 
+/*
+ * Once the connection has started, stream_data_nodelay is the one setting
+ * that may still change (as TCP_NODELAY may): the others shape the
+ * handshake. A get, change, set of the whole struct is the way to do it,
+ * so the rest must read as getsockopt() gives it. Data Nagle's algorithm
+ * holds leaves at once when it goes off.
+ */
+static int quic_set_nodelay(struct sock *sk, const struct quic_config *c)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_config now = qs->config;
+
+	now.stream_data_nodelay = c->stream_data_nodelay;
+	if (c->version == qs->version)
+		now.version = c->version;
+	if (memcmp(&now, c, sizeof(now)))
+		return -EISCONN;
+	qs->config.stream_data_nodelay = c->stream_data_nodelay;
+	if (c->stream_data_nodelay && sk->sk_state == QUIC_SS_ESTABLISHED)
+		quic_output_flush(sk);
+	return 0;
+}
+
 static int quic_set_config(struct sock *sk, sockptr_t optval, u32 optlen)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -175,7 +198,7 @@ static int quic_set_config(struct sock *sk, sockptr_t optval, u32 optlen)
 	     c.payload_cipher_type > QUIC_CIPHER_CHACHA20_POLY1305))
 		return -EINVAL;
 	if (quic_conn_started(sk))
-		return -EISCONN;
+		return quic_set_nodelay(sk, &c);
 	qs->config = c;
 	quic_conn_cong_reset(qs);
 	if (c.version)

@@ -33,6 +33,7 @@ struct quic_stream {
 	bool			reset_sent;
 	bool			recv_done;	/* FIN or reset read by user */
 	bool			send_done;	/* all data acknowledged */
+	bool			tx_more;	/* MSG_MORE: its tail waits */
 	u32			reset_code;
 	u32			stop_code;
 };
@@ -81,6 +82,17 @@ struct quic_stream_table {
 	struct quic_sb_pool	tx_pool;
 	struct quic_sb_pool	rx_pool;
 	bool	is_server;
+	/*
+	 * Nagle's algorithm and MSG_MORE (output.c): a stream's short tail
+	 * waited in the last flush; close() sends it all the same; the last
+	 * packet that left with a short tail is unacknowledged, and the low
+	 * 32 bits of its number (as recovery's round_pn). In the padding
+	 * here: a larger struct quic_sock costs IPv6 sockets a slab slot.
+	 */
+	bool	tx_held;
+	bool	tx_push;
+	bool	nagle_out;
+	u32	nagle_pn;
 };
 
 static inline bool quic_stream_id_uni(s64 id)

@@ -7,7 +7,7 @@
  *   quic_perf -s [-B ADDR] [-p PORT] [-1] (--cert F --key F | --psk F)
  *             [--no-encryption]
  *   quic_perf -c HOST [-p PORT] [--quic | --tcp | --ktls] [-t SECS | -n BYTES]
- *             [-l LEN] [-P N] [-R] [-J] [-i SECS] [--cipher NAME]
+ *             [-l LEN] [-P N] [-R] [-N] [-J] [-i SECS] [--cipher NAME]
  *             [--no-encryption] [--psk F | --ca F] [--handshakes | --latency |
  *             --idle N]
  *
@@ -91,7 +91,7 @@ struct hello {
 	uint8_t version;
 	uint8_t mode;		/* enum mode */
 	uint8_t reverse;	/* the server sends */
-	uint8_t reserved;
+	uint8_t nodelay;	/* the sender turns Nagle's algorithm off */
 	uint32_t parallel;	/* connections in this test */
 	uint32_t len;		/* write size */
 	uint64_t test_id;	/* the same for every connection of a test */
@@ -119,7 +119,7 @@ static const struct cipher {
 };
 
 static struct {
-	bool server, one_off, reverse, json, no_encryption;
+	bool server, one_off, reverse, json, no_encryption, nodelay;
 	const char *host, *bind_addr;
 	int port;
 	double duration;	/* -t */
@@ -796,6 +796,7 @@ static void hello_encode(struct hello *h, enum mode mode, uint64_t test_id,
 	h->version = HELLO_VERSION;
 	h->mode = (uint8_t)mode;
 	h->reverse = opt.reverse;
+	h->nodelay = opt.nodelay;
 	h->parallel = htobe32(opt.parallel);
 	h->len = htobe32((uint32_t)opt.len);
 	h->test_id = htobe64(test_id);
@@ -822,12 +823,26 @@ static int hello_decode(struct hello *h)
 	return 0;
 }
 
+/*
+ * Nagle's algorithm off: TCP_NODELAY, or QUIC's stream_data_nodelay (the
+ * one QUIC_SOCKOPT_CONFIG setting that may change once connected). On by
+ * default for every transport, as in iperf3; -N and the latency test turn
+ * it off.
+ */
 static void set_nodelay(const struct conn *c)
 {
+	struct quic_config cfg = {};
+	socklen_t len = sizeof(cfg);
 	int one = 1;
 
-	if (c->transport != T_QUIC)
+	if (c->transport != T_QUIC) {
 		setsockopt(c->fd, SOL_TCP, TCP_NODELAY, &one, sizeof(one));
+		return;
+	}
+	if (getsockopt(c->fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &len))
+		return;
+	cfg.stream_data_nodelay = 1;
+	setsockopt(c->fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg));
 }
 
 /* ---- server ---- */
@@ -942,6 +957,8 @@ static int server_stream(struct conn *c, const struct hello *h)
 	bool ok;
 
 	if (h->reverse) {
+		if (h->nodelay)
+			set_nodelay(c);
 		ok = !send_data(c, h->len, (double)h->duration_ms / 1000,
 				budget, &unused, &t1) &&
 		     !conn_finish(c) && !conn_read_full(c, &tr, sizeof(tr));
@@ -1266,6 +1283,8 @@ static void *stream_worker(void *arg)
 
 	w->t0 = now();
 	if (!opt.reverse) {
+		if (opt.nodelay)
+			set_nodelay(&w->c);
 		w->ok = !send_data(&w->c, opt.len, opt.bytes ? 0 : opt.duration,
 				   w->budget, &w->bytes, &w->t1);
 		w->retransmits = tcp_retransmits(&w->c);
@@ -1863,7 +1882,7 @@ static void usage(int code)
 		"usage: quic_perf -s [-B ADDR] [-p PORT] [-1] (--cert F --key F | --psk F)\n"
 		"                 [--no-encryption]\n"
 		"       quic_perf -c HOST [-p PORT] [--quic|--tcp|--ktls] [-t SECS | -n N]\n"
-		"                 [-l LEN] [-P N] [-R] [-J] [-i SECS] [--cipher NAME]\n"
+		"                 [-l LEN] [-P N] [-R] [-N] [-J] [-i SECS] [--cipher NAME]\n"
 		"                 [--no-encryption] [--psk F | --ca F]\n"
 		"                 [--handshakes | --latency | --idle N]\n"
 		"  -s, --server        serve QUIC (UDP) and TCP/kTLS on PORT\n"
@@ -1878,6 +1897,8 @@ static void usage(int code)
 		"  -l, --len LEN       write size, default 64K\n"
 		"  -P, --parallel N    connections, default 1\n"
 		"  -R, --reverse       the server sends\n"
+		"  -N, --no-delay      the sender turns Nagle's algorithm off\n"
+		"                      (TCP_NODELAY, QUIC stream_data_nodelay)\n"
 		"  -J, --json          iperf3-layout JSON on stdout\n"
 		"  -i, --interval SECS report period, default 1 (0: none)\n"
 		"  --quic | --tcp | --ktls   transport, default --quic\n"
@@ -1934,6 +1955,7 @@ static const struct option longopts[] = {
 	{ "len", required_argument, NULL, 'l' },
 	{ "parallel", required_argument, NULL, 'P' },
 	{ "reverse", no_argument, NULL, 'R' },
+	{ "no-delay", no_argument, NULL, 'N' },
 	{ "json", no_argument, NULL, 'J' },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "quic", no_argument, NULL, O_QUIC },
@@ -1964,7 +1986,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "sc:p:B:1t:n:l:P:RJi:h", longopts,
+	while ((c = getopt_long(argc, argv, "sc:p:B:1t:n:l:P:RNJi:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 's': opt.server = true; break;
@@ -1979,6 +2001,7 @@ int main(int argc, char **argv)
 			opt.parallel = (unsigned int)num(optarg, "parallel");
 			break;
 		case 'R': opt.reverse = true; break;
+		case 'N': opt.nodelay = true; break;
 		case 'J': opt.json = true; break;
 		case 'i': opt.interval = seconds(optarg, "interval"); break;
 		case O_QUIC: opt.transport = T_QUIC; break;

@@ -9,11 +9,11 @@
  *	[--streams N --bytes B | --one-stream B] [--uni] [--chunk B]
  *	[--open sockopt|sendmsg] [--close-code C] [--close-phrase S]
  *	[--key-update B] [--migrate-after B] [--pause-after B --pause MS]
- *	[--token-in F] [--token-out F] [--session F]
+ *	[--token-in F] [--token-out F] [--session F] [--more]
  *   common: [--alpn LIST] [--cipher aes128|aes256|chacha20|aes128ccm]
  *	[--api lib|session] [--keylog F] [--idle-timeout MS] [--timeout S]
  *	[--cc reno|cubic] [--no-encryption] [--window B] [--rcvbuf B]
- *	[--dgram-max B]
+ *	[--dgram-max B] [--nodelay before|after]
  *   xfer --pattern SID:OFF:LEN	(the data pattern's bytes, in hex)
  *
  * The client opens N client-initiated streams (bidirectional 0, 4, 8, ...
@@ -80,6 +80,13 @@
  * the job.  Both print "cipher <name>" and "alpn <name>" (the latter from
  * getsockopt(QUIC_SOCKOPT_ALPN)); "kernel cipher <name>" comes from reading
  * the 1-RTT secret back (QUIC_SOCKOPT_CRYPTO_SECRET, get for tests).
+ *
+ * Nagle's algorithm: --nodelay before sets stream_data_nodelay before
+ * connect() (the server: on the listener), --nodelay after once the
+ * handshake is done, with a get, change and set of QUIC_SOCKOPT_CONFIG,
+ * which must refuse (EISCONN) any other change by then; either prints
+ * "nodelay on". With --more the client sends every piece but a stream's
+ * last (FIN) with MSG_MORE.
  *
  * The server prints "listening on ADDR port PORT" once it listens, serves
  * --conns connections one after another (a failed handshake is reported
@@ -152,6 +159,8 @@ static struct {
 	uint64_t pause_after;
 	unsigned int pause_ms;
 	unsigned int plpmtud_ms;
+	const char *nodelay;	/* "before", "after" or NULL */
+	bool more;
 	bool validate;
 	const char *token_in, *token_out;
 	const char *session;
@@ -495,7 +504,11 @@ static void set_config(int fd)
 		die(EXIT_SETUP, "--cc %s: reno or cubic", opt.cc);
 	if (opt.plpmtud_ms)
 		c.plpmtud_probe_interval = opt.plpmtud_ms * 1000;
-	if ((opt.cc || opt.plpmtud_ms) &&
+	if (opt.nodelay && !strcmp(opt.nodelay, "before"))
+		c.stream_data_nodelay = 1;
+	else if (opt.nodelay && strcmp(opt.nodelay, "after"))
+		die(EXIT_SETUP, "--nodelay %s: before or after", opt.nodelay);
+	if ((opt.cc || opt.plpmtud_ms || c.stream_data_nodelay) &&
 	    setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)))
 		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_CONFIG, congestion_control_algo %s, plpmtud_probe_interval %u ms)",
 			  opt.cc ? opt.cc : "unchanged", opt.plpmtud_ms);
@@ -507,6 +520,40 @@ static void set_config(int fd)
 	    QUIC_CONG_ALG_RENO ? "reno" : "cubic");
 	if (c.plpmtud_probe_interval)
 		msg("plpmtud interval %u ms", c.plpmtud_probe_interval / 1000);
+	if (c.stream_data_nodelay)
+		msg("nodelay on");
+}
+
+/*
+ * --nodelay after, on a connected socket: only stream_data_nodelay may
+ * change now (a different congestion control must be refused), and it
+ * must read back as set.
+ */
+static void set_nodelay_after(int fd)
+{
+	struct quic_config c = {}, other;
+	socklen_t len = sizeof(c);
+
+	if (!opt.nodelay || strcmp(opt.nodelay, "after"))
+		return;
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
+		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_CONFIG)");
+	other = c;
+	other.stream_data_nodelay = 1;
+	other.congestion_control_algo = c.congestion_control_algo ==
+		QUIC_CONG_ALG_RENO ? QUIC_CONG_ALG_CUBIC : QUIC_CONG_ALG_RENO;
+	if (!setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &other,
+			sizeof(other)) || errno != EISCONN)
+		die_errno(EXIT_FAIL, "setsockopt(QUIC_SOCKOPT_CONFIG) changing congestion_control_algo once connected: not EISCONN");
+	c.stream_data_nodelay = 1;
+	if (setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)))
+		die_errno(EXIT_FAIL, "setsockopt(QUIC_SOCKOPT_CONFIG, stream_data_nodelay 1) once connected");
+	memset(&c, 0, sizeof(c));
+	len = sizeof(c);
+	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len) ||
+	    !c.stream_data_nodelay)
+		die(EXIT_FAIL, "stream_data_nodelay does not read back as 1");
+	msg("nodelay on");
 }
 
 /* --token-in F: offer the token an earlier connection was given. */
@@ -1069,12 +1116,14 @@ static bool send_chunk(int fd, struct stream *s, uint8_t *buf)
 
 	if (len == left)
 		sflags |= MSG_QUIC_STREAM_FIN;
+	else if (opt.more)
+		flags |= MSG_MORE;
 	if (!s->opened) {
 		/* First data opens the stream; block so it is not half-done. */
 		sflags |= MSG_QUIC_STREAM_NEW;
 		if (s->uni)
 			sflags |= MSG_QUIC_STREAM_UNI;
-		flags = 0;
+		flags &= MSG_MORE;
 	}
 	pattern(s->id, s->tx, buf, len);
 	n = stream_send(fd, s->id, sflags, buf, len, flags);
@@ -1311,6 +1360,7 @@ static int run_client(void)
 		die_errno(EXIT_SETUP, "connect(%s)", opt.addr);
 	if (handshake(fd))
 		return EXIT_HANDSHAKE;
+	set_nodelay_after(fd);
 
 	phase = PH_TRANSFER;
 	/* streams[0] with --uni: the closing echo (pointers move on realloc) */
@@ -1688,6 +1738,7 @@ static int run_server(void)
 			close(fd);
 			continue;	/* keep listening */
 		}
+		set_nodelay_after(fd);
 		if (serve_conn(fd))
 			failed++;
 		close(fd);
@@ -1737,6 +1788,8 @@ enum {
 	O_PAUSE,
 	O_VALIDATE,
 	O_TOKENIN,
+	O_NODELAY,
+	O_MORE,
 	O_SESSION,
 	O_TOKENOUT,
 };
@@ -1774,6 +1827,8 @@ static const struct option longopts[] = {
 	{ "pause-after", required_argument, NULL, O_PAUSEAFTER },
 	{ "pause", required_argument, NULL, O_PAUSE },
 	{ "validate", no_argument, NULL, O_VALIDATE },
+	{ "nodelay", required_argument, NULL, O_NODELAY },
+	{ "more", no_argument, NULL, O_MORE },
 	{ "token-in", required_argument, NULL, O_TOKENIN },
 	{ "token-out", required_argument, NULL, O_TOKENOUT },
 	{ "session", required_argument, NULL, O_SESSION },
@@ -1824,6 +1879,8 @@ int main(int argc, char **argv)
 			break;
 		case O_UNI: opt.uni = true; break;
 		case O_VALIDATE: opt.validate = true; break;
+		case O_NODELAY: opt.nodelay = optarg; break;
+		case O_MORE: opt.more = true; break;
 		case O_TOKENIN: opt.token_in = optarg; break;
 		case O_TOKENOUT: opt.token_out = optarg; break;
 		case O_SESSION: opt.session = optarg; break;
