@@ -472,7 +472,6 @@ static void quic_write_stream_ctrl(struct sock *sk,
 	}
 }
 
-/* One STREAM frame from @s; false when the packet is full. */
 /*
  * Nagle's algorithm in Minshall's variant (on unless the application set
  * stream_data_nodelay, as draft-lxin-quic-socket-apis has it) and
@@ -507,6 +506,7 @@ static bool quic_stream_tail_waits(struct quic_sock *qs,
 	return true;
 }
 
+/* One STREAM frame from @s; false when the packet is full. */
 static bool quic_write_stream_one(struct sock *sk, struct quic_stream *s,
 				  struct quic_pkt_builder *b)
 {
