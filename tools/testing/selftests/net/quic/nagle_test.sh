@@ -41,7 +41,7 @@ out_packets() { quic_counter "$NS1" QuicOutPackets; }
 # gathered NAME OP N CLIENT-ARGS...: one transfer whose data arrives
 # whole, then the client's packet count compares to N (test(1) OP)
 gathered() {
-	local name=$1 op=$2 n=$3 before sent tx rx
+	local name=$1 op=$2 n=$3 before sent tx rx opt
 	shift 3
 	before=$(out_packets)
 	xfer_echo "$name" "$ADDR2_V4" --uni --streams 1 --bytes "$BYTES" \

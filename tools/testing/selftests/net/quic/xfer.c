@@ -159,7 +159,7 @@ static struct {
 	uint64_t pause_after;
 	unsigned int pause_ms;
 	unsigned int plpmtud_ms;
-	const char *nodelay;	/* "before", "after" or NULL */
+	enum { NODELAY_NO, NODELAY_BEFORE, NODELAY_AFTER } nodelay;
 	bool more;
 	bool validate;
 	const char *token_in, *token_out;
@@ -504,14 +504,13 @@ static void set_config(int fd)
 		die(EXIT_SETUP, "--cc %s: reno or cubic", opt.cc);
 	if (opt.plpmtud_ms)
 		c.plpmtud_probe_interval = opt.plpmtud_ms * 1000;
-	if (opt.nodelay && !strcmp(opt.nodelay, "before"))
+	if (opt.nodelay == NODELAY_BEFORE)
 		c.stream_data_nodelay = 1;
-	else if (opt.nodelay && strcmp(opt.nodelay, "after"))
-		die(EXIT_SETUP, "--nodelay %s: before or after", opt.nodelay);
 	if ((opt.cc || opt.plpmtud_ms || c.stream_data_nodelay) &&
 	    setsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)))
-		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_CONFIG, congestion_control_algo %s, plpmtud_probe_interval %u ms)",
-			  opt.cc ? opt.cc : "unchanged", opt.plpmtud_ms);
+		die_errno(EXIT_SETUP, "setsockopt(QUIC_SOCKOPT_CONFIG, congestion_control_algo %s, plpmtud_probe_interval %u ms, stream_data_nodelay %u)",
+			  opt.cc ? opt.cc : "unchanged", opt.plpmtud_ms,
+			  c.stream_data_nodelay);
 	len = sizeof(c);
 	memset(&c, 0, sizeof(c));
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
@@ -534,7 +533,7 @@ static void set_nodelay_after(int fd)
 	struct quic_config c = {}, other;
 	socklen_t len = sizeof(c);
 
-	if (!opt.nodelay || strcmp(opt.nodelay, "after"))
+	if (opt.nodelay != NODELAY_AFTER)
 		return;
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len))
 		die_errno(EXIT_SETUP, "getsockopt(QUIC_SOCKOPT_CONFIG)");
@@ -1879,7 +1878,15 @@ int main(int argc, char **argv)
 			break;
 		case O_UNI: opt.uni = true; break;
 		case O_VALIDATE: opt.validate = true; break;
-		case O_NODELAY: opt.nodelay = optarg; break;
+		case O_NODELAY:
+			if (!strcmp(optarg, "before"))
+				opt.nodelay = NODELAY_BEFORE;
+			else if (!strcmp(optarg, "after"))
+				opt.nodelay = NODELAY_AFTER;
+			else
+				die(EXIT_SETUP, "--nodelay %s: before or after",
+				    optarg);
+			break;
 		case O_MORE: opt.more = true; break;
 		case O_TOKENIN: opt.token_in = optarg; break;
 		case O_TOKENOUT: opt.token_out = optarg; break;
