@@ -723,7 +723,8 @@ probe:
 		ping.type = QUIC_FRAME_PING;
 		quic_builder_add_frame(b, &ping);
 	}
-	sp->probe = false;
+	if (sp->probe)
+		sp->probe--;
 }
 
 typedef void (*quic_frames_writer)(struct sock *sk, u8 space,

@@ -77,6 +77,8 @@ static inline void list_del_init(struct list_head *e)
 #define QUIC_TIME_THRESHOLD_STEPS_MAX	8
 #define QUIC_REORDER_CALM_ROUNDS	16
 #define QUIC_PERSISTENT_CONGESTION_THRESHOLD	3
+/* Ack-eliciting packets sent per PTO expiration (RFC 9002 6.2.4: 1 or 2) */
+#define QUIC_PTO_PROBES			2
 /* RTT samples are clamped here so the EWMA arithmetic cannot overflow. */
 #define QUIC_RTT_MAX_US			BIT_ULL(40)
 

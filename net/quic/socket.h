@@ -104,7 +104,7 @@ struct quic_space {
 	/* received since our last ACK; saturates, only 0, 1, 2+ matter */
 	u8	ack_eliciting_unacked;
 	bool	ack_now;		/* send an ACK with the next flush */
-	bool	probe;			/* PTO: send an ack-eliciting packet */
+	u8	probe;			/* ack-eliciting packets to send now */
 	bool	discarded;		/* keys dropped (RFC 9001 4.9) */
 };
 
