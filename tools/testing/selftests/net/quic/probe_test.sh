@@ -8,7 +8,9 @@
 #     and from about a second in, every packet the server sends is dropped
 #     for PROBE_BLACKOUT_MS (1500). The client fills its window and goes
 #     quiet; its PTO fires, again and again, each time twice as late.
-#     Every probe must carry stream data sent before (the oldest the peer
+#     Each time two packets go (RFC 9002 6.2.4 allows two datagrams, so
+#     that one loss does not cost a PTO twice as long), and
+#     every one must carry stream data sent before (the oldest the peer
 #     has not acknowledged), not a lone PING: a full congestion window
 #     does not hold a probe back (7.5), and a probe carries data where it
 #     can (6.2.4). A PING alone only earns an ACK, after which the
@@ -91,9 +93,10 @@ dissect() {
 
 # probes_carry_data: find the blackout (the longest time without a server
 # packet), then the client's probes in it (a 1-RTT packet after
-# QUIET_S of silence); at least two, and each must hold a STREAM frame
-# at an offset below the highest sent before it (data already sent once),
-# and no 1-RTT client packet in the blackout may be a PING without data.
+# QUIET_S of silence, and the packets that follow it closer than that);
+# at least two probes of two packets each, every packet holding a STREAM
+# frame at an offset below the highest sent before it (data already sent
+# once), and no 1-RTT client packet in the blackout a PING without data.
 probes_carry_data() {
 	awk -F'|' -v port="$port" -v quiet="$QUIET_S" \
 		-v want="$(awk -v m="$BLACKOUT_MS" 'BEGIN { print m / 1000 * 0.8 }')" '
@@ -137,15 +140,20 @@ probes_carry_data() {
 			if (t[i] > g0 && t[i] < g1 && form[i] == "0") {
 				if (ping_only(ft[i]))
 					pings++
-				if (prev >= 0 && t[i] - t[prev] >= quiet) {
+				first = prev >= 0 && t[i] - t[prev] >= quiet
+				if (first) {
 					probes++
+					desc = desc sprintf(" %.3f:", t[i] - g0)
+				}
+				if (probes && (first || t[i] - t[prev] < quiet)) {
+					burst[probes]++
 					low = -1
 					for (j = 1; j <= k; j++)
 						if (low < 0 || o[j] + 0 < low)
 							low = o[j] + 0
 					if (!has_stream(ft[i]) || low < 0 || low >= top)
 						bad++
-					desc = desc sprintf(" %.3f:%s@%s", t[i] - g0, ft[i], off[i])
+					desc = desc sprintf("%s%s@%s", first ? "" : "+", ft[i], off[i])
 				}
 			}
 			for (j = 1; j <= k; j++)
@@ -153,10 +161,13 @@ probes_carry_data() {
 					top = o[j] + 0
 			prev = i
 		}
-		failed = probes < 2 || bad || pings
+		for (j = 1; j <= probes; j++)
+			if (burst[j] != 2)
+				odd++
+		failed = probes < 2 || bad || pings || odd
 		if (failed)
-			printf "want >= 2 probes, each retransmitting stream data, and no PING-only packet: %d probes, %d without old data, %d PING-only\n", probes, bad, pings
-		printf "blackout %.3f s; %d probes (s into it:frame types@stream offsets):%s; %d PING-only packets\n", g1 - g0, probes, desc, pings
+			printf "want >= 2 probes of 2 packets each, every packet retransmitting stream data, and no PING-only packet: %d probes, %d not of 2 packets, %d packets without old data, %d PING-only\n", probes, odd, bad, pings
+		printf "blackout %.3f s; %d probes (s into it:frame types@stream offsets of each packet, + between):%s; %d PING-only packets\n", g1 - g0, probes, desc, pings
 		exit failed
 	}' "$work/probe.fields"
 }
@@ -167,7 +178,7 @@ if echo 0 > "$gso_param"; then
 		blackout_upload
 	grep -E '^upload' "$work/why" | sed 's/^/# /'
 	check "tshark decodes the capture with the client's key log" dissect
-	check "every PTO probe in the blackout retransmits stream data, none is a lone PING (RFC 9002 6.2.4, 7.5)" \
+	check "every PTO in the blackout sends two packets, each retransmitting stream data, none a lone PING (RFC 9002 6.2.4, 7.5)" \
 		probes_carry_data
 	grep -E '^blackout' "$work/why" | sed 's/^/# /'
 else
