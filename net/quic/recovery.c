@@ -469,6 +469,27 @@ int quic_recovery_on_ack_range(struct quic_recovery_space *sp,
 }
 EXPORT_SYMBOL_GPL(quic_recovery_on_ack_range);
 
+/*
+ * Before the handshake is confirmed a peer may hold packets it cannot
+ * decrypt yet and acknowledge them once its keys come (RFC 9002 5.3), a
+ * PTO or more later when the packets completing its handshake were lost;
+ * the ACK Delay it reports says so. A later sample has that delay taken
+ * off, uncapped before confirmation; a first one may not (smoothed_rtt
+ * and min_rtt start at the raw sample, and no delay may take a sample
+ * below min_rtt), so it would make the RTT that wait, and every PTO
+ * several times as long, until many samples bring it down. Such an ACK,
+ * where the peer held it for more than half the time measured, gives no
+ * first sample; the next one will.
+ */
+static bool quic_recovery_first_sample_held(u64 now_us, u64 sent_us,
+					    u64 ack_delay_us,
+					    bool handshake_confirmed)
+{
+	u64 latest = now_us > sent_us ? now_us - sent_us : 0;
+
+	return !handshake_confirmed && ack_delay_us > latest / 2;
+}
+
 /**
  * quic_recovery_ack_done() - finish an ACK frame: largest_acked and RTT
  * @sp: space
@@ -482,8 +503,10 @@ EXPORT_SYMBOL_GPL(quic_recovery_on_ack_range);
  * Raises the space's largest_acked. An RTT sample is taken, as RFC 9002
  * 5.1 requires, only if the frame's largest acknowledged packet was newly
  * acknowledged and at least one newly acknowledged packet was
- * ack-eliciting; the first sample's time is remembered for persistent
- * congestion. Does nothing after an error.
+ * ack-eliciting, and for the first sample only if the peer did not hold
+ * the ACK for most of it before the handshake was confirmed (see
+ * quic_recovery_first_sample_held()); the first sample's time is
+ * remembered for persistent congestion. Does nothing after an error.
  *
  * Return: true if an RTT sample was taken (@res->rtt_sampled).
  */
@@ -506,8 +529,12 @@ bool quic_recovery_ack_done(struct quic_recovery_space *sp,
 	    !res->ack_eliciting_acked)
 		return false;
 	sent = res->largest_newly_acked_sent_us;
-	if (!quic_rtt_has_sample(rtt))
+	if (!quic_rtt_has_sample(rtt)) {
+		if (quic_recovery_first_sample_held(now_us, sent, ack_delay_us,
+						    handshake_confirmed))
+			return false;
 		rtt->first_sample_us = now_us;
+	}
 	quic_rtt_update(rtt, now_us > sent ? now_us - sent : 0, ack_delay_us,
 			max_ack_delay_us, handshake_confirmed);
 	res->rtt_sampled = true;

@@ -389,6 +389,58 @@ static void test_zero_sample(void)
 		   "unit: recovery: a 0 us RTT sample counts as 1 us, and as a sample");
 }
 
+/*
+ * A first sample from an ACK the peer held (buffered packets, RFC 9002
+ * 5.3) before the handshake was confirmed: pn 0 sent at 1000 us,
+ * acknowledged 1035000 us later with 1031000 us of ACK Delay.
+ */
+static void test_held_first_sample(void)
+{
+	static struct rec r;
+	struct quic_recovery_space sp;
+	struct quic_ack_result ack;
+	struct quic_rtt rtt;
+
+	rec_init(&r);
+	quic_recovery_space_init(&sp);
+	quic_rtt_init(&rtt, 0);
+	send_pkt(&sp, &r, 0, 1000, 1200, true, true);
+	send_pkt(&sp, &r, 1, 1036000, 1200, true, true);
+	quic_recovery_ack_begin(&sp, &ack);
+	quic_recovery_on_ack_range(&sp, &ack, 0, 0, on_acked, &r);
+	tap_result(!quic_recovery_ack_done(&sp, &ack, &rtt, 1036000, 1031000,
+					   25000, false) &&
+		   !ack.rtt_sampled && !quic_rtt_has_sample(&rtt) &&
+		   rtt.smoothed_rtt == 333000 && sp.largest_acked == 0 &&
+		   r.state[0] == ACKED,
+		   "unit: recovery: a first sample the peer held most of, unconfirmed: no sample, kInitialRtt stays");
+
+	/* pn 1, acknowledged 2 ms after it left with 1 ms of delay:
+	 * the first sample, taken raw (min = srtt = 2000, rttvar 1000).
+	 */
+	quic_recovery_ack_begin(&sp, &ack);
+	quic_recovery_on_ack_range(&sp, &ack, 0, 1, on_acked, &r);
+	tap_result(quic_recovery_ack_done(&sp, &ack, &rtt, 1038000, 1000,
+					  25000, false) &&
+		   rtt.min_rtt == 2000 && rtt.smoothed_rtt == 2000 &&
+		   rtt.rttvar == 1000 && rtt.first_sample_us == 1038000,
+		   "unit: recovery: the next ACK, held less than half of it, gives the first sample 2000");
+
+	/* The same held ACK once the handshake is confirmed: RFC 9002's
+	 * first sample, as is.
+	 */
+	quic_recovery_space_init(&sp);
+	rec_init(&r);
+	quic_rtt_init(&rtt, 0);
+	send_pkt(&sp, &r, 0, 1000, 1200, true, true);
+	quic_recovery_ack_begin(&sp, &ack);
+	quic_recovery_on_ack_range(&sp, &ack, 0, 0, on_acked, &r);
+	tap_result(quic_recovery_ack_done(&sp, &ack, &rtt, 1036000, 1031000,
+					  25000, true) &&
+		   rtt.smoothed_rtt == 1035000 && rtt.min_rtt == 1035000,
+		   "unit: recovery: confirmed, the same ACK is a first sample of 1035000");
+}
+
 /* 0-RTT refused (RFC 9001 4.6.2): those packets can never be acked */
 static void test_refused(void)
 {
@@ -925,5 +977,6 @@ int main(void)
 	test_reorder_calm();
 	test_refused();
 	test_zero_sample();
+	test_held_first_sample();
 	return tap_exit();
 }
