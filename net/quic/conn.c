@@ -1490,16 +1490,9 @@ void quic_conn_arm_loss_timer(struct sock *sk)
 	quic_timer_set_us(sk, &qs->loss_timer, at);
 }
 
-/*
- * PTO: retransmit the oldest unacknowledged data of the space as probes,
- * in two packets (RFC 9002 6.2.4 allows two datagrams). With one, a single
- * loss, of the probe or of the ACK it earns, costs another PTO twice as
- * long: under 20% loss each way that is one round in three, and a few in
- * a row outlast the idle timeout.
- */
-static void quic_pto_probe(struct quic_sock *qs, u8 space)
+/* Send the frames of the space's two oldest unacknowledged packets again. */
+static void quic_requeue_oldest(struct quic_sock *qs, struct quic_space *sp)
 {
-	struct quic_space *sp = qs->space[space];
 	struct quic_sent_pkt *pkt;
 	int n = 0;
 
@@ -1509,7 +1502,36 @@ static void quic_pto_probe(struct quic_sock *qs, u8 space)
 		quic_frames_lost(qs, container_of(pkt, struct quic_tx_pkt,
 						  pkt));
 	}
-	sp->probe = QUIC_PTO_PROBES;
+}
+
+/*
+ * PTO: retransmit the oldest unacknowledged data of the space as probes,
+ * in two packets (RFC 9002 6.2.4 allows two datagrams). With one, a single
+ * loss, of the probe or of the ACK it earns, costs another PTO twice as
+ * long: under 20% loss each way that is one round in three, and a few in
+ * a row outlast the idle timeout.
+ */
+static void quic_pto_probe(struct quic_sock *qs, u8 space)
+{
+	quic_requeue_oldest(qs, qs->space[space]);
+	qs->space[space]->probe = QUIC_PTO_PROBES;
+}
+
+/**
+ * quic_conn_probe_again() - the first probe of a handshake space was
+ *	built: give the next one the same data
+ * @sk: socket
+ * @space: QUIC_SPACE_INITIAL or QUIC_SPACE_HANDSHAKE
+ *
+ * A handshake flight mostly fits one packet, which the first probe takes:
+ * the second would be a PING, whose ACK does not complete the handshake
+ * when the first is lost. Both carry it instead.
+ */
+void quic_conn_probe_again(struct sock *sk, u8 space)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	quic_requeue_oldest(qs, qs->space[space]);
 }
 
 /*

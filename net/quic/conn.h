@@ -221,6 +221,7 @@ u32 quic_conn_dgram_bound(const struct quic_sock *qs);
 u32 quic_conn_pmtu_probe_size(struct quic_sock *qs);
 u64 quic_conn_amp_room(const struct quic_sock *qs);
 void quic_conn_speedup_handshake(struct sock *sk);
+void quic_conn_probe_again(struct sock *sk, u8 space);
 void quic_conn_arm_pace_timer(struct sock *sk, u64 delay_us);
 void quic_conn_stream_maybe_free(struct sock *sk, struct quic_stream *s);
 void quic_conn_ack_begin(struct sock *sk, u8 space, struct quic_ack_ctx *ack);
