@@ -1569,7 +1569,8 @@ static void quic_pto_probe_spaces(struct quic_sock *qs, u8 fired)
  * RFC 9002 6.2.3: a client that repeats its Initial CRYPTO data has most
  * likely not received ours; resending it at once, instead of at a PTO
  * that may have backed off for seconds, completes the handshake sooner.
- * The anti-amplification limit still caps what actually leaves.
+ * It goes as a PTO's probes do, in two datagrams; the anti-amplification
+ * limit still caps what actually leaves.
  */
 void quic_conn_speedup_handshake(struct sock *sk)
 {

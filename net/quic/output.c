@@ -723,8 +723,11 @@ probe:
 		ping.type = QUIC_FRAME_PING;
 		quic_builder_add_frame(b, &ping);
 	}
-	if (sp->probe && --sp->probe && space != QUIC_SPACE_APP)
-		quic_conn_probe_again(sk, space);
+	if (sp->probe) {
+		sp->probe--;
+		if (sp->probe && space != QUIC_SPACE_APP)
+			quic_conn_probe_again(sk, space);
+	}
 }
 
 typedef void (*quic_frames_writer)(struct sock *sk, u8 space,

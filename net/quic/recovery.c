@@ -481,13 +481,11 @@ EXPORT_SYMBOL_GPL(quic_recovery_on_ack_range);
  * where the peer held it for more than half the time measured, gives no
  * first sample; the next one will.
  */
-static bool quic_recovery_first_sample_held(u64 now_us, u64 sent_us,
+static bool quic_recovery_first_sample_held(u64 latest_rtt_us,
 					    u64 ack_delay_us,
 					    bool handshake_confirmed)
 {
-	u64 latest = now_us > sent_us ? now_us - sent_us : 0;
-
-	return !handshake_confirmed && ack_delay_us > latest / 2;
+	return !handshake_confirmed && ack_delay_us > latest_rtt_us / 2;
 }
 
 /**
@@ -515,7 +513,7 @@ bool quic_recovery_ack_done(struct quic_recovery_space *sp,
 			    u64 now_us, u64 ack_delay_us, u64 max_ack_delay_us,
 			    bool handshake_confirmed)
 {
-	u64 sent;
+	u64 sent, latest;
 
 	if (res->err || res->largest == QUIC_RECOVERY_PN_NONE)
 		return false;
@@ -529,14 +527,15 @@ bool quic_recovery_ack_done(struct quic_recovery_space *sp,
 	    !res->ack_eliciting_acked)
 		return false;
 	sent = res->largest_newly_acked_sent_us;
+	latest = now_us > sent ? now_us - sent : 0;
 	if (!quic_rtt_has_sample(rtt)) {
-		if (quic_recovery_first_sample_held(now_us, sent, ack_delay_us,
+		if (quic_recovery_first_sample_held(latest, ack_delay_us,
 						    handshake_confirmed))
 			return false;
 		rtt->first_sample_us = now_us;
 	}
-	quic_rtt_update(rtt, now_us > sent ? now_us - sent : 0, ack_delay_us,
-			max_ack_delay_us, handshake_confirmed);
+	quic_rtt_update(rtt, latest, ack_delay_us, max_ack_delay_us,
+			handshake_confirmed);
 	res->rtt_sampled = true;
 	return true;
 }
