@@ -19,6 +19,11 @@
 #     at once, hands the client an RTT sample a PTO too long, and its PTO
 #     grows with it.
 #   - the upload completes, SHA-256 equal at both ends.
+#   - every client datagram with an ack-eliciting Handshake packet in the
+#     capture carries CRYPTO: each PTO sends two probes, and in a
+#     handshake space both take the Finished; a second probe that went out
+#     as a PING would earn an ACK and complete nothing when the first is
+#     lost (the second rule drops the first probe of the first PTO).
 #
 # The capture needs one QUIC packet per frame: the module's gso parameter
 # is off while it runs.
@@ -88,12 +93,49 @@ lost_finished_upload() {
 }
 
 # dissect: "TIME|SRCPORT|DSTPORT|HEADER-FORMS|FRAME-TYPES|PACKET-NUMBERS|
-# LARGEST-ACKED|ACK-DELAY" of every frame, decrypted with the key log.
+# LARGEST-ACKED|ACK-DELAY|LONG-PACKET-TYPES" of every frame, decrypted
+# with the key log.
 dissect() {
 	tshark_fields "$work/ackdelay.pcapng" "$work/ackdelay.keys" \
 		"$work/ackdelay.fields" frame.time_relative udp.srcport \
 		udp.dstport quic.header_form quic.frame_type quic.packet_number \
-		quic.ack.largest_acknowledged quic.ack.ack_delay
+		quic.ack.largest_acknowledged quic.ack.ack_delay \
+		quic.long.packet_type
+}
+
+# handshake_probes_carry_crypto: the client's datagrams that hold a
+# Handshake packet (long packet type 2 in v1). Their frame types are
+# those of all the datagram's packets, but the client's 1-RTT packets
+# carry no CRYPTO and, with data to send, no PING: one with a PING and
+# no CRYPTO is a Handshake probe that retransmits nothing. At least one
+# must carry CRYPTO (the Finished got through), or the check saw nothing.
+handshake_probes_carry_crypto() {
+	awk -F'|' -v port="$port" '
+	$3 != port { next }
+	{
+		hs = 0; crypto = 0; ping = 0
+		n = split($9, lt, ",")
+		for (i = 1; i <= n; i++)
+			if (lt[i] == "2")
+				hs = 1
+		if (!hs)
+			next
+		n = split($5, ft, ",")
+		for (i = 1; i <= n; i++) {
+			if (ft[i] == "6")
+				crypto = 1
+			else if (ft[i] == "1")
+				ping = 1
+		}
+		if (crypto)
+			with_crypto++
+		else if (ping)
+			ping_only++
+	}
+	END {
+		printf "Handshake datagrams from the client: %d with CRYPTO, %d with a PING and no CRYPTO\n", with_crypto, ping_only
+		exit !(with_crypto > 0 && ping_only == 0)
+	}' "$work/ackdelay.fields"
 }
 
 # ack_delay_counts_the_wait: the server's first 1-RTT packet with an ACK
@@ -137,9 +179,10 @@ ack_delay_counts_the_wait() {
 case_lost="client's Finished lost at 100 ms RTT: a $(kib "$BYTES") upload completes, SHA-256 equal at both ends"
 case_dissect="tshark decodes the capture with the client's key log"
 case_delay="the server's first 1-RTT ACK counts the time it kept the packet for keys in its ACK Delay (RFC 9000 13.2.5)"
+case_probes="both probes of each client Handshake PTO carry the Finished (CRYPTO), none is a bare PING"
 gso_was=$(cat "$gso_param")
 if ! iptables_matches; then
-	for c in "$case_lost" "$case_dissect" "$case_delay"; do
+	for c in "$case_lost" "$case_dissect" "$case_delay" "$case_probes"; do
 		tap_skip "$c" "this kernel has no iptables u32 or statistic match"
 	done
 elif ! echo 0 > "$gso_param"; then
@@ -152,5 +195,6 @@ else
 	check "$case_dissect" dissect
 	check "$case_delay" ack_delay_counts_the_wait
 	grep -E '^first' "$work/why" | sed 's/^/# /'
+	check "$case_probes" handshake_probes_carry_crypto
 fi
 tap_done
