@@ -313,7 +313,7 @@ void quic_input_reader_polls(struct sock *sk)
 void quic_input_deliver(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	bool owned, first;
+	bool owned, first, wake = false;
 
 	bh_lock_sock(sk);
 	owned = sock_owned_by_user(sk);
@@ -329,11 +329,18 @@ void quic_input_deliver(struct sock *sk, struct sk_buff *skb)
 		sk_drops_add(sk, skb);
 		kfree_skb(skb);
 	} else if (first && READ_ONCE(qs->waiters)) {
-		quic_wake_waiters(sk);
+		wake = true;
 	} else if (first) {
 		quic_sk_work_queue(sk, &qs->rx_work, QUIC_READER_GRACE);
 	}
 	bh_unlock_sock(sk);
+	/* The task woken goes straight for this lock in lock_sock(): woken
+	 * under it, it spun there while the wake-up (an IPI to its CPU)
+	 * completed. The datagram is in the backlog already, and
+	 * wait_woken() does not miss a wake-up that comes late.
+	 */
+	if (wake)
+		quic_wake_waiters(sk);
 }
 
 static u32 quic_skb_seg_size(const struct sk_buff *skb)
