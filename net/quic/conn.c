@@ -1353,6 +1353,7 @@ void quic_conn_on_packet_sent(struct sock *sk, struct quic_tx_pkt *tp)
 	if (!qs->gso_run)
 		qs->last_tx_us = quic_now_us();
 	tp->pkt.time_sent_us = qs->last_tx_us;
+	tp->pkt.unconfirmed = !qs->handshake_confirmed;
 	if (tp->space == QUIC_SPACE_APP)
 		quic_key_update_touch(sk);
 	tp->ecn = qs->tx_ecn;

@@ -454,6 +454,8 @@ int quic_recovery_on_ack_range(struct quic_recovery_space *sp,
 		    pkt->pn > res->largest_newly_acked) {
 			res->largest_newly_acked = pkt->pn;
 			res->largest_newly_acked_sent_us = pkt->time_sent_us;
+			res->largest_newly_acked_unconfirmed =
+				pkt->unconfirmed;
 		}
 		if (pkt->ack_eliciting)
 			res->ack_eliciting_acked = true;
@@ -473,19 +475,26 @@ EXPORT_SYMBOL_GPL(quic_recovery_on_ack_range);
  * Before the handshake is confirmed a peer may hold packets it cannot
  * decrypt yet and acknowledge them once its keys come (RFC 9002 5.3), a
  * PTO or more later when the packets completing its handshake were lost;
- * the ACK Delay it reports says so. A later sample has that delay taken
- * off, uncapped before confirmation; a first one may not (smoothed_rtt
- * and min_rtt start at the raw sample, and no delay may take a sample
- * below min_rtt), so it would make the RTT that wait, and every PTO
- * several times as long, until many samples bring it down. Such an ACK,
- * where the peer held it for more than half the time measured, gives no
- * first sample; the next one will.
+ * the ACK Delay it reports says so. RFC 9002 5.3 keeps most of that wait
+ * in the sample in three ways: a first sample is taken raw (smoothed_rtt
+ * and min_rtt start at it); no delay is taken off where the rest would be
+ * below min_rtt, which a hold measured a little long (the two clocks are
+ * a path's RTT apart) is, and then the whole wait counts; and once the
+ * handshake is confirmed the delay is capped at max_ack_delay, which a
+ * server meets when the client's Finished and its ACK of the server's
+ * 0.5-RTT packets, held with it, arrive in one datagram. Each made the
+ * RTT that wait, a second or more over a path of a millisecond, and every
+ * PTO several times as long until many samples brought it down: under
+ * loss, a few PTOs in a row then outlast the idle timeout. An ACK of a
+ * packet sent before confirmation, held for more than half the time
+ * measured, gives no sample; the next one will.
  */
-static bool quic_recovery_first_sample_held(u64 latest_rtt_us,
-					    u64 ack_delay_us,
-					    bool handshake_confirmed)
+static bool quic_recovery_sample_held(u64 latest_rtt_us, u64 ack_delay_us,
+				      bool handshake_confirmed,
+				      bool sent_unconfirmed)
 {
-	return !handshake_confirmed && ack_delay_us > latest_rtt_us / 2;
+	return (!handshake_confirmed || sent_unconfirmed) &&
+	       ack_delay_us > latest_rtt_us / 2;
 }
 
 /**
@@ -501,9 +510,8 @@ static bool quic_recovery_first_sample_held(u64 latest_rtt_us,
  * Raises the space's largest_acked. An RTT sample is taken, as RFC 9002
  * 5.1 requires, only if the frame's largest acknowledged packet was newly
  * acknowledged and at least one newly acknowledged packet was
- * ack-eliciting, and for the first sample only if the peer did not hold
- * the ACK for most of it before the handshake was confirmed (see
- * quic_recovery_first_sample_held()); the first sample's time is
+ * ack-eliciting, and only if the peer did not hold most of it for keys
+ * (see quic_recovery_sample_held()); the first sample's time is
  * remembered for persistent congestion. Does nothing after an error.
  *
  * Return: true if an RTT sample was taken (@res->rtt_sampled).
@@ -528,12 +536,12 @@ bool quic_recovery_ack_done(struct quic_recovery_space *sp,
 		return false;
 	sent = res->largest_newly_acked_sent_us;
 	latest = now_us > sent ? now_us - sent : 0;
-	if (!quic_rtt_has_sample(rtt)) {
-		if (quic_recovery_first_sample_held(latest, ack_delay_us,
-						    handshake_confirmed))
-			return false;
+	if (quic_recovery_sample_held(latest, ack_delay_us,
+				      handshake_confirmed,
+				      res->largest_newly_acked_unconfirmed))
+		return false;
+	if (!quic_rtt_has_sample(rtt))
 		rtt->first_sample_us = now_us;
-	}
 	quic_rtt_update(rtt, latest, ack_delay_us, max_ack_delay_us,
 			handshake_confirmed);
 	res->rtt_sampled = true;

@@ -141,6 +141,8 @@ bool quic_persistent_congestion(const struct quic_rtt *rtt,
  * @probe: a path MTU probe: its loss is no sign of congestion (RFC 9000
  *	14.4), so it starts no congestion event and ends any run of
  *	persistent congestion
+ * @unconfirmed: sent before the handshake was confirmed: the peer may
+ *	have held it until it had the keys to read it
  * @frames: caller's record of what the packet carried
  * @cookie: caller's spare word
  */
@@ -152,6 +154,7 @@ struct quic_sent_pkt {
 	bool ack_eliciting;
 	bool in_flight;
 	bool probe;
+	bool unconfirmed;
 	void *frames;
 	u64 cookie;
 };
@@ -215,6 +218,8 @@ typedef void (*quic_sent_pkt_cb)(struct quic_sent_pkt *pkt, void *arg);
  * @largest_newly_acked: largest packet number newly acknowledged, or
  *	QUIC_RECOVERY_PN_NONE
  * @largest_newly_acked_sent_us: its send time
+ * @largest_newly_acked_unconfirmed: it was sent before the handshake was
+ *	confirmed
  * @newly_acked: packets newly acknowledged
  * @acked_bytes: in-flight bytes they released
  * @ack_eliciting_acked: at least one of them was ack-eliciting
@@ -229,6 +234,7 @@ struct quic_ack_result {
 	u64 largest;
 	u64 largest_newly_acked;
 	u64 largest_newly_acked_sent_us;
+	bool largest_newly_acked_unconfirmed;
 	u32 newly_acked;
 	u64 acked_bytes;
 	bool ack_eliciting_acked;

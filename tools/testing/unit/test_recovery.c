@@ -441,6 +441,77 @@ static void test_held_first_sample(void)
 		   "unit: recovery: confirmed, the same ACK is a first sample of 1035000");
 }
 
+/* One ACK of packet @pn alone at @now with @delay; the sample it gave. */
+static bool ack_one(struct quic_recovery_space *sp, struct rec *r,
+		    struct quic_rtt *rtt, u64 pn, u64 now, u64 delay,
+		    bool confirmed)
+{
+	struct quic_ack_result ack;
+
+	quic_recovery_ack_begin(sp, &ack);
+	quic_recovery_on_ack_range(sp, &ack, pn, pn, on_acked, r);
+	return quic_recovery_ack_done(sp, &ack, rtt, now, delay, 25000,
+				      confirmed);
+}
+
+/*
+ * Later samples of packets a peer held for keys: RFC 9002 5.3 would keep
+ * the wait in them (delay not taken off below min_rtt; capped once
+ * confirmed). Numbers from a loss loop in the test VM.
+ */
+static void test_held_later_samples(void)
+{
+	static struct rec r;
+	struct quic_recovery_space sp;
+	struct quic_rtt rtt;
+	bool ok;
+
+	rec_init(&r);
+	quic_recovery_space_init(&sp);
+	quic_rtt_init(&rtt, 0);
+	/* pn 0: a first sample of 959 (min = srtt = 959, rttvar 479). */
+	send_pkt(&sp, &r, 0, 1000, 1200, true, true);
+	ok = ack_one(&sp, &r, &rtt, 0, 1959, 0, false);
+	tap_result(ok && rtt.min_rtt == 959 && rtt.smoothed_rtt == 959,
+		   "unit: recovery: held samples: a first sample of 959");
+
+	/* pn 1, unconfirmed, held 1026528 of 1026975: 447 left, below
+	 * min_rtt, so RFC 9002 would not subtract and take 1026975.
+	 */
+	send_pkt(&sp, &r, 1, 10000, 1200, true, true);
+	r.pkt[1].unconfirmed = true;
+	ok = ack_one(&sp, &r, &rtt, 1, 1036975, 1026528, false);
+	tap_result(!ok && rtt.smoothed_rtt == 959 && rtt.rttvar == 479 &&
+		   rtt.latest_rtt == 959,
+		   "unit: recovery: unconfirmed, a later ACK held a little longer than measured: no sample");
+
+	/* pn 2, sent before confirmation, acknowledged after it with the
+	 * 2 s hold in its delay: capped at 25000 it would leave 1975000.
+	 */
+	send_pkt(&sp, &r, 2, 20000, 1200, true, true);
+	r.pkt[2].unconfirmed = true;
+	ok = ack_one(&sp, &r, &rtt, 2, 2020000, 1999000, true);
+	tap_result(!ok && rtt.smoothed_rtt == 959,
+		   "unit: recovery: confirmed, an ACK of a packet sent before, held 2 s: no sample");
+
+	/* pn 3, sent once confirmed: 60000 with a delay of 50000 capped at
+	 * max_ack_delay: adjusted 35000; srtt = (7 * 959 + 35000) / 8 =
+	 * 5214, rttvar = (3 * 479 + 34041) / 4 = 8869.
+	 */
+	send_pkt(&sp, &r, 3, 30000, 1200, true, true);
+	ok = ack_one(&sp, &r, &rtt, 3, 90000, 50000, true);
+	tap_result(ok && rtt.smoothed_rtt == 5214 && rtt.rttvar == 8869,
+		   "unit: recovery: confirmed, a packet sent after: the delay capped as RFC 9002 says");
+
+	/* pn 4, unconfirmed, a delay of less than half: taken off. */
+	send_pkt(&sp, &r, 4, 100000, 1200, true, true);
+	r.pkt[4].unconfirmed = true;
+	ok = ack_one(&sp, &r, &rtt, 4, 104000, 1500, false);
+	tap_result(ok && rtt.latest_rtt == 4000 &&
+		   rtt.smoothed_rtt == (7 * 5214 + 2500) / 8,
+		   "unit: recovery: unconfirmed, an ACK held less than half: a sample, the delay taken off");
+}
+
 /* 0-RTT refused (RFC 9001 4.6.2): those packets can never be acked */
 static void test_refused(void)
 {
@@ -978,5 +1049,6 @@ int main(void)
 	test_refused();
 	test_zero_sample();
 	test_held_first_sample();
+	test_held_later_samples();
 	return tap_exit();
 }
