@@ -1305,7 +1305,8 @@ static void quic_tx_frag_commit(struct sock *sk, struct sk_buff *skb, u32 len)
 static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
 			    u32 size, bool *plain)
 {
-	bool app_only, one_plain;
+	struct quic_space *app = quic_sk(sk)->space[QUIC_SPACE_APP];
+	bool app_only, one_plain, probe;
 	u32 segs = 0;
 	u8 *buf;
 	int n;
@@ -1316,6 +1317,7 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
 		if (!buf || (segs && !quic_tx_frag_fits(sk, skb)))
 			break;
 		quic_sk(sk)->gso_run = segs > 0;
+		probe = app->probe;
 		n = quic_build_datagram(sk, buf, size, &app_only, &one_plain);
 		if (n <= 0)
 			break;
@@ -1326,8 +1328,12 @@ static u32 quic_build_batch(struct sock *sk, struct sk_buff *skb, u32 max,
 		else
 			skb_put(skb, n);
 		segs++;
-		/* Only the last segment of a run may be short. */
-		if (!app_only || n != size)
+		/* Only the last segment of a run may be short. A PTO probe
+		 * leaves in an skb of its own: a queue that drops an skb
+		 * (a full qdisc, netem) drops all its datagrams, and the
+		 * second probe is there for when the first is lost.
+		 */
+		if (!app_only || n != size || probe)
 			break;
 	}
 	quic_sk(sk)->gso_run = false;

@@ -16,9 +16,13 @@
 #     can (6.2.4). A PING alone only earns an ACK, after which the
 #     retransmission still waits for loss detection. The upload then
 #     completes, SHA-256 equal at both ends.
+#   - the same with UDP GSO on, where the capture shows skbs: each probe
+#     must leave in an skb of its own, one datagram, since a queue that
+#     drops an skb (a full qdisc; netem) drops every datagram in it, and
+#     a second probe in the first one's skb is lost with it.
 #
-# The capture needs one QUIC packet per frame: the module's gso parameter
-# is off while it runs.
+# The decrypted capture needs one QUIC packet per frame: the module's gso
+# parameter is off while it runs.
 # shellcheck disable=SC2317,SC2119 # functions run through check()
 SUITE=probe
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -53,20 +57,21 @@ cleanup() {
 psk_and_topology "$psk" "$work"
 trap cleanup EXIT
 
-# blackout_upload: the upload, with the server's packets dropped for
-# BLACKOUT_MS from a second in, under a capture on the client's veth; the
-# server must receive all of it with the client's SHA-256.
+# blackout_upload [NAME]: the upload, with the server's packets dropped
+# for BLACKOUT_MS from a second in, under a capture on the client's veth
+# ($work/NAME.pcapng, default probe); the server must receive all of it
+# with the client's SHA-256.
 blackout_upload() {
-	local cpid rc
+	local cpid rc name=${1:-probe}
 	tc -n "$NS1" qdisc replace dev veth1 root tbf rate 4mbit burst 15k \
 		latency 50ms || { echo "tc tbf failed"; return 1; }
 	port=$((port + 1))
 	start_server probe -a "$ADDR2_V4" -p "$port" || return 1
-	cap_start "$work/probe.pcapng" || return 1
+	cap_start "$work/$name.pcapng" || return 1
 	ip netns exec "$NS1" timeout -k 5 $((T + 5)) "$xfer" -c \
 		-a "$ADDR2_V4" -p "$port" --psk "$psk" --timeout "$T" \
 		--uni --streams 1 --bytes "$BYTES" --chunk 65536 \
-		--keylog "$work/probe.keys" > "$work/probe.cli" 2>&1 &
+		--keylog "$work/$name.keys" > "$work/$name.cli" 2>&1 &
 	cpid=$!
 	sleep 1
 	tc -n "$NS2" qdisc replace dev veth2 root netem loss 100% ||
@@ -79,8 +84,8 @@ blackout_upload() {
 	wait "$SRV_PID"
 	SRV_PID=
 	tc -n "$NS1" qdisc del dev veth1 root
-	[ "$rc" = 0 ] || { echo "client exit $rc: $(why "$work/probe.cli")"; return 1; }
-	uni_delivered "$work/probe.cli" "$srv_log"
+	[ "$rc" = 0 ] || { echo "client exit $rc: $(why "$work/$name.cli")"; return 1; }
+	uni_delivered "$work/$name.cli" "$srv_log"
 }
 
 # dissect: "TIME|SRCPORT|DSTPORT|HEADER-FORM|FRAME-TYPES|STREAM-OFFSETS"
@@ -172,6 +177,63 @@ probes_carry_data() {
 	}' "$work/probe.fields"
 }
 
+# probes_own_skbs: the GSO run's capture, where a frame is an skb: find
+# the blackout as above and the client's probe bursts in it; each must be
+# two frames, each a single datagram (frame.len at most the veth's MTU
+# plus the Ethernet header).
+probes_own_skbs() {
+	tshark -r "$work/gso.pcapng" -T fields -E separator='|' \
+		-e frame.time_relative -e udp.srcport -e udp.dstport \
+		-e frame.len > "$work/gso.fields" 2> "$work/gso.err" ||
+		{ echo "tshark failed: $(tail -1 "$work/gso.err")"; return 1; }
+	awk -F'|' -v port="$port" -v quiet="$QUIET_S" \
+		-v max=$(($(ip netns exec "$NS1" cat /sys/class/net/veth1/mtu) + 14)) \
+		-v want="$(awk -v m="$BLACKOUT_MS" 'BEGIN { print m / 1000 * 0.8 }')" '
+	{ n++; t[n] = $1; src[n] = $2; dst[n] = $3; len[n] = $4 }
+	END {
+		last = -1
+		for (i = 1; i <= n; i++) {
+			if (src[i] != port)
+				continue
+			if (last >= 0 && t[i] - t[last] > gap) {
+				gap = t[i] - t[last]; g0 = t[last]; g1 = t[i]
+			}
+			last = i
+		}
+		if (gap < want) {
+			printf "no blackout: the longest silence of the server is %.3f s, want %.3f s\n", gap, want
+			exit 1
+		}
+		prev = -1
+		for (i = 1; i <= n; i++) {
+			if (dst[i] != port)
+				continue
+			if (t[i] > g0 && t[i] < g1) {
+				first = prev >= 0 && t[i] - t[prev] >= quiet
+				if (first) {
+					probes++
+					desc = desc " "
+				}
+				if (probes && (first || t[i] - t[prev] < quiet)) {
+					burst[probes]++
+					if (len[i] > max)
+						big++
+					desc = desc (first ? "" : "+") len[i]
+				}
+			}
+			prev = i
+		}
+		for (j = 1; j <= probes; j++)
+			if (burst[j] != 2)
+				odd++
+		failed = probes < 2 || odd || big
+		if (failed)
+			printf "want >= 2 probes of 2 skbs each, every skb one datagram (at most %d bytes): %d probes, %d not of 2 skbs, %d skbs larger\n", max, probes, odd, big
+		printf "GSO on: blackout %.3f s; %d probes (skb sizes, + between):%s\n", g1 - g0, probes, desc
+		exit failed
+	}' "$work/gso.fields"
+}
+
 gso_was=$(cat "$gso_param")
 if echo 0 > "$gso_param"; then
 	check "ACK blackout of ${BLACKOUT_MS} ms during a $(kib "$BYTES") upload at 4 Mbit/s: completes, SHA-256 equal at both ends" \
@@ -181,6 +243,11 @@ if echo 0 > "$gso_param"; then
 	check "every PTO in the blackout sends two packets, each retransmitting stream data, none a lone PING (RFC 9002 6.2.4, 7.5)" \
 		probes_carry_data
 	grep -E '^blackout' "$work/why" | sed 's/^/# /'
+	echo 1 > "$gso_param"
+	check "GSO on, the same blackout: completes, SHA-256 equal at both ends" \
+		blackout_upload gso
+	check "GSO on, every probe leaves in an skb of its own, one datagram: a queue that drops an skb loses one probe, not both" \
+		probes_own_skbs
 else
 	tap_fail "module parameter gso: cannot turn it off for the capture"
 fi
