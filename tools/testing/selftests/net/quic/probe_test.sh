@@ -88,23 +88,52 @@ blackout_upload() {
 	uni_delivered "$work/$name.cli" "$srv_log"
 }
 
-# dissect: "TIME|SRCPORT|DSTPORT|HEADER-FORM|FRAME-TYPES|STREAM-OFFSETS"
-# of every frame of the capture, decrypted with the client's key log.
+# dissect NAME: "TIME|SRCPORT|DSTPORT|HEADER-FORM|FRAME-TYPES|
+# STREAM-OFFSETS|LENGTH" of every frame of $work/NAME.pcapng, decrypted
+# with the client's key log (a GSO super-packet is not: no frame types).
 dissect() {
-	tshark_fields "$work/probe.pcapng" "$work/probe.keys" \
-		"$work/probe.fields" frame.time_relative udp.srcport \
-		udp.dstport quic.header_form quic.frame_type quic.stream.offset
+	tshark_fields "$work/$1.pcapng" "$work/$1.keys" "$work/$1.fields" \
+		frame.time_relative udp.srcport udp.dstport quic.header_form \
+		quic.frame_type quic.stream.offset frame.len
 }
 
-# probes_carry_data: find the blackout (the longest time without a server
-# packet), then the client's probes in it (a 1-RTT packet after
-# QUIET_S of silence, and the packets that follow it closer than that);
-# at least two probes of two packets each, every packet holding a STREAM
-# frame at an offset below the highest sent before it (data already sent
-# once), and no 1-RTT client packet in the blackout a PING without data.
-probes_carry_data() {
-	awk -F'|' -v port="$port" -v quiet="$QUIET_S" \
+# blackout FIELDS: "START END" of the blackout, the longest time without
+# a server packet in FIELDS ("TIME|SRCPORT|..." a frame); or why not.
+blackout() {
+	awk -F'|' -v port="$port" \
 		-v want="$(awk -v m="$BLACKOUT_MS" 'BEGIN { print m / 1000 * 0.8 }')" '
+	$2 == port {
+		if (seen && $1 - last > gap) {
+			gap = $1 - last; g0 = last; g1 = $1
+		}
+		last = $1; seen = 1
+	}
+	END {
+		if (gap < want) {
+			printf "no blackout: the longest silence of the server is %.3f s, want %.3f s\n", gap, want
+			exit 1
+		}
+		print g0, g1
+	}' "$1"
+}
+
+# probes_ok NAME: the client's probes in the blackout of NAME's capture.
+# Until its window is full the client may still send new data there, in
+# bursts the pacing spaces out: the probes are the bursts (a 1-RTT frame
+# after QUIET_S of silence, and the frames that follow it closer than
+# that) after the last frame with new data or none the key log opens (a
+# GSO super-packet). Wanted: at least two probes of two frames each,
+# every frame one datagram (at most the veth's MTU plus the Ethernet
+# header: with GSO on a frame is an skb) holding a STREAM frame at an
+# offset below the highest sent before it (data already sent once), and
+# no 1-RTT client packet in the blackout a PING without data.
+probes_ok() {
+	local win fields=$work/$1.fields
+
+	win=$(blackout "$fields") || { echo "$win"; return 1; }
+	awk -F'|' -v port="$port" -v quiet="$QUIET_S" -v g0="${win% *}" \
+		-v g1="${win#* }" \
+		-v max=$(($(ip netns exec "$NS1" cat /sys/class/net/veth1/mtu) + 14)) '
 	function has_stream(types,   k, a, i) {
 		k = split(types, a, ",")
 		for (i = 1; i <= k; i++)
@@ -122,116 +151,59 @@ probes_carry_data() {
 		}
 		return ping
 	}
-	{ n++; t[n] = $1; src[n] = $2; dst[n] = $3; form[n] = $4; ft[n] = $5; off[n] = $6 }
+	function lowest(offs,   k, a, i, low) {
+		k = split(offs, a, ",")
+		low = -1
+		for (i = 1; i <= k; i++)
+			if (low < 0 || a[i] + 0 < low)
+				low = a[i] + 0
+		return low
+	}
+	$3 == port {
+		n++; t[n] = $1; form[n] = $4; ft[n] = $5; off[n] = $6; len[n] = $7
+		# top[n]: the highest stream offset sent before this frame
+		top[n] = hi
+		k = split($6, o, ",")
+		for (j = 1; j <= k; j++)
+			if (o[j] + 0 > hi)
+				hi = o[j] + 0
+	}
+	BEGIN { hi = -1 }
 	END {
-		last = -1
 		for (i = 1; i <= n; i++) {
-			if (src[i] != port)
+			if (t[i] <= g0 || t[i] >= g1 || form[i] != "0")
 				continue
-			if (last >= 0 && t[i] - t[last] > gap) {
-				gap = t[i] - t[last]; g0 = t[last]; g1 = t[i]
-			}
-			last = i
+			if (ping_only(ft[i]))
+				pings++
+			if (ft[i] == "" || (off[i] != "" && lowest(off[i]) >= top[i]))
+				newest = i
 		}
-		if (gap < want) {
-			printf "no blackout: the longest silence of the server is %.3f s, want %.3f s\n", gap, want
-			exit 1
-		}
-		prev = -1; top = -1
-		for (i = 1; i <= n; i++) {
-			if (dst[i] != port)
+		for (i = newest + 1; i <= n; i++) {
+			if (t[i] <= g0 || t[i] >= g1 || form[i] != "0")
 				continue
-			k = split(off[i], o, ",")
-			if (t[i] > g0 && t[i] < g1 && form[i] == "0") {
-				if (ping_only(ft[i]))
-					pings++
-				first = prev >= 0 && t[i] - t[prev] >= quiet
-				if (first) {
-					probes++
-					desc = desc sprintf(" %.3f:", t[i] - g0)
-				}
-				if (probes && (first || t[i] - t[prev] < quiet)) {
-					burst[probes]++
-					low = -1
-					for (j = 1; j <= k; j++)
-						if (low < 0 || o[j] + 0 < low)
-							low = o[j] + 0
-					if (!has_stream(ft[i]) || low < 0 || low >= top)
-						bad++
-					desc = desc sprintf("%s%s@%s", first ? "" : "+", ft[i], off[i])
-				}
+			first = i > 1 && t[i] - t[i - 1] >= quiet
+			if (first) {
+				probes++
+				desc = desc sprintf(" %.3f:", t[i] - g0)
 			}
-			for (j = 1; j <= k; j++)
-				if (o[j] + 0 > top)
-					top = o[j] + 0
-			prev = i
+			if (!probes || !(first || t[i] - t[i - 1] < quiet))
+				continue
+			burst[probes]++
+			low = lowest(off[i])
+			if (!has_stream(ft[i]) || low < 0 || low >= top[i] ||
+			    len[i] > max)
+				bad++
+			desc = desc sprintf("%s%s@%s/%s", first ? "" : "+", ft[i], off[i], len[i])
 		}
 		for (j = 1; j <= probes; j++)
 			if (burst[j] != 2)
 				odd++
 		failed = probes < 2 || bad || pings || odd
 		if (failed)
-			printf "want >= 2 probes of 2 packets each, every packet retransmitting stream data, and no PING-only packet: %d probes, %d not of 2 packets, %d packets without old data, %d PING-only\n", probes, odd, bad, pings
-		printf "blackout %.3f s; %d probes (s into it:frame types@stream offsets of each packet, + between):%s; %d PING-only packets\n", g1 - g0, probes, desc, pings
+			printf "want >= 2 probes of 2 datagrams each, every one retransmitting stream data, and no PING-only packet: %d probes, %d not of 2 frames, %d frames without old data or larger than %d bytes, %d PING-only\n", probes, odd, bad, max, pings
+		printf "blackout %.3f s; %d probes (s into it:frame types@stream offsets/bytes of each frame, + between):%s; %d PING-only packets\n", g1 - g0, probes, desc, pings
 		exit failed
-	}' "$work/probe.fields"
-}
-
-# probes_own_skbs: the GSO run's capture, where a frame is an skb: find
-# the blackout as above and the client's probe bursts in it; each must be
-# two frames, each a single datagram (frame.len at most the veth's MTU
-# plus the Ethernet header).
-probes_own_skbs() {
-	tshark -r "$work/gso.pcapng" -T fields -E separator='|' \
-		-e frame.time_relative -e udp.srcport -e udp.dstport \
-		-e frame.len > "$work/gso.fields" 2> "$work/gso.err" ||
-		{ echo "tshark failed: $(tail -1 "$work/gso.err")"; return 1; }
-	awk -F'|' -v port="$port" -v quiet="$QUIET_S" \
-		-v max=$(($(ip netns exec "$NS1" cat /sys/class/net/veth1/mtu) + 14)) \
-		-v want="$(awk -v m="$BLACKOUT_MS" 'BEGIN { print m / 1000 * 0.8 }')" '
-	{ n++; t[n] = $1; src[n] = $2; dst[n] = $3; len[n] = $4 }
-	END {
-		last = -1
-		for (i = 1; i <= n; i++) {
-			if (src[i] != port)
-				continue
-			if (last >= 0 && t[i] - t[last] > gap) {
-				gap = t[i] - t[last]; g0 = t[last]; g1 = t[i]
-			}
-			last = i
-		}
-		if (gap < want) {
-			printf "no blackout: the longest silence of the server is %.3f s, want %.3f s\n", gap, want
-			exit 1
-		}
-		prev = -1
-		for (i = 1; i <= n; i++) {
-			if (dst[i] != port)
-				continue
-			if (t[i] > g0 && t[i] < g1) {
-				first = prev >= 0 && t[i] - t[prev] >= quiet
-				if (first) {
-					probes++
-					desc = desc " "
-				}
-				if (probes && (first || t[i] - t[prev] < quiet)) {
-					burst[probes]++
-					if (len[i] > max)
-						big++
-					desc = desc (first ? "" : "+") len[i]
-				}
-			}
-			prev = i
-		}
-		for (j = 1; j <= probes; j++)
-			if (burst[j] != 2)
-				odd++
-		failed = probes < 2 || odd || big
-		if (failed)
-			printf "want >= 2 probes of 2 skbs each, every skb one datagram (at most %d bytes): %d probes, %d not of 2 skbs, %d skbs larger\n", max, probes, odd, big
-		printf "GSO on: blackout %.3f s; %d probes (skb sizes, + between):%s\n", g1 - g0, probes, desc
-		exit failed
-	}' "$work/gso.fields"
+	}' "$fields"
 }
 
 gso_was=$(cat "$gso_param")
@@ -239,15 +211,16 @@ if echo 0 > "$gso_param"; then
 	check "ACK blackout of ${BLACKOUT_MS} ms during a $(kib "$BYTES") upload at 4 Mbit/s: completes, SHA-256 equal at both ends" \
 		blackout_upload
 	grep -E '^upload' "$work/why" | sed 's/^/# /'
-	check "tshark decodes the capture with the client's key log" dissect
+	check "tshark decodes the capture with the client's key log" \
+		dissect probe
 	check "every PTO in the blackout sends two packets, each retransmitting stream data, none a lone PING (RFC 9002 6.2.4, 7.5)" \
-		probes_carry_data
-	grep -E '^blackout' "$work/why" | sed 's/^/# /'
+		probes_ok probe
 	echo 1 > "$gso_param"
 	check "GSO on, the same blackout: completes, SHA-256 equal at both ends" \
 		blackout_upload gso
+	check "GSO on, tshark decodes the capture" dissect gso
 	check "GSO on, every probe leaves in an skb of its own, one datagram: a queue that drops an skb loses one probe, not both" \
-		probes_own_skbs
+		probes_ok gso
 else
 	tap_fail "module parameter gso: cannot turn it off for the capture"
 fi
