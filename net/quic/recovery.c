@@ -477,17 +477,17 @@ EXPORT_SYMBOL_GPL(quic_recovery_on_ack_range);
  * PTO or more later when the packets completing its handshake were lost;
  * the ACK Delay it reports says so. RFC 9002 5.3 keeps most of that wait
  * in the sample in three ways: a first sample is taken raw (smoothed_rtt
- * and min_rtt start at it); no delay is taken off where the rest would be
- * below min_rtt, which a hold measured a little long (the two clocks are
- * a path's RTT apart) is, and then the whole wait counts; and once the
- * handshake is confirmed the delay is capped at max_ack_delay, which a
- * server meets when the client's Finished and its ACK of the server's
- * 0.5-RTT packets, held with it, arrive in one datagram. Each made the
- * RTT that wait, a second or more over a path of a millisecond, and every
- * PTO several times as long until many samples brought it down: under
- * loss, a few PTOs in a row then outlast the idle timeout. An ACK of a
- * packet sent before confirmation, held for more than half the time
- * measured, gives no sample; the next one will.
+ * and min_rtt start at it); no delay is taken off when the rest would be
+ * below min_rtt, as it is when the peer's measure of its hold comes out a
+ * little long, and then the whole wait counts; and once the handshake is
+ * confirmed the delay is capped at max_ack_delay, which a server meets
+ * when the client's Finished and its ACK of the server's 0.5-RTT packets,
+ * held with it, arrive in one datagram. Each made the RTT that wait, a
+ * second or more over a path of a millisecond, and every PTO several
+ * times as long until many samples brought it down: under loss, a few
+ * PTOs in a row then outlast the idle timeout. An ACK of a packet sent
+ * before confirmation, held for more than half the time measured, gives
+ * no sample; the next one will.
  */
 static bool quic_recovery_sample_held(u64 latest_rtt_us, u64 ack_delay_us,
 				      bool handshake_confirmed,
