@@ -490,11 +490,9 @@ EXPORT_SYMBOL_GPL(quic_recovery_on_ack_range);
  * no sample; the next one will.
  */
 static bool quic_recovery_sample_held(u64 latest_rtt_us, u64 ack_delay_us,
-				      bool handshake_confirmed,
 				      bool sent_unconfirmed)
 {
-	return (!handshake_confirmed || sent_unconfirmed) &&
-	       ack_delay_us > latest_rtt_us / 2;
+	return sent_unconfirmed && ack_delay_us > latest_rtt_us / 2;
 }
 
 /**
@@ -537,7 +535,6 @@ bool quic_recovery_ack_done(struct quic_recovery_space *sp,
 	sent = res->largest_newly_acked_sent_us;
 	latest = now_us > sent ? now_us - sent : 0;
 	if (quic_recovery_sample_held(latest, ack_delay_us,
-				      handshake_confirmed,
 				      res->largest_newly_acked_unconfirmed))
 		return false;
 	if (!quic_rtt_has_sample(rtt))

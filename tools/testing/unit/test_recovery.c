@@ -406,6 +406,9 @@ static void test_held_first_sample(void)
 	quic_rtt_init(&rtt, 0);
 	send_pkt(&sp, &r, 0, 1000, 1200, true, true);
 	send_pkt(&sp, &r, 1, 1036000, 1200, true, true);
+	/* Both sent before the handshake was confirmed. */
+	r.pkt[0].unconfirmed = true;
+	r.pkt[1].unconfirmed = true;
 	quic_recovery_ack_begin(&sp, &ack);
 	quic_recovery_on_ack_range(&sp, &ack, 0, 0, on_acked, &r);
 	tap_result(!quic_recovery_ack_done(&sp, &ack, &rtt, 1036000, 1031000,
@@ -426,8 +429,8 @@ static void test_held_first_sample(void)
 		   rtt.rttvar == 1000 && rtt.first_sample_us == 1038000,
 		   "unit: recovery: the next ACK, held less than half of it, gives the first sample 2000");
 
-	/* The same held ACK once the handshake is confirmed: RFC 9002's
-	 * first sample, as is.
+	/* The same ACK of a packet sent once the handshake was confirmed:
+	 * RFC 9002's first sample, as is.
 	 */
 	quic_recovery_space_init(&sp);
 	rec_init(&r);
