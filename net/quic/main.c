@@ -15,6 +15,7 @@
 #include "proc.h"
 #include "protocol.h"
 #include "reset.h"
+#include "retry.h"
 #include "stream.h"
 #include "udp.h"
 
@@ -28,6 +29,7 @@ static int __init quic_init(void)
 	int err;
 
 	quic_conn_module_init();
+	quic_token_init();
 	if (selftest) {
 		err = quic_crypto_selftest();
 		if (err)

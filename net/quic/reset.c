@@ -8,7 +8,7 @@
  * datagram that looks like a short header packet and ends with a token
  * the peer was given for that connection ID, which only we can make again
  * without any state. Ours are SipHash of the connection ID under two keys
- * drawn once per boot: a pseudo-random function of the CID, unguessable
+ * drawn as the module loads: a pseudo-random function of the CID, unguessable
  * without the keys, so nobody else can forge a reset (10.3.2 asks for no
  * more). A server gives the token of its first CID in its transport
  * parameters, and every CID issued later comes with its token in a
@@ -69,13 +69,6 @@ static const struct rhashtable_params quic_reset_params = {
 	.automatic_shrinking	= true,
 };
 
-/* One call site: each net_get_random_once() expansion draws on its own. */
-static const siphash_key_t *quic_reset_keys_get(void)
-{
-	net_get_random_once(quic_reset_keys, sizeof(quic_reset_keys));
-	return quic_reset_keys;
-}
-
 /**
  * quic_reset_token() - the Stateless Reset Token of a connection ID of ours
  * @cid: the connection ID
@@ -86,10 +79,8 @@ static const siphash_key_t *quic_reset_keys_get(void)
  */
 void quic_reset_token(const u8 *cid, u8 len, u8 *token)
 {
-	const siphash_key_t *k = quic_reset_keys_get();
-
-	put_unaligned_le64(siphash(cid, len, &k[0]), token);
-	put_unaligned_le64(siphash(cid, len, &k[1]), token + 8);
+	put_unaligned_le64(siphash(cid, len, &quic_reset_keys[0]), token);
+	put_unaligned_le64(siphash(cid, len, &quic_reset_keys[1]), token + 8);
 }
 
 /**
@@ -201,8 +192,14 @@ struct sock *quic_reset_lookup(struct net *net, const struct sk_buff *skb,
 	return sk;
 }
 
+/*
+ * The token keys are drawn as the module loads, long after boot has
+ * seeded the RNG: net_get_random_once() would buy nothing here, and its
+ * first use patches a static key in our text while other CPUs run it.
+ */
 int quic_reset_init(void)
 {
+	get_random_bytes(quic_reset_keys, sizeof(quic_reset_keys));
 	return rhashtable_init(&quic_reset_table, &quic_reset_params);
 }
 

@@ -5,7 +5,7 @@
  * Tokens. A server proves a client's address by handing it a token that
  * only it can make and that names that address: in a Retry packet, for
  * the Initial the client sends next, and in a NEW_TOKEN frame, for a later
- * connection. Ours are AES-128-GCM sealed under a key drawn once per boot:
+ * connection. Ours are AES-128-GCM sealed under a key drawn at module load:
  * the kind in clear (so that a damaged Retry token can be told from a
  * stranger's token), a random nonce, then sealed the issue time, the
  * client's address (and port, for Retry tokens: the next Initial comes from
@@ -66,15 +66,16 @@ static_assert(QUIC_TOKEN_LEN <= QUIC_TOKEN_MAX_LEN);
 
 static u8 quic_token_key[QUIC_TOKEN_KEY_LEN] __read_mostly;
 
-/*
- * The key, drawn on first use. One call site only: each expansion of
- * net_get_random_once() has a "done" flag of its own, and a second site
- * drew a second key over the first one's tokens.
+/**
+ * quic_token_init() - draw the token key, as the module loads
+ *
+ * Tokens die with the module: a key drawn again on the next load opens
+ * none of the old ones, and a client whose token fails is simply
+ * validated again (RFC 9000 8.1.3).
  */
-static const u8 *quic_token_key_get(void)
+void quic_token_init(void)
 {
-	net_get_random_once(quic_token_key, sizeof(quic_token_key));
-	return quic_token_key;
+	get_random_bytes(quic_token_key, sizeof(quic_token_key));
 }
 
 static void quic_token_put_addr(struct quic_token_plain *t,
@@ -118,7 +119,7 @@ int quic_token_seal(u8 kind, const union quic_addr *peer,
 	out[0] = kind;
 	get_random_bytes(out + 1, QUIC_TOKEN_NONCE_LEN);
 	memcpy(out + QUIC_TOKEN_AAD_LEN, &t, sizeof(t));
-	err = quic_gcm_soft_encrypt(quic_token_key_get(), QUIC_TOKEN_KEY_LEN,
+	err = quic_gcm_soft_encrypt(quic_token_key, QUIC_TOKEN_KEY_LEN,
 				    out + 1, out, QUIC_TOKEN_AAD_LEN,
 				    sizeof(t));
 	memzero_explicit(&t, sizeof(t));
@@ -151,7 +152,7 @@ int quic_token_open(const u8 *token, u32 len, const union quic_addr *peer,
 	    (token[0] != QUIC_TOKEN_RETRY && token[0] != QUIC_TOKEN_NEW))
 		return -ENOKEY;
 	memcpy(buf, token, len);
-	err = quic_gcm_soft_decrypt(quic_token_key_get(), QUIC_TOKEN_KEY_LEN,
+	err = quic_gcm_soft_decrypt(quic_token_key, QUIC_TOKEN_KEY_LEN,
 				    buf + 1, buf, QUIC_TOKEN_AAD_LEN,
 				    len - QUIC_TOKEN_AAD_LEN);
 	if (err)

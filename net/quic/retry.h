@@ -32,6 +32,7 @@ struct quic_token_info {
 	struct quic_cid	odcid;
 };
 
+void quic_token_init(void);
 int quic_token_seal(u8 kind, const union quic_addr *peer,
 		    const struct quic_cid *odcid, u8 *out);
 int quic_token_open(const u8 *token, u32 len, const union quic_addr *peer,
