@@ -8,11 +8,12 @@
  * datagram that looks like a short header packet and ends with a token
  * the peer was given for that connection ID, which only we can make again
  * without any state. Ours are SipHash of the connection ID under two keys
- * drawn as the module loads: a pseudo-random function of the CID, unguessable
- * without the keys, so nobody else can forge a reset (10.3.2 asks for no
- * more). A server gives the token of its first CID in its transport
- * parameters, and every CID issued later comes with its token in a
- * NEW_CONNECTION_ID frame (connid.c), the only way a client can give one.
+ * drawn as the module loads: a pseudo-random function of the CID,
+ * unguessable without the keys, so nobody else can forge a reset (10.3.2
+ * asks for no more). A server gives the token of its first CID in its
+ * transport parameters, and every CID issued later comes with its token
+ * in a NEW_CONNECTION_ID frame (connid.c), the only way a client can give
+ * one.
  *
  * A datagram that no connection takes and that could be a short header
  * packet is answered with a reset one byte shorter than it (at most 43
@@ -193,9 +194,9 @@ struct sock *quic_reset_lookup(struct net *net, const struct sk_buff *skb,
 }
 
 /*
- * The token keys are drawn as the module loads, long after boot has
- * seeded the RNG: net_get_random_once() would buy nothing here, and its
- * first use patches a static key in our text while other CPUs run it.
+ * The reset token keys are drawn as the module loads, long after boot
+ * has seeded the RNG: net_get_random_once() would buy nothing here, and
+ * its first use patches a static key in our text while other CPUs run it.
  */
 int quic_reset_init(void)
 {
