@@ -61,7 +61,6 @@ modprobe -q dummy 2> /dev/null
 ip link add quic-vm-pin type dummy 2> /dev/null &&
 	tc qdisc add dev quic-vm-pin clsact 2> /dev/null &&
 	tc filter add dev quic-vm-pin ingress matchall action pass 2> /dev/null
-[ -x "$QUIC_BUILD/selftests/pinkeys" ] && "$QUIC_BUILD/selftests/pinkeys"
 # A secret the stack draws on first use (net_get_random_once()) switches
 # its key off for good once drawn: pinkeys draws TCP's and the flow
 # hash's, and this the route exception tables' (fnhe_hashfun() oopsed on
@@ -95,8 +94,17 @@ draw_route_exception_secrets() {
 	ip -n $a route get 10.255.2.2 | grep -q 'mtu 1280' &&
 		ip -n $a -6 route get fd00:ff:2::2 | grep -q 'mtu 1280'
 }
-draw_route_exception_secrets > $res/secrets.log 2>&1 ||
-	echo "warning: no route exceptions drawn" >> $res/secrets.log
+# vm-report.sh fails the run if either did not do its part.
+: > $res/secrets.log
+secrets_rc=0
+if [ -x "$QUIC_BUILD/selftests/pinkeys" ]; then
+	"$QUIC_BUILD/selftests/pinkeys" 2>> $res/secrets.log || secrets_rc=1
+fi
+draw_route_exception_secrets >> $res/secrets.log 2>&1 || {
+	echo "no route exception cached" >> $res/secrets.log
+	secrets_rc=1
+}
+echo $secrets_rc > $res/secrets.rc
 for ns in quic-vm-a quic-vm-r quic-vm-b; do
 	ip netns del $ns 2> /dev/null
 done

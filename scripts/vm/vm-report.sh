@@ -38,6 +38,16 @@ if [ -f "$res/load.rc" ] && [ "$(cat "$res/load.rc")" != 0 ]; then
 	tap FAIL "vm: modules load"
 	show_tail "$res/load.log"
 fi
+# guest-init.sh settles static keys first: one switched under a running
+# test can kill a TCG guest. A failure here makes such a death likelier.
+if [ -f "$res/secrets.rc" ]; then
+	if [ "$(cat "$res/secrets.rc")" = 0 ]; then
+		tap OK "vm: static keys held and first-use secrets drawn before the tests"
+	else
+		tap FAIL "vm: static keys held and first-use secrets drawn before the tests"
+		show_tail "$res/secrets.log"
+	fi
+fi
 
 for name in "$res"/out/*.name; do
 	[ -e "$name" ] || break
