@@ -956,6 +956,22 @@ static void quic_conn_ack_seen(struct quic_sock *qs, struct quic_space *sp,
 						      qs->rtt.smoothed_rtt));
 }
 
+/* Our RESET_STREAM arrived: its stream's sending half is over, once. */
+static void quic_reset_acked(struct sock *sk, const struct quic_tx_frame *f)
+{
+	struct quic_stream *s;
+
+	s = quic_stream_find(&quic_sk(sk)->streams, f->stream_id);
+	if (s) {
+		if (s->told_reset_recvd)
+			return;
+		s->told_reset_recvd = true;
+	}
+	quic_event_stream_update(sk, f->stream_id,
+				 QUIC_STREAM_SEND_STATE_RESET_RECVD, f->len,
+				 f->offset);
+}
+
 static void quic_frames_acked(struct quic_ack_ctx *ack, struct quic_tx_pkt *tp)
 {
 	struct sock *sk = ack->sk;
@@ -973,6 +989,9 @@ static void quic_frames_acked(struct quic_ack_ctx *ack, struct quic_tx_pkt *tp)
 			break;
 		case QUIC_TXF_STREAM:
 			quic_acked_stream_add(ack, f);
+			break;
+		case QUIC_TXF_RESET_STREAM:
+			quic_reset_acked(sk, f);
 			break;
 		case QUIC_TXF_NEW_CID:
 		case QUIC_TXF_RETIRE_CID:

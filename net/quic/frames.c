@@ -36,6 +36,39 @@ static void quic_stream_mark_readable(struct quic_sock *qs,
 		list_add_tail(&s->read_node, &qs->streams.readable);
 }
 
+/*
+ * QUIC_EVENT_STREAM_UPDATE of a receiving half, each state once: a stream
+ * the peer opened has data for us (RECV; the draft's Appendix B peels it
+ * off on that), its final size came while data is still missing
+ * (SIZE_KNOWN), all of its data is in (RECVD).
+ */
+static void quic_stream_rx_update(struct sock *sk, struct quic_stream *s)
+{
+	struct quic_stream_table *t = &quic_sk(sk)->streams;
+	const struct quic_recvbuf *rb = &s->rx;
+
+	if (!s->told_recv) {
+		s->told_recv = true;
+		if (!quic_stream_id_local(t, s->id))
+			quic_event_stream_update(sk, s->id,
+						 QUIC_STREAM_RECV_STATE_RECV,
+						 0, 0);
+	}
+	if (!rb->fin_known || s->told_recvd)
+		return;
+	if (rb->read_off + quic_recvbuf_readable(rb) == rb->final_size) {
+		s->told_recvd = true;
+		quic_event_stream_update(sk, s->id,
+					 QUIC_STREAM_RECV_STATE_RECVD, 0,
+					 rb->final_size);
+	} else if (!s->told_size_known) {
+		s->told_size_known = true;
+		quic_event_stream_update(sk, s->id,
+					 QUIC_STREAM_RECV_STATE_SIZE_KNOWN, 0,
+					 rb->final_size);
+	}
+}
+
 /* The stream a frame names, or the error code to close with. */
 static u32 quic_rx_stream_get(struct sock *sk, u64 id, bool sending,
 			      struct quic_stream **s)
@@ -143,6 +176,7 @@ static u32 quic_rx_stream(struct sock *sk, u8 space,
 	if (ret)
 		return err;
 	quic_fc_add(&qs->rx_fc, delta);
+	quic_stream_rx_update(sk, s);
 	quic_stream_mark_readable(qs, s);
 	if (!list_empty(&s->read_node))
 		quic_conn_data_ready(sk);
@@ -197,6 +231,9 @@ static u32 quic_rx_stop_sending(struct sock *sk, u8 space,
 		s->reset_code = f->stop_sending.app_error;
 		list_del_init(&s->send_node);
 		list_move_tail(&s->ctrl_node, &qs->streams.ctrl_list);
+		quic_event_stream_update(sk, s->id,
+					 QUIC_STREAM_SEND_STATE_RESET_SENT,
+					 s->reset_code, s->tx.sent_offset);
 	}
 	return 0;
 }

@@ -408,6 +408,7 @@ static void quic_write_connids(struct sock *sk, struct quic_pkt_builder *b)
 static bool quic_write_stream_ctrl_one(struct quic_pkt_builder *b,
 				       struct quic_stream *s)
 {
+	struct quic_tx_frame *rec;
 	struct quic_frame f = {};
 
 	if (s->max_data_pending) {
@@ -427,8 +428,12 @@ static bool quic_write_stream_ctrl_one(struct quic_pkt_builder *b,
 		f.reset_stream.stream_id = s->id;
 		f.reset_stream.app_error = s->reset_code;
 		f.reset_stream.final_size = s->tx.sent_offset;
-		if (!quic_builder_record(b, QUIC_TXF_RESET_STREAM, s->id))
+		rec = quic_builder_record(b, QUIC_TXF_RESET_STREAM, s->id);
+		if (!rec)
 			return false;
+		/* What its acknowledgment tells the application (conn.c). */
+		rec->offset = f.reset_stream.final_size;
+		rec->len = f.reset_stream.app_error;
 		if (!quic_builder_add_frame(b, &f)) {
 			b->tp->nframes--;
 			return false;

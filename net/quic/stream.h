@@ -34,6 +34,11 @@ struct quic_stream {
 	bool			recv_done;	/* FIN or reset read by user */
 	bool			send_done;	/* all data acknowledged */
 	bool			tx_more;	/* MSG_MORE: its tail waits */
+	/* QUIC_EVENT_STREAM_UPDATE states told already (frames.c, conn.c) */
+	bool			told_recv;
+	bool			told_size_known;
+	bool			told_recvd;
+	bool			told_reset_recvd;
 	u32			reset_code;
 	u32			stop_code;
 };
