@@ -14,6 +14,7 @@
 #include "event.h"
 #include "frame.h"
 #include "path.h"
+#include "peeloff.h"
 
 /*
  * A frame handler returns 0, a transport error code to close with, or
@@ -25,15 +26,23 @@
 typedef u32 (*quic_frame_handler)(struct sock *sk, u8 space,
 				  const struct quic_frame *f);
 
-static void quic_stream_mark_readable(struct quic_sock *qs,
-				      struct quic_stream *s)
+/* Something to read on @s: tell its reader. @s may be freed here. */
+static void quic_stream_mark_readable(struct sock *sk, struct quic_stream *s)
 {
+	struct quic_sock *qs = quic_sk(sk);
+
 	/* Once the reader has seen the end, duplicates must not repeat it. */
 	if (s->recv_done)
 		return;
-	if (list_empty(&s->read_node) &&
-	    (quic_recvbuf_readable(&s->rx) || quic_recvbuf_fin_reached(&s->rx)))
+	if (!quic_recvbuf_readable(&s->rx) && !quic_recvbuf_fin_reached(&s->rx))
+		return;
+	if (s->peeled) {
+		quic_peeloff_rx_ready(sk, s);
+		return;
+	}
+	if (list_empty(&s->read_node))
 		list_add_tail(&s->read_node, &qs->streams.readable);
+	quic_conn_data_ready(sk);
 }
 
 /*
@@ -177,9 +186,7 @@ static u32 quic_rx_stream(struct sock *sk, u8 space,
 		return err;
 	quic_fc_add(&qs->rx_fc, delta);
 	quic_stream_rx_update(sk, s);
-	quic_stream_mark_readable(qs, s);
-	if (!list_empty(&s->read_node))
-		quic_conn_data_ready(sk);
+	quic_stream_mark_readable(sk, s);
 	return 0;
 }
 
@@ -209,6 +216,10 @@ static u32 quic_rx_reset_stream(struct sock *sk, u8 space,
 	quic_event_stream_update(sk, s->id, QUIC_STREAM_RECV_STATE_RESET_RECVD,
 				 r->app_error, r->final_size);
 	/* The reader learns of the reset from its next recvmsg(). */
+	if (s->peeled) {
+		quic_peeloff_rx_ready(sk, s);
+		return 0;
+	}
 	if (list_empty(&s->read_node))
 		list_add_tail(&s->read_node, &qs->streams.readable);
 	quic_conn_data_ready(sk);

@@ -12,6 +12,7 @@
 #include "conn.h"
 #include "crypto.h"
 #include "offload.h"
+#include "peeloff.h"
 #include "proc.h"
 #include "protocol.h"
 #include "reset.h"
@@ -50,9 +51,12 @@ static int __init quic_init(void)
 	err = quic_stream_init();
 	if (err)
 		goto err_output;
-	err = quic_closing_init();
+	err = quic_peeloff_init();
 	if (err)
 		goto err_stream;
+	err = quic_closing_init();
+	if (err)
+		goto err_peeloff;
 	err = quic_proc_init();
 	if (err)
 		goto err_closing;
@@ -71,6 +75,8 @@ err_proc:
 	quic_proc_exit();
 err_closing:
 	quic_closing_exit();
+err_peeloff:
+	quic_peeloff_exit();
 err_stream:
 	quic_stream_exit();
 err_output:
@@ -91,6 +97,7 @@ static void __exit quic_exit(void)
 	quic_offload_exit();	/* after their offload state */
 	quic_proc_exit();
 	quic_udp_exit();
+	quic_peeloff_exit();
 	quic_stream_exit();
 	quic_output_exit();
 	quic_reset_exit();

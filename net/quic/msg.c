@@ -14,19 +14,13 @@
 
 #include "conn.h"
 #include "datagram.h"
+#include "msg.h"
 #include "ops.h"
 
 #define QUIC_STREAM_FLAGS	(MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN | \
 				 MSG_QUIC_STREAM_UNI | \
 				 MSG_QUIC_STREAM_DONTWAIT | \
 				 MSG_QUIC_STREAM_SNDBLOCK)
-
-struct quic_send_args {
-	struct quic_stream_info		sinfo;
-	struct quic_handshake_info	hinfo;
-	bool				has_sinfo;
-	bool				has_hinfo;
-};
 
 static int quic_parse_cmsgs(struct msghdr *msg, struct quic_send_args *a)
 {
@@ -59,11 +53,17 @@ static int quic_parse_cmsgs(struct msghdr *msg, struct quic_send_args *a)
 	return 0;
 }
 
-typedef bool (*quic_wait_cond)(struct sock *sk, void *arg);
-
-/* Sleep until @cond holds, an error, a signal or the timeout. */
-static int quic_wait(struct sock *sk, long *timeo, quic_wait_cond cond,
-		     void *arg)
+/**
+ * quic_wait() - sleep until @cond holds, an error, a signal or the timeout
+ * @sk: socket, locked (released while asleep)
+ * @timeo: time left; 0: do not sleep (-EAGAIN)
+ * @cond: the condition, also evaluated without the lock
+ * @arg: its argument
+ *
+ * Return: 0 once @cond holds, or -errno (the socket's error, -EPIPE once
+ * the connection closes, -EAGAIN, -EINTR or -ERESTARTSYS).
+ */
+int quic_wait(struct sock *sk, long *timeo, quic_wait_cond cond, void *arg)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct quic_sock *qs = quic_sk(sk);
@@ -209,6 +209,15 @@ static int quic_send_stream_get(struct sock *sk, const struct quic_send_args *a,
 	long wait = (flags & MSG_QUIC_STREAM_DONTWAIT) ? 0 : *timeo;
 	s64 id = t->last_active;
 
+	int err;
+
+	/* A peeled-off socket's stream exists from the peeloff on. */
+	if (a->peel) {
+		*sp = quic_stream_find(t, a->sinfo.stream_id);
+		if (!*sp || (*sp)->peel != a->peel)
+			return -EPIPE;
+		return (*sp)->can_send ? 0 : -EINVAL;
+	}
 	if (a->has_sinfo)
 		id = a->sinfo.stream_id;
 	if (id == -1 && a->has_sinfo)
@@ -217,26 +226,41 @@ static int quic_send_stream_get(struct sock *sk, const struct quic_send_args *a,
 		return -EINVAL;
 	if (!quic_stream_id_local(t, id)) {
 		*sp = quic_stream_find(t, id);
-		return *sp && (*sp)->can_send ? 0 : -EINVAL;
+		err = *sp && (*sp)->can_send ? 0 : -EINVAL;
+	} else {
+		err = quic_stream_open_wait(sk, id, &wait, sp);
 	}
-	return quic_stream_open_wait(sk, id, &wait, sp);
+	/* A stream peeled off belongs to its own socket (peeloff.c). */
+	if (!err && (*sp)->peeled)
+		err = -EINVAL;
+	return err;
 }
 
 /*
  * Wait condition and poll: read without the socket lock. Stream data and
  * queued datagrams share SO_SNDBUF.
  */
-static bool quic_send_room(struct sock *sk, void *arg)
+bool quic_send_room(struct sock *sk, void *arg)
 {
 	return READ_ONCE(quic_sk(sk)->streams.tx_mem) + quic_dgram_tx_mem(sk) <
 	       READ_ONCE(sk->sk_sndbuf);
 }
 
-static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
-			    const struct quic_send_args *a)
+/**
+ * quic_send_stream() - queue stream data of a sendmsg() call and send it
+ * @sk: socket, locked
+ * @msg: the data, and MSG_* flags
+ * @len: its length
+ * @a: the stream (a cmsg's, the one used last, or a peeled-off socket's)
+ *	and how long to wait for room
+ *
+ * Return: the bytes queued, or -errno if none were.
+ */
+int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
+		     const struct quic_send_args *a)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	long timeo = a->timeo;
 	u32 flags = msg->msg_flags | (a->has_sinfo ? a->sinfo.stream_flags : 0);
 	bool fin = flags & MSG_QUIC_STREAM_FIN;
 	struct quic_stream *s;
@@ -255,7 +279,8 @@ static int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 		return err;
 	if (s->tx.fin || s->reset_sent || s->reset_pending)
 		return -EPIPE;
-	qs->streams.last_active = s->id;
+	if (!a->peel)
+		qs->streams.last_active = s->id;
 	/* Its short tail waits for the next write without MSG_MORE. */
 	s->tx_more = !!(msg->msg_flags & MSG_MORE);
 	do {
@@ -351,6 +376,7 @@ int quic_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	}
 	if (a.has_sinfo && a.sinfo.stream_flags & ~QUIC_STREAM_FLAGS)
 		return -EINVAL;
+	a.timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	lock_sock(sk);
 	if (a.has_hinfo)
 		err = quic_send_handshake(sk, msg, len, &a);
@@ -402,7 +428,7 @@ static bool quic_rx_window_tune(struct sock *sk, u64 *window, u64 *last_us)
 }
 
 /* Give back flow-control credit for what the reader consumed. */
-static void quic_recv_credit(struct sock *sk, struct quic_stream *s, u32 n)
+void quic_recv_credit(struct sock *sk, struct quic_stream *s, u32 n)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	bool send = false;
@@ -426,7 +452,7 @@ static void quic_recv_credit(struct sock *sk, struct quic_stream *s, u32 n)
 		quic_output_flush(sk);
 }
 
-static void quic_recv_stream_done(struct sock *sk, struct quic_stream *s)
+void quic_recv_stream_done(struct sock *sk, struct quic_stream *s)
 {
 	s->recv_done = true;
 	quic_conn_stream_maybe_free(sk, s);
@@ -485,21 +511,28 @@ static int quic_recv_datagram(struct sock *sk, struct msghdr *msg,
 	return n;
 }
 
-static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
-			    int flags)
+/**
+ * quic_recv_stream_data() - read from one stream
+ * @sk: socket, locked
+ * @s: the stream; freed here once its FIN (or reset) is read and its
+ *	sending half is done too
+ * @msg: where to, with a QUIC_STREAM_INFO cmsg; MSG_QUIC_STREAM_FIN in
+ *	its flags when the end was reached
+ * @len: at most this many bytes
+ * @flags: MSG_PEEK reads without consuming
+ *
+ * Return: the bytes read, or -EFAULT if none could be.
+ */
+int quic_recv_stream_data(struct sock *sk, struct quic_stream *s,
+			  struct msghdr *msg, size_t len, int flags)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_stream_info si = {};
 	u32 n, done = 0;
-	struct quic_stream *s;
 	bool fault = false;
 	const u8 *p;
 	u64 mem;
 
-	s = list_first_entry_or_null(&qs->streams.readable, struct quic_stream,
-				     read_node);
-	if (!s)
-		return -EAGAIN;
 	mem = s->rx.mem;
 	while (done < len && (p = quic_recvbuf_peek(&s->rx, &n))) {
 		n = min_t(u32, n, len - done);
@@ -532,6 +565,18 @@ static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 			quic_recv_stream_done(sk, s);
 	}
 	return done;
+}
+
+static int quic_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
+			    int flags)
+{
+	struct quic_stream *s;
+
+	s = list_first_entry_or_null(&quic_sk(sk)->streams.readable,
+				     struct quic_stream, read_node);
+	if (!s)
+		return -EAGAIN;
+	return quic_recv_stream_data(sk, s, msg, len, flags);
 }
 
 /* Wait condition and poll: read without the socket lock. */

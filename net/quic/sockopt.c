@@ -18,6 +18,7 @@
 #include "event.h"
 #include "path.h"
 #include "peercid.h"
+#include "peeloff.h"
 #include "sockopt.h"
 
 #define QUIC_RTO_MIN_US			100000
@@ -718,7 +719,7 @@ static int quic_getopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_CONNECTION_ID:
 		return quic_get_connid(sk, optval, optlen, len);
 	case QUIC_SOCKOPT_STREAM_PEELOFF:
-		return -EOPNOTSUPP;
+		return quic_peeloff_stream(sk, optval, optlen, len);
 	}
 	return -ENOPROTOOPT;
 }

@@ -13,12 +13,15 @@
 #include "ackrange.h"
 #include "streambuf.h"
 
+struct quic_peeloff;
+
 struct quic_stream {
 	struct hlist_node	node;		/* table hash by id */
 	struct list_head	send_node;	/* table send_list */
 	struct list_head	read_node;	/* table readable */
 	struct list_head	ctrl_node;	/* table ctrl_list */
 	s64			id;
+	struct quic_peeloff	*peel;		/* its socket (peeloff.c) */
 	struct quic_sendbuf	tx;
 	struct quic_recvbuf	rx;
 	u64			tx_max;		/* peer's MAX_STREAM_DATA */
@@ -34,6 +37,7 @@ struct quic_stream {
 	bool			recv_done;	/* FIN or reset read by user */
 	bool			send_done;	/* all data acknowledged */
 	bool			tx_more;	/* MSG_MORE: its tail waits */
+	bool			peeled;		/* never the connection's */
 	/* QUIC_EVENT_STREAM_UPDATE states told already (frames.c, conn.c) */
 	bool			told_recv;
 	bool			told_size_known;
