@@ -449,8 +449,8 @@ static int quic_set_migration(struct sock *sk, sockptr_t optval, u32 optlen)
  * @optval: argument
  * @optlen: its length
  *
- * Return: 0 or -errno: EINVAL for bad arguments, EOPNOTSUPP for options
- * not implemented yet, ENOPROTOOPT for unknown ones.
+ * Return: 0 or -errno: EINVAL for bad arguments, ENOPROTOOPT for unknown
+ * options.
  */
 int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		       unsigned int optlen)
@@ -732,7 +732,8 @@ static int quic_getopt(struct sock *sk, int optname, sockptr_t optval,
  * @optlen: an int, in: the size of @optval; out: bytes written; in the
  *	same memory as @optval
  *
- * Return: 0 or -errno (EINVAL for a short buffer).
+ * Return: 0, the new descriptor for QUIC_SOCKOPT_STREAM_PEELOFF, or -errno
+ * (EINVAL for a short buffer).
  */
 int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 		       sockptr_t optlen)

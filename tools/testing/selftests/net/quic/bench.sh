@@ -155,7 +155,6 @@ if [ "$MTU" != 1500 ]; then
 		{ problem "veth MTU $MTU"; exit 1; }
 fi
 [ -w "$gso_param" ] && gso_old=$(cat "$gso_param")
-# The Debian kernel may default these low; give TCP the usual room.
 
 srv_log=$work/server.log
 ip netns exec "$NS2" "$perf_bin" -s -B "$ADDR2_V4" -p $port \
