@@ -164,6 +164,29 @@ in_ns() {
 	ip netns exec "$ns" "$@"
 }
 
+# run_check PROG: run a check program (sockopt_check, peeloff_check) in a
+# fresh namespace of its own, where no other test's sockets or ports
+# interfere (an EXIT trap deletes it); its "not ok" lines say what failed
+# (exit 1), any other exit status is a failure of its own.
+run_check() {
+	local prog=$1 rc
+
+	__check_ns=quic-$SUITE-$$
+	trap 'ip netns del "$__check_ns" 2> /dev/null' EXIT
+	if ! ip netns add "$__check_ns"; then
+		tap_fail "a network namespace for $(basename "$prog")"
+		return
+	fi
+	ip -n "$__check_ns" link set lo up
+	in_ns "$__check_ns" timeout -k 5 150 "$prog"
+	rc=$?
+	case $rc in
+	0) ;;
+	1) __tap_failed=1 ;;
+	*) tap_fail "$(basename "$prog") ran to completion" "exit status $rc" ;;
+	esac
+}
+
 module_loaded() { grep -q "^$1 " /proc/modules; }
 
 # quic_refs_back N: wait up to 10 s for the quic module's reference

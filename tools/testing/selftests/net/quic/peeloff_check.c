@@ -47,51 +47,8 @@
 #define PSK_LINE	"peeloff-check:" \
 	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\n"
 #define BULK		(1 << 20)
-
-static int failures;
-
-static void tap(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - peeloff: ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-static const char *en(int e)
-{
-	const char *n;
-
-	if (!e)
-		return "ok";
-	n = strerrorname_np(e);
-	return n ? n : "E?";
-}
-
-static void expect(int got, int want, const char *what)
-{
-	tap(got == want, "%s: expected %s, got %s", what, en(want), en(got));
-}
-
-static int qsock(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_QUIC);
-
-	if (fd < 0) {
-		printf("not ok - peeloff: socket(AF_INET, SOCK_STREAM, IPPROTO_QUIC): %s\n",
-		       en(errno));
-		exit(2);
-	}
-	return fd;
-}
+#define TAP_SUITE	"peeloff"
+#include "check_lib.h"
 
 /* getsockopt(QUIC_SOCKOPT_STREAM_PEELOFF): the new descriptor, or -errno */
 static int peel(int fd, int64_t id, uint32_t flags)
@@ -120,6 +77,20 @@ static int64_t open_stream(int fd, uint32_t flags)
 	if (getsockopt(fd, SOL_QUIC, QUIC_SOCKOPT_STREAM_OPEN, &si, &len))
 		return -errno;
 	return si.stream_id;
+}
+
+/* The client opens a stream and peels it off: its descriptor, or -1. */
+static int open_peeled(int cfd, uint32_t flags, int64_t *id)
+{
+	int fd;
+
+	*id = open_stream(cfd, flags);
+	fd = *id < 0 ? (int)*id : peel(cfd, *id, 0);
+	if (fd < 0)
+		tap(false, "client: open and peel off a %s stream: %s",
+		    flags & MSG_QUIC_STREAM_UNI ? "unidirectional" :
+		    "bidirectional", en(-fd));
+	return fd;
 }
 
 /* One byte of the bulk data at @off, different per direction. */
@@ -181,69 +152,6 @@ static size_t read_all(int fd, uint64_t *h, int *err)
 		*h = fnv(*h, buf, r);
 		total += r;
 	}
-}
-
-/* ---- the connection ---- */
-
-struct server_arg {
-	int lfd;
-	const char *psk;
-	int fd;
-	int ret;
-};
-
-static void *server_thread(void *p)
-{
-	struct server_arg *a = p;
-
-	a->fd = accept(a->lfd, NULL, NULL);
-	if (a->fd < 0) {
-		a->ret = -errno;
-		return NULL;
-	}
-	a->ret = quic_server_handshake(a->fd, a->psk, NULL, ALPN);
-	return NULL;
-}
-
-static bool make_pair(const char *psk, int *cfd, int *sfd)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	struct server_arg sa = { .psk = psk, .fd = -1 };
-	socklen_t len = sizeof(a);
-	pthread_t th;
-	int ret = 0;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.lfd = qsock();
-	if (setsockopt(sa.lfd, SOL_QUIC, QUIC_SOCKOPT_ALPN, ALPN,
-		       strlen(ALPN)) ||
-	    bind(sa.lfd, (struct sockaddr *)&a, sizeof(a)) ||
-	    getsockname(sa.lfd, (struct sockaddr *)&a, &len) ||
-	    listen(sa.lfd, 4) ||
-	    pthread_create(&th, NULL, server_thread, &sa)) {
-		tap(false, "loopback listener: %s", en(errno));
-		close(sa.lfd);
-		return false;
-	}
-	*cfd = qsock();
-	if (connect(*cfd, (struct sockaddr *)&a, sizeof(a)))
-		ret = -errno;
-	if (!ret)
-		ret = quic_client_handshake(*cfd, psk, NULL, ALPN);
-	if (ret)
-		shutdown(sa.lfd, SHUT_RDWR);	/* unblock the server */
-	pthread_join(th, NULL);
-	close(sa.lfd);
-	*sfd = sa.fd;
-	tap(!ret && !sa.ret,
-	    "loopback connection (libquic, PSK): client %s, server %s",
-	    en(-ret), en(-sa.ret));
-	if (!ret && !sa.ret)
-		return true;
-	if (sa.fd >= 0)
-		close(sa.fd);
-	close(*cfd);
-	return false;
 }
 
 /* ---- checks ---- */
@@ -362,10 +270,7 @@ static void check_bulk(int cfd, int sfd)
 		tap(false, "QUIC_SOCKOPT_EVENT STREAM_UPDATE on: %s", en(errno));
 		return;
 	}
-	id = open_stream(cfd, 0);
-	cd = id < 0 ? (int)id : peel(cfd, id, 0);
-	tap(cd >= 0, "client: open and peel off a bidirectional stream: %s",
-	    cd < 0 ? en(-cd) : "ok");
+	cd = open_peeled(cfd, 0, &id);
 	if (cd < 0)
 		return;
 	pthread_create(&th, NULL, bulk_server, &srv);
@@ -508,12 +413,9 @@ static void check_close(int cfd, int sfd)
 	ssize_t n;
 	int cd;
 
-	id = open_stream(cfd, 0);
-	cd = id < 0 ? (int)id : peel(cfd, id, 0);
-	if (cd < 0) {
-		tap(false, "client: open and peel off a stream: %s", en(-cd));
+	cd = open_peeled(cfd, 0, &id);
+	if (cd < 0)
 		return;
-	}
 	stream_events(sfd, 1);
 	n = write(cd, "abc", 3);
 	close(cd);
@@ -543,12 +445,9 @@ static void check_reset(int cfd, int sfd)
 	ssize_t n;
 	int cd;
 
-	id = open_stream(cfd, 0);
-	cd = id < 0 ? (int)id : peel(cfd, id, 0);
-	if (cd < 0) {
-		tap(false, "client: open and peel off a stream: %s", en(-cd));
+	cd = open_peeled(cfd, 0, &id);
+	if (cd < 0)
 		return;
-	}
 	n = write(cd, "q", 1);
 	if (n == 1)
 		n = quic_recvmsg(sfd, buf, sizeof(buf), &sid, NULL);
@@ -581,13 +480,9 @@ static void check_uni(int cfd, int sfd)
 	ssize_t n;
 	int cd;
 
-	id = open_stream(cfd, MSG_QUIC_STREAM_UNI);
-	cd = id < 0 ? (int)id : peel(cfd, id, 0);
-	if (cd < 0) {
-		tap(false, "client: open and peel off a unidirectional stream: %s",
-		    en(-cd));
+	cd = open_peeled(cfd, MSG_QUIC_STREAM_UNI, &id);
+	if (cd < 0)
 		return;
-	}
 	expect(read(cd, buf, sizeof(buf)), 0,
 	       "read() of our unidirectional stream: end of file");
 	stream_events(sfd, 1);
@@ -613,12 +508,9 @@ static void check_outlives(int cfd, int sfd)
 	ssize_t n;
 	int cd;
 
-	id = open_stream(cfd, 0);
-	cd = id < 0 ? (int)id : peel(cfd, id, 0);
-	if (cd < 0) {
-		tap(false, "client: open and peel off a stream: %s", en(-cd));
+	cd = open_peeled(cfd, 0, &id);
+	if (cd < 0)
 		return;
-	}
 	close(cfd);
 	n = write(cd, "late", 4);
 	tap(n == 4, "write() on a peeled-off stream after its connection socket's close(): %zd",

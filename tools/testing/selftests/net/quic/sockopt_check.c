@@ -43,82 +43,8 @@
 #define ALPN		"sockopt-test"
 #define PSK_LINE	"sockopt-check:" \
 	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
-
-static int failures;
-
-static void tap(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - sockopt: ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-/* "ok" for 0, else the errno's name */
-static const char *en(int e)
-{
-	const char *n;
-
-	if (!e)
-		return "ok";
-	n = strerrorname_np(e);
-	return n ? n : "E?";
-}
-
-/* The result of a call: 0 or errno. */
-static int res(long ret)
-{
-	return ret < 0 ? errno : 0;
-}
-
-static void expect(int got, int want, const char *what)
-{
-	tap(got == want, "%s: expected %s, got %s", what, en(want), en(got));
-}
-
-static void expect2(int got, int w1, int w2, const char *what)
-{
-	tap(got == w1 || got == w2, "%s: expected %s or %s, got %s", what,
-	    en(w1), en(w2), en(got));
-}
-
-static int qsock_family(int family)
-{
-	int fd = socket(family, SOCK_STREAM, IPPROTO_QUIC);
-
-	if (fd < 0) {
-		tap(false, "socket(%s, SOCK_STREAM, IPPROTO_QUIC): %s (%s)%s",
-		    family == AF_INET ? "AF_INET" : "AF_INET6", en(errno),
-		    strerror(errno),
-		    errno == EPROTONOSUPPORT ? " - is quic.ko loaded?" : "");
-		exit(2);
-	}
-	return fd;
-}
-
-static int qsock(void)
-{
-	return qsock_family(AF_INET);
-}
-
-static struct sockaddr_in loopback(int port)
-{
-	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-
-	return a;
-}
+#define TAP_SUITE	"sockopt"
+#include "check_lib.h"
 
 static int setopt(int fd, int name, const void *val, socklen_t len)
 {
@@ -744,74 +670,6 @@ static void check_unconnected_io(void)
 }
 
 /* ---- checks on a loopback connection ---- */
-
-struct server_arg {
-	int lfd;
-	const char *psk;
-	int fd;
-	int ret;
-};
-
-static void *server_thread(void *p)
-{
-	struct server_arg *a = p;
-
-	a->fd = accept(a->lfd, NULL, NULL);
-	if (a->fd < 0) {
-		a->ret = -errno;
-		return NULL;
-	}
-	a->ret = quic_server_handshake(a->fd, a->psk, NULL, ALPN);
-	return NULL;
-}
-
-static bool make_pair(const char *psk, int *cfd, int *sfd)
-{
-	struct sockaddr_in a = loopback(0);
-	struct server_arg sa = { .psk = psk, .fd = -1 };
-	socklen_t len = sizeof(a);
-	pthread_t th;
-	int e, ret;
-
-	sa.lfd = qsock();
-	e = setopt(sa.lfd, QUIC_SOCKOPT_ALPN, ALPN, strlen(ALPN));
-	if (!e)
-		e = res(bind(sa.lfd, (struct sockaddr *)&a, sizeof(a)));
-	if (!e)
-		e = res(getsockname(sa.lfd, (struct sockaddr *)&a, &len));
-	if (!e)
-		e = res(listen(sa.lfd, 4));
-	if (e) {
-		tap(false, "loopback listener (ALPN, bind, listen): %s", en(e));
-		close(sa.lfd);
-		return false;
-	}
-	if (pthread_create(&th, NULL, server_thread, &sa)) {
-		tap(false, "pthread_create failed");
-		return false;
-	}
-	*cfd = qsock();
-	e = res(connect(*cfd, (struct sockaddr *)&a, sizeof(a)));
-	ret = e ? -e : quic_client_handshake(*cfd, psk, NULL, ALPN);
-	if (ret) {
-		/* Unblock the server: its accept() or handshake. */
-		shutdown(sa.lfd, SHUT_RDWR);
-		close(*cfd);
-	}
-	pthread_join(th, NULL);
-	close(sa.lfd);
-	*sfd = sa.fd;
-	tap(!ret && !sa.ret,
-	    "loopback connection over 127.0.0.1 (libquic, PSK, ALPN %s): client %s, server %s",
-	    ALPN, en(-ret), en(-sa.ret));
-	if (!ret && !sa.ret)
-		return true;
-	if (sa.fd >= 0)
-		close(sa.fd);
-	if (!ret)
-		close(*cfd);
-	return false;
-}
 
 static void check_alpn_after(int fd, const char *who)
 {

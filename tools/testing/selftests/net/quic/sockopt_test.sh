@@ -10,16 +10,5 @@ SUITE=sockopt
 sockopt_check=$SELFTEST_BIN/sockopt_check
 require "$sockopt_check" ip timeout
 
-ns=quic-sockopt-$$
-trap 'ip netns del $ns 2> /dev/null' EXIT
-ip netns add $ns
-ip -n $ns link set lo up
-# A fresh namespace: no other test's sockets or ports interfere.
-in_ns $ns timeout -k 5 150 "$sockopt_check"
-rc=$?
-case $rc in
-0) ;;
-1) __tap_failed=1 ;;	# its "not ok" lines say what
-*) tap_fail "sockopt_check ran to completion" "exit status $rc" ;;
-esac
+run_check "$sockopt_check"
 tap_done
