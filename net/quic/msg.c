@@ -208,7 +208,6 @@ static int quic_send_stream_get(struct sock *sk, const struct quic_send_args *a,
 	struct quic_stream_table *t = &quic_sk(sk)->streams;
 	long wait = (flags & MSG_QUIC_STREAM_DONTWAIT) ? 0 : *timeo;
 	s64 id = t->last_active;
-
 	int err;
 
 	/* A peeled-off socket's stream exists from the peeloff on. */
@@ -428,7 +427,7 @@ static bool quic_rx_window_tune(struct sock *sk, u64 *window, u64 *last_us)
 }
 
 /* Give back flow-control credit for what the reader consumed. */
-void quic_recv_credit(struct sock *sk, struct quic_stream *s, u32 n)
+static void quic_recv_credit(struct sock *sk, struct quic_stream *s, u32 n)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	bool send = false;

@@ -40,7 +40,6 @@ int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 		     const struct quic_send_args *a);
 int quic_recv_stream_data(struct sock *sk, struct quic_stream *s,
 			  struct msghdr *msg, size_t len, int flags);
-void quic_recv_credit(struct sock *sk, struct quic_stream *s, u32 n);
 void quic_recv_stream_done(struct sock *sk, struct quic_stream *s);
 
 #endif /* _NET_QUIC_MSG_H */
