@@ -164,26 +164,39 @@ in_ns() {
 	ip netns exec "$ns" "$@"
 }
 
-# run_check PROG: run a check program (sockopt_check, peeloff_check) in a
-# fresh namespace of its own, where no other test's sockets or ports
-# interfere (an EXIT trap deletes it); its "not ok" lines say what failed
-# (exit 1), any other exit status is a failure of its own.
+# run_check [--netem "ARGS"] PROG [ARG...]: run a check program
+# (sockopt_check, peeloff_check) in a fresh namespace of its own, where no
+# other test's sockets or ports interfere, its loopback given netem ARGS if
+# asked; its "not ok" lines say what failed (exit 1), any other exit
+# status is a failure of its own.
 run_check() {
-	local prog=$1 rc
+	local netem= rc
 
-	__check_ns=quic-$SUITE-$$
+	if [ "$1" = --netem ]; then
+		netem=$2
+		shift 2
+	fi
+	__check_ns=quic-$SUITE-$$-$RANDOM
 	trap 'ip netns del "$__check_ns" 2> /dev/null' EXIT
 	if ! ip netns add "$__check_ns"; then
-		tap_fail "a network namespace for $(basename "$prog")"
+		tap_fail "a network namespace for $(basename "$1")"
 		return
 	fi
 	ip -n "$__check_ns" link set lo up
-	in_ns "$__check_ns" timeout -k 5 150 "$prog"
+	# shellcheck disable=SC2086 # ARGS are words for tc
+	if [ -n "$netem" ] &&
+	   ! ip netns exec "$__check_ns" tc qdisc add dev lo root netem $netem; then
+		tap_fail "netem $netem on the loopback of $(basename "$1")"
+		ip netns del "$__check_ns"
+		return
+	fi
+	in_ns "$__check_ns" timeout -k 5 150 "$@"
 	rc=$?
+	ip netns del "$__check_ns"
 	case $rc in
 	0) ;;
 	1) __tap_failed=1 ;;
-	*) tap_fail "$(basename "$prog") ran to completion" "exit status $rc" ;;
+	*) tap_fail "$(basename "$1") ran to completion" "exit status $rc" ;;
 	esac
 }
 

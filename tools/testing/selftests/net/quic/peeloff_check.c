@@ -19,7 +19,8 @@
  *   - a unidirectional stream of ours: read() gives end of file; the
  *     peer's RECV_STATE_RECVD event of it;
  *   - the connection outlives its socket's close() while a peeled-off
- *     stream is open.
+ *     stream is open;
+ *   - with --reorder, under netem reordering: RECV_STATE_SIZE_KNOWN.
  *
  * Exit status: 0 when every check passed, 1 otherwise, 2 when no QUIC
  * socket can be made.
@@ -521,12 +522,65 @@ static void check_outlives(int cfd, int sfd)
 	    "the server read %zd bytes and the FIN of it", n);
 }
 
-int main(void)
+/*
+ * Run under netem reordering (peeloff_test.sh): the FIN of a stream
+ * overtakes some of its data now and then, and the receiver tells
+ * RECV_STATE_SIZE_KNOWN. Each stream carries five 1000-byte writes, each
+ * its own packet (stream_data_nodelay), then the FIN in one more.
+ */
+static void check_size_known(int cfd, int sfd)
+{
+	struct quic_stream_update up = { .id = -1 };
+	struct quic_config cfg = {};
+	socklen_t len = sizeof(cfg);
+	char chunk[1000], buf[8192];
+	bool seen = false;
+	ssize_t n = 0;
+	int i, j, cd;
+	int64_t id;
+
+	memset(chunk, 'k', sizeof(chunk));
+	if (getsockopt(cfd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &len) ||
+	    (cfg.stream_data_nodelay = 1,
+	     setsockopt(cfd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, len))) {
+		tap(false, "client: stream_data_nodelay: %s", en(errno));
+		return;
+	}
+	stream_events(sfd, 1);
+	for (i = 0; i < 40 && !seen; i++) {
+		cd = open_peeled(cfd, MSG_QUIC_STREAM_UNI, &id);
+		if (cd < 0)
+			return;
+		for (j = 0; j < 5; j++)
+			if (write(cd, chunk, sizeof(chunk)) != sizeof(chunk))
+				break;
+		close(cd);
+		n = j == 5 ? read_to_fin_seen(sfd, id, buf, sizeof(buf),
+					      QUIC_STREAM_RECV_STATE_SIZE_KNOWN,
+					      &up) : -EIO;
+		if (n != 5000)
+			break;
+		seen = up.id == id;
+	}
+	tap(n == 5000, "server: 5000 bytes and the FIN of each reordered stream: %zd",
+	    n);
+	tap(seen && up.finalsz == 5000,
+	    "server: STREAM_UPDATE RECV_STATE_SIZE_KNOWN once a FIN overtook data, after %d streams: final size %llu (expected 5000)",
+	    i, (unsigned long long)up.finalsz);
+}
+
+int main(int argc, char **argv)
 {
 	char path[] = "/tmp/peeloff_check.psk.XXXXXX";
+	bool ok, reorder = false;
 	int pfd, cfd, sfd;
-	bool ok;
 
+	if (argc == 2 && !strcmp(argv[1], "--reorder")) {
+		reorder = true;
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: peeloff_check [--reorder]\n");
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	alarm(120);	/* a hang is a failure, never a stuck test */
 	pfd = mkstemp(path);
@@ -539,7 +593,11 @@ int main(void)
 	close(qsock());
 	ok = make_pair(path, &cfd, &sfd);
 	unlink(path);
-	if (ok) {
+	if (ok && reorder) {
+		check_size_known(cfd, sfd);
+		close(cfd);
+		close(sfd);
+	} else if (ok) {
 		check_arguments(cfd, sfd);
 		check_bulk(cfd, sfd);
 		check_close(cfd, sfd);

@@ -10,7 +10,9 @@ SUITE=peeloff
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 peeloff_check=$SELFTEST_BIN/peeloff_check
-require "$peeloff_check" ip timeout
+require "$peeloff_check" ip tc timeout
 
 run_check "$peeloff_check"
+# Half the packets 50 ms late: FINs overtake data (RECV_STATE_SIZE_KNOWN).
+run_check --netem "delay 50ms reorder 50%" "$peeloff_check" --reorder
 tap_done
