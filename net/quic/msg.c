@@ -246,6 +246,20 @@ bool quic_send_room(struct sock *sk, void *arg)
 }
 
 /**
+ * quic_send_stream_fin() - queue the FIN of @s, after the data it holds
+ * @sk: socket, locked
+ * @s: a stream we may send on whose FIN is not queued yet
+ *
+ * The caller flushes.
+ */
+void quic_send_stream_fin(struct sock *sk, struct quic_stream *s)
+{
+	quic_sendbuf_commit(&s->tx, 0, true);
+	if (list_empty(&s->send_node))
+		list_add_tail(&s->send_node, &quic_sk(sk)->streams.send_list);
+}
+
+/**
  * quic_send_stream() - queue stream data of a sendmsg() call and send it
  * @sk: socket, locked
  * @msg: the data, and MSG_* flags
@@ -307,9 +321,7 @@ int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 		quic_output_flush(sk);
 	} while (done < len);
 	if (!len && fin && !err) {
-		quic_sendbuf_commit(&s->tx, 0, true);
-		if (list_empty(&s->send_node))
-			list_add_tail(&s->send_node, &qs->streams.send_list);
+		quic_send_stream_fin(sk, s);
 		quic_output_flush(sk);
 	}
 	return done ? done : err;

@@ -36,6 +36,7 @@ typedef bool (*quic_wait_cond)(struct sock *sk, void *arg);
 
 int quic_wait(struct sock *sk, long *timeo, quic_wait_cond cond, void *arg);
 bool quic_send_room(struct sock *sk, void *arg);
+void quic_send_stream_fin(struct sock *sk, struct quic_stream *s);
 int quic_send_stream(struct sock *sk, struct msghdr *msg, size_t len,
 		     const struct quic_send_args *a);
 int quic_recv_stream_data(struct sock *sk, struct quic_stream *s,

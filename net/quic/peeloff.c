@@ -142,15 +142,11 @@ void quic_peeloff_rx_ready(struct sock *sk, struct quic_stream *s)
 /* Queue the FIN of the sending half, once; connection locked. */
 static void quic_peeloff_fin(struct quic_peeloff *ps, struct quic_stream *s)
 {
-	struct quic_sock *qs = quic_sk(ps->conn);
-
 	WRITE_ONCE(ps->tx_shut, true);
 	if (!s->can_send || s->tx.fin || s->reset_sent || s->reset_pending)
 		return;
 	s->tx_more = false;
-	quic_sendbuf_commit(&s->tx, 0, true);
-	if (list_empty(&s->send_node))
-		list_add_tail(&s->send_node, &qs->streams.send_list);
+	quic_send_stream_fin(ps->conn, s);
 }
 
 /* Stop reading: STOP_SENDING while the peer may still send; locked. */
