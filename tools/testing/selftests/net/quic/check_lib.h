@@ -3,8 +3,8 @@
  * What the check programs (sockopt_check, peeloff_check) share: TAP
  * lines, one "ok - SUITE: ..." or "not ok - SUITE: ..." per check, each
  * naming what was expected and what came; QUIC sockets; a loopback
- * connection made with libquic in PSK mode. Define TAP_SUITE and ALPN
- * before including.
+ * connection made with libquic in PSK mode. Define TAP_SUITE, ALPN and
+ * PSK_LINE before including.
  */
 #ifndef CHECK_LIB_H
 #define CHECK_LIB_H
@@ -169,6 +169,32 @@ static bool make_pair(const char *psk, int *cfd, int *sfd)
 	if (!ret)
 		close(*cfd);
 	return false;
+}
+
+/*
+ * The loopback connection in PSK mode, the includer's PSK_LINE (identity
+ * and key) written to a temporary file for libquic, which reads it.
+ */
+static bool make_psk_pair(int *cfd, int *sfd)
+{
+	char path[] = "/tmp/" TAP_SUITE "_check.psk.XXXXXX";
+	bool ok;
+	int pfd;
+
+	pfd = mkstemp(path);
+	if (pfd < 0 || write(pfd, PSK_LINE, strlen(PSK_LINE)) !=
+			(ssize_t)strlen(PSK_LINE)) {
+		tap(false, "write a PSK file in /tmp: %s", en(errno));
+		if (pfd >= 0) {
+			close(pfd);
+			unlink(path);
+		}
+		return false;
+	}
+	close(pfd);
+	ok = make_pair(path, cfd, sfd);
+	unlink(path);
+	return ok;
 }
 
 #endif /* CHECK_LIB_H */

@@ -1134,22 +1134,9 @@ static void check_connid(int cfd, int sfd)
 
 static void check_pair(void)
 {
-	char path[] = "/tmp/sockopt_check.psk.XXXXXX";
-	int pfd, cfd, sfd;
-	bool ok;
+	int cfd, sfd;
 
-	pfd = mkstemp(path);
-	if (pfd < 0 || write(pfd, PSK_LINE, strlen(PSK_LINE)) !=
-			(ssize_t)strlen(PSK_LINE)) {
-		tap(false, "write a PSK file in /tmp: %s", en(errno));
-		if (pfd >= 0)
-			close(pfd);
-		return;
-	}
-	close(pfd);
-	ok = make_pair(path, &cfd, &sfd);
-	unlink(path);
-	if (!ok)
+	if (!make_psk_pair(&cfd, &sfd))
 		return;
 
 	check_server_role(sfd);
